@@ -1,0 +1,14 @@
+FROM python:3.11-slim
+RUN apt-get update && apt-get install -y --no-install-recommends build-essential cmake git \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY requirements.txt .
+# A portable llama.cpp build: the image may run on another CPU than the one that built it.
+# For NVIDIA GPUs build with CMAKE_ARGS="-DGGML_CUDA=on" on a CUDA base image instead.
+ARG CMAKE_ARGS="-DGGML_NATIVE=OFF"
+RUN CMAKE_ARGS="${CMAKE_ARGS}" pip install --no-cache-dir -r requirements.txt
+COPY . .
+ENV PARLEY_VAR_DIR=/app/var
+RUN DATABASE_URL=sqlite:////tmp/build.sqlite3 python manage.py collectstatic --noinput --verbosity 0
+EXPOSE 8000
+CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "2"]

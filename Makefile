@@ -1,0 +1,37 @@
+# Two commands do all the set-up: `make run` (the product, with a demo business) and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+BIND ?= 127.0.0.1:8000
+# llama.cpp is compiled for any x86-64 with AVX2, not for this CPU: -march=native turns on AMX
+# kernels that crash on some virtual machines here, and such a wheel in pip's cache runs nowhere else.
+export CMAKE_ARGS ?= -DGGML_NATIVE=OFF
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
+
+.PHONY: install run worker web test bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install -r requirements.txt
+	touch $@
+
+# The server and the worker run as separate processes; Ctrl-C stops both.
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py setup_demo
+	@echo "Parley is starting on http://$(BIND)/ (admin at /admin/). Ctrl-C stops it."
+	@trap 'kill 0' INT TERM EXIT; \
+	$(PY) -m celery -A config worker -Q llm,outbound -c 1 -l info & \
+	$(PY) -m gunicorn config.wsgi --bind $(BIND) --workers 2 --access-logfile - & \
+	wait
+
+test: install
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf var test-artifacts .pytest_cache

@@ -1,0 +1,142 @@
+"""The process-wide llama.cpp models, loaded lazily in the process that generates.
+
+A model is loaded on first use in the worker process that runs the turn, never at import time, in
+Django's start-up or in the Celery parent: a process forked after llama.cpp has run inference hangs
+on its own first inference (OpenMP). One `Llama` holds one context, so calls are serialised per model.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from llama_cpp import Llama
+from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+logger = logging.getLogger(__name__)
+
+ChatTurn = dict[str, str]
+
+
+@dataclass(frozen=True)
+class ModelSettings:
+    path: Path
+    context_size: int = 4096
+    threads: int | None = None
+    gpu_layers: int = 0
+
+
+@dataclass(frozen=True)
+class Completion:
+    text: str
+    prompt_tokens: int
+    prompt_tokens_evaluated: int
+    completion_tokens: int
+    time_to_first_token: float | None
+    total_time: float
+
+
+class PromptTooLong(ValueError):
+    pass
+
+
+class LoadedModel:
+    def __init__(self, settings: ModelSettings) -> None:
+        started = time.perf_counter()
+        self.settings = settings
+        self.llama = Llama(
+            model_path=str(settings.path),
+            n_ctx=settings.context_size,
+            n_batch=512,
+            n_threads=settings.threads,
+            n_gpu_layers=settings.gpu_layers,
+            verbose=False,
+        )
+        eos_id = self.llama.token_eos()
+        self._formatter = Jinja2ChatFormatter(
+            template=self.llama.metadata["tokenizer.chat_template"],
+            eos_token=self._token_text(eos_id),
+            bos_token=self._token_text(self.llama.token_bos()),
+            stop_token_ids=[eos_id],
+        )
+        self._lock = threading.Lock()
+        logger.info("loaded model %s in %.2f s", settings.path.name, time.perf_counter() - started)
+
+    @property
+    def name(self) -> str:
+        return self.settings.path.name
+
+    def _token_text(self, token: int) -> str:
+        return self.llama.detokenize([token], special=True).decode("utf-8", errors="ignore") if token >= 0 else ""
+
+    def prompt_tokens(self, messages: list[ChatTurn]) -> tuple[list[int], list[str]]:
+        """The chat rendered with the model's own template and tokenized, and its stop strings."""
+        rendered = self._formatter(messages=messages)
+        tokens = self.llama.tokenize(rendered.prompt.encode("utf-8"), add_bos=True, special=True)
+        stops = rendered.stop if isinstance(rendered.stop, list) else [rendered.stop] if rendered.stop else []
+        return tokens, stops
+
+    def complete(
+        self,
+        messages: list[ChatTurn],
+        *,
+        max_tokens: int,
+        temperature: float,
+        stop: list[str] | None = None,
+    ) -> Completion:
+        tokens, stops = self.prompt_tokens(messages)
+        if len(tokens) + max_tokens > self.settings.context_size:
+            raise PromptTooLong(f"{len(tokens)} prompt tokens + {max_tokens} leave no room in {self.settings.context_size}")
+        with self._lock:
+            evaluated = len(tokens) - self._reusable_prefix(tokens)
+            started = time.perf_counter()
+            first_token_at: float | None = None
+            pieces: list[str] = []
+            for chunk in self.llama.create_completion(
+                tokens,
+                max_tokens=max_tokens,
+                temperature=temperature,
+                top_p=0.9,
+                repeat_penalty=1.1,
+                stop=stops + list(stop or []),
+                stream=True,
+            ):
+                if first_token_at is None:
+                    first_token_at = time.perf_counter()
+                pieces.append(chunk["choices"][0]["text"])
+            total = time.perf_counter() - started
+        text = "".join(pieces).strip()
+        return Completion(
+            text=text,
+            prompt_tokens=len(tokens),
+            prompt_tokens_evaluated=evaluated,
+            completion_tokens=len(self.llama.tokenize(text.encode("utf-8"), add_bos=False)) if text else 0,
+            time_to_first_token=None if first_token_at is None else first_token_at - started,
+            total_time=total,
+        )
+
+    def _reusable_prefix(self, tokens: list[int]) -> int:
+        """How many leading prompt tokens llama.cpp will take from its KV cache instead of computing.
+
+        Mirrors Llama.generate: the longest common prefix with what the context holds, less one
+        token when the whole prompt is cached (the last one is replayed to get fresh logits).
+        """
+        if self.llama.n_tokens == 0:
+            return 0
+        prefix = Llama.longest_token_prefix(self.llama.input_ids[: self.llama.n_tokens].tolist(), tokens)
+        return prefix - 1 if prefix == len(tokens) and prefix > 0 else prefix
+
+
+_models: dict[ModelSettings, LoadedModel] = {}
+_models_lock = threading.Lock()
+
+
+def get_model(settings: ModelSettings) -> LoadedModel:
+    """The process's model for these settings, loaded on first use and kept for the process's life."""
+    with _models_lock:
+        model = _models.get(settings)
+        if model is None:
+            model = _models[settings] = LoadedModel(settings)
+        return model

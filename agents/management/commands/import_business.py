@@ -1,0 +1,23 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from business.interchange import BusinessFileError
+
+from ...interchange import import_document, read_document
+
+
+class Command(BaseCommand):
+    help = "Create or update a business (profile, hours, FAQ, catalogue, agent) from a YAML or JSON file."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path)
+
+    def handle(self, *args, file: Path, **options) -> None:
+        if not file.is_file():
+            raise CommandError(f"{file} does not exist")
+        try:
+            business = import_document(read_document(file))
+        except BusinessFileError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(f"Imported {business.name} ({business.slug}).")

@@ -1,0 +1,57 @@
+"""Opening hours: stored as {"mon": [["09:00", "17:00"]], ...}, a list of open intervals per weekday."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, time
+
+from django.core.exceptions import ValidationError
+
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DAY_NAMES: dict[str, str] = {
+    "mon": "Monday",
+    "tue": "Tuesday",
+    "wed": "Wednesday",
+    "thu": "Thursday",
+    "fri": "Friday",
+    "sat": "Saturday",
+    "sun": "Sunday",
+}
+_CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+OpeningHours = dict[str, list[list[str]]]
+
+
+def validate_opening_hours(value: object) -> None:
+    if not isinstance(value, dict):
+        raise ValidationError("Opening hours must be an object keyed by weekday (mon ... sun).")
+    for day, intervals in value.items():
+        if day not in WEEKDAYS:
+            raise ValidationError(f"Unknown weekday {day!r}; use one of {', '.join(WEEKDAYS)}.")
+        if not isinstance(intervals, list):
+            raise ValidationError(f"{day}: expected a list of [open, close] pairs.")
+        for interval in intervals:
+            if (
+                not isinstance(interval, list)
+                or len(interval) != 2
+                or not all(isinstance(t, str) and _CLOCK.match(t) for t in interval)
+            ):
+                raise ValidationError(f"{day}: {interval!r} is not an [\"HH:MM\", \"HH:MM\"] pair.")
+            if interval[0] >= interval[1]:
+                raise ValidationError(f"{day}: {interval[0]} is not before {interval[1]}.")
+
+
+def describe(hours: OpeningHours) -> list[str]:
+    """One line per weekday, e.g. "Monday: 09:00-17:00" or "Sunday: closed"."""
+    lines = []
+    for day in WEEKDAYS:
+        intervals = hours.get(day) or []
+        spans = ", ".join(f"{start}-{end}" for start, end in intervals) or "closed"
+        lines.append(f"{DAY_NAMES[day]}: {spans}")
+    return lines
+
+
+def is_open_at(hours: OpeningHours, moment: datetime) -> bool:
+    """Whether `moment` (already in the business's own timezone) falls in an open interval."""
+    day = WEEKDAYS[moment.weekday()]
+    now = moment.time()
+    return any(time.fromisoformat(start) <= now < time.fromisoformat(end) for start, end in hours.get(day) or [])

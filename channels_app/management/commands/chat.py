@@ -1,0 +1,68 @@
+"""Talk to a business's agent from the terminal, through the same inbound, turn and outbox code as a webhook."""
+from __future__ import annotations
+
+import getpass
+import logging
+import uuid
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from business.models import Business
+from config.celery import app as celery_app
+
+from ...events import CustomerMessage
+from ...inbound import store_customer_message
+from ...models import ChannelConnection, Conversation, Message
+
+
+class Command(BaseCommand):
+    help = "Chat with a business's agent in the terminal (interactive), or send one --message and print the reply."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("slug", help="The business's slug, e.g. demo-bakery.")
+        parser.add_argument("--message", "-m", help="Send this one message, print the reply and exit.")
+        parser.add_argument("--customer", default=f"terminal-{getpass.getuser()}", help="Who you are to the agent.")
+        parser.add_argument("--new", action="store_true", help="Close the current conversation and start afresh.")
+
+    def handle(self, *args, slug: str, message: str | None, customer: str, new: bool, **options) -> None:
+        business = Business.objects.filter(slug=slug).first()
+        if business is None:
+            raise CommandError(f"no business with slug {slug!r}")
+        connection, _ = ChannelConnection.objects.get_or_create(
+            business=business, platform="console", defaults={"name": "Terminal"}
+        )
+        if new:
+            Conversation.objects.filter(connection=connection, contact__platform_user_id=customer).exclude(
+                status=Conversation.Status.CLOSED
+            ).update(status=Conversation.Status.CLOSED)
+        if options["verbosity"] < 2:
+            # The worker's task and model logs would drown the conversation; -v 2 shows them.
+            logging.getLogger().setLevel(logging.WARNING)
+        # The turn runs in this process (a worker need not be running); the code path is the webhook's.
+        celery_app.conf.task_always_eager = True
+        if message is not None:
+            self.stdout.write(self.turn(connection, customer, message))
+            return
+        self.stdout.write(f"Chatting with {business.name}'s agent. An empty line or Ctrl-D ends.")
+        while True:
+            try:
+                text = input("you> ").strip()
+            except EOFError:
+                break
+            if not text:
+                break
+            self.stdout.write(f"{business.name}> {self.turn(connection, customer, text)}")
+
+    def turn(self, connection: ChannelConnection, customer: str, text: str) -> str:
+        inbound = store_customer_message(
+            connection,
+            CustomerMessage(
+                platform_message_id=f"console-{uuid.uuid4()}", sender_id=customer, text=text, sent_at=timezone.now()
+            ),
+        )
+        reply = Message.objects.filter(reply_to=inbound).first()
+        if reply is None:
+            status = Conversation.objects.get(pk=inbound.conversation_id).get_status_display()
+            raise CommandError(f"no reply: the conversation is '{status}'. Use --new to start a new one.")
+        return reply.text

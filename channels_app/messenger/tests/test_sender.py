@@ -1,0 +1,98 @@
+import pytest
+
+from channels_app import outbox
+from channels_app.events import CustomerMessage
+from channels_app.inbound import store_customer_message
+from channels_app.models import Message
+from channels_app.sending import TemporarySendError
+from conftest import load_fixture
+from tests.fake_platform import Answer
+
+
+@pytest.fixture
+def pending_reply(messenger_connection):
+    inbound = store_customer_message(
+        messenger_connection, CustomerMessage(platform_message_id="m_in_1", sender_id="6785123409871234", text="Hi")
+    )
+    return outbox.queue_reply(
+        inbound.conversation,
+        "Yes, we ship to Canada 🇨🇦 (3–5 business days).",
+        author=Message.Author.AGENT,
+        reply_to=inbound,
+    )
+
+
+def test_a_reply_is_posted_in_the_send_api_shape(pending_reply, fake_platform):
+    expected = load_fixture(__file__, "outbound_reply")
+    outbox.deliver(pending_reply.pk)
+    [request] = fake_platform.requests
+    assert (request.method, request.path) == ("POST", "/v21.0/me/messages")
+    assert request.headers["Authorization"] == "Bearer EAAtestpagetoken"
+    assert request.headers["Content-Type"] == "application/json"
+    body = request.json()
+    assert body == {
+        "recipient": expected["body"]["recipient"],
+        "messaging_type": "RESPONSE",
+        "message": {"text": expected["given"]["reply_text"]},
+    }
+    pending_reply.refresh_from_db()
+    assert pending_reply.status == Message.Status.SENT
+    assert pending_reply.platform_message_id == "m_fake_1"
+    assert pending_reply.attempts == 1 and pending_reply.sent_at is not None
+
+
+def test_a_sent_message_is_never_sent_again(pending_reply, fake_platform):
+    outbox.deliver(pending_reply.pk)
+    outbox.deliver(pending_reply.pk)
+    assert len(fake_platform.requests) == 1
+
+
+def test_throttling_is_temporary_and_honours_retry_after(pending_reply, fake_platform):
+    fake_platform.script(
+        Answer(429, {"error": {"message": "(#613) Calls to this api have exceeded the rate limit.", "code": 613}}, {"Retry-After": "7"})
+    )
+    with pytest.raises(TemporarySendError) as raised:
+        outbox.deliver(pending_reply.pk)
+    assert raised.value.retry_after == 7
+    pending_reply.refresh_from_db()
+    assert (pending_reply.status, pending_reply.error_code) == (Message.Status.PENDING, "613")
+    outbox.deliver(pending_reply.pk)
+    pending_reply.refresh_from_db()
+    assert pending_reply.status == Message.Status.SENT and pending_reply.attempts == 2
+
+
+def test_a_server_error_is_temporary(pending_reply, fake_platform):
+    fake_platform.script(Answer(503, b"upstream unavailable", {"Content-Type": "text/plain"}))
+    with pytest.raises(TemporarySendError):
+        outbox.deliver(pending_reply.pk)
+
+
+def test_a_closed_window_is_permanent_and_recorded(pending_reply, fake_platform):
+    fake_platform.script(
+        Answer(
+            400,
+            {
+                "error": {
+                    "message": "(#10) This message is sent outside of allowed window.",
+                    "type": "OAuthException",
+                    "code": 10,
+                    "error_subcode": 2018278,
+                    "fbtrace_id": "AbCdEf",
+                }
+            },
+        )
+    )
+    outbox.deliver(pending_reply.pk)
+    pending_reply.refresh_from_db()
+    assert pending_reply.status == Message.Status.FAILED
+    assert pending_reply.error_code == "10/2018278"
+    assert "outside of allowed window" in pending_reply.error_detail
+    outbox.deliver(pending_reply.pk)
+    assert len(fake_platform.requests) == 1
+
+
+def test_an_unreachable_platform_is_temporary(pending_reply, messenger_connection):
+    messenger_connection.api_base = "http://127.0.0.1:9"
+    messenger_connection.save()
+    with pytest.raises(TemporarySendError):
+        outbox.deliver(pending_reply.pk)

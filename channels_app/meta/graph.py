@@ -1,0 +1,51 @@
+"""Calls to Meta's Graph API, with its errors sorted into those worth retrying and those not."""
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from ..sending import PermanentSendError, TemporarySendError
+
+GRAPH_API_BASE = "https://graph.facebook.com"
+GRAPH_API_VERSION = "v21.0"
+TIMEOUT = httpx.Timeout(10.0, connect=5.0)
+# Graph error codes that mean "not now": unknown/service errors and the rate limits.
+TRANSIENT_CODES = frozenset({1, 2, 4, 17, 32, 341, 613})
+
+
+def post(api_base: str, path: str, access_token: str, payload: dict[str, Any]) -> dict[str, Any]:
+    url = f"{(api_base or GRAPH_API_BASE).rstrip('/')}/{GRAPH_API_VERSION}/{path}"
+    try:
+        response = httpx.post(
+            url, json=payload, headers={"Authorization": f"Bearer {access_token}"}, timeout=TIMEOUT
+        )
+    except httpx.TimeoutException as error:
+        raise TemporarySendError(f"timed out: {error}", code="timeout") from error
+    except httpx.TransportError as error:
+        raise TemporarySendError(f"could not reach {url}: {error}", code="network") from error
+    body = _json_or_empty(response)
+    if response.is_success:
+        return body
+    error = body.get("error") if isinstance(body.get("error"), dict) else {}
+    code = error.get("code")
+    reason = f"HTTP {response.status_code}: {error.get('message') or response.text[:300]}"
+    code_label = "/".join(str(part) for part in (code, error.get("error_subcode")) if part) or str(response.status_code)
+    if response.status_code == 429 or response.status_code >= 500 or code in TRANSIENT_CODES or error.get("is_transient"):
+        raise TemporarySendError(reason, code=code_label, retry_after=_retry_after(response))
+    raise PermanentSendError(reason, code=code_label)
+
+
+def _json_or_empty(response: httpx.Response) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    try:
+        return float(response.headers["Retry-After"])
+    except (KeyError, ValueError):
+        return None

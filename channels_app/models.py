@@ -1,0 +1,151 @@
+"""Connections to messaging platforms, the customers on them, and every message in and out."""
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from business.models import Business
+
+
+def platform_choices() -> list[tuple[str, str]]:
+    from .registry import PLATFORMS
+
+    return [(platform.name, platform.label) for platform in PLATFORMS.values()]
+
+
+class ChannelConnection(models.Model):
+    """One business's account on one platform: where its webhooks arrive and how replies are sent."""
+
+    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="channel_connections")
+    platform = models.CharField(max_length=32, choices=platform_choices)
+    name = models.CharField(max_length=200, blank=True, help_text="A label for staff, such as the Page's name.")
+    webhook_key = models.UUIDField(
+        default=uuid.uuid4, unique=True, editable=False, help_text="Identifies this connection in its webhook URL."
+    )
+    credentials = models.JSONField(
+        default=dict, blank=True, help_text="Platform ids and secrets (app secret, tokens, page id...)."
+    )
+    api_base = models.URLField(
+        blank=True, help_text="The platform's API host. Empty: the platform's real host."
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["business__name", "platform"]
+
+    def __str__(self) -> str:
+        return f"{self.business} on {self.get_platform_display()}{f' ({self.name})' if self.name else ''}"
+
+    def credential(self, key: str) -> str:
+        return str(self.credentials.get(key) or "")
+
+    def webhook_path(self) -> str:
+        return f"/webhooks/{self.platform}/{self.webhook_key}/"
+
+    def webhook_url(self) -> str:
+        return settings.PUBLIC_BASE_URL + self.webhook_path()
+
+
+class Contact(models.Model):
+    """A customer as one platform knows them (a Page-scoped id, a phone number, a chat id)."""
+
+    connection = models.ForeignKey(ChannelConnection, on_delete=models.CASCADE, related_name="contacts")
+    platform_user_id = models.CharField(max_length=200)
+    display_name = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["connection", "platform_user_id"], name="one_contact_per_platform_user")
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name or self.platform_user_id
+
+
+class Conversation(models.Model):
+    class Status(models.TextChoices):
+        BOT = "bot", "Answered by the agent"
+        NEEDS_HUMAN = "needs_human", "Needs a human"
+        HUMAN = "human", "Taken over by a human"
+        CLOSED = "closed", "Closed"
+
+    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="conversations")
+    connection = models.ForeignKey(ChannelConnection, on_delete=models.CASCADE, related_name="conversations")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="conversations")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.BOT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_message_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-last_message_at"]
+        constraints = [
+            # Two webhooks racing for a new customer must end in one conversation, not two.
+            models.UniqueConstraint(
+                fields=["contact"], condition=~Q(status="closed"), name="one_open_conversation_per_contact"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact} with {self.business}"
+
+
+class Message(models.Model):
+    class Direction(models.TextChoices):
+        INBOUND = "in", "From the customer"
+        OUTBOUND = "out", "To the customer"
+
+    class Author(models.TextChoices):
+        CUSTOMER = "customer", "Customer"
+        AGENT = "agent", "Agent"
+        OPERATOR = "operator", "Operator"
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "Received"
+        PENDING = "pending", "Waiting to be sent"
+        SENDING = "sending", "Being sent"
+        SENT = "sent", "Sent"
+        DELIVERED = "delivered", "Delivered"
+        READ = "read", "Read"
+        FAILED = "failed", "Failed"
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
+    # Kept beside the conversation so that a platform's message id can be unique per connection.
+    connection = models.ForeignKey(ChannelConnection, on_delete=models.CASCADE, related_name="messages")
+    direction = models.CharField(max_length=3, choices=Direction.choices)
+    author = models.CharField(max_length=16, choices=Author.choices)
+    text = models.TextField(blank=True)
+    platform_message_id = models.CharField(max_length=255, null=True, blank=True)
+    reply_to = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reply",
+        help_text="For a reply, the customer message it answers: at most one reply per message.",
+    )
+    status = models.CharField(max_length=16, choices=Status.choices)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error_code = models.CharField(max_length=64, blank=True)
+    error_detail = models.TextField(blank=True)
+    platform_timestamp = models.DateTimeField(null=True, blank=True, help_text="When the platform says it was sent.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "platform_message_id"],
+                condition=Q(platform_message_id__isnull=False),
+                name="platform_message_id_unique_per_connection",
+            )
+        ]
+        indexes = [models.Index(fields=["conversation", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_direction_display()}: {self.text[:60]}"

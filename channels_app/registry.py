@@ -1,0 +1,8 @@
+"""Every platform Parley speaks: adding one means its own package and one line here."""
+from __future__ import annotations
+
+from .console.platform import CONSOLE
+from .messenger.platform import MESSENGER
+from .platform import PlatformSpec
+
+PLATFORMS: dict[str, PlatformSpec] = {spec.name: spec for spec in (MESSENGER, CONSOLE)}

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from celery import shared_task
+
+from . import outbox
+from .sending import TemporarySendError
+
+MAX_SEND_ATTEMPTS = 8
+
+
+def backoff_seconds(retries: int) -> float:
+    return min(2.0**retries, 300.0)
+
+
+@shared_task(bind=True, max_retries=MAX_SEND_ATTEMPTS - 1)
+def deliver_message(self, message_id: int) -> None:
+    try:
+        outbox.deliver(message_id)
+    except TemporarySendError as error:
+        if self.request.retries >= self.max_retries:
+            outbox.give_up(message_id, error)
+            return
+        raise self.retry(countdown=error.retry_after or backoff_seconds(self.request.retries))

@@ -1,0 +1,80 @@
+"""The work every platform's webhook shares, in one decorator (as Zulip does for its integrations).
+
+It finds the connection named in the URL, refuses oversized bodies before anything parses them,
+exempts the view from CSRF (the platform authenticates itself, checked by the view), and turns
+every failure into the answer the platform expects: 403 for a request that is not the platform's,
+400 for an authentic but unreadable body, and 503 when we could not store what arrived, so that the
+platform delivers it again instead of it being lost. A 500 never leaves here.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from functools import wraps
+from uuid import UUID
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.db import DatabaseError
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from .events import MalformedPayload, RefusedRequest
+from .models import ChannelConnection
+
+logger = logging.getLogger(__name__)
+
+ConnectionView = Callable[[HttpRequest, ChannelConnection], HttpResponse]
+
+
+def try_again_later() -> HttpResponse:
+    return HttpResponse("Temporarily unavailable", status=503, headers={"Retry-After": "30"})
+
+
+def webhook_view(platform: str, methods: tuple[str, ...] = ("POST",)) -> Callable[[ConnectionView], Callable]:
+    def decorator(view: ConnectionView) -> Callable[[HttpRequest, UUID], HttpResponse]:
+        @csrf_exempt
+        @wraps(view)
+        def wrapped(request: HttpRequest, key: UUID) -> HttpResponse:
+            if request.method not in methods:
+                return HttpResponse(status=405, headers={"Allow": ", ".join(methods)})
+            if _declared_length(request) > settings.WEBHOOK_MAX_BODY_BYTES:
+                logger.warning("%s webhook %s: body of %s bytes refused", platform, key, _declared_length(request))
+                return HttpResponse("Request body too large", status=413)
+            try:
+                connection = ChannelConnection.objects.select_related("business").get(
+                    webhook_key=key, platform=platform, is_active=True
+                )
+            except ChannelConnection.DoesNotExist:
+                return HttpResponse("Unknown webhook", status=404)
+            except DatabaseError:
+                logger.exception("%s webhook %s: database unavailable", platform, key)
+                return try_again_later()
+            try:
+                return view(request, connection)
+            except RequestDataTooBig:
+                logger.warning("%s webhook %s: body over the size limit refused", platform, key)
+                return HttpResponse("Request body too large", status=413)
+            except RefusedRequest as refusal:
+                logger.warning("%s webhook %s refused: %s", platform, key, refusal)
+                return HttpResponse("Forbidden", status=403)
+            except MalformedPayload as problem:
+                logger.warning("%s webhook %s: malformed payload: %s", platform, key, problem)
+                return HttpResponse(f"Malformed payload: {problem}", status=400)
+            except DatabaseError:
+                logger.exception("%s webhook %s: database unavailable, asking the platform to redeliver", platform, key)
+                return try_again_later()
+            except Exception:
+                logger.exception("%s webhook %s: unexpected error, asking the platform to redeliver", platform, key)
+                return try_again_later()
+
+        return wrapped
+
+    return decorator
+
+
+def _declared_length(request: HttpRequest) -> int:
+    try:
+        return int(request.headers.get("Content-Length") or 0)
+    except ValueError:
+        return 0

@@ -1,0 +1,149 @@
+"""Fixtures shared by every test: real PostgreSQL, Redis, Celery worker and model; fake platform servers."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+from django.conf import settings
+
+from agents.models import AgentConfig
+from business.models import Business
+from channels_app.meta.signature import sign
+from channels_app.models import ChannelConnection
+from tests.fake_platform import FakePlatformServer
+
+ROOT = Path(__file__).resolve().parent
+ARTIFACTS = ROOT / "test-artifacts"
+# Tests generate a few tokens: enough to prove the model ran, short enough for a 2-core machine.
+TEST_REPLY_TOKENS = 8
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def empty_broker() -> None:
+    """Tasks left in the broker by an earlier, interrupted run must not reach this run's worker."""
+    if settings.CELERY_BROKER_URL.startswith("redis://"):
+        redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
+
+
+def database_url(database: dict[str, Any]) -> str:
+    user = database.get("USER") or ""
+    password = f":{database['PASSWORD']}" if database.get("PASSWORD") else ""
+    credentials = f"{user}{password}@" if user else ""
+    return f"postgres://{credentials}{database.get('HOST') or '127.0.0.1'}:{database.get('PORT') or 5432}/{database['NAME']}"
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup: None, django_db_blocker: Any) -> Iterator[subprocess.Popen]:
+    """A real `celery worker` process on the test database and the test Redis, as in production."""
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        pytest.fail("the worker tests need PostgreSQL: run them with `make test`")
+    log_path = ARTIFACTS / "celery-worker.log"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(settings.DATABASES["default"]),
+        "REDIS_URL": settings.CELERY_BROKER_URL,
+        "PYTHONUNBUFFERED": "1",
+    }
+    with log_path.open("w") as log:
+        worker = subprocess.Popen(
+            [
+                sys.executable, "-m", "celery", "-A", "config", "worker",
+                "-Q", "llm,outbound", "-c", "1", "-l", "info",
+                "-n", f"parley-test-{os.getpid()}@%h", "--without-gossip", "--without-mingle",
+            ],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while " ready." not in log_path.read_text():
+        if worker.poll() is not None or time.monotonic() > deadline:
+            worker.kill()
+            pytest.fail(f"the Celery worker did not start:\n{log_path.read_text()[-3000:]}")
+        time.sleep(0.2)
+    yield worker
+    worker.terminate()
+    try:
+        worker.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+
+
+@pytest.fixture
+def fake_platform() -> Iterator[FakePlatformServer]:
+    server = FakePlatformServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def business(db: None) -> Business:
+    shop = Business.objects.create(
+        name="Corner Shop",
+        slug="corner-shop",
+        description="A small grocery.",
+        timezone="Europe/Paris",
+        opening_hours={"mon": [["09:00", "18:00"]], "sat": [["10:00", "13:00"]]},
+    )
+    AgentConfig.objects.create(business=shop, max_reply_tokens=TEST_REPLY_TOKENS, temperature=0.0)
+    return shop
+
+
+MESSENGER_SECRET = "f1c2d3e4a5b6978812345678abcdef90"
+MESSENGER_VERIFY_TOKEN = "my-verify-token-7731"
+
+
+@pytest.fixture
+def messenger_connection(business: Business, fake_platform: FakePlatformServer) -> ChannelConnection:
+    return ChannelConnection.objects.create(
+        business=business,
+        platform="messenger",
+        credentials={
+            "page_id": "104857361928374",
+            "access_token": "EAAtestpagetoken",
+            "app_secret": MESSENGER_SECRET,
+            "verify_token": MESSENGER_VERIFY_TOKEN,
+        },
+        api_base=fake_platform.url,
+    )
+
+
+@pytest.fixture
+def post_signed(client: Any) -> Callable[..., Any]:
+    """POST raw bytes to a Meta webhook, signed with the connection's app secret unless told otherwise."""
+
+    def post(connection: ChannelConnection, body: bytes | str, signature: str | None = "valid") -> Any:
+        raw = body.encode() if isinstance(body, str) else body
+        headers = {}
+        if signature == "valid":
+            headers["HTTP_X_HUB_SIGNATURE_256"] = sign(connection.credential("app_secret"), raw)
+        elif signature is not None:
+            headers["HTTP_X_HUB_SIGNATURE_256"] = signature
+        return client.post(connection.webhook_path(), data=raw, content_type="application/json", **headers)
+
+    return post
+
+
+def load_fixture(test_file: str, name: str) -> dict[str, Any]:
+    """A real-format sample payload from the fixtures folder beside a platform's tests."""
+    return json.loads((Path(test_file).parent / "fixtures" / f"{name}.json").read_text())
+
+
+def wait_until(condition: Callable[[], Any], timeout: float = 120.0, what: str = "condition") -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")

@@ -1,0 +1,45 @@
+from pathlib import Path
+
+import pytest
+import yaml
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from agents.models import AgentConfig
+from business.models import Business
+
+DEMO_FILE = Path(__file__).resolve().parent.parent / "demo" / "demo_business.yaml"
+
+
+def test_the_demo_file_round_trips_through_import_and_export(db, tmp_path):
+    call_command("import_business", str(DEMO_FILE))
+    exported = tmp_path / "exported.yaml"
+    call_command("export_business", "demo-bakery", "--output", str(exported))
+    original = yaml.safe_load(DEMO_FILE.read_text())
+    again = yaml.safe_load(exported.read_text())
+    assert again["business"] == original["business"]
+    assert again["faq"] == original["faq"]
+    assert [item["name"] for item in again["catalogue"]] == sorted(item["name"] for item in original["catalogue"])
+    assert again["agent"]["instructions"] == original["agent"]["instructions"]
+    call_command("import_business", str(exported))
+    assert Business.objects.count() == 1
+    assert Business.objects.get().catalogue_items.count() == len(original["catalogue"])
+    assert AgentConfig.objects.get().max_reply_tokens == original["agent"]["max_reply_tokens"]
+
+
+@pytest.mark.parametrize(
+    "document, problem",
+    [
+        ({"faq": []}, "business"),
+        ({"business": {"name": "No slug"}}, "slug"),
+        ({"business": {"slug": "x", "name": "X", "timezone": "Mars/Olympus"}}, "timezone"),
+        ({"business": {"slug": "x", "name": "X", "opening_hours": {"mon": [["18:00", "09:00"]]}}}, "mon"),
+        ({"business": {"slug": "x", "name": "X"}, "catalogue": [{"name": "Bread", "price": "cheap"}]}, "price"),
+    ],
+)
+def test_a_bad_business_file_is_refused_with_where_it_is_wrong(db, tmp_path, document, problem):
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(document))
+    with pytest.raises(CommandError, match=problem):
+        call_command("import_business", str(path))
+    assert not Business.objects.exists()
