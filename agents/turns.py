@@ -37,7 +37,7 @@ def chat_model_for(config: AgentConfig) -> LocalLlamaChatModel:
 
 def answer_inbound_message(message_id: int) -> None:
     inbound = (
-        Message.objects.select_related("conversation__business", "conversation__connection")
+        Message.objects.select_related("conversation__business", "conversation__connection", "conversation__contact")
         .filter(pk=message_id, direction=Message.Direction.INBOUND)
         .first()
     )
@@ -52,6 +52,7 @@ def answer_inbound_message(message_id: int) -> None:
         logger.info("message %s is already answered", message_id)
         return
 
+    outbox.show_typing(conversation)
     config, _ = AgentConfig.objects.get_or_create(business=conversation.business)
     chat_model = chat_model_for(config)
     prompt = fit_to_context(chat_model, [system_message(conversation.business, config)], recent_history(inbound))

@@ -1,4 +1,4 @@
-"""Storing what customers send, once each, and handing each new message to the agent after commit."""
+"""Storing what customers send, once each, and handing each new turn to the agent after commit."""
 from __future__ import annotations
 
 import logging
@@ -9,29 +9,37 @@ from django.utils import timezone
 
 from agents.tasks import answer_message
 
-from .events import CustomerMessage, Ignored, InboundEvent
+from .events import CustomerMessage, DeliveryState, Ignored, InboundEvent, StatusUpdate
 from .models import ChannelConnection, Contact, Conversation, Message
 
 logger = logging.getLogger(__name__)
 
+# A status only moves a message forward: a late "delivered" must not undo "read".
+EARLIER_STATES = {
+    DeliveryState.SENT: [Message.Status.SENDING],
+    DeliveryState.DELIVERED: [Message.Status.SENDING, Message.Status.SENT],
+    DeliveryState.READ: [Message.Status.SENDING, Message.Status.SENT, Message.Status.DELIVERED],
+    DeliveryState.FAILED: [Message.Status.SENDING, Message.Status.SENT, Message.Status.DELIVERED],
+}
+
 
 def store_events(connection: ChannelConnection, events: Iterable[InboundEvent]) -> list[Message]:
-    """Store each new customer message; a message id seen before on this connection is skipped."""
+    """Store each new customer message and apply each status; a message id seen before is skipped."""
     stored = []
     for event in events:
         if isinstance(event, Ignored):
             logger.info("%s connection %s: %s not answered %s", connection.platform, connection.pk, event.kind, event.detail)
-            continue
-        message = store_customer_message(connection, event)
-        if message is None:
+        elif isinstance(event, StatusUpdate):
+            apply_status(connection, event)
+        elif (message := store_customer_message(connection, event)) is not None:
+            stored.append(message)
+        else:
             logger.info(
                 "%s connection %s: message %s already stored, not answered again",
                 connection.platform,
                 connection.pk,
                 event.platform_message_id,
             )
-        else:
-            stored.append(message)
     return stored
 
 
@@ -52,16 +60,41 @@ def store_customer_message(connection: ChannelConnection, event: CustomerMessage
                     connection=connection,
                     direction=Message.Direction.INBOUND,
                     author=Message.Author.CUSTOMER,
-                    text=event.text,
+                    kind=event.kind,
+                    text=event.turn_text(),
+                    metadata=event.metadata(),
                     platform_message_id=event.platform_message_id,
                     platform_timestamp=event.sent_at,
                     status=Message.Status.RECEIVED,
                 )
         except IntegrityError:
             return None
-        Conversation.objects.filter(pk=conversation.pk).update(last_message_at=timezone.now())
-        transaction.on_commit(lambda: enqueue_turn(message.pk))
+        now = timezone.now()
+        Conversation.objects.filter(pk=conversation.pk).update(last_message_at=now, last_inbound_at=now)
+        if event.answerable:
+            transaction.on_commit(lambda: enqueue_turn(message.pk))
     return message
+
+
+def apply_status(connection: ChannelConnection, update: StatusUpdate) -> int:
+    """Move our sent messages' delivery state; returns how many messages it moved."""
+    sent = Message.objects.filter(connection=connection, direction=Message.Direction.OUTBOUND)
+    if update.platform_message_id:
+        sent = sent.filter(platform_message_id=update.platform_message_id)
+    elif update.watermark is not None and update.recipient_id:
+        sent = sent.filter(conversation__contact__platform_user_id=update.recipient_id, sent_at__lte=update.watermark)
+    else:
+        return 0
+    changes: dict[str, str] = {"status": update.state}
+    if update.state == DeliveryState.FAILED:
+        changes |= {"error_code": update.error_code, "error_detail": update.error_detail}
+    moved = sent.filter(status__in=EARLIER_STATES[update.state]).update(**changes)
+    if update.state == DeliveryState.FAILED and moved:
+        logger.warning(
+            "%s connection %s: message %s failed after sending (%s): %s",
+            connection.platform, connection.pk, update.platform_message_id, update.error_code, update.error_detail,
+        )  # fmt: skip
+    return moved
 
 
 def open_conversation(contact: Contact) -> Conversation:

@@ -80,6 +80,8 @@ class Conversation(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.BOT)
     created_at = models.DateTimeField(auto_now_add=True)
     last_message_at = models.DateTimeField(null=True, blank=True)
+    # Platforms allow free-form replies only for a while after the customer last wrote (Meta: 24 h).
+    last_inbound_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-last_message_at"]
@@ -118,7 +120,11 @@ class Message(models.Model):
     connection = models.ForeignKey(ChannelConnection, on_delete=models.CASCADE, related_name="messages")
     direction = models.CharField(max_length=3, choices=Direction.choices)
     author = models.CharField(max_length=16, choices=Author.choices)
+    kind = models.CharField(max_length=16, default="text", help_text="text, media, location, button, reaction, edit...")
     text = models.TextField(blank=True)
+    metadata = models.JSONField(
+        default=dict, blank=True, help_text="Attachments, button payloads, reacted-to messages, sent parts."
+    )
     platform_message_id = models.CharField(max_length=255, null=True, blank=True)
     reply_to = models.OneToOneField(
         "self",

@@ -1,7 +1,9 @@
 """Replies waiting to be sent, and the one place that sends them.
 
 Each reply is a Message row created in the transaction that decides to send it; delivery claims
-it with a conditional UPDATE, so two workers holding the same task can never both send it.
+it with a conditional UPDATE, so two workers holding the same task can never both send it. A reply
+longer than the platform allows goes out as several parts, and the parts already accepted are
+recorded one by one, so a retry continues where the platform stopped instead of repeating them.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from django.utils import timezone
 from .models import Conversation, Message
 from .registry import PLATFORMS
 from .sending import PermanentSendError, SendError, TemporarySendError
+from .text_split import split_text
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +36,7 @@ def queue_reply(
         reply_to=reply_to,
         status=Message.Status.PENDING,
     )
+    Conversation.objects.filter(pk=conversation.pk).update(last_message_at=timezone.now())
     transaction.on_commit(lambda: deliver_message.delay(message.pk))
     return message
 
@@ -47,8 +51,20 @@ def deliver(message_id: int) -> None:
         return
     message = Message.objects.select_related("connection", "conversation__contact").get(pk=message_id)
     platform = PLATFORMS[message.connection.platform]
+    if outside_reply_window(message):
+        window_closed(message)
+        return
+    parts = split_text(message.text, platform.text_limit, platform.measure)
+    sent_parts: list[str] = list(message.metadata.get("sent_parts", []))
     try:
-        sent = platform.send_text(message.connection, message.conversation.contact.platform_user_id, message.text)
+        for part in parts[len(sent_parts):]:
+            sent = platform.send_text(message.connection, message.conversation.contact.platform_user_id, part)
+            sent_parts.append(sent.platform_message_id)
+            # The last accepted part's id is the message's: its delivery status covers the whole reply.
+            Message.objects.filter(pk=message_id).update(
+                platform_message_id=sent.platform_message_id,
+                metadata={**message.metadata, "sent_parts": sent_parts},
+            )
     except TemporarySendError as error:
         _record_failure(message_id, Message.Status.PENDING, error)
         raise
@@ -57,12 +73,38 @@ def deliver(message_id: int) -> None:
         _record_failure(message_id, Message.Status.FAILED, error)
         return
     Message.objects.filter(pk=message_id).update(
-        status=Message.Status.SENT,
-        platform_message_id=sent.platform_message_id,
-        sent_at=timezone.now(),
-        error_code="",
-        error_detail="",
+        status=Message.Status.SENT, sent_at=timezone.now(), error_code="", error_detail=""
     )
+
+
+def outside_reply_window(message: Message) -> bool:
+    window = PLATFORMS[message.connection.platform].reply_window
+    last_inbound = message.conversation.last_inbound_at
+    return window is not None and last_inbound is not None and timezone.now() - last_inbound > window
+
+
+def window_closed(message: Message) -> None:
+    """The platform would refuse a free-form message now: staff decide what to do."""
+    logger.warning("message %s not sent: the customer last wrote over the platform's window ago", message.pk)
+    _record_failure(
+        message.pk,
+        Message.Status.FAILED,
+        PermanentSendError("the customer last wrote longer ago than the platform allows replies", code="window_closed"),
+    )
+    Conversation.objects.filter(pk=message.conversation_id, status=Conversation.Status.BOT).update(
+        status=Conversation.Status.NEEDS_HUMAN
+    )
+
+
+def show_typing(conversation: Conversation) -> None:
+    """Best effort: a typing indicator that fails must not hold up the reply."""
+    platform = PLATFORMS[conversation.connection.platform]
+    if platform.send_typing is None:
+        return
+    try:
+        platform.send_typing(conversation.connection, conversation.contact.platform_user_id)
+    except SendError as error:
+        logger.info("typing indicator not shown in conversation %s: %s", conversation.pk, error.reason)
 
 
 def give_up(message_id: int, error: SendError) -> None:

@@ -3,16 +3,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.http import HttpRequest, HttpResponse
 
 from .sending import Sent
+from .text_split import Measure, utf16_length
 
 if TYPE_CHECKING:
     from .models import ChannelConnection
 
 SendText = Callable[["ChannelConnection", str, str], Sent]
+SendTyping = Callable[["ChannelConnection", str], None]
 WebhookView = Callable[[HttpRequest, str], HttpResponse]
 
 
@@ -27,3 +30,10 @@ class PlatformSpec:
     # The credential keys `connect_channel --set` and the admin accept; secret ones are never shown back.
     credential_keys: tuple[str, ...] = ()
     secret_keys: tuple[str, ...] = ()
+    # Longer replies are sent as several messages, cut on word boundaries.
+    text_limit: int = 4096
+    measure: Measure = utf16_length
+    # Shown to the customer while the agent works, where the platform has such an indicator.
+    send_typing: SendTyping | None = None
+    # How long after the customer's last message a free-form reply is allowed (None: always).
+    reply_window: timedelta | None = None

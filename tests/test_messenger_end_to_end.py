@@ -5,6 +5,7 @@ from agents.models import AgentRun
 from channels_app.messenger.tests.test_webhook import raw
 from channels_app.models import Message
 from conftest import wait_until
+from tests.fake_platform import Answer, FakePlatformServer
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("celery_worker")]
 
@@ -13,22 +14,27 @@ def sent_replies() -> list[Message]:
     return list(Message.objects.filter(direction=Message.Direction.OUTBOUND, status=Message.Status.SENT))
 
 
+def message_sends(fake_platform: FakePlatformServer) -> list[dict]:
+    return [request.json() for request in fake_platform.requests if "message" in request.json()]
+
+
 def test_a_signed_message_is_answered_once_through_the_worker(post_signed, messenger_connection, fake_platform):
     assert post_signed(messenger_connection, raw("text_message")).status_code == 200
 
-    [request] = fake_platform.wait_for_requests(1)
+    typing, send = fake_platform.wait_for_requests(2)
     reply = wait_until(lambda: sent_replies(), what="the reply to be recorded as sent")[0]
     inbound = Message.objects.get(direction=Message.Direction.INBOUND)
     assert reply.reply_to == inbound
     assert reply.text
-    assert (request.method, request.path) == ("POST", "/v21.0/me/messages")
-    assert request.headers["Authorization"] == "Bearer EAAtestpagetoken"
-    assert request.json() == {
+    assert typing.json() == {"recipient": {"id": "6785123409871234"}, "sender_action": "typing_on"}
+    assert (send.method, send.path) == ("POST", "/v21.0/me/messages")
+    assert send.headers["Authorization"] == "Bearer EAAtestpagetoken"
+    assert send.json() == {
         "recipient": {"id": "6785123409871234"},
         "messaging_type": "RESPONSE",
         "message": {"text": reply.text},
     }
-    assert reply.platform_message_id == "m_fake_1"
+    assert reply.platform_message_id == "m_fake_2"
     run = AgentRun.objects.get(reply=reply)
     assert run.outcome == AgentRun.Outcome.REPLIED
     assert run.model == "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -39,12 +45,11 @@ def test_a_signed_message_is_answered_once_through_the_worker(post_signed, messe
 def test_the_same_delivery_twice_gets_one_reply(post_signed, messenger_connection, fake_platform):
     assert post_signed(messenger_connection, raw("text_message")).status_code == 200
     assert post_signed(messenger_connection, raw("text_message")).status_code == 200
-    fake_platform.wait_for_requests(1)
+    wait_until(lambda: len(sent_replies()) == 1, what="the first reply")
     # A later message's reply proves the worker has gone past anything the duplicate could have caused.
     assert post_signed(messenger_connection, raw("postback")).status_code == 200
-    requests = fake_platform.wait_for_requests(2)
-    wait_until(lambda: len(sent_replies()) == 2, what="both replies to be recorded")
-    assert len(requests) == 2
+    wait_until(lambda: len(sent_replies()) == 2, what="the postback's reply")
+    assert len(message_sends(fake_platform)) == 2
     assert Message.objects.filter(direction=Message.Direction.INBOUND).count() == 2
 
 
@@ -52,7 +57,18 @@ def test_an_echo_and_a_read_receipt_get_no_reply(post_signed, messenger_connecti
     assert post_signed(messenger_connection, raw("echo")).status_code == 200
     assert post_signed(messenger_connection, raw("read_receipt")).status_code == 200
     assert post_signed(messenger_connection, raw("postback")).status_code == 200
-    [request] = fake_platform.wait_for_requests(1)
-    wait_until(lambda: sent_replies(), what="the postback's reply to be recorded")
-    assert len(fake_platform.requests) == 1
+    wait_until(lambda: sent_replies(), what="the postback's reply")
+    assert len(message_sends(fake_platform)) == 1
     assert Message.objects.get(direction=Message.Direction.INBOUND).text == "Opening hours"
+
+
+def test_a_throttled_reply_is_retried_by_the_worker_after_retry_after(post_signed, messenger_connection, fake_platform):
+    fake_platform.script(
+        Answer(200, {"recipient_id": "6785123409871234"}),  # the typing indicator
+        Answer(429, {"error": {"message": "(#613) Calls to this api have exceeded the rate limit.", "code": 613}}, {"Retry-After": "1"}),
+    )
+    assert post_signed(messenger_connection, raw("text_message")).status_code == 200
+    [reply] = wait_until(lambda: sent_replies(), what="the reply to go out on the second attempt")
+    sends = message_sends(fake_platform)
+    assert len(sends) == 2 and sends[0] == sends[1]
+    assert reply.attempts == 2 and reply.platform_message_id == "m_fake_3"

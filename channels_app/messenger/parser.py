@@ -5,27 +5,29 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-from ..events import CustomerMessage, Ignored, InboundEvent, MalformedPayload
+from ..events import (
+    Attachment,
+    CustomerMessage,
+    DeliveryState,
+    Ignored,
+    InboundEvent,
+    Kind,
+    MalformedPayload,
+    StatusUpdate,
+)
 
 logger = logging.getLogger(__name__)
 
-ATTACHMENT_WORDS = {
-    "image": "a photo",
-    "audio": "a voice message",
-    "video": "a video",
-    "file": "a file",
-    "location": "a location",
-    "fallback": "a link",
-}
-RECEIPTS = ("delivery", "read", "reaction", "message_edit", "optin", "referral", "account_linking")
+NOT_FOR_US = ("optin", "referral", "account_linking", "pass_thread_control", "take_thread_control", "policy_enforcement")
 
 
-def parse_delivery(payload: Any) -> list[InboundEvent]:
-    if not isinstance(payload, dict) or payload.get("object") != "page":
-        raise MalformedPayload("expected a JSON object with \"object\": \"page\"")
+def parse_delivery(payload: Any, expected_object: str = "page") -> list[InboundEvent]:
+    """Every event of every entry; `expected_object` lets Instagram's identical envelope reuse this."""
+    if not isinstance(payload, dict) or payload.get("object") != expected_object:
+        raise MalformedPayload(f'expected a JSON object with "object": "{expected_object}"')
     entries = payload.get("entry")
     if not isinstance(entries, list):
-        raise MalformedPayload("expected \"entry\" to be a list")
+        raise MalformedPayload('expected "entry" to be a list')
     events: list[InboundEvent] = []
     for entry in entries:
         messaging = entry.get("messaging") if isinstance(entry, dict) else None
@@ -34,7 +36,7 @@ def parse_delivery(payload: Any) -> list[InboundEvent]:
             continue
         for event in messaging:
             try:
-                events.append(parse_event(event))
+                events.extend(parse_event(event))
             except (KeyError, TypeError, ValueError, AttributeError) as problem:
                 # One unreadable event must not cost the others in the same delivery.
                 logger.warning("unreadable Messenger event skipped (%r): %s", problem, repr(event)[:500])
@@ -42,37 +44,100 @@ def parse_delivery(payload: Any) -> list[InboundEvent]:
     return events
 
 
-def parse_event(event: dict[str, Any]) -> InboundEvent:
+def parse_event(event: dict[str, Any]) -> list[InboundEvent]:
     sender_id = str(event["sender"]["id"])
     sent_at = _timestamp(event.get("timestamp"))
     if "message" in event:
-        message = event["message"]
-        if message.get("is_echo"):
-            return Ignored("echo", str(message.get("mid", "")))
-        text = message.get("text") or _describe_attachments(message.get("attachments") or [])
-        if not text:
-            return Ignored("message without text or attachment", str(message.get("mid", "")))
-        return CustomerMessage(platform_message_id=str(message["mid"]), sender_id=sender_id, text=text, sent_at=sent_at)
+        return [_message(event["message"], sender_id, sent_at)]
     if "postback" in event:
         postback = event["postback"]
-        text = postback.get("title") or postback.get("payload")
         # Older postbacks carry no mid: the sender and the timestamp identify a redelivery as well.
         mid = postback.get("mid") or f"postback:{sender_id}:{event['timestamp']}"
-        return CustomerMessage(platform_message_id=str(mid), sender_id=sender_id, text=str(text), sent_at=sent_at)
-    for kind in RECEIPTS:
+        return [
+            CustomerMessage(
+                platform_message_id=str(mid),
+                sender_id=sender_id,
+                text=str(postback.get("title") or postback.get("payload") or ""),
+                sent_at=sent_at,
+                kind=Kind.BUTTON,
+                details={"payload": postback.get("payload", "")},
+            )
+        ]
+    if "delivery" in event:
+        delivery = event["delivery"]
+        watermark = _timestamp(delivery.get("watermark"))
+        updates = [StatusUpdate(DeliveryState.DELIVERED, platform_message_id=str(mid)) for mid in delivery.get("mids") or []]
+        return updates or [StatusUpdate(DeliveryState.DELIVERED, recipient_id=sender_id, watermark=watermark)]
+    if "read" in event:
+        read = event["read"]
+        if read.get("mid"):
+            return [StatusUpdate(DeliveryState.READ, platform_message_id=str(read["mid"]))]
+        return [StatusUpdate(DeliveryState.READ, recipient_id=sender_id, watermark=_timestamp(read.get("watermark")))]
+    if "reaction" in event:
+        reaction = event["reaction"]
+        action = reaction.get("action", "react")
+        emoji = reaction.get("emoji") or reaction.get("reaction") or ""
+        return [
+            CustomerMessage(
+                platform_message_id=f"reaction:{reaction['mid']}:{action}:{event['timestamp']}",
+                sender_id=sender_id,
+                text=f"[customer {'removed a reaction' if action == 'unreact' else 'reacted ' + emoji}]",
+                sent_at=sent_at,
+                kind=Kind.REACTION,
+                details={"reacted_to": reaction["mid"], "action": action, "emoji": emoji},
+            )
+        ]
+    if "message_edit" in event:
+        edit = event["message_edit"]
+        return [
+            CustomerMessage(
+                platform_message_id=f"edit:{edit['mid']}:{edit.get('num_edit', 0)}",
+                sender_id=sender_id,
+                text=str(edit.get("text", "")),
+                sent_at=sent_at,
+                kind=Kind.EDIT,
+                details={"edited": edit["mid"]},
+            )
+        ]
+    for kind in NOT_FOR_US:
         if kind in event:
-            return Ignored(kind)
-    return Ignored("unsupported event", ",".join(sorted(event)))
+            return [Ignored(kind)]
+    return [Ignored("unsupported event", ",".join(sorted(event)))]
 
 
-def _describe_attachments(attachments: list[dict[str, Any]]) -> str:
-    described = []
-    for attachment in attachments:
-        kind = attachment.get("type", "")
-        if kind == "template":
-            continue
-        described.append(f"[customer sent {ATTACHMENT_WORDS.get(kind, 'an attachment')}]")
-    return " ".join(described)
+def _message(message: dict[str, Any], sender_id: str, sent_at: datetime | None) -> InboundEvent:
+    mid = str(message.get("mid", ""))
+    if message.get("is_echo"):
+        return Ignored("echo", mid)
+    if not mid:
+        raise KeyError("mid")
+    details: dict[str, Any] = {}
+    if message.get("reply_to", {}).get("mid"):
+        details["reply_to"] = message["reply_to"]["mid"]
+    text = str(message.get("text") or "")
+    if message.get("quick_reply"):
+        details["payload"] = message["quick_reply"].get("payload", "")
+        return CustomerMessage(mid, sender_id, text, sent_at, kind=Kind.BUTTON, details=details)
+    attachments = tuple(_attachment(item) for item in message.get("attachments") or [] if item.get("type") != "template")
+    if attachments:
+        kind = Kind.LOCATION if all(a.type == "location" for a in attachments) else Kind.MEDIA
+        return CustomerMessage(mid, sender_id, text, sent_at, kind=kind, attachments=attachments, details=details)
+    if text and not message.get("is_unsupported"):
+        return CustomerMessage(mid, sender_id, text, sent_at, details=details)
+    return CustomerMessage(mid, sender_id, "[customer sent a message type we cannot read]", sent_at, kind=Kind.UNSUPPORTED)
+
+
+def _attachment(item: dict[str, Any]) -> Attachment:
+    payload = item.get("payload") or {}
+    kind = str(item.get("type", "file"))
+    if payload.get("sticker_id"):
+        return Attachment("sticker", url=payload.get("url", ""), media_id=str(payload["sticker_id"]))
+    if kind == "location" or payload.get("coordinates"):
+        coordinates = payload.get("coordinates") or {}
+        return Attachment("location", latitude=coordinates.get("lat"), longitude=coordinates.get("long"), name=item.get("title", ""))
+    if kind == "fallback":
+        return Attachment("share", url=payload.get("url", ""), name=item.get("title", ""))
+    return Attachment(kind, url=str(payload.get("url", "")))
 
 
 def _timestamp(milliseconds: Any) -> datetime | None:

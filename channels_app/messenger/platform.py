@@ -1,6 +1,6 @@
-from ..meta.graph import GRAPH_API_BASE
+from ..meta.graph import GRAPH_API_BASE, STANDARD_WINDOW
 from ..platform import PlatformSpec
-from .sender import send_text
+from .sender import send_text, send_typing
 from .views import messenger_webhook
 
 MESSENGER = PlatformSpec(
@@ -11,4 +11,7 @@ MESSENGER = PlatformSpec(
     default_api_base=GRAPH_API_BASE,
     credential_keys=("page_id", "access_token", "app_secret", "verify_token"),
     secret_keys=("access_token", "app_secret"),
+    text_limit=2000,
+    send_typing=send_typing,
+    reply_window=STANDARD_WINDOW,
 )

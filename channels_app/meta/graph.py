@@ -1,6 +1,7 @@
 """Calls to Meta's Graph API, with its errors sorted into those worth retrying and those not."""
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -10,6 +11,8 @@ from ..sending import PermanentSendError, TemporarySendError
 GRAPH_API_BASE = "https://graph.facebook.com"
 GRAPH_API_VERSION = "v21.0"
 TIMEOUT = httpx.Timeout(10.0, connect=5.0)
+# Meta's customer-service window: free-form messages only within 24 hours of the customer's last one.
+STANDARD_WINDOW = timedelta(hours=24)
 # Graph error codes that mean "not now": unknown/service errors and the rate limits.
 TRANSIENT_CODES = frozenset({1, 2, 4, 17, 32, 341, 613})
 

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from channels_app.events import CustomerMessage, Ignored, MalformedPayload
+from channels_app.events import CustomerMessage, DeliveryState, Ignored, Kind, MalformedPayload, StatusUpdate
 from channels_app.messenger.parser import parse_delivery
 from conftest import load_fixture
 
@@ -20,6 +20,7 @@ def test_text_message_becomes_one_customer_message():
         text="Hi! Do you ship to Canada?",
         sent_at=event.sent_at,
     )
+    assert event.kind == Kind.TEXT and event.answerable
     assert event.sent_at.timestamp() == 1749812345
 
 
@@ -27,26 +28,55 @@ def test_echo_is_not_answered():
     assert parsed("echo") == [Ignored("echo", "m_echo_1")]
 
 
-@pytest.mark.parametrize("name, kind", [("read_receipt", "read"), ("delivery_receipt", "delivery")])
-def test_receipts_are_not_answered(name, kind):
-    assert [event.kind for event in parsed(name)] == [kind]
+def test_a_delivery_receipt_moves_the_named_messages():
+    assert parsed("delivery_receipt") == [StatusUpdate(DeliveryState.DELIVERED, platform_message_id="m_echo_1")]
+
+
+def test_a_read_receipt_moves_everything_sent_before_its_watermark():
+    [update] = parsed("read_receipt")
+    assert (update.state, update.recipient_id) == (DeliveryState.READ, "6785123409871234")
+    assert update.watermark.timestamp() == 1749812346.5
 
 
 def test_postback_title_becomes_the_customers_turn():
     [event] = parsed("postback")
-    assert (event.platform_message_id, event.text) == ("m_postback_1", "Opening hours")
+    assert (event.platform_message_id, event.turn_text(), event.kind) == ("m_postback_1", "Opening hours", Kind.BUTTON)
+    assert event.details == {"payload": "HOURS"}
 
 
-def test_image_is_described_to_the_agent():
+def test_image_is_described_to_the_agent_and_kept_with_its_url():
     [event] = parsed("image_attachment")
-    assert event.text == "[customer sent a photo]"
+    assert (event.kind, event.turn_text()) == (Kind.MEDIA, "[customer sent a photo]")
+    assert event.metadata() == {"attachments": [{"type": "image", "url": "https://scontent.example/photo.jpg"}]}
+
+
+@pytest.mark.parametrize(
+    "name, kind, text",
+    [
+        ("quick_reply", Kind.BUTTON, "Gluten-free"),
+        ("location", Kind.LOCATION, "[customer sent a location: Home (45.76, 4.83)]"),
+        ("sticker", Kind.MEDIA, "[customer sent a sticker]"),
+        ("voice_message", Kind.MEDIA, "[customer sent an audio message]"),
+        ("unsupported_message", Kind.UNSUPPORTED, "[customer sent a message type we cannot read]"),
+    ],
+)
+def test_every_message_kind_becomes_a_turn_text(name, kind, text):
+    [event] = parsed(name)
+    assert (event.kind, event.turn_text()) == (kind, text)
+    assert event.answerable == (kind != Kind.UNSUPPORTED)
+
+
+@pytest.mark.parametrize("name, kind", [("reaction", Kind.REACTION), ("message_edit", Kind.EDIT)])
+def test_reactions_and_edits_are_kept_but_not_answered(name, kind):
+    [event] = parsed(name)
+    assert event.kind == kind and not event.answerable
 
 
 def test_every_event_of_every_entry_is_read():
     events = parsed("batched_entries")
     messages = [event for event in events if isinstance(event, CustomerMessage)]
     assert [(m.sender_id, m.text) for m in messages] == [("111", "Are you open today?"), ("222", "Do you sell bread?")]
-    assert [event.kind for event in events if isinstance(event, Ignored)] == ["read"]
+    assert [type(event) for event in events] == [CustomerMessage, CustomerMessage, StatusUpdate]
 
 
 def test_escaped_unicode_is_decoded():

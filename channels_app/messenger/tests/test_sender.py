@@ -96,3 +96,67 @@ def test_an_unreachable_platform_is_temporary(pending_reply, messenger_connectio
     messenger_connection.save()
     with pytest.raises(TemporarySendError):
         outbox.deliver(pending_reply.pk)
+
+
+@pytest.fixture
+def long_reply(messenger_connection):
+    inbound = store_customer_message(
+        messenger_connection, CustomerMessage(platform_message_id="m_in_2", sender_id="6785123409871234", text="Tell me all")
+    )
+    text = " ".join(f"Our bread number {index} is baked at dawn 🥖." for index in range(100))
+    return outbox.queue_reply(inbound.conversation, text, author=Message.Author.AGENT, reply_to=inbound)
+
+
+def test_a_reply_over_2000_characters_is_sent_in_parts_in_order(long_reply, fake_platform):
+    outbox.deliver(long_reply.pk)
+    texts = [request.json()["message"]["text"] for request in fake_platform.requests]
+    assert len(texts) == 3
+    assert all(len(text.encode("utf-16-le")) // 2 <= 2000 for text in texts)
+    assert " ".join(texts) == long_reply.text
+    long_reply.refresh_from_db()
+    assert long_reply.status == Message.Status.SENT
+    assert long_reply.metadata["sent_parts"] == ["m_fake_1", "m_fake_2", "m_fake_3"]
+    assert long_reply.platform_message_id == "m_fake_3"
+
+
+def test_a_retry_continues_after_the_parts_already_accepted(long_reply, fake_platform):
+    fake_platform.script(
+        Answer(200, {"recipient_id": "6785123409871234", "message_id": "m_part_1"}),
+        Answer(500, {"error": {"message": "An unknown error occurred", "code": 1, "is_transient": True}}),
+    )
+    with pytest.raises(TemporarySendError):
+        outbox.deliver(long_reply.pk)
+    outbox.deliver(long_reply.pk)
+    texts = [request.json()["message"]["text"] for request in fake_platform.requests]
+    assert len(texts) == 4 and texts[1] == texts[2]
+    assert " ".join([texts[0], *texts[2:]]) == long_reply.text
+
+
+def test_no_agent_reply_goes_out_after_the_24_hour_window(pending_reply, fake_platform):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from channels_app.models import Conversation
+
+    Conversation.objects.filter(pk=pending_reply.conversation_id).update(
+        last_inbound_at=timezone.now() - timedelta(hours=25)
+    )
+    outbox.deliver(pending_reply.pk)
+    assert fake_platform.requests == []
+    pending_reply.refresh_from_db()
+    assert (pending_reply.status, pending_reply.error_code) == (Message.Status.FAILED, "window_closed")
+    assert pending_reply.conversation.status == Conversation.Status.NEEDS_HUMAN
+
+
+def test_the_typing_indicator_is_a_request_of_its_own(pending_reply, fake_platform):
+    fake_platform.script(Answer(200, {"recipient_id": "6785123409871234"}))
+    outbox.show_typing(pending_reply.conversation)
+    [request] = fake_platform.requests
+    assert request.json() == {"recipient": {"id": "6785123409871234"}, "sender_action": "typing_on"}
+
+
+def test_a_failing_typing_indicator_is_not_an_error(pending_reply, fake_platform):
+    fake_platform.script(Answer(400, {"error": {"message": "(#100) Invalid parameter", "code": 100}}))
+    outbox.show_typing(pending_reply.conversation)
+    assert len(fake_platform.requests) == 1

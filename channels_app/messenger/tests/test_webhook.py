@@ -126,3 +126,36 @@ def test_a_body_over_the_limit_is_refused_before_parsing(post_signed, messenger_
 
 def test_other_methods_are_not_allowed(client, messenger_connection):
     assert client.put(messenger_connection.webhook_path()).status_code == 405
+
+
+def test_delivery_and_read_receipts_move_our_messages_forward_only(post_signed, messenger_connection):
+    from datetime import UTC, datetime
+
+    post_signed(messenger_connection, raw("text_message"))
+    inbound = Message.objects.get()
+    reply = Message.objects.create(
+        conversation=inbound.conversation,
+        connection=messenger_connection,
+        direction=Message.Direction.OUTBOUND,
+        author=Message.Author.AGENT,
+        text="Yes.",
+        platform_message_id="m_echo_1",
+        status=Message.Status.SENT,
+        sent_at=datetime.fromtimestamp(1749812346, tz=UTC),
+    )
+    post_signed(messenger_connection, raw("read_receipt"))
+    reply.refresh_from_db()
+    assert reply.status == Message.Status.READ
+    post_signed(messenger_connection, raw("delivery_receipt"))
+    reply.refresh_from_db()
+    assert reply.status == Message.Status.READ
+
+
+@pytest.mark.parametrize("name", ["reaction", "message_edit", "unsupported_message"])
+def test_reactions_edits_and_unsupported_messages_are_stored_but_not_answered(
+    post_signed, messenger_connection, django_capture_on_commit_callbacks, name
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert post_signed(messenger_connection, raw(name)).status_code == 200
+    assert Message.objects.count() == 1
+    assert callbacks == []
