@@ -15,15 +15,15 @@ import redis
 from django.conf import settings
 
 from agents.models import AgentConfig
-from business.models import Business
+from business.models import Business, FaqEntry
 from channels_app.meta.signature import sign
 from channels_app.models import ChannelConnection
 from tests.fake_platform import FakePlatformServer
 
 ROOT = Path(__file__).resolve().parent
 ARTIFACTS = ROOT / "test-artifacts"
-# Tests generate a few tokens: enough to prove the model ran, short enough for a 2-core machine.
-TEST_REPLY_TOKENS = 8
+# Tests generate few tokens: enough for a short JSON step, short enough for a 2-core machine.
+TEST_REPLY_TOKENS = 24
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -95,7 +95,12 @@ def business(db: None) -> Business:
         timezone="Europe/Paris",
         opening_hours={"mon": [["09:00", "18:00"]], "sat": [["10:00", "13:00"]]},
     )
-    AgentConfig.objects.create(business=shop, max_reply_tokens=TEST_REPLY_TOKENS, temperature=0.0)
+    AgentConfig.objects.create(
+        business=shop, max_reply_tokens=TEST_REPLY_TOKENS, temperature=0.0, burst_settle_seconds=0.2
+    )
+    FaqEntry.objects.create(
+        business=shop, question="Do you ship abroad?", answer="Yes, we ship to Canada and the US in 3 to 5 business days."
+    )
     return shop
 
 

@@ -1,25 +1,90 @@
-"""A LangChain chat model over the process-wide llama.cpp model.
+"""A LangChain chat model over the process-wide llama.cpp model, with tool calls that always parse.
 
-LangChain's own ChatLlamaCpp loads its own Llama per instance and has defaults wrong for modern
-models; this one shares the loaded model and reports the figures an AgentRun records.
+LangChain's ChatLlamaCpp loads its own Llama per instance and cannot leave the choice of tool to
+the model; llama-cpp-python's own tool calling drops tool results (see docs in the README). Here the
+output is constrained by a JSON-schema grammar over exactly the bound tools' argument schemas and a
+final reply, so every step is one of {"tool": name, "args": {...}} or {"reply": "..."}.
 """
 from __future__ import annotations
 
+import json
+import uuid
+from functools import lru_cache
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
-from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.language_models import BaseChatModel, LanguageModelInput
+from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
+from langchain_core.runnables import Runnable
+from langchain_core.tools import BaseTool
+from langchain_core.utils.function_calling import convert_to_openai_tool
+from llama_cpp import LlamaGrammar
 from pydantic import ConfigDict
 
 from .llama_runtime import ChatTurn, ModelSettings, get_model
 
 ROLES = {"system": "system", "human": "user", "ai": "assistant", "tool": "tool"}
+NO_TOOLS = "none"
+MAX_ARGUMENT_LENGTH = 80
 
 
 def to_chat_turns(messages: list[BaseMessage]) -> list[ChatTurn]:
-    return [{"role": ROLES[message.type], "content": str(message.content)} for message in messages]
+    turns = []
+    for message in messages:
+        if isinstance(message, AIMessage) and message.tool_calls:
+            content = "\n".join(json.dumps({"tool": call["name"], "args": call["args"]}) for call in message.tool_calls)
+        elif isinstance(message, AIMessage):
+            content = json.dumps({"reply": str(message.content)}, ensure_ascii=False)
+        elif isinstance(message, ToolMessage):
+            content = f"{message.name}: {message.content}"
+        else:
+            content = str(message.content)
+        turns.append({"role": ROLES[message.type], "content": content})
+    return turns
+
+
+def step_schema(tools: list[dict[str, Any]], tool_choice: str | None) -> dict[str, Any]:
+    """One JSON object per allowed tool with its argument schema, plus the final reply unless a tool is required."""
+    options = []
+    for tool in tools:
+        function = tool["function"]
+        if tool_choice not in (None, "auto", "any") and function["name"] != tool_choice:
+            continue
+        arguments = {key: value for key, value in function.get("parameters", {}).items() if key != "description"}
+        arguments.setdefault("type", "object")
+        # A tiny model may ramble inside a string argument: bound each one so a step always ends.
+        arguments["properties"] = {
+            name: {"maxLength": MAX_ARGUMENT_LENGTH, **spec} if spec.get("type") == "string" else spec
+            for name, spec in arguments.get("properties", {}).items()
+        }
+        options.append(
+            {
+                "type": "object",
+                "properties": {"tool": {"const": function["name"]}, "args": arguments},
+                "required": ["tool", "args"],
+            }
+        )
+    if tool_choice in (None, "auto", NO_TOOLS) or not options:
+        options.append({"type": "object", "properties": {"reply": {"type": "string"}}, "required": ["reply"]})
+    return options[0] if len(options) == 1 else {"anyOf": options}
+
+
+@lru_cache(maxsize=64)
+def compiled_grammar(schema_json: str) -> LlamaGrammar:
+    return LlamaGrammar.from_json_schema(schema_json, verbose=False)
+
+
+def parse_step(text: str) -> AIMessage:
+    """The step the model took; an empty reply marked `cut_off` when max_tokens or the deadline cut it short."""
+    try:
+        # strict=False: the grammar lets raw newlines into strings, which strict JSON forbids.
+        step = json.loads(text, strict=False)
+    except ValueError:
+        return AIMessage(content="", additional_kwargs={"cut_off": text[:500]})
+    if "tool" in step:
+        return AIMessage(content="", tool_calls=[{"name": step["tool"], "args": step.get("args") or {}, "id": f"call_{uuid.uuid4().hex[:12]}"}])
+    return AIMessage(content=str(step.get("reply", "")).strip())
 
 
 class LocalLlamaChatModel(BaseChatModel):
@@ -33,6 +98,12 @@ class LocalLlamaChatModel(BaseChatModel):
     def _llm_type(self) -> str:
         return "parley-llama-cpp"
 
+    def bind_tools(
+        self, tools: list[BaseTool | dict[str, Any]], *, tool_choice: str | None = None, **kwargs: Any
+    ) -> Runnable[LanguageModelInput, BaseMessage]:
+        """tool_choice: None/"auto" (a tool or a reply), "any" (some tool), a tool's name, or "none" (a reply)."""
+        return self.bind(tools=[convert_to_openai_tool(tool) for tool in tools], tool_choice=tool_choice, **kwargs)
+
     def count_prompt_tokens(self, messages: list[BaseMessage]) -> int:
         tokens, _ = get_model(self.settings).prompt_tokens(to_chat_turns(messages))
         return len(tokens)
@@ -42,26 +113,36 @@ class LocalLlamaChatModel(BaseChatModel):
         messages: list[BaseMessage],
         stop: list[str] | None = None,
         run_manager: CallbackManagerForLLMRun | None = None,
+        tools: list[dict[str, Any]] | None = None,
+        tool_choice: str | None = None,
+        deadline: float | None = None,
         **kwargs: Any,
     ) -> ChatResult:
         model = get_model(self.settings)
+        grammar = None
+        if tools is not None:
+            grammar = compiled_grammar(json.dumps(step_schema(tools, tool_choice), sort_keys=True))
         completion = model.complete(
-            to_chat_turns(messages), max_tokens=self.max_tokens, temperature=self.temperature, stop=stop
+            to_chat_turns(messages),
+            max_tokens=self.max_tokens,
+            temperature=self.temperature,
+            stop=stop,
+            grammar=grammar,
+            deadline=deadline,
         )
-        message = AIMessage(
-            content=completion.text,
-            response_metadata={
-                "model": model.name,
-                "prompt_tokens": completion.prompt_tokens,
-                "prompt_tokens_evaluated": completion.prompt_tokens_evaluated,
-                "completion_tokens": completion.completion_tokens,
-                "time_to_first_token": completion.time_to_first_token,
-                "total_time": completion.total_time,
-            },
-            usage_metadata={
-                "input_tokens": completion.prompt_tokens,
-                "output_tokens": completion.completion_tokens,
-                "total_tokens": completion.prompt_tokens + completion.completion_tokens,
-            },
-        )
+        message = parse_step(completion.text) if grammar is not None else AIMessage(content=completion.text)
+        message.response_metadata = {
+            "model": model.name,
+            "prompt_tokens": completion.prompt_tokens,
+            "prompt_tokens_evaluated": completion.prompt_tokens_evaluated,
+            "completion_tokens": completion.completion_tokens,
+            "time_to_first_token": completion.time_to_first_token,
+            "total_time": completion.total_time,
+            "timed_out": completion.timed_out,
+        }
+        message.usage_metadata = {
+            "input_tokens": completion.prompt_tokens,
+            "output_tokens": completion.completion_tokens,
+            "total_tokens": completion.prompt_tokens + completion.completion_tokens,
+        }
         return ChatResult(generations=[ChatGeneration(message=message)])

@@ -12,7 +12,12 @@ from business.models import Business
 
 from .models import AgentConfig
 
-AGENT_FIELDS = ("instructions", "model_path", "temperature", "max_reply_tokens", "context_size", "threads", "gpu_layers")
+# The server backend's API key is a secret: it is set in the admin, never carried in files.
+AGENT_FIELDS = (
+    "instructions", "model_path", "temperature", "max_reply_tokens", "context_size", "threads", "gpu_layers",
+    "backend", "server_url", "server_model", "tool_strategy", "enabled_tools", "max_steps", "time_budget_seconds",
+    "burst_settle_seconds", "blocked_topics", "allow_medical_advice", "allow_legal_advice", "allow_financial_advice",
+)  # fmt: skip
 
 
 def read_document(path: Path) -> dict[str, Any]:

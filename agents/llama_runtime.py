@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from llama_cpp import Llama
+from llama_cpp import Llama, LlamaGrammar, StoppingCriteriaList
 from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
 logger = logging.getLogger(__name__)
@@ -36,6 +36,8 @@ class Completion:
     completion_tokens: int
     time_to_first_token: float | None
     total_time: float
+    # True when generation was stopped at the deadline rather than finishing.
+    timed_out: bool = False
 
 
 class PromptTooLong(ValueError):
@@ -85,7 +87,10 @@ class LoadedModel:
         max_tokens: int,
         temperature: float,
         stop: list[str] | None = None,
+        grammar: LlamaGrammar | None = None,
+        deadline: float | None = None,
     ) -> Completion:
+        """Generate a reply; `deadline` (a time.monotonic() value) stops a generation that runs over."""
         tokens, stops = self.prompt_tokens(messages)
         if len(tokens) + max_tokens > self.settings.context_size:
             raise PromptTooLong(f"{len(tokens)} prompt tokens + {max_tokens} leave no room in {self.settings.context_size}")
@@ -94,6 +99,13 @@ class LoadedModel:
             started = time.perf_counter()
             first_token_at: float | None = None
             pieces: list[str] = []
+            timed_out = False
+
+            def past_deadline(input_ids: object, logits: object) -> bool:
+                nonlocal timed_out
+                timed_out = deadline is not None and time.monotonic() > deadline
+                return timed_out
+
             for chunk in self.llama.create_completion(
                 tokens,
                 max_tokens=max_tokens,
@@ -102,6 +114,8 @@ class LoadedModel:
                 repeat_penalty=1.1,
                 stop=stops + list(stop or []),
                 stream=True,
+                grammar=grammar,
+                stopping_criteria=StoppingCriteriaList([past_deadline]),
             ):
                 if first_token_at is None:
                     first_token_at = time.perf_counter()
@@ -115,6 +129,7 @@ class LoadedModel:
             completion_tokens=len(self.llama.tokenize(text.encode("utf-8"), add_bos=False)) if text else 0,
             time_to_first_token=None if first_token_at is None else first_token_at - started,
             total_time=total,
+            timed_out=timed_out,
         )
 
     def _reusable_prefix(self, tokens: list[int]) -> int:

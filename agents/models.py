@@ -1,6 +1,7 @@
 """How a business's agent is set up, and a record of every reply it generated."""
 from __future__ import annotations
 
+from django.core.validators import RegexValidator
 from django.db import models
 
 from business.models import Business
@@ -33,6 +34,35 @@ class AgentConfig(models.Model):
         null=True, blank=True, help_text="Layers offloaded to a GPU (-1: all). Empty: the server default."
     )
 
+    class Backend(models.TextChoices):
+        LOCAL = "local", "llama.cpp in the worker process"
+        OPENAI = "openai", "An OpenAI-compatible server (llama.cpp's llama-server)"
+
+    backend = models.CharField(max_length=16, choices=Backend.choices, default=Backend.LOCAL)
+    server_url = models.URLField(blank=True, help_text="For the server backend: its base URL, e.g. http://gpu-host:8080/v1.")
+    server_model = models.CharField(max_length=200, blank=True, help_text="For the server backend: the model name.")
+    server_api_key = models.CharField(max_length=200, blank=True, help_text="For the server backend, if it needs one.")
+
+    class ToolStrategy(models.TextChoices):
+        PLANNED = "planned", "Planned by Parley from the customer's words (best for small models)"
+        MODEL = "model", "Chosen by the model (for 7B-class models and larger)"
+
+    tool_strategy = models.CharField(max_length=16, choices=ToolStrategy.choices, default=ToolStrategy.PLANNED)
+    enabled_tools = models.JSONField(
+        default=list, blank=True, help_text="Names of the tools the agent may use; empty: all of them."
+    )
+    max_steps = models.PositiveSmallIntegerField(default=4, help_text="Tool calls the model may make in one turn.")
+    time_budget_seconds = models.FloatField(
+        default=60.0, help_text="A turn running longer is stopped; the customer gets the fallback reply."
+    )
+    burst_settle_seconds = models.FloatField(
+        default=2.0, help_text="Messages the customer sends within this time of each other are answered together."
+    )
+    blocked_topics = models.TextField(blank=True, help_text="One topic per line the agent must not discuss.")
+    allow_medical_advice = models.BooleanField(default=False)
+    allow_legal_advice = models.BooleanField(default=False)
+    allow_financial_advice = models.BooleanField(default=False)
+
     def __str__(self) -> str:
         return f"Agent of {self.business}"
 
@@ -42,6 +72,9 @@ class AgentRun(models.Model):
 
     class Outcome(models.TextChoices):
         REPLIED = "replied", "Replied"
+        FALLBACK = "fallback", "Could not answer: handed over"
+        HANDOFF = "handoff", "Handed over on request"
+        GUARDED = "guarded", "Stopped by a guard rule"
         FAILED = "failed", "Failed"
 
     conversation = models.ForeignKey(
@@ -63,6 +96,9 @@ class AgentRun(models.Model):
     total_ms = models.PositiveIntegerField(default=0)
     outcome = models.CharField(max_length=16, choices=Outcome.choices)
     error = models.TextField(blank=True)
+    trace = models.JSONField(
+        default=list, blank=True, help_text="Each step: tool, arguments, result, who chose it, duration, tokens."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -74,3 +110,33 @@ class AgentRun(models.Model):
     @property
     def prompt_tokens_reused(self) -> int:
         return self.prompt_tokens - self.prompt_tokens_evaluated
+
+
+class HttpTool(models.Model):
+    """A tool a business defines itself: Parley POSTs the model's arguments to the business's URL."""
+
+    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="http_tools")
+    name = models.CharField(
+        max_length=40,
+        validators=[RegexValidator(r"^[a-z][a-z0-9_]{2,39}$", "Lower-case letters, digits and _, starting with a letter.")],
+        help_text="How the agent calls it, e.g. check_stock.",
+    )
+    description = models.TextField(help_text="When the agent should use it; the model reads this.")
+    parameters = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='JSON schema of the arguments: {"type": "object", "properties": {"sku": {"type": "string"}}, '
+        '"required": ["sku"]}.',
+    )
+    url = models.URLField(help_text="Must be on the server's allow-list (PARLEY_HTTP_TOOL_ALLOWED_HOSTS).")
+    timeout_seconds = models.FloatField(default=5.0)
+    signing_secret = models.CharField(
+        max_length=200, help_text="Requests carry X-Parley-Signature: sha256=HMAC(secret, body) so the URL can check them."
+    )
+    enabled = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["business", "name"], name="unique_http_tool_name")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,52 +1,41 @@
-"""The prompt of a turn: the business's instructions and facts first, the conversation last.
+"""The prompt of a turn: the business's instructions and tools first, the conversation last.
 
-The system part depends only on the business, so it is the same token prefix on every turn and
-llama.cpp reuses its cached computation instead of evaluating it again.
+The system part depends only on the business and its agent's settings, so it is the same token
+prefix on every turn and llama.cpp reuses its cached computation instead of evaluating it again.
+Facts are not written here: they reach the model as tool results, which the reply is checked against.
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+from langchain_core.tools import BaseTool
 
 from business.models import Business
+from channels_app.events import Kind
 from channels_app.models import Message
 
 from .models import AgentConfig
 
-
-def business_facts(business: Business) -> list[str]:
-    lines = [f"Business: {business.name}"]
-    if business.description:
-        lines.append(f"About: {business.description}")
-    for label, value in (("Address", business.address), ("Phone", business.phone), ("Email", business.email)):
-        if value:
-            lines.append(f"{label}: {value}")
-    if business.opening_hours:
-        lines.append(f"Opening hours ({business.timezone}):")
-        lines += [f"- {line}" for line in business.opening_hours_lines()]
-    items = list(business.catalogue_items.all())
-    if items:
-        lines.append("Products:")
-        lines += [
-            f"- {item.name}: {item.price_label()}{'' if item.available else ' (sold out)'}"
-            + (f". {item.description}" if item.description else "")
-            for item in items
-        ]
-    faq = list(business.faq_entries.all())
-    if faq:
-        lines.append("Frequently asked questions:")
-        lines += [f"Q: {entry.question}\nA: {entry.answer}" for entry in faq]
-    return lines
+STEP_FORMAT = (
+    'Answer with one JSON object: {"tool": "<name>", "args": {...}} to use a tool, or {"reply": "<text>"} '
+    "to answer the customer in one or two short sentences, using only facts from tool results."
+)
 
 
-def system_message(business: Business, config: AgentConfig) -> SystemMessage:
-    return SystemMessage(config.instructions.strip() + "\n\n" + "\n".join(business_facts(business)))
+def tool_lines(tools: list[BaseTool]) -> list[str]:
+    return [f"- {tool.name}({json.dumps(tool.tool_call_schema.model_json_schema().get('properties', {}))}): {tool.description}" for tool in tools]
+
+
+def system_message(business: Business, config: AgentConfig, tools: list[BaseTool]) -> SystemMessage:
+    lines = [config.instructions.strip(), "", f"You work for {business.name}. Tools:", *tool_lines(tools), "", STEP_FORMAT]
+    return SystemMessage("\n".join(lines))
 
 
 def history_messages(messages: Iterable[Message]) -> list[BaseMessage]:
     return [
         HumanMessage(message.text) if message.direction == Message.Direction.INBOUND else AIMessage(message.text)
         for message in messages
-        if message.text
+        if message.text and message.kind not in Kind.NOT_ANSWERED
     ]

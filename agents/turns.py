@@ -1,26 +1,35 @@
-"""One agent turn: answer a stored customer message, once, and put the reply in the outbox."""
+"""One agent turn: answer what the customer said, once, and put the reply in the outbox.
+
+A customer often sends several short messages in a row. Each stored message schedules a turn, but
+a turn waits until the customer has been quiet for the business's settle time, and only the turn
+of the latest message runs: it answers every message since the last reply, together.
+"""
 from __future__ import annotations
 
 import logging
 import time
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from langchain_core.messages import BaseMessage
+from django.utils import timezone
 
 from channels_app import outbox
+from channels_app.events import Kind
 from channels_app.models import Conversation, Message
 
+from .agent_loop import FALLBACK_REPLY, AgentTurn, TurnOutcome, TurnTimedOut
 from .chat_model import LocalLlamaChatModel
 from .llama_runtime import ModelSettings
 from .model_files import resolve_model_path
 from .models import AgentConfig, AgentRun
-from .prompts import history_messages, system_message
+from .notifications import notify_staff
+from .prompts import history_messages
+from .tools import TurnContext
 
 logger = logging.getLogger(__name__)
 
 HISTORY_LIMIT = 20
-FALLBACK_REPLY = "Sorry, I can't answer that right now. Let me get a colleague to help you."
 
 
 def chat_model_for(config: AgentConfig) -> LocalLlamaChatModel:
@@ -35,55 +44,61 @@ def chat_model_for(config: AgentConfig) -> LocalLlamaChatModel:
     )
 
 
-def answer_inbound_message(message_id: int) -> None:
+def answer_inbound_message(message_id: int, settle: bool = True) -> float | None:
+    """Answer the turn this message ends; returns seconds to wait when the customer may still be typing."""
     inbound = (
-        Message.objects.select_related("conversation__business", "conversation__connection", "conversation__contact")
+        Message.objects.select_related(
+            "conversation__business", "conversation__connection", "conversation__contact__customer", "conversation__contact__connection"
+        )
         .filter(pk=message_id, direction=Message.Direction.INBOUND)
         .first()
     )
     if inbound is None:
         logger.warning("message %s does not exist (any more): nothing to answer", message_id)
-        return
+        return None
     conversation = inbound.conversation
     if conversation.status != Conversation.Status.BOT:
         logger.info("conversation %s is %s: the agent stays silent", conversation.pk, conversation.status)
-        return
+        return None
+    config, _ = AgentConfig.objects.get_or_create(business=conversation.business)
+    quiet_since = timezone.now() - inbound.created_at
+    if settle and quiet_since < timedelta(seconds=config.burst_settle_seconds):
+        return config.burst_settle_seconds - quiet_since.total_seconds()
+    if _answerable(conversation).filter(id__gt=inbound.id).exists():
+        logger.info("message %s: a later message's turn will answer it too", message_id)
+        return None
     if Message.objects.filter(reply_to=inbound).exists():
         logger.info("message %s is already answered", message_id)
-        return
+        return None
 
+    turn_messages = list(_answerable(conversation).filter(id__gt=_last_reply_id(conversation), id__lte=inbound.id))
+    customer_text = "\n".join(message.text for message in turn_messages) or inbound.text
     outbox.show_typing(conversation)
-    config, _ = AgentConfig.objects.get_or_create(business=conversation.business)
     chat_model = chat_model_for(config)
-    prompt = fit_to_context(chat_model, [system_message(conversation.business, config)], recent_history(inbound))
+    context = TurnContext(business=conversation.business, contact=conversation.contact, conversation_id=conversation.pk)
+    context.link_customer_by_phone()
     started = time.perf_counter()
     try:
-        answer = chat_model.invoke(prompt)
+        outcome = AgentTurn(context, config, chat_model).run(_recent_history(inbound), customer_text)
     except Exception as error:
         # The customer still gets an answer, and staff get the conversation.
-        logger.exception("generation failed for message %s: replying with the fallback", message_id)
-        run = AgentRun(
-            model=chat_model.settings.path.name,
-            total_ms=_milliseconds(time.perf_counter() - started) or 0,
+        timed_out = isinstance(error, TurnTimedOut)
+        log = logger.warning if timed_out else logger.exception
+        log("turn for message %s failed (%s): replying with the fallback", message_id, error)
+        outcome = TurnOutcome(
+            text=FALLBACK_REPLY,
             outcome=AgentRun.Outcome.FAILED,
-            error=f"{type(error).__name__}: {error}"[:2000],
+            hand_over=True,
+            handoff_reason="the agent ran over its time budget" if timed_out else "the agent failed",
         )
-        finish_turn(inbound, FALLBACK_REPLY, run, hand_over=True)
-        return
-    metadata = answer.response_metadata
-    run = AgentRun(
-        model=metadata["model"],
-        prompt_tokens=metadata["prompt_tokens"],
-        prompt_tokens_evaluated=metadata["prompt_tokens_evaluated"],
-        completion_tokens=metadata["completion_tokens"],
-        time_to_first_token_ms=_milliseconds(metadata["time_to_first_token"]),
-        total_ms=_milliseconds(metadata["total_time"]) or 0,
-        outcome=AgentRun.Outcome.REPLIED,
-    )
-    finish_turn(inbound, str(answer.content).strip() or FALLBACK_REPLY, run, hand_over=False)
+        error_text = f"{type(error).__name__}: {error}"[:2000]
+    else:
+        error_text = ""
+    finish_turn(inbound, outcome, chat_model.settings.path.name, time.perf_counter() - started, error_text)
+    return None
 
 
-def finish_turn(inbound: Message, text: str, run: AgentRun, *, hand_over: bool) -> None:
+def finish_turn(inbound: Message, outcome: TurnOutcome, model: str, elapsed: float, error: str = "") -> None:
     """Queue the reply and record the run, unless staff took the conversation or it was answered."""
     conversation = inbound.conversation
     with transaction.atomic():
@@ -94,34 +109,40 @@ def finish_turn(inbound: Message, text: str, run: AgentRun, *, hand_over: bool) 
             return
         try:
             with transaction.atomic():
-                reply = outbox.queue_reply(conversation, text, author=Message.Author.AGENT, reply_to=inbound)
+                reply = outbox.queue_reply(conversation, outcome.text, author=Message.Author.AGENT, reply_to=inbound)
         except IntegrityError:
             logger.info("message %s was answered by another worker meanwhile", inbound.pk)
             return
-        run.conversation = conversation
-        run.inbound_message = inbound
-        run.reply = reply
-        run.save()
-        if hand_over:
+        usage = outcome.usage
+        AgentRun.objects.create(
+            conversation=conversation,
+            inbound_message=inbound,
+            reply=reply,
+            model=model,
+            prompt_tokens=usage.prompt_tokens,
+            prompt_tokens_evaluated=usage.prompt_tokens_evaluated,
+            completion_tokens=usage.completion_tokens,
+            time_to_first_token_ms=None if usage.time_to_first_token is None else round(usage.time_to_first_token * 1000),
+            total_ms=round(elapsed * 1000),
+            outcome=outcome.outcome,
+            error=error,
+            trace=[*outcome.trace, {"type": "final", "text": outcome.text}],
+        )
+        if outcome.hand_over:
             Conversation.objects.filter(pk=conversation.pk).update(status=Conversation.Status.NEEDS_HUMAN)
+            transaction.on_commit(lambda: notify_staff(conversation, outcome.handoff_reason))
 
 
-def recent_history(inbound: Message) -> list[Message]:
+def _answerable(conversation: Conversation):
+    return conversation.messages.filter(direction=Message.Direction.INBOUND).exclude(kind__in=Kind.NOT_ANSWERED)
+
+
+def _last_reply_id(conversation: Conversation) -> int:
+    last = conversation.messages.filter(direction=Message.Direction.OUTBOUND).order_by("-id").values_list("id", flat=True).first()
+    return last or 0
+
+
+def _recent_history(inbound: Message) -> list:
     """The conversation up to and including this message, oldest first."""
     recent = inbound.conversation.messages.filter(id__lte=inbound.id).order_by("-id")[:HISTORY_LIMIT]
-    return list(reversed(recent))
-
-
-def fit_to_context(
-    chat_model: LocalLlamaChatModel, head: list[BaseMessage], history: list[Message]
-) -> list[BaseMessage]:
-    """The prompt with as much recent history as fits beside the reply in the context window."""
-    budget = chat_model.settings.context_size - chat_model.max_tokens
-    turns = history_messages(history)
-    while len(turns) > 1 and chat_model.count_prompt_tokens(head + turns) > budget:
-        turns = turns[1:]
-    return head + turns
-
-
-def _milliseconds(seconds: float | None) -> int | None:
-    return None if seconds is None else round(seconds * 1000)
+    return history_messages(reversed(recent))

@@ -1,20 +1,26 @@
-"""A business's own data as one document (profile, hours, FAQ, catalogue), in and out of Parley.
+"""A business's own data as one document (profile, hours, FAQ, documents, catalogue, customers,
+orders), in and out of Parley.
 
 The file format is documented in the README ("Business files"). Importing a document for an
-existing slug updates that business: its FAQ and catalogue become exactly the document's.
+existing slug updates that business: each section present replaces that part of the business
+(its FAQ, documents and catalogue become exactly the file's); customers and orders are matched
+by reference and updated, so importing a fresh export of the shop's system keeps them current.
 """
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .models import Business, CatalogueItem, FaqEntry
+from .models import Business, CatalogueItem, Customer, Document, FaqEntry, Order
 
 PROFILE_FIELDS = ("name", "description", "timezone", "opening_hours", "address", "phone", "email", "language")
 ITEM_FIELDS = ("name", "description", "price", "currency", "available")
+CUSTOMER_FIELDS = ("reference", "name", "email", "phone")
+ORDER_FIELDS = ("reference", "customer", "status", "items", "total", "currency", "updated")
 
 
 class BusinessFileError(ValueError):
@@ -53,7 +59,49 @@ def import_business(document: dict[str, Any]) -> Business:
         except InvalidOperation as error:
             raise BusinessFileError(f"catalogue[{index}]: price {item.get('price')!r} is not a number") from error
         _validated(CatalogueItem(business=business, **{**item, "price": price}), f"catalogue[{index}]").save()
+
+    documents = _section(document, "documents", list, default=[])
+    business.documents.all().delete()
+    for index, entry in enumerate(documents):
+        if not isinstance(entry, dict) or set(entry) != {"title", "body"}:
+            raise BusinessFileError(f"documents[{index}]: expected title and body")
+        _validated(Document(business=business, **entry), f"documents[{index}]").save()
+
+    customers = {}
+    for index, entry in enumerate(_section(document, "customers", list, default=[])):
+        if not isinstance(entry, dict) or not entry.get("reference") or not set(entry) <= set(CUSTOMER_FIELDS):
+            raise BusinessFileError(f"customers[{index}]: expected reference and {', '.join(CUSTOMER_FIELDS[1:])}")
+        customer = Customer.objects.filter(business=business, reference=entry["reference"]).first() or Customer(business=business)
+        for field, value in entry.items():
+            setattr(customer, field, value)
+        _validated(customer, f"customers[{index}]").save()
+        customers[customer.reference] = customer
+
+    for index, entry in enumerate(_section(document, "orders", list, default=[])):
+        _import_order(business, customers, entry, f"orders[{index}]")
     return business
+
+
+def _import_order(business: Business, customers: dict[str, Customer], entry: Any, where: str) -> None:
+    if not isinstance(entry, dict) or not {"reference", "customer", "updated"} <= set(entry) or not set(entry) <= set(ORDER_FIELDS):
+        raise BusinessFileError(f"{where}: expected reference, customer, updated and optionally status, items, total, currency")
+    customer = customers.get(entry["customer"]) or Customer.objects.filter(business=business, reference=entry["customer"]).first()
+    if customer is None:
+        raise BusinessFileError(f"{where}: no customer with reference {entry['customer']!r}")
+    try:
+        updated = entry["updated"] if isinstance(entry["updated"], datetime) else datetime.fromisoformat(str(entry["updated"]))
+        total = None if entry.get("total") in (None, "") else Decimal(str(entry["total"]))
+    except (ValueError, InvalidOperation) as error:
+        raise BusinessFileError(f"{where}: {error}") from error
+    order = Order.objects.filter(business=business, reference=entry["reference"]).first() or Order(business=business)
+    order.reference = entry["reference"]
+    order.customer = customer
+    order.status = entry.get("status", order.status)
+    order.items = entry.get("items", order.items)
+    order.total = total
+    order.currency = entry.get("currency", order.currency)
+    order.updated_at = updated
+    _validated(order, where).save()
 
 
 def export_business(business: Business) -> dict[str, Any]:
@@ -69,6 +117,23 @@ def export_business(business: Business) -> dict[str, Any]:
                 "available": item.available,
             }
             for item in business.catalogue_items.all()
+        ],
+        "documents": [{"title": entry.title, "body": entry.body} for entry in business.documents.all()],
+        "customers": [
+            {field: getattr(customer, field) for field in CUSTOMER_FIELDS}
+            for customer in business.customers.exclude(reference="")
+        ],
+        "orders": [
+            {
+                "reference": order.reference,
+                "customer": order.customer.reference,
+                "status": order.status,
+                "items": order.items,
+                "total": None if order.total is None else str(order.total),
+                "currency": order.currency,
+                "updated": order.updated_at.isoformat(),
+            }
+            for order in business.orders.select_related("customer").exclude(customer__reference="")
         ],
     }
 

@@ -9,6 +9,7 @@ import zoneinfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 
 from .hours import describe, validate_opening_hours
 
@@ -41,6 +42,15 @@ class Business(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: list[str], values: list) -> Business:
+        instance = super().from_db(db, field_names, values)
+        # Remembered so that a change of language can rebuild the search index (signals.py).
+        instance.loaded_language = instance.__dict__.get("language")
+        return instance
+
+    loaded_language: str | None = None
 
     def opening_hours_lines(self) -> list[str]:
         return describe(self.opening_hours or {})
@@ -94,3 +104,108 @@ class CatalogueItem(models.Model):
 
     def price_label(self) -> str:
         return f"{self.price} {self.currency}"
+
+
+class Document(models.Model):
+    """Longer knowledge than an FAQ answer: a delivery policy, a menu, a returns page."""
+
+    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(max_length=200)
+    body = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [models.UniqueConstraint(fields=["business", "title"], name="unique_document_title_per_business")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Customer(models.Model):
+    """Someone the business deals with, whatever app they write from; orders and bookings are theirs."""
+
+    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="customers")
+    name = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True, help_text="International format, e.g. +33612345678.")
+    reference = models.CharField(
+        max_length=100, blank=True, help_text="The business's own id for this customer, used by import files."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["business", "reference"], condition=~Q(reference=""), name="unique_customer_reference"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.email or self.phone or f"Customer {self.pk}"
+
+
+class Order(models.Model):
+    class Status(models.TextChoices):
+        RECEIVED = "received", "Received"
+        PREPARING = "preparing", "Being prepared"
+        READY = "ready", "Ready for collection"
+        SHIPPED = "shipped", "Shipped"
+        DELIVERED = "delivered", "Delivered"
+        CANCELLED = "cancelled", "Cancelled"
+
+    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="orders")
+    reference = models.CharField(max_length=64)
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="orders")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RECEIVED)
+    items = models.JSONField(default=list, blank=True, help_text='[{"name": "Sourdough loaf", "quantity": 2}]')
+    total = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(max_length=3, default="EUR")
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [models.UniqueConstraint(fields=["business", "reference"], name="unique_order_reference")]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class Booking(models.Model):
+    """A table, an appointment or a callback the agent took; staff confirm it."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Requested"
+        CONFIRMED = "confirmed", "Confirmed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="bookings")
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="bookings")
+    starts_at = models.DateTimeField()
+    party_size = models.PositiveSmallIntegerField(default=1)
+    notes = models.TextField(blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.REQUESTED)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+
+    def __str__(self) -> str:
+        return f"{self.customer} at {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class Lead(models.Model):
+    """A prospective customer's request for staff to follow up."""
+
+    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="leads")
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="leads")
+    interest = models.TextField()
+    contact_detail = models.CharField(max_length=200, blank=True, help_text="How the customer wants to be reached.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.customer}: {self.interest[:60]}"

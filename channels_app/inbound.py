@@ -11,6 +11,7 @@ from agents.tasks import answer_message
 
 from .events import CustomerMessage, DeliveryState, Ignored, InboundEvent, StatusUpdate
 from .models import ChannelConnection, Contact, Conversation, Message
+from .redaction import redact
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +62,7 @@ def store_customer_message(connection: ChannelConnection, event: CustomerMessage
                     direction=Message.Direction.INBOUND,
                     author=Message.Author.CUSTOMER,
                     kind=event.kind,
-                    text=event.turn_text(),
+                    text=redact(event.turn_text()),
                     metadata=event.metadata(),
                     platform_message_id=event.platform_message_id,
                     platform_timestamp=event.sent_at,

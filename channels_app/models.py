@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from business.models import Business
+from business.models import Business, Customer
 
 
 def platform_choices() -> list[tuple[str, str]]:
@@ -56,6 +56,14 @@ class Contact(models.Model):
     connection = models.ForeignKey(ChannelConnection, on_delete=models.CASCADE, related_name="contacts")
     platform_user_id = models.CharField(max_length=200)
     display_name = models.CharField(max_length=200, blank=True)
+    customer = models.ForeignKey(
+        Customer,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contacts",
+        help_text="The business's customer this is; their orders and bookings are the ones the agent may see.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from .models import Conversation, Message
+from .redaction import redact
 from .registry import PLATFORMS
 from .sending import PermanentSendError, SendError, TemporarySendError
 from .text_split import split_text
@@ -32,7 +33,7 @@ def queue_reply(
         connection=conversation.connection,
         direction=Message.Direction.OUTBOUND,
         author=author,
-        text=text,
+        text=redact(text),
         reply_to=reply_to,
         status=Message.Status.PENDING,
     )

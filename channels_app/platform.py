@@ -37,3 +37,6 @@ class PlatformSpec:
     send_typing: SendTyping | None = None
     # How long after the customer's last message a free-form reply is allowed (None: always).
     reply_window: timedelta | None = None
+    # Whether a customer's id on this platform is their phone number (WhatsApp, SMS), so that it can
+    # be matched to the business's customer records.
+    ids_are_phone_numbers: bool = False

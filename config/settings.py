@@ -96,6 +96,19 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
+# Staff are told by email when a conversation needs them; written to files under var/mail/ unless
+# EMAIL_HOST is set.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.filebased.EmailBackend"
+)
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "parley@localhost")
+
 # Platforms send at most a few kilobytes; a larger body is refused before it is parsed.
 WEBHOOK_MAX_BODY_BYTES = int(os.environ.get("PARLEY_WEBHOOK_MAX_BODY_BYTES", str(1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = WEBHOOK_MAX_BODY_BYTES
@@ -108,6 +121,11 @@ PUBLIC_BASE_URL = os.environ.get("PARLEY_PUBLIC_BASE_URL", "http://localhost:800
 PARLEY_MODEL_PATH = os.environ.get("PARLEY_MODEL_PATH", "")
 PARLEY_MODEL_THREADS = int(os.environ.get("PARLEY_MODEL_THREADS", "0")) or None
 PARLEY_MODEL_GPU_LAYERS = int(os.environ.get("PARLEY_MODEL_GPU_LAYERS", "0"))
+
+# Businesses' own HTTP tools may call only these hosts, and never private or local addresses
+# unless PARLEY_HTTP_TOOL_ALLOW_PRIVATE is set (for a tool server inside your own network).
+PARLEY_HTTP_TOOL_ALLOWED_HOSTS = [host.lower() for host in env_list("PARLEY_HTTP_TOOL_ALLOWED_HOSTS")]
+PARLEY_HTTP_TOOL_ALLOW_PRIVATE = env_bool("PARLEY_HTTP_TOOL_ALLOW_PRIVATE", False)
 
 # Celery: Redis when REDIS_URL is set, otherwise a broker in files under var/ so that the worker
 # still runs as its own process with no server installed.

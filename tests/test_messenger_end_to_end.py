@@ -38,7 +38,7 @@ def test_a_signed_message_is_answered_once_through_the_worker(post_signed, messe
     run = AgentRun.objects.get(reply=reply)
     assert run.outcome == AgentRun.Outcome.REPLIED
     assert run.model == "SmolLM2-135M-Instruct.Q4_1.gguf"
-    assert run.prompt_tokens > 50 and 0 < run.completion_tokens <= 8
+    assert run.prompt_tokens > 50 and 0 < run.completion_tokens <= 3 * 24
     assert run.total_ms > 0 and run.time_to_first_token_ms is not None
 
 

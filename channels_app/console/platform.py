@@ -19,4 +19,5 @@ def send_text(connection: ChannelConnection, recipient_id: str, text: str) -> Se
     return Sent(platform_message_id=f"console-{uuid.uuid4()}")
 
 
-CONSOLE = PlatformSpec(name="console", label="Console (chat command)", send_text=send_text)
+# `chat --customer +33612345678` speaks as the customer with that phone number, orders included.
+CONSOLE = PlatformSpec(name="console", label="Console (chat command)", send_text=send_text, ids_are_phone_numbers=True)

@@ -1,0 +1,202 @@
+"""One agent turn as a small loop: guard, tool steps, a draft, grounding, guard again.
+
+Tool steps come from the server's plan (router.py) or from the model, by the agent's tool
+strategy; either way each step is a LangChain tool call executed on the server with the turn's own
+context, bounded in number and in time. The reply carries the tool results' facts exactly
+(grounding.py); a question nothing answers gets the fallback and a colleague.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
+from langchain_core.tools import BaseTool
+
+from . import guards, router
+from .chat_model import LocalLlamaChatModel
+from .grounding import NUMBER, grounded_reply
+from .models import AgentConfig, AgentRun
+from .prompts import system_message
+from .tools import ToolResult, TurnContext, build_tools, tool_result
+
+logger = logging.getLogger(__name__)
+
+FALLBACK_REPLY = "I don't know the answer to that, sorry. Let me get a colleague to help you."
+
+
+@dataclass
+class Usage:
+    prompt_tokens: int = 0
+    prompt_tokens_evaluated: int = 0
+    completion_tokens: int = 0
+    time_to_first_token: float | None = None
+
+    def add(self, metadata: dict[str, Any]) -> None:
+        self.prompt_tokens += metadata["prompt_tokens"]
+        self.prompt_tokens_evaluated += metadata["prompt_tokens_evaluated"]
+        self.completion_tokens += metadata["completion_tokens"]
+        if self.time_to_first_token is None:
+            self.time_to_first_token = metadata["time_to_first_token"]
+
+
+@dataclass
+class TurnOutcome:
+    text: str
+    outcome: str
+    trace: list[dict[str, Any]] = field(default_factory=list)
+    usage: Usage = field(default_factory=Usage)
+    hand_over: bool = False
+    handoff_reason: str = ""
+
+
+class TurnTimedOut(Exception):
+    pass
+
+
+class AgentTurn:
+    def __init__(self, context: TurnContext, config: AgentConfig, chat_model: LocalLlamaChatModel) -> None:
+        self.context = context
+        self.config = config
+        self.chat_model = chat_model
+        self.tools = build_tools(context, config.enabled_tools or None)
+        self.tools_by_name: dict[str, BaseTool] = {tool.name: tool for tool in self.tools}
+        self.deadline = time.monotonic() + config.time_budget_seconds
+        self.trace: list[dict[str, Any]] = []
+        self.results: list[ToolResult] = []
+        self.usage = Usage()
+
+    def run(self, history: list[BaseMessage], customer_text: str) -> TurnOutcome:
+        verdict = guards.check(self.config, customer_text, customer=True)
+        if verdict is not None:
+            self.trace.append({"type": "guard", "rule": verdict.rule, "on": "input"})
+            return self._outcome(verdict.reply, AgentRun.Outcome.GUARDED)
+        messages: list[BaseMessage] = [system_message(self.context.business, self.config, self.tools), *history]
+        if self.config.tool_strategy == AgentConfig.ToolStrategy.MODEL:
+            draft = self._model_steps(messages)
+        else:
+            for call in router.plan(customer_text, set(self.tools_by_name)):
+                self._planned_step(messages, call)
+                if self.context.handoff_reason:
+                    break
+            needs_draft = self.results and not self.context.handoff_reason
+            draft = self._draft(messages) if needs_draft else ""
+        return self._finish(draft, customer_text)
+
+    def _finish(self, draft: str, customer_text: str) -> TurnOutcome:
+        if self.context.handoff_reason:
+            return self._outcome(self.results[-1].answer, AgentRun.Outcome.HANDOFF, hand_over=True)
+        if not any(result.found for result in self.results):
+            if router.is_small_talk(customer_text):
+                # A greeting needs no facts; only a model trusted to choose its tools phrases it itself.
+                use_draft = self.config.tool_strategy == AgentConfig.ToolStrategy.MODEL and draft and not NUMBER.search(draft)
+                text = draft if use_draft else router.small_talk_reply(customer_text)
+                self.trace.append({"type": "reply", "source": "model" if use_draft else "small talk"})
+                return self._outcome(text, AgentRun.Outcome.REPLIED)
+            not_found = next((result.answer for result in self.results if result.answer), "")
+            if not_found:
+                # A tool looked and can say so precisely ("no order A-1 under your name").
+                self.trace.append({"type": "reply", "source": "extractive"})
+                return self._outcome(not_found, AgentRun.Outcome.REPLIED)
+            self.trace.append({"type": "reply", "source": "fallback"})
+            self.context.handoff_reason = "the agent had no answer"
+            return self._outcome(FALLBACK_REPLY, AgentRun.Outcome.FALLBACK, hand_over=True)
+        text, kept_draft = grounded_reply(draft, self.results, customer_text)
+        self.trace.append({"type": "reply", "source": "model" if kept_draft else "extractive", "draft": draft})
+        verdict = guards.check(self.config, text, customer=False)
+        if verdict is not None:
+            self.trace.append({"type": "guard", "rule": verdict.rule, "on": "output"})
+            return self._outcome(verdict.reply, AgentRun.Outcome.GUARDED)
+        return self._outcome(text, AgentRun.Outcome.REPLIED)
+
+    def _outcome(self, text: str, outcome: str, hand_over: bool = False) -> TurnOutcome:
+        return TurnOutcome(
+            text=text,
+            outcome=outcome,
+            trace=self.trace,
+            usage=self.usage,
+            hand_over=hand_over,
+            handoff_reason=self.context.handoff_reason,
+        )
+
+    def _planned_step(self, messages: list[BaseMessage], call: router.PlannedCall) -> None:
+        if call.args is not None:
+            self._execute(messages, call.tool, call.args, chosen_by="server")
+            return
+        # The plan names the tool; the model supplies its arguments, constrained to its schema.
+        step = self._invoke(messages, tools=[self.tools_by_name[call.tool]], tool_choice=call.tool)
+        if step is not None and step.tool_calls:
+            self._execute(messages, call.tool, step.tool_calls[0]["args"], chosen_by="model")
+
+    def _model_steps(self, messages: list[BaseMessage]) -> str:
+        for _ in range(self.config.max_steps):
+            step = self._invoke(messages, tools=self.tools, tool_choice=None)
+            if step is None:
+                return ""
+            if not step.tool_calls:
+                return str(step.content)
+            call = step.tool_calls[0]
+            self._execute(messages, call["name"], call["args"], chosen_by="model")
+            if self.context.handoff_reason:
+                return ""
+        return self._draft(messages)
+
+    def _draft(self, messages: list[BaseMessage]) -> str:
+        step = self._invoke(messages, tools=[], tool_choice="none")
+        return "" if step is None else str(step.content)
+
+    def _invoke(self, messages: list[BaseMessage], tools: list[BaseTool], tool_choice: str | None) -> AIMessage | None:
+        """One model step; None when it was cut off before forming a whole step."""
+        if time.monotonic() > self.deadline:
+            self.trace.append({"type": "timeout"})
+            raise TurnTimedOut(f"the turn ran over {self.config.time_budget_seconds} s")
+        started = time.perf_counter()
+        step = self.chat_model.bind_tools(tools, tool_choice=tool_choice).invoke(messages, deadline=self.deadline)
+        metadata = step.response_metadata
+        self.usage.add(metadata)
+        cut_off = step.additional_kwargs.get("cut_off")
+        self.trace.append(
+            {
+                "type": "model",
+                "output": step.tool_calls[0] if step.tool_calls else {"cut_off": cut_off} if cut_off is not None else {"reply": step.content},
+                "duration_ms": _ms(time.perf_counter() - started),
+                "prompt_tokens": metadata["prompt_tokens"],
+                "prompt_tokens_evaluated": metadata["prompt_tokens_evaluated"],
+                "completion_tokens": metadata["completion_tokens"],
+            }
+        )
+        if metadata["timed_out"]:
+            raise TurnTimedOut(f"generation stopped after {self.config.time_budget_seconds} s")
+        return None if cut_off is not None else step
+
+    def _execute(self, messages: list[BaseMessage], name: str, args: dict[str, Any], chosen_by: str) -> None:
+        started = time.perf_counter()
+        tool = self.tools_by_name.get(name)
+        try:
+            if tool is None:
+                raise ValueError(f"no tool {name!r}")
+            result = tool_result(tool.invoke(args))
+        except Exception as error:  # a tool's failure is a result the agent can recover from
+            logger.warning("tool %s failed with %r: %s", name, args, error)
+            result = ToolResult(content=f"The tool failed: {type(error).__name__}.", found=False)
+        self.results.append(result)
+        self.trace.append(
+            {
+                "type": "tool",
+                "tool": name,
+                "args": args,
+                "result": result.content,
+                "found": result.found,
+                "chosen_by": chosen_by,
+                "duration_ms": _ms(time.perf_counter() - started),
+            }
+        )
+        call_id = f"call_{len(self.results)}"
+        messages.append(AIMessage(content="", tool_calls=[{"name": name, "args": args, "id": call_id}]))
+        messages.append(ToolMessage(content=result.content, name=name, tool_call_id=call_id))
+
+
+def _ms(seconds: float) -> int:
+    return round(seconds * 1000)

@@ -1,0 +1,164 @@
+"""The tools on their own: each reads only the turn's business and customer."""
+import hashlib
+import hmac
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from agents.models import HttpTool
+from agents.tools import ToolResult, build_tools, tool_result
+from business.models import Booking, Lead
+
+from .conftest import ALWAYS_OPEN
+
+
+def call(context, name, **args) -> ToolResult:
+    tools = {tool.name: tool for tool in build_tools(context)}
+    return tool_result(tools[name].invoke(args))
+
+
+def test_no_tool_lets_the_model_choose_a_business_or_a_customer(turn_context):
+    for tool in build_tools(turn_context):
+        properties = set(tool.tool_call_schema.model_json_schema().get("properties", {}))
+        assert not properties & {"business", "business_id", "customer", "customer_id", "contact", "conversation"}, tool.name
+
+
+def test_knowledge_is_found_with_the_customers_own_words(turn_context):
+    result = call(turn_context, "search_knowledge", query="Are you delivering to my flat?")
+    assert result.found and result.answer == "Yes, we deliver within 5 km for 3.50 EUR."
+
+
+def test_documents_are_searched_too(turn_context):
+    result = call(turn_context, "search_knowledge", query="can I return something?")
+    assert "14 days" in result.content
+
+
+def test_a_question_the_knowledge_does_not_cover_finds_nothing(turn_context):
+    assert not call(turn_context, "search_knowledge", query="bicycle repairs").found
+
+
+def test_the_catalogue_gives_price_currency_and_availability(turn_context):
+    assert call(turn_context, "search_catalogue", query="oat milk").answer == "Oat milk: 2.10 EUR (available)."
+    assert call(turn_context, "search_catalogue", query="olive oil").answer == "Olive oil: 9.80 EUR (sold out)."
+
+
+def test_business_info_says_whether_it_is_open_now_in_its_own_timezone(turn_context):
+    turn_context.business.opening_hours = ALWAYS_OPEN
+    assert call(turn_context, "business_info").answer.startswith("We are open now.")
+    turn_context.business.opening_hours = {}
+    assert call(turn_context, "business_info").answer.startswith("We are closed now.")
+
+
+def test_business_info_answers_the_day_asked_about(turn_context):
+    assert call(turn_context, "business_info", day="saturday").answer == "On Saturday we are open 10:00-13:00."
+    assert call(turn_context, "business_info", day="sunday").answer == "On Sunday we are closed."
+    assert call(turn_context, "business_info", topic="address").answer == "We are at 3 place du Marché, Paris."
+
+
+def test_order_status_answers_for_the_customers_own_order(turn_context):
+    result = call(turn_context, "order_status", reference="#a-1042")
+    assert result.found and "A-1042 is shipped" in result.answer
+
+
+def test_another_customers_order_is_not_found(turn_context):
+    result = call(turn_context, "order_status", reference="A-2077")
+    assert not result.found and "preparing" not in result.content.lower()
+
+
+def test_another_businesss_order_is_not_found(turn_context, rival):
+    result = call(turn_context, "order_status", reference="B-3001")
+    assert not result.found and "cancelled" not in result.content.lower()
+
+
+def test_a_booking_is_written_for_staff_to_see(turn_context):
+    result = call(turn_context, "create_booking", day="2030-06-01", hour="11:00", party_size=2, notes="window seat")
+    booking = Booking.objects.get()
+    assert result.found and booking.customer == turn_context.contact.customer and booking.party_size == 2
+    assert f"booking:{booking.pk}" in turn_context.records
+
+
+def test_a_booking_when_closed_is_refused_with_the_hours(turn_context):
+    result = call(turn_context, "create_booking", day="2030-06-02", hour="11:00")  # a Sunday
+    assert not result.found and "closed" in result.answer and not Booking.objects.exists()
+
+
+def test_a_lead_is_written_for_staff(turn_context):
+    call(turn_context, "capture_lead", interest="catering for 40 people", contact_detail="alex@example.com")
+    assert Lead.objects.get().interest == "catering for 40 people"
+
+
+def test_handoff_records_the_reason_for_the_turn(turn_context):
+    call(turn_context, "handoff_to_human", reason="wants a refund")
+    assert turn_context.handoff_reason == "wants a refund"
+
+
+def test_only_enabled_tools_are_offered_and_handoff_always_is(turn_context):
+    names = {tool.name for tool in build_tools(turn_context, enabled=["search_catalogue"])}
+    assert names == {"search_catalogue", "handoff_to_human"}
+
+
+class ToolServer:
+    def __init__(self) -> None:
+        self.requests: list[tuple[dict, bytes]] = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                server.requests.append((dict(self.headers), body))
+                answer = json.dumps({"in_stock": 12}).encode()
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.http.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.http.server_address[1]}/stock"
+
+
+@pytest.fixture
+def tool_server():
+    server = ToolServer()
+    yield server
+    server.http.shutdown()
+
+
+@pytest.fixture
+def stock_tool(turn_context, tool_server):
+    return HttpTool.objects.create(
+        business=turn_context.business,
+        name="check_stock",
+        description="How many of a product are in stock.",
+        parameters={"type": "object", "properties": {"product": {"type": "string"}}, "required": ["product"]},
+        url=tool_server.url,
+        signing_secret="tool-secret",
+    )
+
+
+def test_a_custom_http_tool_is_called_with_a_signed_request(turn_context, stock_tool, tool_server, settings):
+    settings.PARLEY_HTTP_TOOL_ALLOWED_HOSTS = ["127.0.0.1"]
+    settings.PARLEY_HTTP_TOOL_ALLOW_PRIVATE = True
+    result = call(turn_context, "check_stock", product="oat milk")
+    [(headers, body)] = tool_server.requests
+    assert json.loads(body) == {"tool": "check_stock", "arguments": {"product": "oat milk"}}
+    assert headers["X-Parley-Signature"] == "sha256=" + hmac.new(b"tool-secret", body, hashlib.sha256).hexdigest()
+    assert json.loads(result.content) == {"in_stock": 12}
+
+
+def test_a_custom_tool_off_the_allow_list_is_not_called(turn_context, stock_tool, tool_server, settings):
+    settings.PARLEY_HTTP_TOOL_ALLOWED_HOSTS = ["tools.example.com"]
+    result = call(turn_context, "check_stock", product="oat milk")
+    assert tool_server.requests == [] and "allow-list" in result.content
+
+
+def test_a_custom_tool_on_a_local_address_is_refused_unless_configured(turn_context, stock_tool, tool_server, settings):
+    settings.PARLEY_HTTP_TOOL_ALLOWED_HOSTS = ["127.0.0.1"]
+    settings.PARLEY_HTTP_TOOL_ALLOW_PRIVATE = False
+    result = call(turn_context, "check_stock", product="oat milk")
+    assert tool_server.requests == [] and "private or local" in result.content

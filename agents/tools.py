@@ -1,0 +1,243 @@
+"""The agent's tools, each bound on the server side to one turn's business and customer.
+
+The model only ever supplies the arguments in a tool's schema (a query, an order reference); which
+business and which customer a tool reads is fixed by the turn before the model runs, so no message
+can reach another tenant's data or another customer's orders.
+
+Every tool answers with a ToolResult: what the model reads (`content`), the facts a reply built on
+it must carry exactly (`facts`), and a reply made only of those facts (`answer`) for when the
+model's own wording cannot be trusted.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, time
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from langchain_core.tools import BaseTool, StructuredTool
+from pydantic import Field
+
+from business import search
+from business.hours import DAY_NAMES, WEEKDAYS, is_open_at
+from business.models import Booking, Business, CatalogueItem, Customer, Document, FaqEntry, Lead, Order
+from channels_app.models import Contact
+from channels_app.registry import PLATFORMS
+
+from .custom_tools import custom_http_tools
+
+
+# Argument types narrow enough that the grammar keeps even a tiny model's arguments short and
+# well-formed. llama-cpp-python's schema converter crashes on `pattern` and ignores numeric
+# bounds, so formats are bounded by length here and checked by the tools themselves.
+Topic = Literal["hours", "address", "contact"]
+Day = Literal["", "today", "tomorrow", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+IsoDay = Annotated[str, Field(max_length=10, description="YYYY-MM-DD")]
+Clock = Annotated[str, Field(max_length=5, description="HH:MM")]
+ShortText = Annotated[str, Field(max_length=80)]
+MAX_PARTY_SIZE = 50
+
+
+@dataclass
+class TurnContext:
+    """What the server knows about the turn; never taken from the model."""
+
+    business: Business
+    contact: Contact
+    conversation_id: int
+    handoff_reason: str = ""
+    records: list[str] = field(default_factory=list)
+
+    def link_customer_by_phone(self) -> None:
+        """On platforms where the customer's id is their phone number, find their customer record."""
+        if self.contact.customer_id is not None or not PLATFORMS[self.contact.connection.platform].ids_are_phone_numbers:
+            return
+        digits = re.sub(r"\D", "", self.contact.platform_user_id)
+        if len(digits) < 8:
+            return
+        for customer in Customer.objects.filter(business=self.business).exclude(phone=""):
+            if re.sub(r"\D", "", customer.phone) == digits:
+                self.contact.customer = customer
+                self.contact.save(update_fields=["customer"])
+                return
+
+    def customer(self) -> Customer:
+        """The contact's customer record at this business, created on first need."""
+        if self.contact.customer_id is None:
+            with transaction.atomic():
+                self.contact.customer = Customer.objects.create(business=self.business, name=self.contact.display_name)
+                self.contact.save(update_fields=["customer"])
+        return self.contact.customer
+
+
+@dataclass(frozen=True)
+class ToolResult:
+    content: str
+    facts: tuple[str, ...] = ()
+    answer: str = ""
+    found: bool = True
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> ToolResult:
+        data = json.loads(text)
+        return cls(content=data["content"], facts=tuple(data["facts"]), answer=data["answer"], found=data["found"])
+
+
+NOTHING_FOUND = ToolResult(content="Nothing found.", found=False)
+
+
+def build_tools(context: TurnContext, enabled: list[str] | None = None) -> list[BaseTool]:
+    business = context.business
+
+    def search_knowledge(query: str) -> str:
+        """Search the business's FAQ and documents for what the customer asks about."""
+        entries = search.search_objects(business, FaqEntry, query, limit=2)
+        documents = search.search_objects(business, Document, query, limit=1)
+        if not entries and not documents:
+            return NOTHING_FOUND.to_json()
+        lines = [f"Q: {entry.question}\nA: {entry.answer}" for entry in entries]
+        lines += [f"{document.title}: {_excerpt(document.body, query)}" for document in documents]
+        best = entries[0].answer if entries else _excerpt(documents[0].body, query)
+        return ToolResult(content="\n".join(lines), facts=(best,), answer=best).to_json()
+
+    def business_info(topic: Topic = "hours", day: Day = "") -> str:
+        """Opening hours (of a weekday, "today" or "tomorrow" if asked), whether open now, address and
+        contact details; topic is what the customer asks about: hours, address or contact."""
+        now = datetime.now(ZoneInfo(business.timezone))
+        today = WEEKDAYS[now.weekday()]
+        asked = _weekday(day, now)
+        open_now = is_open_at(business.opening_hours or {}, now)
+        all_hours = "; ".join(business.opening_hours_lines())
+        lines = [
+            f"It is now {DAY_NAMES[today]} {now:%H:%M} ({business.timezone}); we are {'open' if open_now else 'closed'} now.",
+            f"Opening hours: {all_hours}.",
+        ]
+        lines += [f"{label}: {value}." for label, value in (("Address", business.address), ("Phone", business.phone), ("Email", business.email)) if value]
+        if topic == "address" and business.address:
+            answer, facts = f"We are at {business.address}.", (business.address,)
+        elif topic == "contact" and (business.phone or business.email):
+            details = " or ".join(value for value in (business.phone, business.email) if value)
+            answer, facts = f"You can reach us at {details}.", tuple(value for value in (business.phone, business.email) if value)
+        elif asked:
+            hours = _hours_of(business, asked)
+            answer = f"On {DAY_NAMES[asked]} we are {'open ' + hours if hours != 'closed' else 'closed'}."
+            if asked == today:
+                answer += f" We are {'open' if open_now else 'closed'} right now."
+            facts = (hours,)
+        else:
+            answer = f"We are {'open' if open_now else 'closed'} now. Our opening hours: {all_hours}."
+            facts = tuple(business.opening_hours_lines())
+        return ToolResult(content="\n".join(lines), facts=facts, answer=answer).to_json()
+
+    def search_catalogue(query: str) -> str:
+        """Find products by name or description, with price, currency and availability."""
+        items = search.search_objects(business, CatalogueItem, query, limit=3)
+        if not items:
+            return NOTHING_FOUND.to_json()
+        lines = [_item_line(item) for item in items]
+        return ToolResult(content="\n".join(lines), facts=(items[0].price_label(),), answer=lines[0]).to_json()
+
+    def order_status(reference: str) -> str:
+        """The status of one of this customer's orders, by its reference (e.g. A-1042)."""
+        wanted = reference.strip().lstrip("#").upper()
+        order = Order.objects.filter(
+            business=business, customer__contacts=context.contact, reference__iexact=wanted
+        ).first()
+        if order is None:
+            return ToolResult(
+                content=f"No order {wanted} found for this customer.",
+                answer=f"I can't find an order {wanted} under your name. Could you check the reference?",
+                found=False,
+            ).to_json()
+        status = order.get_status_display()
+        updated = order.updated_at.astimezone(ZoneInfo(business.timezone)).strftime("%d %b %H:%M")
+        line = f"Order {order.reference} is {status.lower()} (updated {updated})."
+        return ToolResult(content=line, facts=(order.reference, status.lower()), answer=line).to_json()
+
+    def create_booking(day: IsoDay, hour: Clock, party_size: int = 1, notes: ShortText = "") -> str:
+        """Book a table or appointment: day as YYYY-MM-DD, hour as HH:MM, and how many people."""
+        try:
+            starts = datetime.combine(date.fromisoformat(day), time.fromisoformat(hour), ZoneInfo(business.timezone))
+        except ValueError:
+            return ToolResult(content="Invalid day or hour.", answer="Which day and time would you like?", found=False).to_json()
+        if not is_open_at(business.opening_hours or {}, starts):
+            return ToolResult(
+                content=f"We are closed at {starts:%A %d %B %H:%M}.",
+                answer=f"We're closed at that time ({starts:%A %H:%M}). Our hours: " + "; ".join(business.opening_hours_lines()) + ".",
+                found=False,
+            ).to_json()
+        if not 1 <= party_size <= MAX_PARTY_SIZE:
+            return ToolResult(content="Invalid party size.", answer="For how many people?", found=False).to_json()
+        booking = Booking.objects.create(
+            business=business, customer=context.customer(), starts_at=starts, party_size=party_size, notes=notes
+        )
+        context.records.append(f"booking:{booking.pk}")
+        when = f"{starts:%A %d %B} at {starts:%H:%M}"
+        line = f"Booking requested for {booking.party_size} on {when}; staff will confirm it."
+        return ToolResult(content=line, facts=(when,), answer=line).to_json()
+
+    def capture_lead(interest: ShortText, contact_detail: ShortText = "") -> str:
+        """Note what a prospective customer wants so that staff follow up."""
+        lead = Lead.objects.create(
+            business=business, customer=context.customer(), interest=interest, contact_detail=contact_detail
+        )
+        context.records.append(f"lead:{lead.pk}")
+        line = "Thanks, I've passed your request on; a colleague will get back to you."
+        return ToolResult(content="Request noted for staff.", answer=line).to_json()
+
+    def handoff_to_human(reason: str) -> str:
+        """Hand the conversation to a human colleague, for what the agent cannot or should not answer."""
+        context.handoff_reason = reason or "the customer asked for a person"
+        line = "I've asked a colleague to take over; they will reply here soon."
+        return ToolResult(content="A colleague has been asked to take over.", answer=line).to_json()
+
+    builtin = [search_knowledge, business_info, search_catalogue, order_status, create_booking, capture_lead, handoff_to_human]
+    tools: list[BaseTool] = [StructuredTool.from_function(function) for function in builtin]
+    tools += custom_http_tools(business)
+    return [tool for tool in tools if enabled is None or tool.name in enabled or tool.name == "handoff_to_human"]
+
+
+BUILTIN_TOOL_NAMES = (
+    "search_knowledge", "business_info", "search_catalogue", "order_status", "create_booking", "capture_lead", "handoff_to_human",
+)  # fmt: skip
+
+
+def _weekday(day: str, now: datetime) -> str:
+    """"sunday", "today" or "tomorrow" as a weekday key (mon..sun); "" when no day is meant."""
+    day = day.strip().lower()
+    if day == "today":
+        return WEEKDAYS[now.weekday()]
+    if day == "tomorrow":
+        return WEEKDAYS[(now.weekday() + 1) % 7]
+    return next((key for key, name in DAY_NAMES.items() if name.lower() == day or key == day[:3] and len(day) >= 3), "")
+
+
+def _hours_of(business: Business, weekday: str) -> str:
+    return ", ".join(f"{start}-{end}" for start, end in business.opening_hours.get(weekday) or []) or "closed"
+
+
+def _item_line(item: CatalogueItem) -> str:
+    availability = "available" if item.available else "sold out"
+    return f"{item.name}: {item.price_label()} ({availability})."
+
+
+def _excerpt(body: str, query: str, size: int = 400) -> str:
+    """The paragraph of a document that shares most words with the query."""
+    words = set(search.query_words(query))
+    paragraphs = [paragraph.strip() for paragraph in body.split("\n\n") if paragraph.strip()] or [body]
+    best = max(paragraphs, key=lambda paragraph: len(words & set(search.query_words(paragraph))))
+    return best[:size]
+
+
+def tool_result(content: Any) -> ToolResult:
+    """A tool's answer as a ToolResult, also for custom tools that return plain text."""
+    try:
+        return ToolResult.from_json(str(content))
+    except (ValueError, KeyError, TypeError):
+        return ToolResult(content=str(content))
