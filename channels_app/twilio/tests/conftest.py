@@ -15,6 +15,7 @@ from tests.fake_platform import Answer, FakePlatformServer, RecordedRequest
 ACCOUNT_SID = "AC1ee1b5bf859731e7a9516a7e8fad50ba"
 AUTH_TOKEN = "9f8e7d6c5b4a39281706f5e4d3c2b1a0"
 FROM_NUMBER = "+15557654321"
+PROXY_HOST = "parley-web:8000"
 
 
 def form_fields(raw: bytes | str) -> dict[str, list[str]]:
@@ -88,6 +89,7 @@ def post_twilio(client: Any) -> Callable[..., Any]:
 
 @pytest.fixture
 def public_base_url(settings: Any) -> str:
-    """A deployment behind a proxy: Twilio calls this public URL, the proxy passes its own Host on."""
+    """A deployment behind a proxy: Twilio calls this public URL, the proxy passes on its own Host."""
     settings.PUBLIC_BASE_URL = "https://agent.example.com"
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, PROXY_HOST.partition(":")[0]]
     return settings.PUBLIC_BASE_URL

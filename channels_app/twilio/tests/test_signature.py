@@ -6,7 +6,7 @@ from channels_app.events import RefusedRequest
 from channels_app.twilio.signature import is_valid, public_url, sign, verify_signature
 from conftest import load_fixture
 
-from .conftest import form_fields
+from .conftest import PROXY_HOST, form_fields
 
 VECTOR = load_fixture(__file__, "signature_test_vector")
 SIGNING = VECTOR["signing"]
@@ -53,7 +53,7 @@ def test_the_signed_url_is_the_public_one_not_the_proxys_host(settings):
     settings.PUBLIC_BASE_URL = "https://mycompany.com"
     request = RequestFactory().post(
         "/myapp.php?foo=1&bar=2", data=VECTOR["raw_body"], content_type="application/x-www-form-urlencoded",
-        HTTP_HOST="parley-web:8000", HTTP_X_TWILIO_SIGNATURE=SIGNING["example_signature"],
+        HTTP_HOST=PROXY_HOST, HTTP_X_TWILIO_SIGNATURE=SIGNING["example_signature"],
     )  # fmt: skip
     assert public_url(request) == SIGNING["url"]
     verify_signature(request, SIGNING["example_secret"])
