@@ -4,13 +4,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-import httpx
-
+from .. import api_calls
 from ..sending import PermanentSendError, TemporarySendError
 
 GRAPH_API_BASE = "https://graph.facebook.com"
 GRAPH_API_VERSION = "v21.0"
-TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 # Meta's customer-service window: free-form messages only within 24 hours of the customer's last one.
 STANDARD_WINDOW = timedelta(hours=24)
 # Graph error codes that mean "not now": unknown/service errors and the rate limits.
@@ -19,15 +17,8 @@ TRANSIENT_CODES = frozenset({1, 2, 4, 17, 32, 341, 613})
 
 def post(api_base: str, path: str, access_token: str, payload: dict[str, Any]) -> dict[str, Any]:
     url = f"{(api_base or GRAPH_API_BASE).rstrip('/')}/{GRAPH_API_VERSION}/{path}"
-    try:
-        response = httpx.post(
-            url, json=payload, headers={"Authorization": f"Bearer {access_token}"}, timeout=TIMEOUT
-        )
-    except httpx.TimeoutException as error:
-        raise TemporarySendError(f"timed out: {error}", code="timeout") from error
-    except httpx.TransportError as error:
-        raise TemporarySendError(f"could not reach {url}: {error}", code="network") from error
-    body = _json_or_empty(response)
+    response = api_calls.post(url, json=payload, headers={"Authorization": f"Bearer {access_token}"})
+    body = api_calls.json_object(response)
     if response.is_success:
         return body
     error = body.get("error") if isinstance(body.get("error"), dict) else {}
@@ -35,20 +26,6 @@ def post(api_base: str, path: str, access_token: str, payload: dict[str, Any]) -
     reason = f"HTTP {response.status_code}: {error.get('message') or response.text[:300]}"
     code_label = "/".join(str(part) for part in (code, error.get("error_subcode")) if part) or str(response.status_code)
     if response.status_code == 429 or response.status_code >= 500 or code in TRANSIENT_CODES or error.get("is_transient"):
-        raise TemporarySendError(reason, code=code_label, retry_after=_retry_after(response))
+        raise TemporarySendError(reason, code=code_label, retry_after=api_calls.retry_after(response))
     raise PermanentSendError(reason, code=code_label)
 
-
-def _json_or_empty(response: httpx.Response) -> dict[str, Any]:
-    try:
-        body = response.json()
-    except ValueError:
-        return {}
-    return body if isinstance(body, dict) else {}
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    try:
-        return float(response.headers["Retry-After"])
-    except (KeyError, ValueError):
-        return None

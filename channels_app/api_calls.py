@@ -1,0 +1,36 @@
+"""Calling a platform's HTTP API: a missing answer and a throttling hint read the same way on every platform."""
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from .sending import TemporarySendError
+
+TIMEOUT = httpx.Timeout(10.0, connect=5.0)
+
+
+def post(url: str, **options: Any) -> httpx.Response:
+    """The platform's answer, whatever its status; no answer at all is worth trying again later."""
+    try:
+        return httpx.post(url, timeout=TIMEOUT, **options)
+    except httpx.TimeoutException as error:
+        raise TemporarySendError(f"timed out: {error}", code="timeout") from error
+    except httpx.TransportError as error:
+        raise TemporarySendError(f"could not reach {url}: {error}", code="network") from error
+
+
+def json_object(response: httpx.Response) -> dict[str, Any]:
+    """The answer's JSON object, or {} for an answer that is not one (an HTML error page...)."""
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}
+
+
+def retry_after(response: httpx.Response) -> float | None:
+    try:
+        return float(response.headers["Retry-After"])
+    except (KeyError, ValueError):
+        return None
