@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+import httpx
 
 
 @dataclass(frozen=True)
@@ -26,3 +29,12 @@ class TemporarySendError(SendError):
 
 class PermanentSendError(SendError):
     """Trying again cannot help: the window closed, the user blocked us, the token is wrong."""
+
+
+def json_object(response: httpx.Response) -> dict[str, Any]:
+    """A platform's answer as a JSON object, or {} when a proxy or an outage answered something else."""
+    try:
+        body = response.json()
+    except ValueError:
+        return {}
+    return body if isinstance(body, dict) else {}

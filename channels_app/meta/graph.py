@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from ..sending import PermanentSendError, TemporarySendError
+from ..sending import PermanentSendError, TemporarySendError, json_object
 
 GRAPH_API_BASE = "https://graph.facebook.com"
 GRAPH_API_VERSION = "v21.0"
@@ -27,7 +27,7 @@ def post(api_base: str, path: str, access_token: str, payload: dict[str, Any]) -
         raise TemporarySendError(f"timed out: {error}", code="timeout") from error
     except httpx.TransportError as error:
         raise TemporarySendError(f"could not reach {url}: {error}", code="network") from error
-    body = _json_or_empty(response)
+    body = json_object(response)
     if response.is_success:
         return body
     error = body.get("error") if isinstance(body.get("error"), dict) else {}
@@ -37,14 +37,6 @@ def post(api_base: str, path: str, access_token: str, payload: dict[str, Any]) -
     if response.status_code == 429 or response.status_code >= 500 or code in TRANSIENT_CODES or error.get("is_transient"):
         raise TemporarySendError(reason, code=code_label, retry_after=_retry_after(response))
     raise PermanentSendError(reason, code=code_label)
-
-
-def _json_or_empty(response: httpx.Response) -> dict[str, Any]:
-    try:
-        body = response.json()
-    except ValueError:
-        return {}
-    return body if isinstance(body, dict) else {}
 
 
 def _retry_after(response: httpx.Response) -> float | None:

@@ -7,6 +7,7 @@ update (same `update_id`) always carries the same message, so that identity dedu
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -40,18 +41,9 @@ def parse_update(update: Any) -> list[InboundEvent]:
 
 def _event(update: dict[str, Any]) -> InboundEvent:
     update_id = update["update_id"]
-    if "message" in update:
-        return _message(update["message"], update_id)
-    if "edited_message" in update:
-        return _edit(update["edited_message"], update_id)
-    if "channel_post" in update:
-        return _channel_post(update["channel_post"], update_id)
-    if "edited_channel_post" in update:
-        return _edit(update["edited_channel_post"], update_id)
-    if "callback_query" in update:
-        return _callback_query(update["callback_query"], update_id)
-    if "message_reaction" in update:
-        return _reaction(update["message_reaction"], update_id)
+    for field, read in READERS.items():
+        if field in update:
+            return read(update[field], update_id)
     kinds = [key for key in update if key != "update_id"]
     return Ignored(kinds[0] if kinds else "empty update", f"update {update_id}")
 
@@ -141,6 +133,17 @@ def _reaction(reaction: dict[str, Any], update_id: int) -> CustomerMessage:
         kind=Kind.REACTION,
         details={"reacted_to": identity, "emoji": emoji, "update_id": update_id},
     )
+
+
+# The updates we read, by their field; any other (my_chat_member, poll, ...) is acknowledged and ignored.
+READERS: dict[str, Callable[[dict[str, Any], int], CustomerMessage]] = {
+    "message": _message,
+    "edited_message": _edit,
+    "channel_post": _channel_post,
+    "edited_channel_post": _edit,
+    "callback_query": _callback_query,
+    "message_reaction": _reaction,
+}
 
 
 def _content(message: dict[str, Any]) -> tuple[str, tuple[Attachment, ...]]:

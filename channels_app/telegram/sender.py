@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from ..sending import PermanentSendError, Sent, TemporarySendError
+from ..sending import PermanentSendError, Sent, TemporarySendError, json_object
 
 if TYPE_CHECKING:
     from ..models import ChannelConnection
@@ -42,7 +42,7 @@ def call(connection: ChannelConnection, method: str, payload: dict[str, Any]) ->
         raise TemporarySendError(f"{method} timed out: {type(error).__name__}", code="timeout") from error
     except httpx.TransportError as error:
         raise TemporarySendError(f"could not reach {api_base}: {type(error).__name__}", code="network") from error
-    body = _json_or_empty(response)
+    body = json_object(response)
     if response.is_success and body.get("ok") is True:
         return body.get("result")
     code = body.get("error_code") or response.status_code
@@ -56,14 +56,6 @@ def call(connection: ChannelConnection, method: str, payload: dict[str, Any]) ->
 def _chat_id(chat_id: str) -> int | str:
     """Chat ids are integers (negative for groups); a channel may also be named "@username"."""
     return int(chat_id) if chat_id.lstrip("-").isdigit() else chat_id
-
-
-def _json_or_empty(response: httpx.Response) -> dict[str, Any]:
-    try:
-        body = response.json()
-    except ValueError:
-        return {}
-    return body if isinstance(body, dict) else {}
 
 
 def _retry_after(body: dict[str, Any]) -> float | None:

@@ -26,7 +26,9 @@ def telegram_webhook(request: HttpRequest, connection: ChannelConnection) -> Htt
     except (UnicodeDecodeError, ValueError) as error:
         # Authentic but unreadable: Telegram repeats any non-2xx answer, and these bytes will never
         # parse, so a 400 would only hold the update in Telegram's queue for nothing.
-        logger.warning("Telegram webhook %s: body is not JSON, acknowledged (%s): %r", connection.pk, error, request.body[:500])
+        logger.warning(
+            "Telegram webhook %s: body is not JSON, acknowledged (%s): %r", connection.pk, error, request.body[:500]
+        )
         return HttpResponse(status=200)
     events = parse_update(update)
     store_events(connection, events)
