@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -11,13 +12,17 @@ TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 
 
 def post(url: str, **options: Any) -> httpx.Response:
-    """The platform's answer, whatever its status; no answer at all is worth trying again later."""
+    """The platform's answer, whatever its status; no answer at all is worth trying again later.
+
+    Errors name the host only: some platforms put the bot token in the URL's path.
+    """
+    host = urlsplit(url).netloc
     try:
         return httpx.post(url, timeout=TIMEOUT, **options)
     except httpx.TimeoutException as error:
-        raise TemporarySendError(f"timed out: {error}", code="timeout") from error
+        raise TemporarySendError(f"{host} timed out: {type(error).__name__}", code="timeout") from error
     except httpx.TransportError as error:
-        raise TemporarySendError(f"could not reach {url}: {error}", code="network") from error
+        raise TemporarySendError(f"could not reach {host}: {type(error).__name__}", code="network") from error
 
 
 def json_object(response: httpx.Response) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from .console.platform import CONSOLE
 from .messenger.platform import MESSENGER
 from .platform import PlatformSpec
+from .telegram.platform import TELEGRAM
 from .twilio.platform import TWILIO
 
-PLATFORMS: dict[str, PlatformSpec] = {spec.name: spec for spec in (MESSENGER, TWILIO, CONSOLE)}
+PLATFORMS: dict[str, PlatformSpec] = {spec.name: spec for spec in (MESSENGER, TELEGRAM, TWILIO, CONSOLE)}
