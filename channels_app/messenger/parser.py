@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,9 +21,14 @@ logger = logging.getLogger(__name__)
 
 NOT_FOR_US = ("optin", "referral", "account_linking", "pass_thread_control", "take_thread_control", "policy_enforcement")
 
+EventParser = Callable[[dict[str, Any]], list[InboundEvent]]
 
-def parse_delivery(payload: Any, expected_object: str = "page") -> list[InboundEvent]:
-    """Every event of every entry; `expected_object` lets Instagram's identical envelope reuse this."""
+
+def parse_delivery(
+    payload: Any, expected_object: str = "page", read_event: EventParser | None = None
+) -> list[InboundEvent]:
+    """Every event of every entry; Instagram's identical envelope reuses this with its object and event reader."""
+    read_event = read_event or parse_event
     if not isinstance(payload, dict) or payload.get("object") != expected_object:
         raise MalformedPayload(f'expected a JSON object with "object": "{expected_object}"')
     entries = payload.get("entry")
@@ -36,7 +42,7 @@ def parse_delivery(payload: Any, expected_object: str = "page") -> list[InboundE
             continue
         for event in messaging:
             try:
-                events.extend(parse_event(event))
+                events.extend(read_event(event))
             except (KeyError, TypeError, ValueError, AttributeError) as problem:
                 # One unreadable event must not cost the others in the same delivery.
                 logger.warning("unreadable Messenger event skipped (%r): %s", problem, repr(event)[:500])
