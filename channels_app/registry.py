@@ -4,5 +4,6 @@ from __future__ import annotations
 from .console.platform import CONSOLE
 from .messenger.platform import MESSENGER
 from .platform import PlatformSpec
+from .whatsapp.platform import WHATSAPP
 
-PLATFORMS: dict[str, PlatformSpec] = {spec.name: spec for spec in (MESSENGER, CONSOLE)}
+PLATFORMS: dict[str, PlatformSpec] = {spec.name: spec for spec in (MESSENGER, WHATSAPP, CONSOLE)}
