@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from .console.platform import CONSOLE
+from .instagram.platform import INSTAGRAM
 from .messenger.platform import MESSENGER
 from .platform import PlatformSpec
 from .whatsapp.platform import WHATSAPP
 
-PLATFORMS: dict[str, PlatformSpec] = {spec.name: spec for spec in (MESSENGER, WHATSAPP, CONSOLE)}
+PLATFORMS: dict[str, PlatformSpec] = {spec.name: spec for spec in (MESSENGER, WHATSAPP, INSTAGRAM, CONSOLE)}

@@ -52,7 +52,7 @@ def parse_delivery(
 
 def parse_event(event: dict[str, Any]) -> list[InboundEvent]:
     sender_id = str(event["sender"]["id"])
-    sent_at = _timestamp(event.get("timestamp"))
+    sent_at = from_milliseconds(event.get("timestamp"))
     if "message" in event:
         return [_message(event["message"], sender_id, sent_at)]
     if "postback" in event:
@@ -71,14 +71,14 @@ def parse_event(event: dict[str, Any]) -> list[InboundEvent]:
         ]
     if "delivery" in event:
         delivery = event["delivery"]
-        watermark = _timestamp(delivery.get("watermark"))
+        watermark = from_milliseconds(delivery.get("watermark"))
         updates = [StatusUpdate(DeliveryState.DELIVERED, platform_message_id=str(mid)) for mid in delivery.get("mids") or []]
         return updates or [StatusUpdate(DeliveryState.DELIVERED, recipient_id=sender_id, watermark=watermark)]
     if "read" in event:
         read = event["read"]
         if read.get("mid"):
             return [StatusUpdate(DeliveryState.READ, platform_message_id=str(read["mid"]))]
-        return [StatusUpdate(DeliveryState.READ, recipient_id=sender_id, watermark=_timestamp(read.get("watermark")))]
+        return [StatusUpdate(DeliveryState.READ, recipient_id=sender_id, watermark=from_milliseconds(read.get("watermark")))]
     if "reaction" in event:
         reaction = event["reaction"]
         action = reaction.get("action", "react")
@@ -146,7 +146,7 @@ def _attachment(item: dict[str, Any]) -> Attachment:
     return Attachment(kind, url=str(payload.get("url", "")))
 
 
-def _timestamp(milliseconds: Any) -> datetime | None:
+def from_milliseconds(milliseconds: Any) -> datetime | None:
     if not isinstance(milliseconds, int | float):
         return None
     return datetime.fromtimestamp(milliseconds / 1000, tz=UTC)
