@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 from .console.platform import CONSOLE
+from .instagram.platform import INSTAGRAM
 from .messenger.platform import MESSENGER
 from .platform import PlatformSpec
 from .telegram.platform import TELEGRAM
 from .twilio.platform import TWILIO
+from .whatsapp.platform import WHATSAPP
 
-PLATFORMS: dict[str, PlatformSpec] = {spec.name: spec for spec in (MESSENGER, TELEGRAM, TWILIO, CONSOLE)}
+PLATFORMS: dict[str, PlatformSpec] = {
+    spec.name: spec for spec in (MESSENGER, INSTAGRAM, WHATSAPP, TELEGRAM, TWILIO, CONSOLE)
+}

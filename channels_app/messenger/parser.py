@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,9 +21,14 @@ logger = logging.getLogger(__name__)
 
 NOT_FOR_US = ("optin", "referral", "account_linking", "pass_thread_control", "take_thread_control", "policy_enforcement")
 
+EventParser = Callable[[dict[str, Any]], list[InboundEvent]]
 
-def parse_delivery(payload: Any, expected_object: str = "page") -> list[InboundEvent]:
-    """Every event of every entry; `expected_object` lets Instagram's identical envelope reuse this."""
+
+def parse_delivery(
+    payload: Any, expected_object: str = "page", read_event: EventParser | None = None
+) -> list[InboundEvent]:
+    """Every event of every entry; Instagram's identical envelope reuses this with its object and event reader."""
+    read_event = read_event or parse_event
     if not isinstance(payload, dict) or payload.get("object") != expected_object:
         raise MalformedPayload(f'expected a JSON object with "object": "{expected_object}"')
     entries = payload.get("entry")
@@ -36,7 +42,7 @@ def parse_delivery(payload: Any, expected_object: str = "page") -> list[InboundE
             continue
         for event in messaging:
             try:
-                events.extend(parse_event(event))
+                events.extend(read_event(event))
             except (KeyError, TypeError, ValueError, AttributeError) as problem:
                 # One unreadable event must not cost the others in the same delivery.
                 logger.warning("unreadable Messenger event skipped (%r): %s", problem, repr(event)[:500])
@@ -46,7 +52,7 @@ def parse_delivery(payload: Any, expected_object: str = "page") -> list[InboundE
 
 def parse_event(event: dict[str, Any]) -> list[InboundEvent]:
     sender_id = str(event["sender"]["id"])
-    sent_at = _timestamp(event.get("timestamp"))
+    sent_at = from_milliseconds(event.get("timestamp"))
     if "message" in event:
         return [_message(event["message"], sender_id, sent_at)]
     if "postback" in event:
@@ -65,14 +71,14 @@ def parse_event(event: dict[str, Any]) -> list[InboundEvent]:
         ]
     if "delivery" in event:
         delivery = event["delivery"]
-        watermark = _timestamp(delivery.get("watermark"))
+        watermark = from_milliseconds(delivery.get("watermark"))
         updates = [StatusUpdate(DeliveryState.DELIVERED, platform_message_id=str(mid)) for mid in delivery.get("mids") or []]
         return updates or [StatusUpdate(DeliveryState.DELIVERED, recipient_id=sender_id, watermark=watermark)]
     if "read" in event:
         read = event["read"]
         if read.get("mid"):
             return [StatusUpdate(DeliveryState.READ, platform_message_id=str(read["mid"]))]
-        return [StatusUpdate(DeliveryState.READ, recipient_id=sender_id, watermark=_timestamp(read.get("watermark")))]
+        return [StatusUpdate(DeliveryState.READ, recipient_id=sender_id, watermark=from_milliseconds(read.get("watermark")))]
     if "reaction" in event:
         reaction = event["reaction"]
         action = reaction.get("action", "react")
@@ -140,7 +146,7 @@ def _attachment(item: dict[str, Any]) -> Attachment:
     return Attachment(kind, url=str(payload.get("url", "")))
 
 
-def _timestamp(milliseconds: Any) -> datetime | None:
+def from_milliseconds(milliseconds: Any) -> datetime | None:
     if not isinstance(milliseconds, int | float):
         return None
     return datetime.fromtimestamp(milliseconds / 1000, tz=UTC)

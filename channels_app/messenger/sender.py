@@ -1,7 +1,11 @@
-"""Messenger's Send API: `POST {api_base}/{version}/me/messages` with the Page access token."""
+"""Messenger's Send API: `POST {api_base}/{version}/me/messages` with the Page access token.
+
+Instagram's messaging API is the same Send API on another path, so it reuses `post_message` and
+`post_sender_action`.
+"""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..meta import graph
 from ..sending import PermanentSendError, Sent
@@ -9,25 +13,34 @@ from ..sending import PermanentSendError, Sent
 if TYPE_CHECKING:
     from ..models import ChannelConnection
 
+MESSAGES_PATH = "me/messages"
+
 
 def send_text(connection: ChannelConnection, recipient_id: str, text: str) -> Sent:
-    body = graph.post(
-        connection.api_base,
-        "me/messages",
-        connection.credential("access_token"),
+    return post_message(
+        connection,
+        MESSAGES_PATH,
         {"recipient": {"id": recipient_id}, "messaging_type": "RESPONSE", "message": {"text": text}},
     )
+
+
+def send_typing(connection: ChannelConnection, recipient_id: str) -> None:
+    post_sender_action(connection, MESSAGES_PATH, recipient_id, "typing_on")
+
+
+def post_message(connection: ChannelConnection, path: str, payload: dict[str, Any]) -> Sent:
+    body = graph.post(connection.api_base, path, connection.credential("access_token"), payload)
     message_id = body.get("message_id")
     if not message_id:
         raise PermanentSendError(f"the Send API answered without a message_id: {body!r}"[:500], code="no_message_id")
     return Sent(platform_message_id=str(message_id))
 
 
-def send_typing(connection: ChannelConnection, recipient_id: str) -> None:
+def post_sender_action(connection: ChannelConnection, path: str, recipient_id: str, action: str) -> None:
     # A sender action must be a request of its own: the Send API refuses it beside a message.
     graph.post(
         connection.api_base,
-        "me/messages",
+        path,
         connection.credential("access_token"),
-        {"recipient": {"id": recipient_id}, "sender_action": "typing_on"},
+        {"recipient": {"id": recipient_id}, "sender_action": action},
     )

@@ -11,8 +11,9 @@ GRAPH_API_BASE = "https://graph.facebook.com"
 GRAPH_API_VERSION = "v21.0"
 # Meta's customer-service window: free-form messages only within 24 hours of the customer's last one.
 STANDARD_WINDOW = timedelta(hours=24)
-# Graph error codes that mean "not now": unknown/service errors and the rate limits.
-TRANSIENT_CODES = frozenset({1, 2, 4, 17, 32, 341, 613})
+# Graph error codes that mean "not now": unknown/service errors and the rate limits, with WhatsApp's
+# service unavailable (131016), account rate limit (80007), throughput (130429) and pair rate limit (131056).
+TRANSIENT_CODES = frozenset({1, 2, 4, 17, 32, 341, 613, 80007, 130429, 131016, 131056})
 
 
 def post(api_base: str, path: str, access_token: str, payload: dict[str, Any]) -> dict[str, Any]:

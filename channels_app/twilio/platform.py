@@ -13,4 +13,5 @@ TWILIO = PlatformSpec(
     credential_keys=("account_sid", "auth_token", "from_number"),
     secret_keys=("auth_token",),
     text_limit=1600,
+    ids_are_phone_numbers=True,
 )

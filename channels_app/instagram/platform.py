@@ -1,0 +1,20 @@
+from ..meta.graph import GRAPH_API_BASE, STANDARD_WINDOW
+from ..platform import PlatformSpec
+from ..text_split import utf8_length
+from .sender import send_text, send_typing
+from .views import instagram_webhook
+
+INSTAGRAM = PlatformSpec(
+    name="instagram",
+    label="Instagram Direct",
+    send_text=send_text,
+    webhook_view=instagram_webhook,
+    default_api_base=GRAPH_API_BASE,
+    credential_keys=("page_id", "access_token", "app_secret", "verify_token"),
+    secret_keys=("access_token", "app_secret"),
+    # Instagram counts its text limit in UTF-8 bytes, not characters.
+    text_limit=1000,
+    measure=utf8_length,
+    send_typing=send_typing,
+    reply_window=STANDARD_WINDOW,
+)

@@ -1,0 +1,23 @@
+"""Instagram's messaging API: Messenger's Send API at `{api_base}/{version}/{page_id or me}/messages`."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..messenger.sender import post_message, post_sender_action
+from ..sending import Sent
+
+if TYPE_CHECKING:
+    from ..models import ChannelConnection
+
+
+def send_text(connection: ChannelConnection, recipient_id: str, text: str) -> Sent:
+    return post_message(connection, messages_path(connection), {"recipient": {"id": recipient_id}, "message": {"text": text}})
+
+
+def send_typing(connection: ChannelConnection, recipient_id: str) -> None:
+    post_sender_action(connection, messages_path(connection), recipient_id, "typing_on")
+
+
+def messages_path(connection: ChannelConnection) -> str:
+    # `me` is the account the access token belongs to, for connections set up without a page id.
+    return f"{connection.credential('page_id') or 'me'}/messages"
