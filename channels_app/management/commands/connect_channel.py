@@ -12,7 +12,7 @@ from ...registry import PLATFORMS
 
 
 class Command(BaseCommand):
-    help = "Create or update a channel connection; the last line printed is what to give the platform (its webhook URL)."
+    help = "Create or update a channel connection; the last line printed is what the platform needs (a webhook URL)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("slug", help="The business's slug.")

@@ -102,7 +102,7 @@ def test_another_visitor_reusing_a_client_id_does_not_lose_their_message(post, w
     assert Contact.objects.count() == 2 and Message.objects.count() == 2
 
 
-@pytest.mark.parametrize("path", ["/webchat/pk_nobody_has_this_key/messages", "/webchat/pk_nobody_has_this_key/widget.js"])
+@pytest.mark.parametrize("path", [f"/webchat/pk_nobody_has_this_key/{name}" for name in ("messages", "widget.js")])
 def test_an_unknown_public_key_is_not_found(post, client, webchat_connection, path):
     response = post(body("visitor_message"), path=path) if path.endswith("messages") else client.get(path)
     assert response.status_code == 404
@@ -160,7 +160,10 @@ def test_a_body_that_is_not_a_json_object_is_a_bad_request(post, webchat_connect
     assert not Message.objects.exists()
 
 
-@pytest.mark.parametrize("name", ["text_not_a_string", "visitor_id_not_a_uuid", "blank_text", "missing_client_message_id"])
+MALFORMED = ["text_not_a_string", "visitor_id_not_a_uuid", "blank_text", "missing_client_message_id"]
+
+
+@pytest.mark.parametrize("name", MALFORMED)
 def test_a_message_with_a_wrong_field_is_a_bad_request(post, webchat_connection, name):
     assert post(body(name)).status_code == 400
     assert not Message.objects.exists()

@@ -1,4 +1,4 @@
-"""A visitor on the business's website chats through the widget in headless Chromium, answered by the real worker and model."""
+"""A visitor chats through the widget on the business's website in headless Chromium; the real worker and model answer."""
 from collections.abc import Iterator
 
 import pytest
@@ -12,7 +12,9 @@ from tests.fake_platform import Answer, FakePlatformServer
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("celery_worker")]
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"
+]
 HOST_PAGE = """<!doctype html>
 <html><head><meta charset="utf-8"><title>Corner Shop</title>
 <script src="{widget}" async></script></head>
@@ -24,7 +26,8 @@ HOST_PAGE = """<!doctype html>
 def shop_website(live_server) -> Iterator[FakePlatformServer]:
     """The business's own website, on another origin than Parley, with the widget's snippet in its pages."""
     page = HOST_PAGE.format(widget=f"{live_server.url}/webchat/{PUBLIC_KEY}/widget.js").encode()
-    site = FakePlatformServer(default=lambda request, count: Answer(200, page, {"Content-Type": "text/html; charset=utf-8"}))
+    html = Answer(200, page, {"Content-Type": "text/html; charset=utf-8"})
+    site = FakePlatformServer(default=lambda request, count: html)
     yield site
     site.close()
 

@@ -37,10 +37,12 @@
     "header { background: #2563eb; color: #fff; padding: 12px 14px; display: flex; align-items: center; }",
     "header strong { flex: 1; font-size: 15px; }",
     "header button { background: none; border: 0; color: #fff; font-size: 20px; cursor: pointer; line-height: 1; }",
-    ".log { flex: 1; overflow-y: auto; padding: 12px; display: flex; flex-direction: column; gap: 8px; background: #f9fafb; }",
+    ".log { flex: 1; overflow-y: auto; padding: 12px; display: flex; flex-direction: column; gap: 8px;",
+    "  background: #f9fafb; }",
     ".msg { max-width: 80%; padding: 8px 11px; border-radius: 12px; white-space: pre-wrap; overflow-wrap: anywhere; }",
     ".msg.from-visitor { align-self: flex-end; background: #2563eb; color: #fff; border-bottom-right-radius: 4px; }",
-    ".msg.from-agent, .msg.from-operator { align-self: flex-start; background: #e5e7eb; border-bottom-left-radius: 4px; }",
+    ".msg.from-agent, .msg.from-operator { align-self: flex-start; background: #e5e7eb;",
+    "  border-bottom-left-radius: 4px; }",
     ".state { display: block; font-size: 11px; opacity: .75; margin-top: 3px; text-align: right; }",
     ".typing { align-self: flex-start; background: #e5e7eb; border-radius: 12px; padding: 10px 12px; }",
     ".typing span { display: inline-block; width: 6px; height: 6px; margin: 0 2px; border-radius: 50%;",
@@ -59,7 +61,8 @@
   root.innerHTML =
     "<style>" + STYLE + "</style>" +
     '<button class="launcher" type="button" aria-label="Open chat">' +
-    '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg>' +
+    '<svg viewBox="0 0 24 24" aria-hidden="true">' +
+    '<path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg>' +
     '<span class="badge" hidden></span></button>' +
     '<section class="panel" role="dialog" hidden><header><strong></strong>' +
     '<button class="close" type="button" aria-label="Close chat">&times;</button></header>' +
