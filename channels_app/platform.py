@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern
 
 from .sending import Sent
 from .text_split import Measure, utf16_length
@@ -40,3 +41,9 @@ class PlatformSpec:
     # Whether a customer's id on this platform is their phone number (WhatsApp, SMS), so that it can
     # be matched to the business's customer records.
     ids_are_phone_numbers: bool = False
+    # URLs served at /<name>/ for channels whose clients are browsers rather than a platform's servers.
+    urls: tuple[URLPattern, ...] = ()
+    # Credentials `connect_channel` generates when missing (a key the platform is told, not given).
+    generated_keys: tuple[str, ...] = ()
+    # What `connect_channel` prints last for staff to paste into the platform; by default the webhook URL.
+    setup_line: Callable[["ChannelConnection"], str] | None = None

@@ -7,8 +7,9 @@ from .messenger.platform import MESSENGER
 from .platform import PlatformSpec
 from .telegram.platform import TELEGRAM
 from .twilio.platform import TWILIO
+from .webchat.platform import WEBCHAT
 from .whatsapp.platform import WHATSAPP
 
 PLATFORMS: dict[str, PlatformSpec] = {
-    spec.name: spec for spec in (MESSENGER, INSTAGRAM, WHATSAPP, TELEGRAM, TWILIO, CONSOLE)
+    spec.name: spec for spec in (MESSENGER, INSTAGRAM, WHATSAPP, TELEGRAM, TWILIO, WEBCHAT, CONSOLE)
 }

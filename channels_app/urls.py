@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from .registry import PLATFORMS
 
@@ -7,3 +7,6 @@ urlpatterns = [
     for spec in PLATFORMS.values()
     if spec.webhook_view is not None
 ]
+
+# Mounted at the site's root: /<platform>/..., for channels whose clients are browsers (the web chat).
+site_urlpatterns = [path(f"{spec.name}/", include(list(spec.urls))) for spec in PLATFORMS.values() if spec.urls]

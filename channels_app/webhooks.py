@@ -31,11 +31,15 @@ def try_again_later() -> HttpResponse:
     return HttpResponse("Temporarily unavailable", status=503, headers={"Retry-After": "30"})
 
 
-def webhook_view(platform: str, methods: tuple[str, ...] = ("POST",)) -> Callable[[ConnectionView], Callable]:
-    def decorator(view: ConnectionView) -> Callable[[HttpRequest, UUID], HttpResponse]:
+def webhook_view(
+    platform: str, methods: tuple[str, ...] = ("POST",), lookup: str = "webhook_key"
+) -> Callable[[ConnectionView], Callable]:
+    """`lookup` is the connection field the URL's key is matched against (the web chat's public key)."""
+
+    def decorator(view: ConnectionView) -> Callable[[HttpRequest, UUID | str], HttpResponse]:
         @csrf_exempt
         @wraps(view)
-        def wrapped(request: HttpRequest, key: UUID) -> HttpResponse:
+        def wrapped(request: HttpRequest, key: UUID | str) -> HttpResponse:
             if request.method not in methods:
                 return HttpResponse(status=405, headers={"Allow": ", ".join(methods)})
             if _declared_length(request) > settings.WEBHOOK_MAX_BODY_BYTES:
@@ -43,9 +47,10 @@ def webhook_view(platform: str, methods: tuple[str, ...] = ("POST",)) -> Callabl
                 return HttpResponse("Request body too large", status=413)
             try:
                 connection = ChannelConnection.objects.select_related("business").get(
-                    webhook_key=key, platform=platform, is_active=True
+                    **{lookup: key}, platform=platform, is_active=True
                 )
-            except ChannelConnection.DoesNotExist:
+            except (ChannelConnection.DoesNotExist, ChannelConnection.MultipleObjectsReturned):
+                # A key held by two connections (a public key set twice by hand) names neither.
                 return HttpResponse("Unknown webhook", status=404)
             except DatabaseError:
                 logger.exception("%s webhook %s: database unavailable", platform, key)

@@ -1,10 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from channels_app.urls import site_urlpatterns
+
 from .health import healthz
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("webhooks/", include("channels_app.urls")),
+    path("", include(site_urlpatterns)),
 ]

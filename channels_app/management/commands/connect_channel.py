@@ -12,11 +12,12 @@ from ...registry import PLATFORMS
 
 
 class Command(BaseCommand):
-    help = "Create or update a channel connection; the last line printed is the webhook URL for the platform."
+    help = "Create or update a channel connection; the last line printed is what the platform needs (a webhook URL)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("slug", help="The business's slug.")
-        parser.add_argument("platform", choices=sorted(name for name, spec in PLATFORMS.items() if spec.webhook_view))
+        connectable = (name for name, spec in PLATFORMS.items() if spec.webhook_view or spec.urls)
+        parser.add_argument("platform", choices=sorted(connectable))
         parser.add_argument(
             "--set", action="append", default=[], metavar="KEY=VALUE", dest="values", help="A credential or api_base."
         )
@@ -41,6 +42,8 @@ class Command(BaseCommand):
         connection.credentials = {**connection.credentials, **{k: v for k, v in settings.items() if k != "api_base"}}
         if "verify_token" in spec.credential_keys and not connection.credential("verify_token"):
             connection.credentials["verify_token"] = secrets.token_urlsafe(24)
+        for key in spec.generated_keys:
+            connection.credentials[key] = connection.credential(key) or secrets.token_urlsafe(18)
         if "api_base" in settings:
             connection.api_base = settings["api_base"]
         if name:
@@ -50,4 +53,4 @@ class Command(BaseCommand):
             shown = "(set)" if key in spec.secret_keys and connection.credential(key) else connection.credential(key)
             self.stdout.write(f"{key}: {shown or '(not set)'}")
         self.stdout.write(f"api_base: {connection.api_base or spec.default_api_base}")
-        self.stdout.write(connection.webhook_url())
+        self.stdout.write(spec.setup_line(connection) if spec.setup_line else connection.webhook_url())

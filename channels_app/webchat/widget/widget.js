@@ -1,0 +1,258 @@
+/*
+ * Parley web chat widget. Served at /webchat/<public key>/widget.js with its configuration filled in;
+ * plain JavaScript with no dependencies. It draws a chat bubble and a panel in a shadow root (so the
+ * host page's styles and ours leave each other alone), keeps the visitor's id in localStorage,
+ * POSTs each message to Parley and polls Parley for replies.
+ */
+(function (config) {
+  "use strict";
+
+  var script = document.currentScript;
+  var loadedFlag = "parleyWebchat:" + config.key;
+  if (!script || window[loadedFlag]) return; // the snippet pasted twice draws one widget
+  window[loadedFlag] = true;
+
+  var endpoint = new URL("messages", script.src).href;
+  var storageKey = "parley-webchat:" + config.key;
+  var POLL_WAITING_MS = 1500; // a reply is on its way
+  var POLL_OPEN_MS = 4000;
+  var POLL_CLOSED_MS = 15000; // staff may still write while the panel is closed
+  var POLL_MAX_BACKOFF_MS = 30000;
+  var SEND_ATTEMPTS = 5;
+
+  var STYLE = [
+    ":host { all: initial; }",
+    "* { box-sizing: border-box; font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; }",
+    ".launcher { position: fixed; right: 20px; bottom: 20px; width: 56px; height: 56px; border: 0;",
+    "  border-radius: 50%; background: #2563eb; color: #fff; cursor: pointer; z-index: 2147483000;",
+    "  box-shadow: 0 4px 14px rgba(0,0,0,.25); display: flex; align-items: center; justify-content: center; }",
+    ".launcher svg { width: 26px; height: 26px; fill: currentColor; }",
+    ".badge { position: absolute; top: 2px; right: 2px; width: 12px; height: 12px; border-radius: 50%;",
+    "  background: #ef4444; border: 2px solid #fff; }",
+    ".panel { position: fixed; right: 20px; bottom: 88px; width: 340px; max-width: calc(100vw - 40px);",
+    "  height: 460px; max-height: calc(100vh - 110px); background: #fff; border-radius: 14px;",
+    "  box-shadow: 0 8px 30px rgba(0,0,0,.25); display: flex; flex-direction: column; overflow: hidden;",
+    "  z-index: 2147483000; color: #111827; font-size: 14px; }",
+    "[hidden] { display: none !important; }",
+    "header { background: #2563eb; color: #fff; padding: 12px 14px; display: flex; align-items: center; }",
+    "header strong { flex: 1; font-size: 15px; }",
+    "header button { background: none; border: 0; color: #fff; font-size: 20px; cursor: pointer; line-height: 1; }",
+    ".log { flex: 1; overflow-y: auto; padding: 12px; display: flex; flex-direction: column; gap: 8px;",
+    "  background: #f9fafb; }",
+    ".msg { max-width: 80%; padding: 8px 11px; border-radius: 12px; white-space: pre-wrap; overflow-wrap: anywhere; }",
+    ".msg.from-visitor { align-self: flex-end; background: #2563eb; color: #fff; border-bottom-right-radius: 4px; }",
+    ".msg.from-agent, .msg.from-operator { align-self: flex-start; background: #e5e7eb;",
+    "  border-bottom-left-radius: 4px; }",
+    ".state { display: block; font-size: 11px; opacity: .75; margin-top: 3px; text-align: right; }",
+    ".typing { align-self: flex-start; background: #e5e7eb; border-radius: 12px; padding: 10px 12px; }",
+    ".typing span { display: inline-block; width: 6px; height: 6px; margin: 0 2px; border-radius: 50%;",
+    "  background: #6b7280; animation: blink 1.2s infinite; }",
+    ".typing span:nth-child(2) { animation-delay: .2s; } .typing span:nth-child(3) { animation-delay: .4s; }",
+    "@keyframes blink { 0%, 80%, 100% { opacity: .3; } 40% { opacity: 1; } }",
+    "form { display: flex; gap: 8px; padding: 10px; border-top: 1px solid #e5e7eb; }",
+    "textarea { flex: 1; resize: none; height: 40px; padding: 9px 10px; border: 1px solid #d1d5db;",
+    "  border-radius: 8px; font-size: 14px; }",
+    "form button { border: 0; border-radius: 8px; background: #2563eb; color: #fff; padding: 0 14px; cursor: pointer; }"
+  ].join("\n");
+
+  var host = document.createElement("div");
+  host.id = "parley-webchat";
+  var root = host.attachShadow({ mode: "open" });
+  root.innerHTML =
+    "<style>" + STYLE + "</style>" +
+    '<button class="launcher" type="button" aria-label="Open chat">' +
+    '<svg viewBox="0 0 24 24" aria-hidden="true">' +
+    '<path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg>' +
+    '<span class="badge" hidden></span></button>' +
+    '<section class="panel" role="dialog" hidden><header><strong></strong>' +
+    '<button class="close" type="button" aria-label="Close chat">&times;</button></header>' +
+    '<div class="log" role="log" aria-live="polite"></div>' +
+    '<form><textarea name="text" rows="1" placeholder="Write a message…" aria-label="Message"></textarea>' +
+    '<button type="submit">Send</button></form></section>';
+
+  var launcher = root.querySelector(".launcher");
+  var badge = root.querySelector(".badge");
+  var panel = root.querySelector(".panel");
+  var log = root.querySelector(".log");
+  var form = root.querySelector("form");
+  var input = root.querySelector("textarea");
+  var typing = document.createElement("div");
+  typing.className = "typing";
+  typing.hidden = true;
+  typing.setAttribute("aria-label", "Writing a reply");
+  typing.innerHTML = "<span></span><span></span><span></span>";
+  root.querySelector("strong").textContent = config.title;
+  input.maxLength = config.maxChars;
+
+  var visitor = stored("visitor");
+  var cursor = 0;
+  var awaitingReply = false;
+  var shown = {}; // message id -> element
+  var unconfirmed = {}; // client message id -> element of a message not yet seen in a poll
+  var pollTimer = null;
+  var pollDelay = POLL_OPEN_MS;
+
+  function stored(name) {
+    try {
+      return window.localStorage.getItem(storageKey + ":" + name);
+    } catch (blocked) {
+      return null; // storage disabled: the visitor is remembered for this page only
+    }
+  }
+
+  function store(name, value) {
+    try {
+      window.localStorage.setItem(storageKey + ":" + name, value);
+    } catch (blocked) { /* see stored() */ }
+  }
+
+  function uuid4() {
+    // crypto.randomUUID exists only on https pages; getRandomValues exists everywhere.
+    var bytes = crypto.getRandomValues(new Uint8Array(16));
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    var hex = Array.prototype.map.call(bytes, function (b) { return (b + 0x100).toString(16).slice(1); }).join("");
+    return hex.slice(0, 8) + "-" + hex.slice(8, 12) + "-" + hex.slice(12, 16) + "-" + hex.slice(16, 20) + "-" + hex.slice(20);
+  }
+
+  function isOpen() {
+    return !panel.hidden;
+  }
+
+  function addMessage(from, text, state) {
+    var element = document.createElement("div");
+    element.className = "msg from-" + from;
+    element.textContent = text;
+    if (from === "visitor") setState(element, state);
+    log.insertBefore(element, typing);
+    log.scrollTop = log.scrollHeight;
+    return element;
+  }
+
+  function setState(element, state) {
+    var label = element.querySelector(".state");
+    if (!label) {
+      label = document.createElement("small");
+      label.className = "state";
+      element.appendChild(label);
+    }
+    label.textContent = { sending: "Sending…", sent: "Sent", received: "Sent", failed: "Not sent" }[state] || "";
+  }
+
+  function showMessages(messages) {
+    messages.forEach(function (message) {
+      if (shown[message.id]) return;
+      var element = unconfirmed[message.client_message_id];
+      if (element) {
+        delete unconfirmed[message.client_message_id];
+        setState(element, "received");
+      } else {
+        element = addMessage(message.from, message.text, message.status);
+      }
+      shown[message.id] = element;
+      if (message.from !== "visitor") {
+        awaitingReply = false;
+        if (!isOpen()) badge.hidden = false;
+      }
+    });
+  }
+
+  function schedulePoll(delay) {
+    clearTimeout(pollTimer);
+    // A new visitor has nothing to fetch until they write.
+    if (visitor) pollTimer = setTimeout(poll, delay);
+  }
+
+  function poll() {
+    var seen = isOpen() && document.visibilityState === "visible";
+    var url = endpoint + "?visitor=" + encodeURIComponent(visitor) + "&after=" + cursor + (seen ? "&seen=1" : "");
+    fetch(url, { method: "GET", credentials: "omit", cache: "no-store" })
+      .then(function (response) {
+        if (!response.ok) throw new Error("poll answered " + response.status);
+        return response.json();
+      })
+      .then(function (feed) {
+        showMessages(feed.messages);
+        cursor = feed.cursor;
+        typing.hidden = !feed.typing;
+        if (feed.typing) log.scrollTop = log.scrollHeight;
+        pollDelay = feed.typing || awaitingReply ? POLL_WAITING_MS : isOpen() ? POLL_OPEN_MS : POLL_CLOSED_MS;
+        schedulePoll(pollDelay);
+      })
+      .catch(function () {
+        pollDelay = Math.min(pollDelay * 2, POLL_MAX_BACKOFF_MS);
+        schedulePoll(pollDelay);
+      });
+  }
+
+  function send(text) {
+    if (!visitor) {
+      visitor = uuid4();
+      store("visitor", visitor);
+    }
+    var clientId = uuid4();
+    var element = addMessage("visitor", text, "sending");
+    unconfirmed[clientId] = element;
+    var body = JSON.stringify({ visitor_id: visitor, client_message_id: clientId, text: text, page_url: location.href });
+    // The same client message id on every attempt: a retry after a lost answer is stored once.
+    (function attempt(number) {
+      fetch(endpoint, { method: "POST", credentials: "omit", headers: { "Content-Type": "application/json" }, body: body })
+        .then(function (response) {
+          if (response.ok) {
+            setState(element, "sent");
+            awaitingReply = true;
+            schedulePoll(POLL_WAITING_MS);
+          } else if ((response.status === 429 || response.status >= 500) && number < SEND_ATTEMPTS) {
+            retry(number);
+          } else {
+            setState(element, "failed");
+          }
+        })
+        .catch(function () {
+          if (number < SEND_ATTEMPTS) retry(number);
+          else setState(element, "failed");
+        });
+    })(1);
+
+    function retry(number) {
+      setTimeout(function () { attempt(number + 1); }, 1000 * Math.pow(2, number));
+    }
+  }
+
+  function toggle(open) {
+    panel.hidden = !open;
+    launcher.setAttribute("aria-label", open ? "Close chat" : "Open chat");
+    if (open) {
+      badge.hidden = true;
+      input.focus();
+      log.scrollTop = log.scrollHeight;
+      schedulePoll(0);
+    }
+  }
+
+  launcher.addEventListener("click", function () { toggle(!isOpen()); });
+  root.querySelector(".close").addEventListener("click", function () { toggle(false); });
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = input.value.trim();
+    if (!text) return;
+    input.value = "";
+    send(text);
+  });
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && !event.shiftKey) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+
+  function mount() {
+    log.appendChild(typing);
+    document.body.appendChild(host);
+    schedulePoll(0); // a returning visitor sees their conversation again
+  }
+
+  // An async script in the page's head can run before the body exists.
+  if (document.body) mount();
+  else document.addEventListener("DOMContentLoaded", mount);
+})(__PARLEY_WEBCHAT_CONFIG__);
