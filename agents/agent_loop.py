@@ -153,7 +153,9 @@ class AgentTurn:
             self.trace.append({"type": "timeout"})
             raise TurnTimedOut(f"the turn ran over {self.config.time_budget_seconds} s")
         started = time.perf_counter()
-        step = self.chat_model.bind_tools(tools, tool_choice=tool_choice).invoke(messages, deadline=self.deadline)
+        step = self.chat_model.bind_tools(tools, tool_choice=tool_choice).invoke(
+            messages, deadline=self.deadline, cache_key=self.context.conversation_id
+        )
         metadata = step.response_metadata
         self.usage.add(metadata)
         cut_off = step.additional_kwargs.get("cut_off")

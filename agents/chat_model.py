@@ -116,6 +116,7 @@ class LocalLlamaChatModel(BaseChatModel):
         tools: list[dict[str, Any]] | None = None,
         tool_choice: str | None = None,
         deadline: float | None = None,
+        cache_key: Any = None,
         **kwargs: Any,
     ) -> ChatResult:
         model = get_model(self.settings)
@@ -129,6 +130,7 @@ class LocalLlamaChatModel(BaseChatModel):
             stop=stop,
             grammar=grammar,
             deadline=deadline,
+            cache_key=cache_key,
         )
         message = parse_step(completion.text) if grammar is not None else AIMessage(content=completion.text)
         message.response_metadata = {

@@ -9,11 +9,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Hashable
 from dataclasses import dataclass
 from pathlib import Path
 
 from llama_cpp import Llama, LlamaGrammar, StoppingCriteriaList
 from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+from .kv_cache import KvStateCache
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +29,8 @@ class ModelSettings:
     context_size: int = 4096
     threads: int | None = None
     gpu_layers: int = 0
+    # Memory for saved per-conversation KV states (kv_cache.py); 0 turns the reuse across conversations off.
+    kv_cache_bytes: int = 0
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,7 @@ class LoadedModel:
             stop_token_ids=[eos_id],
         )
         self._lock = threading.Lock()
+        self.kv_states = KvStateCache(self.llama, settings.kv_cache_bytes)
         logger.info("loaded model %s in %.2f s", settings.path.name, time.perf_counter() - started)
 
     @property
@@ -89,12 +95,19 @@ class LoadedModel:
         stop: list[str] | None = None,
         grammar: LlamaGrammar | None = None,
         deadline: float | None = None,
+        cache_key: Hashable | None = None,
     ) -> Completion:
-        """Generate a reply; `deadline` (a time.monotonic() value) stops a generation that runs over."""
+        """Generate a reply; `deadline` (a time.monotonic() value) stops a generation that runs over.
+
+        With a `cache_key` (the conversation), the best saved KV state is restored first and the
+        context is saved under that key afterwards, so the conversation's next turn starts from it.
+        """
         tokens, stops = self.prompt_tokens(messages)
         if len(tokens) + max_tokens > self.settings.context_size:
             raise PromptTooLong(f"{len(tokens)} prompt tokens + {max_tokens} leave no room in {self.settings.context_size}")
         with self._lock:
+            if cache_key is not None:
+                self.kv_states.restore_best(tokens)
             evaluated = len(tokens) - self._reusable_prefix(tokens)
             started = time.perf_counter()
             first_token_at: float | None = None
@@ -121,6 +134,8 @@ class LoadedModel:
                     first_token_at = time.perf_counter()
                 pieces.append(chunk["choices"][0]["text"])
             total = time.perf_counter() - started
+            if cache_key is not None:
+                self.kv_states.save(cache_key)
         text = "".join(pieces).strip()
         return Completion(
             text=text,

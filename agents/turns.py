@@ -38,6 +38,7 @@ def chat_model_for(config: AgentConfig) -> LocalLlamaChatModel:
         context_size=config.context_size,
         threads=config.threads or settings.PARLEY_MODEL_THREADS,
         gpu_layers=settings.PARLEY_MODEL_GPU_LAYERS if config.gpu_layers is None else config.gpu_layers,
+        kv_cache_bytes=settings.PARLEY_KV_CACHE_MB * 1024 * 1024,
     )
     return LocalLlamaChatModel(
         settings=model_settings, temperature=config.temperature, max_tokens=config.max_reply_tokens

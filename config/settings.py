@@ -121,6 +121,9 @@ PUBLIC_BASE_URL = os.environ.get("PARLEY_PUBLIC_BASE_URL", "http://localhost:800
 PARLEY_MODEL_PATH = os.environ.get("PARLEY_MODEL_PATH", "")
 PARLEY_MODEL_THREADS = int(os.environ.get("PARLEY_MODEL_THREADS", "0")) or None
 PARLEY_MODEL_GPU_LAYERS = int(os.environ.get("PARLEY_MODEL_GPU_LAYERS", "0"))
+# Memory per worker process for saved conversation KV states (about 22 KB per token with the bundled
+# model): conversations interleaved on one worker each resume from their own computed prompt. 0: off.
+PARLEY_KV_CACHE_MB = int(os.environ.get("PARLEY_KV_CACHE_MB", "512"))
 
 # Businesses' own HTTP tools may call only these hosts, and never private or local addresses
 # unless PARLEY_HTTP_TOOL_ALLOW_PRIVATE is set (for a tool server inside your own network).

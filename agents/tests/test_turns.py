@@ -147,3 +147,22 @@ def test_a_turn_over_its_time_budget_falls_back_and_flags_staff(say, shop):
     assert "colleague" in reply.text
     assert run_of(reply).outcome == AgentRun.Outcome.FAILED
     assert Conversation.objects.get(pk=reply.conversation_id).status == Conversation.Status.NEEDS_HUMAN
+
+
+def test_interleaved_conversations_on_one_worker_each_reuse_their_own_history(say, console_contact):
+    from channels_app.models import Contact
+
+    other = Contact.objects.create(connection=console_contact.connection, platform_user_id="sam-terminal")
+
+    def say_as(contact, text):
+        inbound = store_customer_message(
+            contact.connection, CustomerMessage(platform_message_id=f"console-{next(_counter)}", sender_id=contact.platform_user_id, text=text)
+        )
+        answer_inbound_message(inbound.pk, settle=False)
+        return Message.objects.get(reply_to=inbound)
+
+    for text in ("Do you deliver?", "Do you take cards?", "How much is the oat milk?"):
+        say_as(console_contact, text)
+        say_as(other, text)
+    run = run_of(say_as(console_contact, "Can I return something?"))
+    assert run.prompt_tokens_evaluated < run.prompt_tokens / 3

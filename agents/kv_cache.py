@@ -1,0 +1,117 @@
+"""Saved llama.cpp KV states, so that interleaved conversations each keep their computed prompt.
+
+One llama.cpp context holds one token sequence: a turn of conversation B evicts conversation A's
+history, and A's next turn would compute its whole prompt again. After each completion the sequence's
+KV state is copied out (only the sequence, not llama-cpp-python's whole-state snapshot with its
+scores array); before a completion, the saved state sharing the longest prefix with the new prompt is
+put back when it beats what the context holds. That also lets a new conversation start from another
+conversation of the same business, whose instructions and tools are the same prefix.
+
+This uses llama.cpp's low-level sequence-state API and llama-cpp-python's private `_ctx`; the test
+module test_kv_cache.py fails loudly if an upgrade changes either.
+"""
+from __future__ import annotations
+
+import ctypes
+import logging
+from collections import OrderedDict
+from collections.abc import Hashable
+from dataclasses import dataclass
+
+import llama_cpp
+import numpy as np
+from llama_cpp import Llama
+
+logger = logging.getLogger(__name__)
+
+SEQUENCE = 0
+
+
+@dataclass(frozen=True)
+class SavedState:
+    tokens: np.ndarray
+    data: bytes
+
+    @property
+    def size(self) -> int:
+        return len(self.data) + self.tokens.nbytes
+
+
+def common_prefix(a: np.ndarray, b: np.ndarray) -> int:
+    length = min(len(a), len(b))
+    different = np.flatnonzero(a[:length] != b[:length])
+    return int(different[0]) if len(different) else length
+
+
+class KvStateCache:
+    """Saved states of one Llama, least recently used dropped first beyond `max_bytes`."""
+
+    def __init__(self, llama: Llama, max_bytes: int) -> None:
+        self.llama = llama
+        self.max_bytes = max_bytes
+        self._states: OrderedDict[Hashable, SavedState] = OrderedDict()
+        self._bytes = 0
+
+    @property
+    def enabled(self) -> bool:
+        return self.max_bytes > 0
+
+    def __len__(self) -> int:
+        return len(self._states)
+
+    @property
+    def bytes_used(self) -> int:
+        return self._bytes
+
+    def save(self, key: Hashable) -> None:
+        """Keep what the context holds now as `key`'s state."""
+        if not self.enabled or self.llama.n_tokens == 0:
+            return
+        ctx = self.llama._ctx.ctx
+        size = llama_cpp.llama_state_seq_get_size(ctx, SEQUENCE)
+        buffer = (ctypes.c_uint8 * size)()
+        written = llama_cpp.llama_state_seq_get_data(ctx, buffer, size, SEQUENCE)
+        # string_at copies in one call; slicing the ctypes array is a Python loop, 50x slower.
+        state = SavedState(tokens=self.llama.input_ids[: self.llama.n_tokens].copy(), data=ctypes.string_at(buffer, written))
+        self._drop(key)
+        if state.size > self.max_bytes:
+            return
+        self._states[key] = state
+        self._bytes += state.size
+        while self._bytes > self.max_bytes:
+            self._drop(next(iter(self._states)))
+
+    def restore_best(self, prompt: list[int]) -> int:
+        """Put back the saved state sharing most of `prompt`, if it beats the context; returns that prefix."""
+        if not self.enabled or not self._states:
+            return 0
+        wanted = np.asarray(prompt, dtype=np.intc)
+        held = common_prefix(self.llama.input_ids[: self.llama.n_tokens], wanted)
+        best_key, best = None, held
+        for key, state in self._states.items():
+            shared = common_prefix(state.tokens, wanted)
+            if shared > best:
+                best_key, best = key, shared
+        if best_key is None:
+            return 0
+        self._restore(self._states[best_key])
+        self._states.move_to_end(best_key)
+        return best
+
+    def _restore(self, state: SavedState) -> None:
+        ctx = self.llama._ctx.ctx
+        llama_cpp.llama_memory_clear(llama_cpp.llama_get_memory(ctx), True)
+        buffer = (ctypes.c_uint8 * len(state.data)).from_buffer_copy(state.data)
+        if llama_cpp.llama_state_seq_set_data(ctx, buffer, len(state.data), SEQUENCE) == 0:
+            logger.warning("llama.cpp refused a saved KV state; the prompt will be computed afresh")
+            self.llama.n_tokens = 0
+            return
+        self.llama.input_ids[: len(state.tokens)] = state.tokens
+        self.llama.n_tokens = len(state.tokens)
+        # The logits in the context are not the restored sequence's: generate() must replay a token.
+        self.llama._requires_eval = True
+
+    def _drop(self, key: Hashable) -> None:
+        state = self._states.pop(key, None)
+        if state is not None:
+            self._bytes -= state.size
