@@ -16,7 +16,7 @@ from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
 from langchain_core.tools import BaseTool
 
 from . import guards, router
-from .chat_model import LocalLlamaChatModel
+from .chat_model import StepChatModel
 from .grounding import NUMBER, grounded_reply
 from .models import AgentConfig, AgentRun
 from .prompts import system_message
@@ -57,7 +57,7 @@ class TurnTimedOut(Exception):
 
 
 class AgentTurn:
-    def __init__(self, context: TurnContext, config: AgentConfig, chat_model: LocalLlamaChatModel) -> None:
+    def __init__(self, context: TurnContext, config: AgentConfig, chat_model: StepChatModel) -> None:
         self.context = context
         self.config = config
         self.chat_model = chat_model

@@ -22,7 +22,7 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 from llama_cpp import LlamaGrammar
 from pydantic import ConfigDict
 
-from .llama_runtime import ChatTurn, ModelSettings, get_model
+from .llama_runtime import ChatTurn, Completion, ModelSettings, get_model
 
 ROLES = {"system": "system", "human": "user", "ai": "assistant", "tool": "tool"}
 NO_TOOLS = "none"
@@ -87,16 +87,13 @@ def parse_step(text: str) -> AIMessage:
     return AIMessage(content=str(step.get("reply", "")).strip())
 
 
-class LocalLlamaChatModel(BaseChatModel):
+class StepChatModel(BaseChatModel):
+    """What both backends share: tools bound as a step schema, steps parsed, figures reported."""
+
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
-    settings: ModelSettings
     temperature: float = 0.3
     max_tokens: int = 160
-
-    @property
-    def _llm_type(self) -> str:
-        return "parley-llama-cpp"
 
     def bind_tools(
         self, tools: list[BaseTool | dict[str, Any]], *, tool_choice: str | None = None, **kwargs: Any
@@ -104,9 +101,14 @@ class LocalLlamaChatModel(BaseChatModel):
         """tool_choice: None/"auto" (a tool or a reply), "any" (some tool), a tool's name, or "none" (a reply)."""
         return self.bind(tools=[convert_to_openai_tool(tool) for tool in tools], tool_choice=tool_choice, **kwargs)
 
-    def count_prompt_tokens(self, messages: list[BaseMessage]) -> int:
-        tokens, _ = get_model(self.settings).prompt_tokens(to_chat_turns(messages))
-        return len(tokens)
+    @property
+    def model_name(self) -> str:
+        raise NotImplementedError
+
+    def complete(
+        self, turns: list[ChatTurn], schema: dict[str, Any] | None, stop: list[str] | None, deadline: float | None, cache_key: Any
+    ) -> Completion:
+        raise NotImplementedError
 
     def _generate(
         self,
@@ -119,22 +121,11 @@ class LocalLlamaChatModel(BaseChatModel):
         cache_key: Any = None,
         **kwargs: Any,
     ) -> ChatResult:
-        model = get_model(self.settings)
-        grammar = None
-        if tools is not None:
-            grammar = compiled_grammar(json.dumps(step_schema(tools, tool_choice), sort_keys=True))
-        completion = model.complete(
-            to_chat_turns(messages),
-            max_tokens=self.max_tokens,
-            temperature=self.temperature,
-            stop=stop,
-            grammar=grammar,
-            deadline=deadline,
-            cache_key=cache_key,
-        )
-        message = parse_step(completion.text) if grammar is not None else AIMessage(content=completion.text)
+        schema = None if tools is None else step_schema(tools, tool_choice)
+        completion = self.complete(to_chat_turns(messages), schema, stop, deadline, cache_key)
+        message = parse_step(completion.text) if schema is not None else AIMessage(content=completion.text)
         message.response_metadata = {
-            "model": model.name,
+            "model": self.model_name,
             "prompt_tokens": completion.prompt_tokens,
             "prompt_tokens_evaluated": completion.prompt_tokens_evaluated,
             "completion_tokens": completion.completion_tokens,
@@ -148,3 +139,31 @@ class LocalLlamaChatModel(BaseChatModel):
             "total_tokens": completion.prompt_tokens + completion.completion_tokens,
         }
         return ChatResult(generations=[ChatGeneration(message=message)])
+
+
+class LocalLlamaChatModel(StepChatModel):
+    """The process-wide llama.cpp model in this worker; the schema becomes a llama.cpp grammar."""
+
+    settings: ModelSettings
+
+    @property
+    def _llm_type(self) -> str:
+        return "parley-llama-cpp"
+
+    @property
+    def model_name(self) -> str:
+        return self.settings.path.name
+
+    def complete(
+        self, turns: list[ChatTurn], schema: dict[str, Any] | None, stop: list[str] | None, deadline: float | None, cache_key: Any
+    ) -> Completion:
+        grammar = None if schema is None else compiled_grammar(json.dumps(schema, sort_keys=True))
+        return get_model(self.settings).complete(
+            turns,
+            max_tokens=self.max_tokens,
+            temperature=self.temperature,
+            stop=stop,
+            grammar=grammar,
+            deadline=deadline,
+            cache_key=cache_key,
+        )

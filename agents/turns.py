@@ -19,12 +19,13 @@ from channels_app.events import Kind
 from channels_app.models import Conversation, Message
 
 from .agent_loop import FALLBACK_REPLY, AgentTurn, TurnOutcome, TurnTimedOut
-from .chat_model import LocalLlamaChatModel
+from .chat_model import LocalLlamaChatModel, StepChatModel
 from .llama_runtime import ModelSettings
 from .model_files import resolve_model_path
 from .models import AgentConfig, AgentRun
 from .notifications import notify_staff
 from .prompts import history_messages
+from .server_chat_model import ServerChatModel
 from .tools import TurnContext
 
 logger = logging.getLogger(__name__)
@@ -32,7 +33,15 @@ logger = logging.getLogger(__name__)
 HISTORY_LIMIT = 20
 
 
-def chat_model_for(config: AgentConfig) -> LocalLlamaChatModel:
+def chat_model_for(config: AgentConfig) -> StepChatModel:
+    if config.backend == AgentConfig.Backend.OPENAI:
+        return ServerChatModel(
+            base_url=config.server_url,
+            model=config.server_model,
+            api_key=config.server_api_key,
+            temperature=config.temperature,
+            max_tokens=config.max_reply_tokens,
+        )
     model_settings = ModelSettings(
         path=resolve_model_path(config.model_path),
         context_size=config.context_size,
@@ -95,7 +104,7 @@ def answer_inbound_message(message_id: int, settle: bool = True) -> float | None
         error_text = f"{type(error).__name__}: {error}"[:2000]
     else:
         error_text = ""
-    finish_turn(inbound, outcome, chat_model.settings.path.name, time.perf_counter() - started, error_text)
+    finish_turn(inbound, outcome, chat_model.model_name, time.perf_counter() - started, error_text)
     return None
 
 
