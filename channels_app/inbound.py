@@ -11,6 +11,7 @@ from agents.tasks import answer_message
 
 from .events import CustomerMessage, DeliveryState, Ignored, InboundEvent, StatusUpdate
 from .models import ChannelConnection, Contact, Conversation, Message
+from .conversations import hand_to_staff
 from .redaction import redact
 
 logger = logging.getLogger(__name__)
@@ -89,7 +90,11 @@ def apply_status(connection: ChannelConnection, update: StatusUpdate) -> int:
     changes: dict[str, str] = {"status": update.state}
     if update.state == DeliveryState.FAILED:
         changes |= {"error_code": update.error_code, "error_detail": update.error_detail}
-    moved = sent.filter(status__in=EARLIER_STATES[update.state]).update(**changes)
+    moving = sent.filter(status__in=EARLIER_STATES[update.state])
+    conversation_ids = list(moving.values_list("conversation_id", flat=True))
+    moved = moving.update(**changes)
+    if update.state == DeliveryState.FAILED and update.error_code in _window_closed_codes(connection.platform):
+        hand_to_staff(conversation_ids)
     if update.state == DeliveryState.FAILED and moved:
         logger.warning(
             "%s connection %s: message %s failed after sending (%s): %s",
@@ -119,3 +124,9 @@ def enqueue_turn(message_id: int) -> None:
     except Exception:
         # The message is stored; the broker being down must not turn the webhook into an error.
         logger.exception("could not enqueue the turn for message %s", message_id)
+
+
+def _window_closed_codes(platform: str) -> frozenset[str]:
+    from .registry import PLATFORMS  # the registry imports the platforms' views, which import this module
+
+    return PLATFORMS[platform].window_closed_codes

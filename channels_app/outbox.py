@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from .conversations import hand_to_staff
 from .models import Conversation, Message
 from .redaction import redact
 from .registry import PLATFORMS
@@ -72,6 +73,8 @@ def deliver(message_id: int) -> None:
     except PermanentSendError as error:
         logger.warning("message %s not sent (%s): %s", message_id, error.code, error.reason)
         _record_failure(message_id, Message.Status.FAILED, error)
+        if error.code in platform.window_closed_codes:
+            hand_to_staff([message.conversation_id])
         return
     Message.objects.filter(pk=message_id).update(
         status=Message.Status.SENT, sent_at=timezone.now(), error_code="", error_detail=""
@@ -92,9 +95,7 @@ def window_closed(message: Message) -> None:
         Message.Status.FAILED,
         PermanentSendError("the customer last wrote longer ago than the platform allows replies", code="window_closed"),
     )
-    Conversation.objects.filter(pk=message.conversation_id, status=Conversation.Status.BOT).update(
-        status=Conversation.Status.NEEDS_HUMAN
-    )
+    hand_to_staff([message.conversation_id])
 
 
 def show_typing(conversation: Conversation) -> None:

@@ -38,6 +38,9 @@ class PlatformSpec:
     send_typing: SendTyping | None = None
     # How long after the customer's last message a free-form reply is allowed (None: always).
     reply_window: timedelta | None = None
+    # The platform's error codes meaning "the customer-service window has closed": a reply failing
+    # with one of them (at once or in a later status callback) hands the conversation to staff.
+    window_closed_codes: frozenset[str] = frozenset()
     # Whether a customer's id on this platform is their phone number (WhatsApp, SMS), so that it can
     # be matched to the business's customer records.
     ids_are_phone_numbers: bool = False

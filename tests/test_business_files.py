@@ -21,10 +21,16 @@ def test_the_demo_file_round_trips_through_import_and_export(db, tmp_path):
     assert again["faq"] == original["faq"]
     assert [item["name"] for item in again["catalogue"]] == sorted(item["name"] for item in original["catalogue"])
     assert again["agent"]["instructions"] == original["agent"]["instructions"]
+    assert again["documents"] == original["documents"]
+    assert again["customers"] == original["customers"]
+    assert [(order["reference"], order["customer"], order["status"], order["total"]) for order in again["orders"]] == [
+        (order["reference"], order["customer"], order["status"], order["total"]) for order in original["orders"]
+    ]
     call_command("import_business", str(exported))
     assert Business.objects.count() == 1
     assert Business.objects.get().catalogue_items.count() == len(original["catalogue"])
     assert AgentConfig.objects.get().max_reply_tokens == original["agent"]["max_reply_tokens"]
+    assert Business.objects.get().orders.get().customer.reference == "c-001"
 
 
 @pytest.mark.parametrize(
@@ -35,6 +41,7 @@ def test_the_demo_file_round_trips_through_import_and_export(db, tmp_path):
         ({"business": {"slug": "x", "name": "X", "timezone": "Mars/Olympus"}}, "timezone"),
         ({"business": {"slug": "x", "name": "X", "opening_hours": {"mon": [["18:00", "09:00"]]}}}, "mon"),
         ({"business": {"slug": "x", "name": "X"}, "catalogue": [{"name": "Bread", "price": "cheap"}]}, "price"),
+        ({"business": {"slug": "x", "name": "X"}, "orders": [{"reference": "A-1", "customer": "nobody", "updated": "2026-01-01T00:00:00+00:00"}]}, "nobody"),
     ],
 )
 def test_a_bad_business_file_is_refused_with_where_it_is_wrong(db, tmp_path, document, problem):

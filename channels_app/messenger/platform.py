@@ -14,4 +14,5 @@ MESSENGER = PlatformSpec(
     text_limit=2000,
     send_typing=send_typing,
     reply_window=STANDARD_WINDOW,
+    window_closed_codes=frozenset({"10/2018278"}),
 )

@@ -14,4 +14,5 @@ TWILIO = PlatformSpec(
     secret_keys=("auth_token",),
     text_limit=1600,
     ids_are_phone_numbers=True,
+    window_closed_codes=frozenset({"63016"}),
 )

@@ -15,4 +15,5 @@ WHATSAPP = PlatformSpec(
     send_typing=send_typing,
     reply_window=STANDARD_WINDOW,
     ids_are_phone_numbers=True,
+    window_closed_codes=frozenset({"131047"}),
 )

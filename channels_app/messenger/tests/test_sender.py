@@ -160,3 +160,13 @@ def test_a_failing_typing_indicator_is_not_an_error(pending_reply, fake_platform
     fake_platform.script(Answer(400, {"error": {"message": "(#100) Invalid parameter", "code": 100}}))
     outbox.show_typing(pending_reply.conversation)
     assert len(fake_platform.requests) == 1
+
+
+def test_a_send_refused_because_the_window_closed_hands_the_conversation_to_staff(pending_reply, fake_platform):
+    from channels_app.models import Conversation
+
+    fake_platform.script(
+        Answer(400, {"error": {"message": "(#10) This message is sent outside of allowed window.", "code": 10, "error_subcode": 2018278}})
+    )
+    outbox.deliver(pending_reply.pk)
+    assert Conversation.objects.get(pk=pending_reply.conversation_id).status == Conversation.Status.NEEDS_HUMAN

@@ -147,3 +147,10 @@ def test_connect_channel_sets_up_a_whatsapp_number(business, capsys):
     output = capsys.readouterr().out
     assert "access_token: (set)" in output and "EAAsecret" not in output
     assert output.strip().endswith(connection.webhook_path())
+
+
+def test_a_reply_failing_because_the_window_closed_hands_the_conversation_to_staff(post_signed, whatsapp_connection, our_reply):
+    from channels_app.models import Conversation
+
+    post_signed(whatsapp_connection, raw("status_failed_window_closed"))
+    assert Conversation.objects.get(pk=our_reply.conversation_id).status == Conversation.Status.NEEDS_HUMAN

@@ -1,0 +1,11 @@
+"""Changes of who answers a conversation that the channels themselves decide."""
+from __future__ import annotations
+
+from .models import Conversation
+
+
+def hand_to_staff(conversation_ids: list[int]) -> None:
+    """The bot can no longer reach these customers (the platform's window closed): staff decide."""
+    Conversation.objects.filter(pk__in=conversation_ids, status=Conversation.Status.BOT).update(
+        status=Conversation.Status.NEEDS_HUMAN
+    )
