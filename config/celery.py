@@ -1,10 +1,20 @@
 """The Celery application: settings come from Django's CELERY_* settings, tasks from each app's tasks.py."""
+import logging.config
 import os
 
 from celery import Celery
+from celery.signals import setup_logging
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("parley")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@setup_logging.connect
+def use_django_logging(**_: object) -> None:
+    """Workers log like the web server (format, ids of the turn) instead of Celery's own set-up."""
+    from django.conf import settings
+
+    logging.config.dictConfig(settings.LOGGING)
