@@ -174,6 +174,9 @@ CELERY_BEAT_SCHEDULE = {
 os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(VAR_DIR / "prometheus"))
 Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).mkdir(parents=True, exist_ok=True)
 PARLEY_METRICS_TOKEN = os.environ.get("PARLEY_METRICS_TOKEN", "")
+# A worker machine without the web server serves its metrics itself (no token: bind a private address).
+PARLEY_WORKER_METRICS_PORT = int(os.environ.get("PARLEY_WORKER_METRICS_PORT", "0"))
+PARLEY_WORKER_METRICS_ADDRESS = os.environ.get("PARLEY_WORKER_METRICS_ADDRESS", "127.0.0.1")
 
 # Logs: "plain" text or "json" (one object per line). Every line of a turn carries the business,
 # conversation and message ids. Message texts are logged only at DEBUG and only when asked.

@@ -108,8 +108,13 @@ def task_queues() -> list[str]:
     return sorted({route["queue"] for route in settings.CELERY_TASK_ROUTES.values()})
 
 
-def exposition() -> bytes:
+def scrape_registry() -> CollectorRegistry:
+    """Every process's values from the shared directory, and the queues' depth."""
     registry = CollectorRegistry()
     MultiProcessCollector(registry)
     registry.register(QueueDepthCollector())
-    return generate_latest(registry)
+    return registry
+
+
+def exposition() -> bytes:
+    return generate_latest(scrape_registry())

@@ -1,5 +1,10 @@
 """Metrics as Prometheus scrapes them, after real webhooks answered by the real worker."""
 import json
+import os
+import socket
+import subprocess
+import sys
+import urllib.request
 
 import pytest
 import redis
@@ -7,7 +12,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from channels_app.messenger.tests.test_webhook import raw
 from channels_app.models import Message
-from conftest import wait_until
+from conftest import ROOT, database_url, wait_until
 
 Sample = tuple[str, frozenset]
 
@@ -116,3 +121,36 @@ def test_a_scraper_elsewhere_reads_the_metrics_with_the_bearer_token(client, set
     assert client.get("/metrics", REMOTE_ADDR="10.1.2.3", HTTP_AUTHORIZATION="Bearer scrape-me-7731").status_code == 200
     assert client.get("/metrics", REMOTE_ADDR="10.1.2.3", HTTP_AUTHORIZATION="Bearer wrong").status_code == 403
     assert client.get("/metrics", HTTP_AUTHORIZATION="Bearer wrong").status_code == 403
+
+
+def test_a_worker_on_its_own_machine_serves_its_metrics_on_the_port_it_is_given(settings, tmp_path):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(settings.DATABASES["default"]),
+        "REDIS_URL": settings.CELERY_BROKER_URL,
+        "PARLEY_WORKER_METRICS_PORT": str(port),
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path),
+    }
+    # A queue nothing is sent to: this worker must not take the session worker's tasks.
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", "parley-metrics-test", "-c", "1",
+         "-n", f"metrics-test-{os.getpid()}@%h", "--without-gossip", "--without-mingle"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        page = wait_until(lambda: _get(f"http://127.0.0.1:{port}/metrics"), timeout=60, what="the worker's metrics port")
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+    assert 'parley_queue_depth{queue="llm"}' in page
+
+
+def _get(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.read().decode()
+    except OSError:
+        return None
