@@ -19,14 +19,17 @@ $(VENV)/.installed: requirements.txt
 	$(PY) -m pip install -r requirements.txt
 	touch $@
 
-# The server and the worker run as separate processes; Ctrl-C stops both.
+# The server, the worker and the scheduler of periodic tasks (beat) run as separate processes;
+# Ctrl-C stops them all. Metrics of an earlier run are dropped.
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py setup_demo
+	rm -rf var/prometheus && mkdir -p var/prometheus
 	@echo "Parley is starting on http://$(BIND)/ (admin at /admin/). Ctrl-C stops it."
 	@trap 'kill 0' INT TERM EXIT; \
 	$(PY) -m celery -A config worker -Q llm,outbound -c 1 -l info & \
+	$(PY) -m celery -A config beat -l info -s var/celerybeat-schedule & \
 	$(PY) -m gunicorn config.wsgi --bind $(BIND) --workers 2 --access-logfile - & \
 	wait
 

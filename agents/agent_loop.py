@@ -176,13 +176,16 @@ class AgentTurn:
     def _execute(self, messages: list[BaseMessage], name: str, args: dict[str, Any], chosen_by: str) -> None:
         started = time.perf_counter()
         tool = self.tools_by_name.get(name)
+        failed = False
         try:
             if tool is None:
                 raise ValueError(f"no tool {name!r}")
             result = tool_result(tool.invoke(args))
         except Exception as error:  # a tool's failure is a result the agent can recover from
-            logger.warning("tool %s failed with %r: %s", name, args, error)
+            # The arguments hold the customer's words: not in the log.
+            logger.warning("tool %s failed: %s", name, type(error).__name__)
             result = ToolResult(content=f"The tool failed: {type(error).__name__}.", found=False)
+            failed = True
         self.results.append(result)
         self.trace.append(
             {
@@ -191,6 +194,7 @@ class AgentTurn:
                 "args": args,
                 "result": result.content,
                 "found": result.found,
+                "failed": failed,
                 "chosen_by": chosen_by,
                 "duration_ms": _ms(time.perf_counter() - started),
             }

@@ -17,6 +17,8 @@ from django.utils import timezone
 from channels_app import outbox
 from channels_app.events import Kind
 from channels_app.models import Conversation, Message
+from operations import metrics
+from operations.log_context import bind as bind_log_ids
 
 from .agent_loop import FALLBACK_REPLY, AgentTurn, TurnOutcome, TurnTimedOut
 from .chat_model import LocalLlamaChatModel, StepChatModel
@@ -67,6 +69,7 @@ def answer_inbound_message(message_id: int, settle: bool = True) -> float | None
         logger.warning("message %s does not exist (any more): nothing to answer", message_id)
         return None
     conversation = inbound.conversation
+    bind_log_ids(business_id=conversation.business_id, conversation_id=conversation.pk, message_id=inbound.pk)
     if conversation.status != Conversation.Status.BOT:
         logger.info("conversation %s is %s: the agent stays silent", conversation.pk, conversation.status)
         return None
@@ -124,7 +127,7 @@ def finish_turn(inbound: Message, outcome: TurnOutcome, model: str, elapsed: flo
             logger.info("message %s was answered by another worker meanwhile", inbound.pk)
             return
         usage = outcome.usage
-        AgentRun.objects.create(
+        run = AgentRun.objects.create(
             conversation=conversation,
             inbound_message=inbound,
             reply=reply,
@@ -138,6 +141,7 @@ def finish_turn(inbound: Message, outcome: TurnOutcome, model: str, elapsed: flo
             error=error,
             trace=[*outcome.trace, {"type": "final", "text": outcome.text}],
         )
+        metrics.record_turn(run, handed_over=outcome.hand_over)
         if outcome.hand_over:
             Conversation.objects.filter(pk=conversation.pk).update(status=Conversation.Status.NEEDS_HUMAN)
             transaction.on_commit(lambda: notify_staff(conversation, outcome.handoff_reason))

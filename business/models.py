@@ -34,6 +34,11 @@ class Business(models.Model):
     phone = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
     language = models.CharField(max_length=16, default="en", help_text="Language code, such as en or fr.")
+    transcript_retention_days = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Messages older than this many days are deleted every hour. Empty: kept until deleted by hand.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from operations.admin import erase_customer_data
+
 from .models import ChannelConnection, Contact, Conversation, Message
 
 
@@ -29,3 +31,4 @@ class ConversationAdmin(admin.ModelAdmin):
 class ContactAdmin(admin.ModelAdmin):
     list_display = ["platform_user_id", "display_name", "connection"]
     search_fields = ["platform_user_id", "display_name"]
+    actions = [erase_customer_data]

@@ -8,6 +8,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from agents.tasks import answer_message
+from operations import metrics
+from operations.log_context import bind as bind_log_ids, log_body
 
 from .events import CustomerMessage, DeliveryState, Ignored, InboundEvent, StatusUpdate
 from .models import ChannelConnection, Contact, Conversation, Message
@@ -30,12 +32,15 @@ def store_events(connection: ChannelConnection, events: Iterable[InboundEvent]) 
     stored = []
     for event in events:
         if isinstance(event, Ignored):
+            metrics.inbound_messages.labels(connection.platform, "ignored").inc()
             logger.info("%s connection %s: %s not answered %s", connection.platform, connection.pk, event.kind, event.detail)
         elif isinstance(event, StatusUpdate):
             apply_status(connection, event)
         elif (message := store_customer_message(connection, event)) is not None:
+            metrics.inbound_messages.labels(connection.platform, "stored").inc()
             stored.append(message)
         else:
+            metrics.inbound_messages.labels(connection.platform, "duplicate").inc()
             logger.info(
                 "%s connection %s: message %s already stored, not answered again",
                 connection.platform,
@@ -71,6 +76,8 @@ def store_customer_message(connection: ChannelConnection, event: CustomerMessage
                 )
         except IntegrityError:
             return None
+        bind_log_ids(business_id=connection.business_id, conversation_id=conversation.pk, message_id=message.pk)
+        log_body(logger, f"message {message.pk} says", message.text)
         now = timezone.now()
         Conversation.objects.filter(pk=conversation.pk).update(last_message_at=now, last_inbound_at=now)
         if event.answerable:

@@ -13,6 +13,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from operations import metrics
+from operations.log_context import bind as bind_log_ids
+
 from .conversations import hand_to_staff
 from .models import Conversation, Message
 from .redaction import redact
@@ -51,9 +54,12 @@ def deliver(message_id: int) -> None:
     if not claimed:
         logger.info("message %s is not pending any more, nothing to send", message_id)
         return
-    message = Message.objects.select_related("connection", "conversation__contact").get(pk=message_id)
+    message = Message.objects.select_related("connection", "conversation__contact", "reply_to").get(pk=message_id)
+    bind_log_ids(business_id=message.connection.business_id, conversation_id=message.conversation_id, message_id=message_id)
     platform = PLATFORMS[message.connection.platform]
+    sends = metrics.outbound_sends
     if outside_reply_window(message):
+        sends.labels(platform.name, "failed", "window_closed").inc()
         window_closed(message)
         return
     parts = split_text(message.text, platform.text_limit, platform.measure)
@@ -68,17 +74,23 @@ def deliver(message_id: int) -> None:
                 metadata={**message.metadata, "sent_parts": sent_parts},
             )
     except TemporarySendError as error:
+        sends.labels(platform.name, "will_retry", error.code).inc()
         _record_failure(message_id, Message.Status.PENDING, error)
         raise
     except PermanentSendError as error:
+        sends.labels(platform.name, "failed", error.code).inc()
         logger.warning("message %s not sent (%s): %s", message_id, error.code, error.reason)
         _record_failure(message_id, Message.Status.FAILED, error)
         if error.code in platform.window_closed_codes:
             hand_to_staff([message.conversation_id])
         return
+    sent_at = timezone.now()
     Message.objects.filter(pk=message_id).update(
-        status=Message.Status.SENT, sent_at=timezone.now(), error_code="", error_detail=""
+        status=Message.Status.SENT, sent_at=sent_at, error_code="", error_detail=""
     )
+    sends.labels(platform.name, "sent", "").inc()
+    if message.author == Message.Author.AGENT and message.reply_to is not None:
+        metrics.reply_latency.labels(platform.name).observe((sent_at - message.reply_to.created_at).total_seconds())
 
 
 def outside_reply_window(message: Message) -> bool:

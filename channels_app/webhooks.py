@@ -19,6 +19,9 @@ from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from operations import metrics
+from operations.log_context import bind as bind_log_ids
+
 from .events import MalformedPayload, RefusedRequest
 from .models import ChannelConnection
 
@@ -40,6 +43,12 @@ def webhook_view(
         @csrf_exempt
         @wraps(view)
         def wrapped(request: HttpRequest, key: UUID | str) -> HttpResponse:
+            response = respond(request, key)
+            if request.method == "POST":
+                metrics.record_webhook(platform, response.status_code)
+            return response
+
+        def respond(request: HttpRequest, key: UUID | str) -> HttpResponse:
             if request.method not in methods:
                 return HttpResponse(status=405, headers={"Allow": ", ".join(methods)})
             if _declared_length(request) > settings.WEBHOOK_MAX_BODY_BYTES:
@@ -55,6 +64,7 @@ def webhook_view(
             except DatabaseError:
                 logger.exception("%s webhook %s: database unavailable", platform, key)
                 return try_again_later()
+            bind_log_ids(business_id=connection.business_id)
             try:
                 return view(request, connection)
             except RequestDataTooBig:

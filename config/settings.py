@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "business",
     "agents",
     "channels_app",
+    "operations",
+    "analytics",
 ]
 
 MIDDLEWARE = [
@@ -160,14 +162,44 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ROUTES = {
     "agents.*": {"queue": "llm"},
     "channels_app.*": {"queue": "outbound"},
+    # Short database work: on the queue whose tasks are quick, never behind a generation.
+    "operations.*": {"queue": "outbound"},
 }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 
+# Periodic tasks, run by `celery -A config beat`.
+CELERY_BEAT_SCHEDULE = {
+    "purge-expired-transcripts": {"task": "operations.tasks.purge_expired_transcripts", "schedule": 3600.0},
+}
+
+# Metrics: every web and worker process writes its values here and /metrics adds them up. Empty the
+# directory when starting the servers. Without PARLEY_METRICS_TOKEN only this machine may read them.
+os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(VAR_DIR / "prometheus"))
+Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).mkdir(parents=True, exist_ok=True)
+PARLEY_METRICS_TOKEN = os.environ.get("PARLEY_METRICS_TOKEN", "")
+# A worker machine without the web server serves its metrics itself (no token: bind a private address).
+PARLEY_WORKER_METRICS_PORT = int(os.environ.get("PARLEY_WORKER_METRICS_PORT", "0"))
+PARLEY_WORKER_METRICS_ADDRESS = os.environ.get("PARLEY_WORKER_METRICS_ADDRESS", "127.0.0.1")
+
+# Logs: "plain" text or "json" (one object per line). Every line of a turn carries the business,
+# conversation and message ids. Message texts are logged only at DEBUG and only when asked.
+PARLEY_LOG_FORMAT = os.environ.get("PARLEY_LOG_FORMAT", "plain")
+PARLEY_LOG_MESSAGE_BODIES = env_bool("PARLEY_LOG_MESSAGE_BODIES", False)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"ids": {"()": "operations.log_context.ContextFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(ids)s] %(message)s"},
+        "json": {"()": "operations.log_context.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if PARLEY_LOG_FORMAT == "json" else "plain",
+            "filters": ["ids"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("PARLEY_LOG_LEVEL", "INFO")},
     "loggers": {"httpx": {"level": "WARNING"}},
 }

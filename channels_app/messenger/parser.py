@@ -6,6 +6,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from operations.log_context import log_body
+
 from ..events import (
     Attachment,
     CustomerMessage,
@@ -45,7 +47,8 @@ def parse_delivery(
                 events.extend(read_event(event))
             except (KeyError, TypeError, ValueError, AttributeError) as problem:
                 # One unreadable event must not cost the others in the same delivery.
-                logger.warning("unreadable Messenger event skipped (%r): %s", problem, repr(event)[:500])
+                logger.warning("unreadable Messenger event skipped (%r)", problem)
+                log_body(logger, "the unreadable event", event)
                 events.append(Ignored("unreadable event", repr(problem)))
     return events
 

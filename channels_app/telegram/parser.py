@@ -12,6 +12,8 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
+from operations.log_context import log_body
+
 from ..events import Attachment, CustomerMessage, Ignored, InboundEvent, Kind
 
 logger = logging.getLogger(__name__)
@@ -35,7 +37,8 @@ def parse_update(update: Any) -> list[InboundEvent]:
         return [_event(update)]
     except (KeyError, TypeError, ValueError, AttributeError) as problem:
         # Telegram would repeat an update we refuse, and the same bytes will never read better.
-        logger.warning("unreadable Telegram update acknowledged (%r): %s", problem, repr(update)[:500])
+        logger.warning("unreadable Telegram update acknowledged (%r)", problem)
+        log_body(logger, "the unreadable update", update)
         return [Ignored("unreadable update", repr(problem))]
 
 

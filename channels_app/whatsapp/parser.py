@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from operations.log_context import log_body
+
 from ..events import (
     Attachment,
     CustomerMessage,
@@ -81,7 +83,8 @@ def _readable(parse: Callable[[Any], InboundEvent], item: Any) -> InboundEvent:
         return parse(item)
     except (KeyError, TypeError, ValueError, AttributeError) as problem:
         # One unreadable item must not cost the others in the same delivery.
-        logger.warning("unreadable WhatsApp item skipped (%r): %s", problem, repr(item)[:500])
+        logger.warning("unreadable WhatsApp item skipped (%r)", problem)
+        log_body(logger, "the unreadable item", item)
         return Ignored("unreadable item", repr(problem))
 
 

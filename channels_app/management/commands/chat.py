@@ -39,8 +39,6 @@ class Command(BaseCommand):
         if options["verbosity"] < 2:
             # The worker's task and model logs would drown the conversation; -v 2 shows them.
             logging.getLogger().setLevel(logging.WARNING)
-        # The turn runs in this process (a worker need not be running); the code path is the webhook's.
-        celery_app.conf.task_always_eager = True
         if message is not None:
             self.stdout.write(self.turn(connection, customer, message))
             return
@@ -55,12 +53,18 @@ class Command(BaseCommand):
             self.stdout.write(f"{business.name}> {self.turn(connection, customer, text)}")
 
     def turn(self, connection: ChannelConnection, customer: str, text: str) -> str:
-        inbound = store_customer_message(
-            connection,
-            CustomerMessage(
-                platform_message_id=f"console-{uuid.uuid4()}", sender_id=customer, text=text, sent_at=timezone.now()
-            ),
-        )
+        # The turn runs in this process (a worker need not be running); the code path is the webhook's.
+        # Only for this turn: a process that calls the command (a test) keeps sending work to the worker.
+        eager, celery_app.conf.task_always_eager = celery_app.conf.task_always_eager, True
+        try:
+            inbound = store_customer_message(
+                connection,
+                CustomerMessage(
+                    platform_message_id=f"console-{uuid.uuid4()}", sender_id=customer, text=text, sent_at=timezone.now()
+                ),
+            )
+        finally:
+            celery_app.conf.task_always_eager = eager
         reply = Message.objects.filter(reply_to=inbound).first()
         if reply is None:
             status = Conversation.objects.get(pk=inbound.conversation_id).get_status_display()

@@ -1,0 +1,114 @@
+"""A business's usage figures over a period, from its stored conversations and agent runs."""
+from __future__ import annotations
+
+import re
+import zoneinfo
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Q
+from django.db.models.functions import ExtractHour, TruncDate
+from django.utils import timezone
+
+from agents.models import AgentRun
+from business.models import Business
+from channels_app.models import Conversation, Message
+
+# A turn with one of these outcomes put the conversation in staff's hands.
+HANDED_OVER = [AgentRun.Outcome.FALLBACK, AgentRun.Outcome.HANDOFF, AgentRun.Outcome.FAILED]
+UNANSWERED_SHOWN = 15
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    times: int
+
+
+@dataclass(frozen=True)
+class UsageFigures:
+    days: list[date]
+    conversations_per_day: list[int]
+    messages_per_day: list[int]
+    conversations: int
+    answered_without_human: float | None
+    handoff_rate: float | None
+    median_reply_seconds: float | None
+    p90_reply_seconds: float | None
+    messages_per_hour: list[int]
+    unanswered: list[Question]
+
+
+def usage_figures(business: Business, days: int) -> UsageFigures:
+    tz = zoneinfo.ZoneInfo(business.timezone)
+    today = timezone.now().astimezone(tz).date()
+    first_day = today - timedelta(days=days - 1)
+    since = datetime.combine(first_day, time.min, tzinfo=tz)
+    conversations = Conversation.objects.filter(business=business, created_at__gte=since)
+    messages = Message.objects.filter(conversation__business=business, created_at__gte=since)
+    day_list = [first_day + timedelta(days=offset) for offset in range(days)]
+
+    total = conversations.count()
+    handed_over = conversations.filter(
+        Q(status__in=[Conversation.Status.NEEDS_HUMAN, Conversation.Status.HUMAN])
+        | Q(agent_runs__outcome__in=HANDED_OVER)
+        | Q(messages__author=Message.Author.OPERATOR)
+    ).distinct()
+    answered_alone = (
+        conversations.filter(messages__author=Message.Author.AGENT).exclude(pk__in=handed_over.values("pk")).distinct()
+    )
+    reply_seconds = sorted(
+        (sent_at - asked_at).total_seconds()
+        for sent_at, asked_at in messages.filter(author=Message.Author.AGENT, sent_at__isnull=False, reply_to__isnull=False)
+        .values_list("sent_at", "reply_to__created_at")
+    )
+    return UsageFigures(
+        days=day_list,
+        conversations_per_day=_per_day(conversations, tz, day_list),
+        messages_per_day=_per_day(messages, tz, day_list),
+        conversations=total,
+        answered_without_human=answered_alone.count() / total if total else None,
+        handoff_rate=handed_over.count() / total if total else None,
+        median_reply_seconds=_percentile(reply_seconds, 50),
+        p90_reply_seconds=_percentile(reply_seconds, 90),
+        messages_per_hour=_per_hour(messages.filter(direction=Message.Direction.INBOUND), tz),
+        unanswered=_unanswered(business, since),
+    )
+
+
+def _per_day(rows, tz: zoneinfo.ZoneInfo, day_list: list[date]) -> list[int]:
+    counts = dict(rows.annotate(day=TruncDate("created_at", tzinfo=tz)).values("day").annotate(n=Count("id")).values_list("day", "n"))
+    return [counts.get(day, 0) for day in day_list]
+
+
+def _per_hour(rows, tz: zoneinfo.ZoneInfo) -> list[int]:
+    counts = dict(rows.annotate(hour=ExtractHour("created_at", tzinfo=tz)).values("hour").annotate(n=Count("id")).values_list("hour", "n"))
+    return [counts.get(hour, 0) for hour in range(24)]
+
+
+def _percentile(sorted_values: list[float], percent: int) -> float | None:
+    """Nearest-rank percentile: a value that occurred, not an interpolation."""
+    if not sorted_values:
+        return None
+    rank = max(1, -(-percent * len(sorted_values) // 100))
+    return sorted_values[rank - 1]
+
+
+def _unanswered(business: Business, since: datetime) -> list[Question]:
+    """The customers' words the agent had no answer to, the same question however it was cased or punctuated."""
+    asked = AgentRun.objects.filter(
+        conversation__business=business, outcome=AgentRun.Outcome.FALLBACK, created_at__gte=since
+    ).order_by("-created_at").values_list("inbound_message__text", flat=True)
+    counts: Counter[str] = Counter()
+    wording: dict[str, str] = {}
+    for text in asked:
+        key = _question_key(text)
+        if key:
+            counts[key] += 1
+            wording.setdefault(key, text.strip())
+    return [Question(wording[key], times) for key, times in counts.most_common(UNANSWERED_SHOWN)]
+
+
+def _question_key(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())

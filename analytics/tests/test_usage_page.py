@@ -1,0 +1,106 @@
+"""The usage page: a business's figures for its own staff, drawn as charts, and for nobody else."""
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from agents.models import AgentRun
+from analytics.figures import usage_figures
+from business.models import Business, Membership
+from channels_app.models import ChannelConnection, Contact, Conversation, Message
+
+pytestmark = pytest.mark.django_db
+
+
+def turn(business: Business, words: str, outcome: str, reply_after: float | None, status: str = "bot") -> Conversation:
+    connection, _ = ChannelConnection.objects.get_or_create(business=business, platform="console")
+    contact = Contact.objects.create(connection=connection, platform_user_id=f"c-{Contact.objects.count()}")
+    conversation = Conversation.objects.create(business=business, connection=connection, contact=contact, status=status)
+    asked = Message.objects.create(
+        conversation=conversation, connection=connection, direction="in", author="customer", text=words, status="received"
+    )
+    reply = Message.objects.create(
+        conversation=conversation, connection=connection, direction="out", author="agent", text="...", reply_to=asked,
+        status="sent" if reply_after is not None else "pending",
+        sent_at=None if reply_after is None else asked.created_at + timedelta(seconds=reply_after),
+    )  # fmt: skip
+    AgentRun.objects.create(conversation=conversation, inbound_message=asked, reply=reply, model="m", outcome=outcome)
+    return conversation
+
+
+@pytest.fixture
+def month(business):
+    for seconds in (1, 2, 3, 4, 10):
+        turn(business, "Do you ship abroad?", "replied", seconds)
+    turn(business, "Do you sell GIFT cards?", "fallback", 2, status="needs_human")
+    turn(business, "do you sell gift cards", "fallback", 2, status="needs_human")
+    turn(business, "Can I bring my dog?", "fallback", 2, status="human")
+    turn(business, "I want a person", "handoff", 2, status="needs_human")
+    turn(business, "Hello", "replied", 1, status="closed")
+    return business
+
+
+def test_the_figures_count_conversations_handoffs_reply_times_and_unanswered_questions(month):
+    figures = usage_figures(month, 30)
+    assert figures.conversations == 10
+    assert figures.conversations_per_day[-1] == 10 and sum(figures.conversations_per_day) == 10
+    assert sum(figures.messages_per_day) == 20
+    assert figures.handoff_rate == pytest.approx(0.4)
+    assert figures.answered_without_human == pytest.approx(0.6)
+    assert figures.median_reply_seconds == pytest.approx(2)
+    assert figures.p90_reply_seconds == pytest.approx(4)
+    assert sum(figures.messages_per_hour) == 10
+    assert [(question.text, question.times) for question in figures.unanswered] == [
+        ("do you sell gift cards", 2),
+        ("Can I bring my dog?", 1),
+    ]
+
+
+def test_old_conversations_fall_outside_the_period(month):
+    Conversation.objects.update(created_at=timezone.now() - timedelta(days=10))
+    Message.objects.update(created_at=timezone.now() - timedelta(days=10))
+    AgentRun.objects.update(created_at=timezone.now() - timedelta(days=10))
+    figures = usage_figures(month, 7)
+    assert (figures.conversations, figures.unanswered, figures.median_reply_seconds) == (0, [], None)
+    assert usage_figures(month, 30).conversations == 10
+
+
+def member_of(business: Business, username: str) -> User:
+    user = User.objects.create_user(username, password="pw-123456789")
+    Membership.objects.create(user=user, business=business, role=Membership.Role.STAFF)
+    return user
+
+
+def test_a_member_sees_the_figures_and_charts_of_their_business(client, month):
+    client.force_login(member_of(month, "camille"))
+    response = client.get("/console/corner-shop/usage/?days=7")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<b>10</b>conversations" in page
+    assert "<b>60%</b>answered without a human" in page
+    assert "<b>40%</b>handed to staff" in page
+    assert "<b>2.0 s</b>median reply time" in page
+    assert page.count("<svg") == 3 and 'class="bar"' in page
+    assert "do you sell gift cards</td><td class=\"times\">2" in page
+    assert "<script" not in page
+
+
+def test_staff_of_another_business_get_not_found(client, month):
+    other = Business.objects.create(name="Other", slug="other")
+    client.force_login(member_of(other, "intruder"))
+    assert client.get("/console/corner-shop/usage/").status_code == 404
+    assert client.get("/console/other/usage/").status_code == 200
+
+
+def test_a_superuser_sees_every_business_and_a_visitor_is_sent_to_log_in(client, month):
+    assert client.get("/console/corner-shop/usage/").status_code == 302
+    client.force_login(User.objects.create_superuser("root", "root@example.com", "pw-123456789"))
+    assert client.get("/console/corner-shop/usage/").status_code == 200
+
+
+def test_an_empty_business_shows_dashes_not_errors(client, business):
+    client.force_login(member_of(business, "new-owner"))
+    page = client.get("/console/corner-shop/usage/?days=oops").content.decode()
+    assert "<b>0</b>conversations" in page and "<b>–</b>median reply time" in page
+    assert "None in this period." in page

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from business.models import Business
+from channels_app.models import Contact
+
+from .erasure import forget
+from .models import ErasureRecord
+
+
+@admin.register(ErasureRecord)
+class ErasureRecordAdmin(admin.ModelAdmin):
+    list_display = ["erased_at", "business", "platform", "requested_by", "removed"]
+    list_filter = ["business"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: ErasureRecord | None = None) -> bool:
+        return False
+
+
+@admin.action(description="Erase these customers' data (messages, contact, bookings, leads)", permissions=["delete"])
+def erase_customer_data(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Contact]) -> None:
+    by_business: dict[int, list[Contact]] = {}
+    for contact in queryset.select_related("connection"):
+        by_business.setdefault(contact.connection.business_id, []).append(contact)
+    for business in Business.objects.filter(pk__in=by_business):
+        record = forget(business, by_business[business.pk], requested_by=request.user.get_username())
+        modeladmin.message_user(request, f"{business}: erased ({record.removed}).", messages.SUCCESS)

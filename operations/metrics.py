@@ -1,0 +1,120 @@
+"""Prometheus metrics: what the web and worker processes count, and the scrape's registry.
+
+Gunicorn and Celery run several processes, so every process writes its values to files in
+PROMETHEUS_MULTIPROC_DIR (prometheus_client's multiprocess mode) and a scrape adds them up. The file
+names carry the host name as well as the process id, so web and worker containers may share one
+directory without two processes ever writing the same file.
+"""
+from __future__ import annotations
+
+import os
+import socket
+from typing import TYPE_CHECKING, Any
+
+import redis
+from django.conf import settings
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, values
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.multiprocess import MultiProcessCollector
+
+if TYPE_CHECKING:
+    from agents.models import AgentRun
+
+values.ValueClass = values.MultiProcessValue(
+    lambda: f"{socket.gethostname().replace('_', '-')}-{os.getpid()}"
+)
+
+LATENCY_BUCKETS = (0.25, 0.5, 1, 2, 3, 5, 8, 13, 20, 30, 45, 60, 90, 120, float("inf"))
+
+webhook_deliveries = Counter(
+    "parley_webhook_deliveries", "Webhook requests by platform and outcome.", ["platform", "outcome"]
+)
+inbound_messages = Counter(
+    "parley_inbound_messages", "Customer messages in webhooks: stored, duplicate or ignored.", ["platform", "outcome"]
+)
+reply_latency = Histogram(
+    "parley_reply_latency_seconds",
+    "From the customer's message arriving to the agent's reply accepted by the platform.",
+    ["platform"],
+    buckets=LATENCY_BUCKETS,
+)
+turn_duration = Histogram(
+    "parley_turn_duration_seconds", "Time an agent turn took, model and tools.", buckets=LATENCY_BUCKETS
+)
+time_to_first_token = Histogram(
+    "parley_time_to_first_token_seconds",
+    "Time to the model's first token in a turn.",
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16, float("inf")),
+)
+tokens_per_second = Histogram(
+    "parley_generation_tokens_per_second",
+    "Tokens the model generated per second of generation, per turn.",
+    buckets=(1, 2, 5, 10, 20, 40, 80, 160, 320, float("inf")),
+)
+agent_turns = Counter("parley_agent_turns", "Agent turns by outcome.", ["outcome"])
+tool_calls = Counter("parley_tool_calls", "Tool calls by tool and outcome (found, not_found, error).", ["tool", "outcome"])
+handoffs = Counter("parley_handoffs", "Conversations the agent handed to staff, by turn outcome.", ["outcome"])
+outbound_sends = Counter(
+    "parley_outbound_sends",
+    "Attempts to send a message by platform, result and the platform's error code.",
+    ["platform", "result", "code"],
+)
+
+
+WEBHOOK_OUTCOMES = {400: "malformed", 403: "refused", 404: "unknown_connection", 413: "too_large", 503: "unavailable"}
+
+
+def record_webhook(platform: str, status: int) -> None:
+    outcome = "accepted" if status < 300 else WEBHOOK_OUTCOMES.get(status, f"http_{status}")
+    webhook_deliveries.labels(platform, outcome).inc()
+
+
+def record_turn(run: AgentRun, handed_over: bool) -> None:
+    """Everything a finished turn tells: its outcome, timings, speed and tool calls."""
+    agent_turns.labels(run.outcome).inc()
+    turn_duration.observe(run.total_ms / 1000)
+    if run.time_to_first_token_ms is not None:
+        time_to_first_token.observe(run.time_to_first_token_ms / 1000)
+    model_steps = [step for step in run.trace if step.get("type") == "model"]
+    generation_ms = sum(step["duration_ms"] for step in model_steps)
+    if generation_ms > 0:
+        tokens_per_second.observe(sum(step["completion_tokens"] for step in model_steps) * 1000 / generation_ms)
+    for step in run.trace:
+        if step.get("type") == "tool":
+            outcome = "error" if step.get("failed") else "found" if step.get("found") else "not_found"
+            tool_calls.labels(step["tool"], outcome).inc()
+    if handed_over:
+        handoffs.labels(run.outcome).inc()
+
+
+class QueueDepthCollector:
+    """Messages waiting in each Celery queue, read from Redis at scrape time."""
+
+    def collect(self) -> Any:
+        family = GaugeMetricFamily("parley_queue_depth", "Tasks waiting in each Celery queue.", labels=["queue"])
+        if settings.CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+            client = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_timeout=2, socket_connect_timeout=2)
+            try:
+                for queue in task_queues():
+                    family.add_metric([queue], client.llen(queue))
+            except redis.RedisError:
+                pass  # an unreachable broker shows as missing samples, and /readyz says why
+            finally:
+                client.close()
+        yield family
+
+
+def task_queues() -> list[str]:
+    return sorted({route["queue"] for route in settings.CELERY_TASK_ROUTES.values()})
+
+
+def scrape_registry() -> CollectorRegistry:
+    """Every process's values from the shared directory, and the queues' depth."""
+    registry = CollectorRegistry()
+    MultiProcessCollector(registry)
+    registry.register(QueueDepthCollector())
+    return registry
+
+
+def exposition() -> bytes:
+    return generate_latest(scrape_registry())
