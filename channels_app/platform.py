@@ -38,6 +38,10 @@ class PlatformSpec:
     send_typing: SendTyping | None = None
     # How long after the customer's last message a free-form reply is allowed (None: always).
     reply_window: timedelta | None = None
+    # Past reply_window, a person (not the agent) may still answer for this long, sent this way
+    # (Meta: 7 days with the HUMAN_AGENT message tag).
+    human_agent_window: timedelta | None = None
+    send_human_agent_text: SendText | None = None
     # Whether a customer's id on this platform is their phone number (WhatsApp, SMS), so that it can
     # be matched to the business's customer records.
     ids_are_phone_numbers: bool = False

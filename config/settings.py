@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "business",
     "agents",
     "channels_app",
+    "console",
 ]
 
 MIDDLEWARE = [
@@ -88,6 +89,9 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+
+LOGIN_URL = "console:login"
+LOGIN_REDIRECT_URL = "console:home"
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"

@@ -8,6 +8,7 @@ from .health import healthz
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    path("console/", include("console.urls")),
     path("webhooks/", include("channels_app.urls")),
     path("", include(site_urlpatterns)),
 ]
