@@ -5,6 +5,10 @@ from channels_app.urls import site_urlpatterns
 
 from .health import healthz
 
+admin.site.site_header = admin.site.site_title = "Parley admin"
+# "View site" leads staff to the operator console.
+admin.site.site_url = "/console/"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
