@@ -14,7 +14,7 @@ from business.admin import BUSINESS_FILTER
 from business.admin_forms import secret_field, show_secret_state
 from business.admin_tenancy import TenantAdmin
 
-from .connections import complete_credentials, setup_line
+from .connections import complete_credentials, connectable_platforms, setup_line
 from .models import ChannelConnection, Contact, Conversation, Message
 from .registry import PLATFORMS
 from .sending import SendError
@@ -32,6 +32,8 @@ class ChannelConnectionForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not self.instance.pk:
+            connectable = connectable_platforms()
+            self.fields["platform"].choices = [(name, label) for name, label in self.fields["platform"].choices if name in connectable]
             return
         spec = PLATFORMS[self.instance.platform]
         for key in spec.credential_keys:

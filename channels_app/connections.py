@@ -7,6 +7,11 @@ from .models import ChannelConnection
 from .registry import PLATFORMS
 
 
+def connectable_platforms() -> list[str]:
+    """Platforms staff connect themselves; the console channel exists on its own, one per business."""
+    return sorted(name for name, spec in PLATFORMS.items() if spec.webhook_view or spec.urls)
+
+
 def complete_credentials(connection: ChannelConnection) -> None:
     """Generate what Parley chooses itself and the platform is told: a verify token, a public key."""
     spec = PLATFORMS[connection.platform]

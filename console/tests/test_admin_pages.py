@@ -98,3 +98,10 @@ def test_the_staff_member_edits_the_business_but_not_its_members(staff_client, b
     html = staff_client.get(reverse("admin:business_business_change", args=[business.pk])).content.decode()
     assert "FAQ entries" in html and "memberships-TOTAL_FORMS" not in html
     assert Business.objects.count() == 1
+
+
+def test_the_console_channel_is_not_offered_for_a_new_connection(staff_client, business):
+    html = staff_client.get(reverse("admin:channels_app_channelconnection_add")).content.decode()
+    assert 'value="messenger"' in html and 'value="console"' not in html
+    page = staff_client.post(reverse("admin:channels_app_channelconnection_add"), {"business": business.pk, "platform": "console"})
+    assert page.status_code == 200 and not ChannelConnection.objects.filter(platform="console").exists()

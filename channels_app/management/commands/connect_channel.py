@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from business.models import Business
 
-from ...connections import complete_credentials, setup_line
+from ...connections import complete_credentials, connectable_platforms, setup_line
 from ...models import ChannelConnection
 from ...registry import PLATFORMS
 
@@ -15,8 +15,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("slug", help="The business's slug.")
-        connectable = (name for name, spec in PLATFORMS.items() if spec.webhook_view or spec.urls)
-        parser.add_argument("platform", choices=sorted(connectable))
+        parser.add_argument("platform", choices=connectable_platforms())
         parser.add_argument(
             "--set", action="append", default=[], metavar="KEY=VALUE", dest="values", help="A credential or api_base."
         )
