@@ -181,3 +181,7 @@ class ContactAdmin(TenantAdmin):
     search_fields = ["platform_user_id", "display_name"]
     autocomplete_fields = ["customer"]
     readonly_fields = ["connection", "platform_user_id"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Contacts come from the platforms' webhooks; staff only link them to customers.
+        return False
