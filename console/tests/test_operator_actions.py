@@ -18,7 +18,7 @@ from business.models import FaqEntry, Membership
 from channels_app import outbox
 from channels_app.events import CustomerMessage
 from channels_app.inbound import store_customer_message
-from channels_app.models import ChannelConnection, Conversation, Message
+from channels_app.models import ChannelConnection, Contact, Conversation, Message
 from console import operator_actions
 from console.models import Annotation
 
@@ -30,6 +30,17 @@ def inbound(messenger_connection) -> Message:
     )
 
 
+@pytest.fixture
+def unanswered(messenger_connection) -> Message:
+    """A customer message stored without scheduling its turn: in this test, the turn is ours to finish."""
+    contact = Contact.objects.create(connection=messenger_connection, platform_user_id="6785123409871234")
+    conversation = Conversation.objects.create(business=messenger_connection.business, connection=messenger_connection, contact=contact)
+    return Message.objects.create(
+        conversation=conversation, connection=messenger_connection, direction=Message.Direction.INBOUND,
+        author=Message.Author.CUSTOMER, text="Is it gluten free?", status=Message.Status.RECEIVED,
+    )  # fmt: skip
+
+
 def replied(text: str) -> TurnOutcome:
     return TurnOutcome(text=text, outcome=AgentRun.Outcome.REPLIED)
 
@@ -39,8 +50,9 @@ def last_wrote(conversation: Conversation, ago: timedelta) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_taking_over_while_a_reply_is_generated_drops_that_reply(inbound):
+def test_taking_over_while_a_reply_is_generated_drops_that_reply(unanswered):
     """The operator's UPDATE holds the row; the finishing turn waits for it, then sees a human has it."""
+    inbound = unanswered
     conversation = inbound.conversation
     taken = threading.Event()
     release = threading.Event()
