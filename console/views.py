@@ -62,21 +62,21 @@ def transcript(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(request, "console/transcript.html", context)
 
 
-@login_required
-@require_POST
-def take_over(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    conversation = conversation_or_404(business_or_404(request, slug), pk)
-    if not operator_actions.take_over(conversation):
-        messages.warning(request, "This conversation is closed or already taken over.")
-    return redirect("console:transcript", slug, pk)
+# Each button that moves a conversation's status: what it does, what it says when it did, or when it could not.
+STATUS_CHANGES = {
+    "take-over": (operator_actions.take_over, "", "This conversation is closed or already taken over."),
+    "hand-back": (operator_actions.hand_back, "Handed back: the agent answers the customer's next message.", ""),
+}
 
 
 @login_required
 @require_POST
-def hand_back(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def change_status(request: HttpRequest, slug: str, pk: int, action: str) -> HttpResponse:
     conversation = conversation_or_404(business_or_404(request, slug), pk)
-    if operator_actions.hand_back(conversation):
-        messages.success(request, "Handed back: the agent answers the customer's next message.")
+    change, done, refused = STATUS_CHANGES[action]
+    note = done if change(conversation) else refused
+    if note:
+        messages.info(request, note)
     return redirect("console:transcript", slug, pk)
 
 
