@@ -5,6 +5,7 @@ import logging
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.urls import reverse
 
 from business.models import Membership
 from channels_app.models import Conversation
@@ -23,7 +24,8 @@ def notify_staff(conversation: Conversation, reason: str) -> None:
     logger.info("conversation %s needs a human (%s); notifying %d staff", conversation.pk, reason, len(recipients))
     if not recipients:
         return
-    link = f"{settings.PUBLIC_BASE_URL}/admin/channels_app/conversation/{conversation.pk}/change/"
+    path = reverse("console:transcript", args=[conversation.business.slug, conversation.pk])
+    link = f"{settings.PUBLIC_BASE_URL}{path}"
     send_mail(
         subject=f"[Parley] A customer needs you ({conversation.business.name})",
         message=f"{conversation.contact} on {conversation.connection.get_platform_display()} needs a person: {reason}.\n\n{link}",

@@ -1,27 +1,102 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
-from .models import Business, CatalogueItem, FaqEntry, Membership
+from .admin_tenancy import TenantAdmin, TenantInline
+from .models import Booking, Business, CatalogueItem, Customer, Document, FaqEntry, Lead, Membership, Order
+
+BUSINESS_FILTER = ("business", admin.RelatedOnlyFieldListFilter)
 
 
-class FaqEntryInline(admin.TabularInline):
+class FaqEntryInline(TenantInline, admin.TabularInline):
     model = FaqEntry
     extra = 0
 
 
-class CatalogueItemInline(admin.TabularInline):
+class CatalogueItemInline(TenantInline, admin.TabularInline):
     model = CatalogueItem
     extra = 0
 
 
 class MembershipInline(admin.TabularInline):
+    """Who works for the business: only superusers grant access."""
+
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
 
 
 @admin.register(Business)
-class BusinessAdmin(admin.ModelAdmin):
+class BusinessAdmin(TenantAdmin):
+    tenant_path = ""
     list_display = ["name", "slug", "timezone", "language"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [FaqEntryInline, CatalogueItemInline, MembershipInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "description", "language"]}),
+        ("Opening hours", {"fields": ["timezone", "opening_hours"]}),
+        ("Contact", {"fields": ["address", "phone", "email"]}),
+    ]
+
+    def get_inlines(self, request: HttpRequest, obj: Business | None) -> list:
+        inlines = [FaqEntryInline, CatalogueItemInline]
+        return [*inlines, MembershipInline] if request.user.is_superuser else inlines
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_delete_permission(self, request: HttpRequest, obj: Business | None = None) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+
+@admin.register(FaqEntry)
+class FaqEntryAdmin(TenantAdmin):
+    list_display = ["question", "business"]
+    list_filter = [BUSINESS_FILTER]
+    search_fields = ["question", "answer"]
+
+
+@admin.register(Document)
+class DocumentAdmin(TenantAdmin):
+    list_display = ["title", "business", "updated_at"]
+    list_filter = [BUSINESS_FILTER]
+    search_fields = ["title", "body"]
+
+
+@admin.register(CatalogueItem)
+class CatalogueItemAdmin(TenantAdmin):
+    list_display = ["name", "price_label", "available", "business"]
+    list_filter = [BUSINESS_FILTER, "available"]
+    list_editable = ["available"]
+    search_fields = ["name", "description"]
+
+
+@admin.register(Customer)
+class CustomerAdmin(TenantAdmin):
+    list_display = ["__str__", "reference", "email", "phone", "business"]
+    list_filter = [BUSINESS_FILTER]
+    search_fields = ["name", "email", "phone", "reference"]
+
+
+@admin.register(Order)
+class OrderAdmin(TenantAdmin):
+    list_display = ["reference", "customer", "status", "total", "updated_at", "business"]
+    list_filter = [BUSINESS_FILTER, "status"]
+    search_fields = ["reference", "customer__name"]
+    autocomplete_fields = ["customer"]
+
+
+@admin.register(Booking)
+class BookingAdmin(TenantAdmin):
+    list_display = ["customer", "starts_at", "party_size", "status", "business"]
+    list_filter = [BUSINESS_FILTER, "status"]
+    list_editable = ["status"]
+    search_fields = ["customer__name", "notes"]
+    autocomplete_fields = ["customer"]
+
+
+@admin.register(Lead)
+class LeadAdmin(TenantAdmin):
+    list_display = ["customer", "interest", "contact_detail", "created_at", "business"]
+    list_filter = [BUSINESS_FILTER]
+    search_fields = ["customer__name", "interest", "contact_detail"]
+    autocomplete_fields = ["customer"]

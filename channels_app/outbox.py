@@ -8,6 +8,7 @@ recorded one by one, so a retry continues where the platform stopped instead of 
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import F
@@ -58,15 +59,18 @@ def deliver(message_id: int) -> None:
     bind_log_ids(business_id=message.connection.business_id, conversation_id=message.conversation_id, message_id=message_id)
     platform = PLATFORMS[message.connection.platform]
     sends = metrics.outbound_sends
+    send_text = platform.send_text
     if outside_reply_window(message):
-        sends.labels(platform.name, "failed", "window_closed").inc()
-        window_closed(message)
-        return
+        if not human_agent_may_answer(message):
+            sends.labels(platform.name, "failed", "window_closed").inc()
+            window_closed(message)
+            return
+        send_text = platform.send_human_agent_text
     parts = split_text(message.text, platform.text_limit, platform.measure)
     sent_parts: list[str] = list(message.metadata.get("sent_parts", []))
     try:
         for part in parts[len(sent_parts):]:
-            sent = platform.send_text(message.connection, message.conversation.contact.platform_user_id, part)
+            sent = send_text(message.connection, message.conversation.contact.platform_user_id, part)
             sent_parts.append(sent.platform_message_id)
             # The last accepted part's id is the message's: its delivery status covers the whole reply.
             Message.objects.filter(pk=message_id).update(
@@ -94,7 +98,20 @@ def deliver(message_id: int) -> None:
 
 
 def outside_reply_window(message: Message) -> bool:
-    window = PLATFORMS[message.connection.platform].reply_window
+    return _past(message, PLATFORMS[message.connection.platform].reply_window)
+
+
+def human_agent_may_answer(message: Message) -> bool:
+    """An operator's reply past the standard window, within the platform's longer one for people."""
+    platform = PLATFORMS[message.connection.platform]
+    return (
+        message.author == Message.Author.OPERATOR
+        and platform.send_human_agent_text is not None
+        and not _past(message, platform.human_agent_window)
+    )
+
+
+def _past(message: Message, window: timedelta | None) -> bool:
     last_inbound = message.conversation.last_inbound_at
     return window is not None and last_inbound is not None and timezone.now() - last_inbound > window
 

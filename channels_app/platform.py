@@ -41,6 +41,10 @@ class PlatformSpec:
     # The platform's error codes meaning "the customer-service window has closed": a reply failing
     # with one of them (at once or in a later status callback) hands the conversation to staff.
     window_closed_codes: frozenset[str] = frozenset()
+    # Past reply_window, a person (not the agent) may still answer for this long, sent this way
+    # (Meta: 7 days with the HUMAN_AGENT message tag).
+    human_agent_window: timedelta | None = None
+    send_human_agent_text: SendText | None = None
     # Whether a customer's id on this platform is their phone number (WhatsApp, SMS), so that it can
     # be matched to the business's customer records.
     ids_are_phone_numbers: bool = False

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "channels_app",
     "operations",
     "analytics",
+    "console",
 ]
 
 MIDDLEWARE = [
@@ -90,6 +91,9 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+
+LOGIN_URL = "console:login"
+LOGIN_REDIRECT_URL = "console:home"
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"

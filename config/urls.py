@@ -7,12 +7,17 @@ from operations.views import metrics
 
 from .health import healthz, readyz
 
+admin.site.site_header = admin.site.site_title = "Parley admin"
+# "View site" leads staff to the operator console.
+admin.site.site_url = "/console/"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     path("metrics", metrics, name="metrics"),
     path("console/<slug:slug>/usage/", include("analytics.urls")),
+    path("console/", include("console.urls")),
     path("webhooks/", include("channels_app.urls")),
     path("", include(site_urlpatterns)),
 ]

@@ -20,4 +20,4 @@ def send_text(connection: ChannelConnection, recipient_id: str, text: str) -> Se
 
 
 # `chat --customer +33612345678` speaks as the customer with that phone number, orders included.
-CONSOLE = PlatformSpec(name="console", label="Console (chat command)", send_text=send_text, ids_are_phone_numbers=True)
+CONSOLE = PlatformSpec(name="console", label="Console (chat command, playground)", send_text=send_text, ids_are_phone_numbers=True)

@@ -1,7 +1,7 @@
-from ..meta.graph import GRAPH_API_BASE, STANDARD_WINDOW
+from ..meta.graph import GRAPH_API_BASE, HUMAN_AGENT_WINDOW, STANDARD_WINDOW
 from ..platform import PlatformSpec
 from ..text_split import utf8_length
-from .sender import send_text, send_typing
+from .sender import send_human_agent_text, send_text, send_typing
 from .views import instagram_webhook
 
 INSTAGRAM = PlatformSpec(
@@ -17,4 +17,6 @@ INSTAGRAM = PlatformSpec(
     measure=utf8_length,
     send_typing=send_typing,
     reply_window=STANDARD_WINDOW,
+    human_agent_window=HUMAN_AGENT_WINDOW,
+    send_human_agent_text=send_human_agent_text,
 )

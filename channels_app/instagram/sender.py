@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..meta.graph import HUMAN_AGENT_TAG
 from ..messenger.sender import post_message, post_sender_action
 from ..sending import Sent
 
@@ -12,6 +13,11 @@ if TYPE_CHECKING:
 
 def send_text(connection: ChannelConnection, recipient_id: str, text: str) -> Sent:
     return post_message(connection, messages_path(connection), {"recipient": {"id": recipient_id}, "message": {"text": text}})
+
+
+def send_human_agent_text(connection: ChannelConnection, recipient_id: str, text: str) -> Sent:
+    payload = {"recipient": {"id": recipient_id}, **HUMAN_AGENT_TAG, "message": {"text": text}}
+    return post_message(connection, messages_path(connection), payload)
 
 
 def send_typing(connection: ChannelConnection, recipient_id: str) -> None:

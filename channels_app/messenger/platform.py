@@ -1,6 +1,6 @@
-from ..meta.graph import GRAPH_API_BASE, STANDARD_WINDOW
+from ..meta.graph import GRAPH_API_BASE, HUMAN_AGENT_WINDOW, STANDARD_WINDOW
 from ..platform import PlatformSpec
-from .sender import send_text, send_typing
+from .sender import send_human_agent_text, send_text, send_typing
 from .views import messenger_webhook
 
 MESSENGER = PlatformSpec(
@@ -15,4 +15,6 @@ MESSENGER = PlatformSpec(
     send_typing=send_typing,
     reply_window=STANDARD_WINDOW,
     window_closed_codes=frozenset({"10/2018278"}),
+    human_agent_window=HUMAN_AGENT_WINDOW,
+    send_human_agent_text=send_human_agent_text,
 )

@@ -24,6 +24,12 @@ def send_text(connection: ChannelConnection, recipient_id: str, text: str) -> Se
     )
 
 
+def send_human_agent_text(connection: ChannelConnection, recipient_id: str, text: str) -> Sent:
+    return post_message(
+        connection, MESSAGES_PATH, {"recipient": {"id": recipient_id}, **graph.HUMAN_AGENT_TAG, "message": {"text": text}}
+    )
+
+
 def send_typing(connection: ChannelConnection, recipient_id: str) -> None:
     post_sender_action(connection, MESSAGES_PATH, recipient_id, "typing_on")
 

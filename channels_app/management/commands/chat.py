@@ -3,16 +3,13 @@ from __future__ import annotations
 
 import getpass
 import logging
-import uuid
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
 
 from business.models import Business
 from config.celery import app as celery_app
 
-from ...events import CustomerMessage
-from ...inbound import store_customer_message
+from ...console.connection import console_connection, store_console_message
 from ...models import ChannelConnection, Conversation, Message
 
 
@@ -29,9 +26,7 @@ class Command(BaseCommand):
         business = Business.objects.filter(slug=slug).first()
         if business is None:
             raise CommandError(f"no business with slug {slug!r}")
-        connection, _ = ChannelConnection.objects.get_or_create(
-            business=business, platform="console", defaults={"name": "Terminal"}
-        )
+        connection = console_connection(business)
         if new:
             Conversation.objects.filter(connection=connection, contact__platform_user_id=customer).exclude(
                 status=Conversation.Status.CLOSED
@@ -57,12 +52,7 @@ class Command(BaseCommand):
         # Only for this turn: a process that calls the command (a test) keeps sending work to the worker.
         eager, celery_app.conf.task_always_eager = celery_app.conf.task_always_eager, True
         try:
-            inbound = store_customer_message(
-                connection,
-                CustomerMessage(
-                    platform_message_id=f"console-{uuid.uuid4()}", sender_id=customer, text=text, sent_at=timezone.now()
-                ),
-            )
+            inbound = store_console_message(connection, customer, text)
         finally:
             celery_app.conf.task_always_eager = eager
         reply = Message.objects.filter(reply_to=inbound).first()

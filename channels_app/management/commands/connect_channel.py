@@ -1,12 +1,11 @@
 """Create or update a business's connection to a platform, for scripted deployments."""
 from __future__ import annotations
 
-import secrets
-
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from business.models import Business
 
+from ...connections import complete_credentials, connectable_platforms, setup_line
 from ...models import ChannelConnection
 from ...registry import PLATFORMS
 
@@ -16,8 +15,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("slug", help="The business's slug.")
-        connectable = (name for name, spec in PLATFORMS.items() if spec.webhook_view or spec.urls)
-        parser.add_argument("platform", choices=sorted(connectable))
+        parser.add_argument("platform", choices=connectable_platforms())
         parser.add_argument(
             "--set", action="append", default=[], metavar="KEY=VALUE", dest="values", help="A credential or api_base."
         )
@@ -40,10 +38,7 @@ class Command(BaseCommand):
         if connection is None:
             connection = ChannelConnection(business=business, platform=platform)
         connection.credentials = {**connection.credentials, **{k: v for k, v in settings.items() if k != "api_base"}}
-        if "verify_token" in spec.credential_keys and not connection.credential("verify_token"):
-            connection.credentials["verify_token"] = secrets.token_urlsafe(24)
-        for key in spec.generated_keys:
-            connection.credentials[key] = connection.credential(key) or secrets.token_urlsafe(18)
+        complete_credentials(connection)
         if "api_base" in settings:
             connection.api_base = settings["api_base"]
         if name:
@@ -53,4 +48,4 @@ class Command(BaseCommand):
             shown = "(set)" if key in spec.secret_keys and connection.credential(key) else connection.credential(key)
             self.stdout.write(f"{key}: {shown or '(not set)'}")
         self.stdout.write(f"api_base: {connection.api_base or spec.default_api_base}")
-        self.stdout.write(spec.setup_line(connection) if spec.setup_line else connection.webhook_url())
+        self.stdout.write(setup_line(connection))

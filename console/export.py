@@ -1,0 +1,59 @@
+"""Conversations as JSON or CSV, for records or analysis: their messages, never a connection's credentials."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from channels_app.models import Conversation, Message
+
+MESSAGE_COLUMNS = ["created_at", "direction", "author", "kind", "text", "status", "error_code", "error_detail"]
+CSV_COLUMNS = ["conversation", "channel", "connection", "contact", "contact_name", "conversation_status", *MESSAGE_COLUMNS]
+
+
+def with_messages(conversations: QuerySet[Conversation]) -> list[Conversation]:
+    ordered = Message.objects.order_by("created_at", "id")
+    return list(conversations.select_related("contact", "connection").prefetch_related(Prefetch("messages", queryset=ordered)))
+
+
+def conversation_record(conversation: Conversation) -> dict[str, Any]:
+    return {
+        "id": conversation.pk,
+        "channel": conversation.connection.platform,
+        "connection": conversation.connection.name,
+        "contact": conversation.contact.platform_user_id,
+        "contact_name": conversation.contact.display_name,
+        "status": conversation.status,
+        "created_at": conversation.created_at.isoformat(),
+        "messages": [message_record(message) for message in conversation.messages.all()],
+    }
+
+
+def message_record(message: Message) -> dict[str, Any]:
+    return {
+        column: value.isoformat() if column == "created_at" else value
+        for column in MESSAGE_COLUMNS
+        for value in [getattr(message, column)]
+    }
+
+
+def as_json(conversations: QuerySet[Conversation]) -> str:
+    return json.dumps({"conversations": [conversation_record(c) for c in with_messages(conversations)]}, indent=2, ensure_ascii=False)
+
+
+def as_csv(conversations: QuerySet[Conversation]) -> str:
+    """One row per message, with its conversation's columns repeated."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS)
+    writer.writeheader()
+    for conversation in with_messages(conversations):
+        record = conversation_record(conversation)
+        head = {"conversation": record["id"], "conversation_status": record["status"]} | {
+            key: record[key] for key in ("channel", "connection", "contact", "contact_name")
+        }
+        for message in record["messages"]:
+            writer.writerow(head | message)
+    return buffer.getvalue()

@@ -1,0 +1,59 @@
+"""What an operator does to a conversation: take it over, answer, hand it back, correct the agent.
+
+Taking over is one conditional UPDATE of the conversation's status. An agent turn finishing at
+the same moment locks the same row (agents.turns.finish_turn) and reads the status under that
+lock, so whichever commits second sees the other: the agent's reply is dropped once a person has it.
+"""
+from __future__ import annotations
+
+from django.db import transaction
+
+from business.models import FaqEntry
+from channels_app import outbox
+from channels_app.models import Conversation, Message
+
+from .models import Annotation
+
+OPEN_TO_TAKE_OVER = (Conversation.Status.BOT, Conversation.Status.NEEDS_HUMAN)
+
+
+def take_over(conversation: Conversation) -> bool:
+    """Pause the agent in this conversation; False when it was closed or already a person's."""
+    return bool(
+        Conversation.objects.filter(pk=conversation.pk, status__in=OPEN_TO_TAKE_OVER).update(status=Conversation.Status.HUMAN)
+    )
+
+
+def hand_back(conversation: Conversation) -> bool:
+    """The agent answers the customer's next message again."""
+    taken = (Conversation.Status.HUMAN, Conversation.Status.NEEDS_HUMAN)
+    return bool(Conversation.objects.filter(pk=conversation.pk, status__in=taken).update(status=Conversation.Status.BOT))
+
+
+def reply_as_operator(conversation: Conversation, text: str) -> Message:
+    """Send the operator's words through the conversation's channel; replying takes the conversation over."""
+    with transaction.atomic():
+        take_over(conversation)
+        return outbox.queue_reply(conversation, text, author=Message.Author.OPERATOR)
+
+
+def annotate(reply: Message, author, correct_answer: str, note: str = "") -> Annotation:
+    annotation, _ = Annotation.objects.update_or_create(
+        reply=reply, defaults={"author": author, "correct_answer": correct_answer, "note": note}
+    )
+    return annotation
+
+
+def add_to_knowledge(annotation: Annotation) -> FaqEntry:
+    """The customer's question and the corrected answer become an FAQ entry the agent searches."""
+    if annotation.faq_entry is not None:
+        return annotation.faq_entry
+    reply = annotation.reply
+    question = reply.reply_to.text if reply.reply_to else reply.text
+    with transaction.atomic():
+        entry = FaqEntry.objects.create(
+            business_id=reply.conversation.business_id, question=question[:300], answer=annotation.correct_answer
+        )
+        annotation.faq_entry = entry
+        annotation.save(update_fields=["faq_entry"])
+    return entry

@@ -1,0 +1,224 @@
+"""Operators take conversations over, answer through the channel within its rules, hand back, correct the agent."""
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection as db_connection
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from agents.agent_loop import TurnOutcome
+from agents.models import AgentRun
+from agents.turns import finish_turn
+from business import search
+from business.models import FaqEntry, Membership
+from channels_app import outbox
+from channels_app.events import CustomerMessage
+from channels_app.inbound import store_customer_message
+from channels_app.models import ChannelConnection, Contact, Conversation, Message
+from console import operator_actions
+from console.models import Annotation
+
+
+@pytest.fixture
+def inbound(messenger_connection) -> Message:
+    return store_customer_message(
+        messenger_connection, CustomerMessage(platform_message_id="m_in_1", sender_id="6785123409871234", text="Is it gluten free?")
+    )
+
+
+@pytest.fixture
+def unanswered(messenger_connection) -> Message:
+    """A customer message stored without scheduling its turn: in this test, the turn is ours to finish."""
+    contact = Contact.objects.create(connection=messenger_connection, platform_user_id="6785123409871234")
+    conversation = Conversation.objects.create(business=messenger_connection.business, connection=messenger_connection, contact=contact)
+    return Message.objects.create(
+        conversation=conversation, connection=messenger_connection, direction=Message.Direction.INBOUND,
+        author=Message.Author.CUSTOMER, text="Is it gluten free?", status=Message.Status.RECEIVED,
+    )  # fmt: skip
+
+
+def replied(text: str) -> TurnOutcome:
+    return TurnOutcome(text=text, outcome=AgentRun.Outcome.REPLIED)
+
+
+def last_wrote(conversation: Conversation, ago: timedelta) -> None:
+    Conversation.objects.filter(pk=conversation.pk).update(last_inbound_at=timezone.now() - ago)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_taking_over_while_a_reply_is_generated_drops_that_reply(unanswered):
+    """The operator's UPDATE holds the row; the finishing turn waits for it, then sees a human has it."""
+    inbound = unanswered
+    conversation = inbound.conversation
+    taken = threading.Event()
+    release = threading.Event()
+
+    def operator_takes_over() -> None:
+        with transaction.atomic():
+            assert operator_actions.take_over(conversation)
+            taken.set()
+            release.wait(10)
+        db_connection.close()
+
+    operator = threading.Thread(target=operator_takes_over)
+    operator.start()
+    assert taken.wait(10)
+    # The turn reaches its end while the takeover is not yet committed: it must wait for the lock.
+    def agent_finishes() -> None:
+        finish_turn(inbound, replied("Yes, all of it."), "m.gguf", 0.1)
+        db_connection.close()
+
+    turn = threading.Thread(target=agent_finishes)
+    turn.start()
+    turn.join(0.5)
+    assert turn.is_alive(), "finish_turn should be blocked on the conversation's row lock"
+    release.set()
+    operator.join(10)
+    turn.join(10)
+    assert not Message.objects.filter(reply_to=inbound).exists()
+    assert not AgentRun.objects.exists()
+    assert Conversation.objects.get(pk=conversation.pk).status == Conversation.Status.HUMAN
+
+
+def test_a_reply_finished_after_the_takeover_is_dropped(inbound):
+    operator_actions.take_over(inbound.conversation)
+    finish_turn(inbound, replied("Yes."), "m.gguf", 0.1)
+    assert not inbound.conversation.messages.filter(direction=Message.Direction.OUTBOUND).exists()
+
+
+def test_a_closed_conversation_cannot_be_taken_over(inbound):
+    Conversation.objects.filter(pk=inbound.conversation_id).update(status=Conversation.Status.CLOSED)
+    assert not operator_actions.take_over(inbound.conversation)
+
+
+def test_handing_back_lets_the_agent_answer_again(inbound):
+    operator_actions.take_over(inbound.conversation)
+    assert operator_actions.hand_back(inbound.conversation)
+    assert Conversation.objects.get(pk=inbound.conversation_id).status == Conversation.Status.BOT
+
+
+def test_an_operator_reply_takes_over_and_goes_out_as_a_response(inbound, fake_platform):
+    reply = operator_actions.reply_as_operator(inbound.conversation, "Yes, our rice bread is.")
+    assert Conversation.objects.get(pk=inbound.conversation_id).status == Conversation.Status.HUMAN
+    outbox.deliver(reply.pk)
+    [request] = fake_platform.requests
+    assert request.json() == {
+        "recipient": {"id": "6785123409871234"}, "messaging_type": "RESPONSE", "message": {"text": "Yes, our rice bread is."}
+    }
+    reply.refresh_from_db()
+    assert (reply.author, reply.status) == (Message.Author.OPERATOR, Message.Status.SENT)
+
+
+def test_an_operator_may_answer_on_messenger_for_7_days_with_the_human_agent_tag(inbound, fake_platform):
+    last_wrote(inbound.conversation, timedelta(days=3))
+    reply = operator_actions.reply_as_operator(inbound.conversation, "Sorry for the wait: yes, it is.")
+    outbox.deliver(reply.pk)
+    [request] = fake_platform.requests
+    assert request.json()["messaging_type"] == "MESSAGE_TAG" and request.json()["tag"] == "HUMAN_AGENT"
+    reply.refresh_from_db()
+    assert reply.status == Message.Status.SENT
+
+
+def test_the_agent_may_not_answer_past_24_hours(inbound, fake_platform):
+    last_wrote(inbound.conversation, timedelta(days=3))
+    reply = outbox.queue_reply(inbound.conversation, "Yes.", author=Message.Author.AGENT, reply_to=inbound)
+    outbox.deliver(reply.pk)
+    reply.refresh_from_db()
+    assert (reply.status, reply.error_code, fake_platform.requests) == (Message.Status.FAILED, "window_closed", [])
+
+
+def test_nobody_may_answer_on_messenger_past_7_days(inbound, fake_platform):
+    last_wrote(inbound.conversation, timedelta(days=8))
+    reply = operator_actions.reply_as_operator(inbound.conversation, "Hello again.")
+    outbox.deliver(reply.pk)
+    reply.refresh_from_db()
+    assert (reply.status, reply.error_code, fake_platform.requests) == (Message.Status.FAILED, "window_closed", [])
+
+
+def test_an_operator_on_whatsapp_is_held_to_the_24_hour_window(business, fake_platform):
+    whatsapp = ChannelConnection.objects.create(
+        business=business, platform="whatsapp", credentials={"phone_number_id": "1", "access_token": "t"}, api_base=fake_platform.url
+    )
+    inbound = store_customer_message(whatsapp, CustomerMessage(platform_message_id="wamid.1", sender_id="33611111111", text="Hi"))
+    last_wrote(inbound.conversation, timedelta(days=2))
+    reply = operator_actions.reply_as_operator(inbound.conversation, "Hello.")
+    outbox.deliver(reply.pk)
+    reply.refresh_from_db()
+    assert (reply.status, reply.error_code) == (Message.Status.FAILED, "window_closed")
+
+
+def test_a_correction_becomes_an_faq_entry_the_agent_searches(inbound, django_user_model):
+    finish_turn(inbound, replied("I don't know."), "m.gguf", 0.1)
+    agent_reply = Message.objects.get(reply_to=inbound)
+    annotation = operator_actions.annotate(agent_reply, django_user_model.objects.create_user("olive"), "Only the rice bread is gluten free.")
+    entry = operator_actions.add_to_knowledge(annotation)
+    assert (entry.question, entry.answer) == ("Is it gluten free?", "Only the rice bread is gluten free.")
+    assert operator_actions.add_to_knowledge(Annotation.objects.get(pk=annotation.pk)) == entry
+    assert FaqEntry.objects.filter(answer=entry.answer).count() == 1
+    assert search.search_objects(inbound.conversation.business, FaqEntry, "gluten free bread", limit=1) == [entry]
+
+
+def test_the_console_takes_over_replies_and_hands_back(client, django_user_model, inbound, business):
+    operator = django_user_model.objects.create_user("olive", password="pw")
+    Membership.objects.create(user=operator, business=business, role=Membership.Role.OPERATOR)
+    client.force_login(operator)
+    conversation = inbound.conversation
+    base = f"/console/{business.slug}/c/{conversation.pk}/"
+    assert client.post(base + "take-over/").status_code == 302
+    assert Conversation.objects.get(pk=conversation.pk).status == Conversation.Status.HUMAN
+    client.post(base + "reply/", {"text": "Let me check for you."})
+    assert conversation.messages.get(author=Message.Author.OPERATOR).text == "Let me check for you."
+    page = client.get(base)
+    assert "Let me check for you." in page.content.decode()
+    client.post(base + "hand-back/")
+    assert Conversation.objects.get(pk=conversation.pk).status == Conversation.Status.BOT
+
+
+def test_an_empty_or_oversized_reply_is_refused_with_a_message(client, django_user_model, inbound, business):
+    operator = django_user_model.objects.create_user("olive", password="pw")
+    Membership.objects.create(user=operator, business=business)
+    client.force_login(operator)
+    base = f"/console/{business.slug}/c/{inbound.conversation_id}/"
+    for text in ("", "x" * 4001):
+        page = client.post(base + "reply/", {"text": text}, follow=True)
+        assert page.status_code == 200 and "at most 4000 characters" in page.content.decode()
+    assert not Message.objects.filter(author=Message.Author.OPERATOR).exists()
+
+
+def test_the_inbox_filters_by_status_channel_date_and_text(client, django_user_model, inbound, business):
+    user = django_user_model.objects.create_user("olive", password="pw")
+    Membership.objects.create(user=user, business=business)
+    client.force_login(user)
+    url = reverse("console:inbox", args=[business.slug])
+    today = timezone.now().date().isoformat()
+
+    def listed(**filters) -> bool:
+        return f'data-conversation="{inbound.conversation_id}"' in client.get(url, filters).content.decode()
+
+    assert listed() and listed(status="bot") and not listed(status="needs_human")
+    assert listed(channel="messenger") and not listed(channel="telegram")
+    assert listed(since=today, until=today) and not listed(until="2020-01-01")
+    assert listed(q="gluten") and not listed(q="croissant")
+    assert listed(since="not a date")  # an invalid filter is ignored, the page still answers
+
+
+def test_exports_carry_the_messages_and_no_credentials(client, admin_user, inbound, business):
+    finish_turn(inbound, replied("Yes, the rice bread."), "m.gguf", 0.1)
+    client.force_login(admin_user)
+    pk = inbound.conversation_id
+    as_json = client.get(reverse("console:export-conversation", args=[business.slug, pk, "json"]))
+    [conversation] = as_json.json()["conversations"]
+    assert [(m["author"], m["text"]) for m in conversation["messages"]] == [
+        ("customer", "Is it gluten free?"), ("agent", "Yes, the rice bread.")
+    ]
+    as_csv = client.get(reverse("console:export", args=[business.slug, "csv"]), {"channel": "messenger"})
+    lines = as_csv.content.decode().splitlines()
+    assert lines[0].startswith("conversation,channel,") and len(lines) == 3 and "Yes, the rice bread." in lines[2]
+    assert as_csv["Content-Disposition"] == f'attachment; filename="{business.slug}-conversations.csv"'
+    secrets = inbound.connection.credentials.values()
+    for body in (as_json.content.decode(), as_csv.content.decode()):
+        assert not any(secret in body for secret in secrets)

@@ -1,0 +1,139 @@
+"""The operator console: inbox, transcript, takeover, replies, corrections and exports, per business."""
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from business.tenancy import businesses_of
+from channels_app.models import Conversation, Message
+
+from . import export, operator_actions
+from .access import business_or_404, conversation_or_404
+from .inbox import InboxFilter, conversations
+from .models import Annotation
+
+EXPORTERS = {"json": (export.as_json, "application/json"), "csv": (export.as_csv, "text/csv; charset=utf-8")}
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 3, "placeholder": "Write to the customer"}))
+
+
+class AnnotationForm(forms.Form):
+    correct_answer = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), help_text="What the agent should have said.")
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="Why it was wrong (optional).")
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    businesses = list(businesses_of(request.user))
+    if len(businesses) == 1:
+        return redirect("console:inbox", businesses[0].slug)
+    return render(request, "console/home.html", {"businesses": businesses})
+
+
+@login_required
+def inbox(request: HttpRequest, slug: str) -> HttpResponse:
+    business = business_or_404(request, slug)
+    filters = InboxFilter(request.GET)
+    rows = conversations(business, filters)[:200]
+    return render(request, "console/inbox.html", {"business": business, "filters": filters, "conversations": rows})
+
+
+def transcript_messages(conversation: Conversation) -> QuerySet[Message]:
+    return conversation.messages.select_related("agent_run", "annotation").order_by("created_at", "id")
+
+
+@login_required
+def transcript(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    business = business_or_404(request, slug)
+    conversation = conversation_or_404(business, pk)
+    context = {
+        "business": business,
+        "conversation": conversation,
+        "transcript": transcript_messages(conversation),
+        "reply_form": ReplyForm(),
+    }
+    return render(request, "console/transcript.html", context)
+
+
+# Each button that moves a conversation's status: what it does, what it says when it did, or when it could not.
+STATUS_CHANGES = {
+    "take-over": (operator_actions.take_over, "", "This conversation is closed or already taken over."),
+    "hand-back": (operator_actions.hand_back, "Handed back: the agent answers the customer's next message.", ""),
+}
+
+
+@login_required
+@require_POST
+def change_status(request: HttpRequest, slug: str, pk: int, action: str) -> HttpResponse:
+    conversation = conversation_or_404(business_or_404(request, slug), pk)
+    change, done, refused = STATUS_CHANGES[action]
+    note = done if change(conversation) else refused
+    if note:
+        messages.info(request, note)
+    return redirect("console:transcript", slug, pk)
+
+
+@login_required
+@require_POST
+def reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    conversation = conversation_or_404(business_or_404(request, slug), pk)
+    form = ReplyForm(request.POST)
+    if conversation.status == Conversation.Status.CLOSED:
+        messages.error(request, "This conversation is closed: the customer has to write again first.")
+    elif form.is_valid():
+        operator_actions.reply_as_operator(conversation, form.cleaned_data["text"])
+    else:
+        messages.error(request, "Write a message of at most 4000 characters.")
+    return redirect("console:transcript", slug, pk)
+
+
+@login_required
+def annotate(request: HttpRequest, slug: str, pk: int, message_id: int) -> HttpResponse:
+    business = business_or_404(request, slug)
+    conversation = conversation_or_404(business, pk)
+    agent_reply = get_object_or_404(conversation.messages, pk=message_id, author=Message.Author.AGENT)
+    existing = Annotation.objects.filter(reply=agent_reply).first()
+    initial = {"correct_answer": existing.correct_answer, "note": existing.note} if existing else {}
+    form = AnnotationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        operator_actions.annotate(agent_reply, request.user, **form.cleaned_data)
+        messages.success(request, "Correction saved.")
+        return redirect("console:transcript", slug, pk)
+    context = {"business": business, "conversation": conversation, "agent_reply": agent_reply, "form": form}
+    return render(request, "console/annotate.html", context)
+
+
+@login_required
+@require_POST
+def add_to_knowledge(request: HttpRequest, slug: str, pk: int, message_id: int) -> HttpResponse:
+    conversation = conversation_or_404(business_or_404(request, slug), pk)
+    annotation = get_object_or_404(Annotation, reply__conversation=conversation, reply_id=message_id)
+    entry = operator_actions.add_to_knowledge(annotation)
+    messages.success(request, f"Added to the FAQ: “{entry.question}”. The agent finds it from now on.")
+    return redirect("console:transcript", slug, pk)
+
+
+@login_required
+def export_inbox(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    business = business_or_404(request, slug)
+    return _download(conversations(business, InboxFilter(request.GET)), fmt, f"{slug}-conversations")
+
+
+@login_required
+def export_conversation(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpResponse:
+    conversation = conversation_or_404(business_or_404(request, slug), pk)
+    return _download(Conversation.objects.filter(pk=conversation.pk), fmt, f"{slug}-conversation-{pk}")
+
+
+def _download(selection: QuerySet[Conversation], fmt: str, name: str) -> HttpResponse:
+    render_as, content_type = EXPORTERS[fmt]
+    response = HttpResponse(render_as(selection), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
