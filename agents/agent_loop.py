@@ -81,7 +81,8 @@ class AgentTurn:
                 self._planned_step(messages, call)
                 if self.context.handoff_reason:
                     break
-            needs_draft = self.results and not self.context.handoff_reason
+            # Nothing found means the fallback or a not-found answer: no draft would be used.
+            needs_draft = any(result.found for result in self.results) and not self.context.handoff_reason
             draft = self._draft(messages) if needs_draft else ""
         return self._finish(draft, customer_text)
 
