@@ -28,7 +28,7 @@ class Sizes:
 
 
 SMOKE = Sizes(
-    overhead_turns=1, history_turns=2, interleaved=2, paced_count=20, wrk_seconds=1, wrk_capacity=10_000, memory_processes=(1, 2), reply_tokens=16
+    overhead_turns=1, history_turns=2, interleaved=2, paced_count=20, wrk_seconds=1, wrk_capacity=10_000, memory_processes=(1, 2), reply_tokens=8
 )
 
 
@@ -42,6 +42,8 @@ def main() -> None:
     os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_parley")
     os.environ["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/10")
     os.environ.setdefault("PARLEY_LOG_LEVEL", "WARNING")
+    # One inference at a time per worker here, so it may use every core (llama.cpp's default is half).
+    os.environ.setdefault("PARLEY_MODEL_THREADS", str(os.cpu_count()))
     args.log_dir.mkdir(parents=True, exist_ok=True)
     report = run(SMOKE if args.smoke else Sizes(), args.log_dir)
     args.output.write_text(report)

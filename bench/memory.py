@@ -7,6 +7,9 @@ context's: n_ctx x layers x 2 (K and V) x KV width x 2 bytes (f16), from the mod
 """
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import time
 import uuid
 from dataclasses import dataclass
@@ -17,8 +20,10 @@ from business.models import Business
 from channels_app.models import Message
 
 from .history import console_connection, say
+from .proc import children, mapping_pss, pss
 from .overhead import prompt_renderer
-from .stack import QUESTIONS, celery_worker
+from .stack import QUESTIONS, celery_worker, service_env
+from tests.services import ROOT
 
 MB = 1024 * 1024
 
@@ -40,42 +45,13 @@ class MemoryResult:
     footprints: list[Footprint]
     kv_cache_bytes: int
     model_file_bytes: int
+    # PSS after each step of a fresh process's start (memory_probe.py): what a process is made of.
+    steps: dict[str, int]
 
     def added_per_process(self, footprint: Footprint) -> float:
         """What each process beyond the first adds to the total, on average."""
         first = self.footprints[0]
         return (footprint.total - first.total) / (footprint.processes - first.processes)
-
-
-def pss(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-        if line.startswith("Pss:"):
-            return int(line.split()[1]) * 1024
-    raise RuntimeError(f"no Pss for process {pid}")
-
-
-def mapping_pss(pid: int, file: Path) -> int:
-    """PSS of the mappings of one file in a process (0 when it is not mapped)."""
-    total, inside = 0, False
-    for line in Path(f"/proc/{pid}/smaps").read_text().splitlines():
-        first = line.split(maxsplit=1)[0]
-        if "-" in first and not first.endswith(":"):
-            inside = line.rstrip().endswith(str(file.resolve()))
-        elif inside and first == "Pss:":
-            total += int(line.split()[1]) * 1024
-    return total
-
-
-def children(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return sorted(found)
 
 
 def kv_cache_bytes(metadata: dict[str, str], n_ctx: int) -> int:
@@ -122,4 +98,12 @@ def run(business: Business, process_counts: tuple[int, ...], log_dir: Path) -> M
         footprints=[footprint(business, count, log_dir, model_settings.path) for count in process_counts],
         kv_cache_bytes=kv_cache_bytes(metadata, model_settings.context_size),
         model_file_bytes=model_settings.path.stat().st_size,
+        steps=probe(model_settings.context_size),
     )
+
+
+def probe(n_ctx: int) -> dict[str, int]:
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.memory_probe", str(n_ctx)], cwd=ROOT, env=service_env(), capture_output=True, text=True, check=True
+    )
+    return json.loads(result.stdout)

@@ -129,6 +129,11 @@ def details(results: Results) -> list[str]:
     for footprint in memory.footprints:
         each = ", ".join(f"{total / MB:.0f} ({weights / MB:.0f})" for total, weights in zip(footprint.children_pss, footprint.weights_pss))
         lines.append(f"  - {footprint.processes}: {each} MB; parent {footprint.parent_pss / MB:.0f} MB")
+    lines.append("- What one inference process is made of (PSS of a fresh process after each step, and what the step added):")
+    previous = 0
+    for step, total in memory.steps.items():
+        lines.append(f"  - {step}: {total / MB:.0f} MB (+{(total - previous) / MB:.0f} MB)")
+        previous = total
     return lines
 
 
@@ -139,7 +144,8 @@ def render(results: Results) -> str:
         f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         f"- Machine: {machine()}; load average before the run: {results.load_before:.2f}",
         f"- Commit: {commit()}",
-        f"- Bench business: the demo bakery, temperature 0, max_reply_tokens {results.reply_tokens}, burst_settle_seconds 0",
+        f"- Bench business: the demo bakery, temperature 0, max_reply_tokens {results.reply_tokens}, burst_settle_seconds 0;"
+        f" PARLEY_MODEL_THREADS={os.environ.get('PARLEY_MODEL_THREADS', 'default')}",
         "",
         *table(results),
         "",
