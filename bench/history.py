@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import yaml
@@ -19,6 +19,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 
 from agents.chat_model import LocalLlamaChatModel
 from agents.interchange import export_document
+from agents.models import AgentRun
 from agents.turns import HISTORY_LIMIT, answer_inbound_message, chat_model_for
 from business.models import Business
 from channels_app.events import CustomerMessage
@@ -33,6 +34,8 @@ class Latencies:
     """Seconds per turn: one list per conversation, turn 1 first."""
 
     conversations: list[list[float]]
+    # Prompt tokens computed (not reused from a KV cache) per turn, same shape; empty for the naive loop.
+    evaluated: list[list[int]] = field(default_factory=list)
 
     def at_turn(self, turn: int) -> float:
         """The mean over conversations of this turn (1-based)."""
@@ -73,15 +76,18 @@ def parley_turns(business: Business, turns: int, conversations: int, reuse: bool
         answer_inbound_message(say(connection, f"warm-up-{uuid.uuid4().hex[:6]}", QUESTIONS[0]).pk, settle=False)
         customers = [f"history-{index}-{uuid.uuid4().hex[:6]}" for index in range(conversations)]
         latencies: list[list[float]] = [[] for _ in customers]
+        evaluated: list[list[int]] = [[] for _ in customers]
         for turn in range(turns):
             for index, customer in enumerate(customers):
                 inbound = say(connection, customer, QUESTIONS[turn % len(QUESTIONS)])
                 started = time.perf_counter()
                 answer_inbound_message(inbound.pk, settle=False)
                 latencies[index].append(time.perf_counter() - started)
-                if not Message.objects.filter(reply_to=inbound).exists():
+                run = AgentRun.objects.filter(inbound_message=inbound).first()
+                if run is None:
                     raise AssertionError(f"turn {turn + 1} of {customer} got no reply")
-    return Latencies(latencies)
+                evaluated[index].append(run.prompt_tokens_evaluated)
+    return Latencies(latencies, evaluated)
 
 
 def naive_turns(business: Business, turns: int) -> Latencies:

@@ -109,7 +109,12 @@ def details(results: Results) -> list[str]:
     overhead, memory = results.overhead, results.memory
 
     def series(latencies: Latencies) -> str:
-        return ", ".join(f"{turn:.2f}" for turn in (latencies.at_turn(index + 1) for index in range(len(latencies.conversations[0]))))
+        turns = range(len(latencies.conversations[0]))
+        text = ", ".join(f"{latencies.at_turn(turn + 1):.2f}" for turn in turns)
+        if latencies.evaluated:
+            computed = (sum(tokens[turn] for tokens in latencies.evaluated) / len(latencies.evaluated) for turn in turns)
+            text += f"; prompt tokens computed per turn: {', '.join(f'{tokens:.0f}' for tokens in computed)}"
+        return text
 
     lines = [
         "## Details",
