@@ -18,6 +18,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 class Sizes:
     overhead_turns: int = 5
     history_turns: int = 30
+    naive_turns: int = 30
     interleaved: int = 4
     rate: float = 300
     paced_count: int = 3000
@@ -28,7 +29,7 @@ class Sizes:
 
 
 SMOKE = Sizes(
-    overhead_turns=1, history_turns=2, interleaved=2, paced_count=20, wrk_seconds=1, wrk_capacity=10_000, memory_processes=(1, 2), reply_tokens=8
+    overhead_turns=1, history_turns=2, naive_turns=1, interleaved=2, paced_count=20, wrk_seconds=1, wrk_capacity=10_000, memory_processes=(1, 2), reply_tokens=8
 )
 
 
@@ -88,7 +89,7 @@ def run(sizes: Sizes, log_dir: Path) -> str:
     interleaved_on = history.parley_turns(business, sizes.history_turns, sizes.interleaved, reuse=True)
     interleaved_off = history.parley_turns(business, sizes.history_turns, sizes.interleaved, reuse=False)
     done("2. turn latency")
-    naive = history.naive_turns(business, sizes.history_turns)
+    naive = history.naive_turns(business, sizes.naive_turns)
     done("5. naive baseline")
     empty_broker()
     footprint = memory.run(business, sizes.memory_processes, log_dir)

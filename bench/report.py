@@ -61,7 +61,10 @@ def growth(latencies: Latencies) -> str:
 
 def paced(result: Paced) -> str:
     failures = f", {result.failures} failed" if result.failures else ""
-    return f"p50 {result.percentile(0.5) * 1000:.1f} ms, p99 {result.percentile(0.99) * 1000:.1f} ms{failures}"
+    return (
+        f"p50 {result.percentile(0.5) * 1000:.1f} ms, p99 {result.percentile(0.99) * 1000:.1f} ms,"
+        f" {result.achieved_rate:.0f}/s answered{failures}"
+    )
 
 
 def table(results: Results) -> list[str]:
@@ -99,7 +102,7 @@ def table(results: Results) -> list[str]:
         )
     naive, parley = results.naive, results.single_on
     rows.append(
-        f"| 5 | naive LangChain loop, {turns} turns of 1 conversation | Parley: {seconds(parley.total)} in all, {growth(parley)} "
+        f"| 5 | naive LangChain loop, {len(naive.conversations[0])} turns of 1 conversation | Parley: {seconds(parley.total)} in all, {growth(parley)} "
         f"| naive: {seconds(naive.total)} in all, {growth(naive)} | {naive.total / parley.total:.2f}x slower | - | - |"
     )
     return rows

@@ -18,7 +18,7 @@ FIGURES = (
     "webhook ingest, max throughput",
     "webhook ack latency at 300/s (20 deliveries)",
     "PSS of 2 inference processes",
-    "naive LangChain loop, 2 turns",
+    "naive LangChain loop",
 )
 
 
