@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -38,6 +38,7 @@ def main() -> None:
     parser.add_argument("--smoke", action="store_true", help="tiny sizes: checks the bench code, measures nothing worth keeping")
     parser.add_argument("--output", type=Path, default=BENCH_DIR / "results.md")
     parser.add_argument("--log-dir", type=Path, default=BENCH_DIR.parent / "var" / "bench")
+    parser.add_argument("--turns", type=int, help="turns per conversation in benchmarks 2 and 5 (default 30)")
     args = parser.parse_args()
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_parley")
@@ -46,7 +47,10 @@ def main() -> None:
     # One inference at a time per worker here, so it may use every core (llama.cpp's default is half).
     os.environ.setdefault("PARLEY_MODEL_THREADS", str(os.cpu_count()))
     args.log_dir.mkdir(parents=True, exist_ok=True)
-    report = run(SMOKE if args.smoke else Sizes(), args.log_dir)
+    sizes = SMOKE if args.smoke else Sizes()
+    if args.turns:
+        sizes = replace(sizes, history_turns=args.turns, naive_turns=args.turns)
+    report = run(sizes, args.log_dir)
     args.output.write_text(report)
     print(report)
 

@@ -118,7 +118,8 @@ def bench_business(reply_tokens: int):
     document = read_document(DEMO_FILE)
     document["business"]["slug"] = BENCH_SLUG
     # Temperature 0 makes a reply's length the same from run to run; the settle wait is a product choice.
-    document["agent"] |= {"burst_settle_seconds": 0, "temperature": 0.0, "max_reply_tokens": reply_tokens}
+    # A slow machine must show slow turns, not the fallback reply the turn's time budget would give.
+    document["agent"] |= {"burst_settle_seconds": 0, "temperature": 0.0, "max_reply_tokens": reply_tokens, "time_budget_seconds": 600}
     return import_document(document)
 
 
