@@ -26,7 +26,7 @@ from channels_app.events import CustomerMessage
 from channels_app.inbound import store_customer_message
 from channels_app.models import ChannelConnection, Message
 
-from .stack import QUESTIONS
+from .stack import QUESTIONS, WARM_UP_QUESTION, questions_of
 
 
 @dataclass
@@ -73,13 +73,14 @@ def parley_turns(business: Business, turns: int, conversations: int, reuse: bool
     cache_mb = None if reuse else 0
     overrides = {} if cache_mb is None else {"PARLEY_KV_CACHE_MB": cache_mb}
     with override_settings(**overrides):
-        answer_inbound_message(say(connection, f"warm-up-{uuid.uuid4().hex[:6]}", QUESTIONS[0]).pk, settle=False)
+        answer_inbound_message(say(connection, f"warm-up-{uuid.uuid4().hex[:6]}", WARM_UP_QUESTION).pk, settle=False)
         customers = [f"history-{index}-{uuid.uuid4().hex[:6]}" for index in range(conversations)]
         latencies: list[list[float]] = [[] for _ in customers]
         evaluated: list[list[int]] = [[] for _ in customers]
         for turn in range(turns):
             for index, customer in enumerate(customers):
-                inbound = say(connection, customer, QUESTIONS[turn % len(QUESTIONS)])
+                questions = questions_of(index)
+                inbound = say(connection, customer, questions[turn % len(questions)])
                 started = time.perf_counter()
                 answer_inbound_message(inbound.pk, settle=False)
                 latencies[index].append(time.perf_counter() - started)
@@ -106,11 +107,11 @@ def naive_turns(business: Business, turns: int) -> Latencies:
     def system() -> SystemMessage:
         return SystemMessage(f"Now: {datetime.now(UTC).isoformat()}\n{config.instructions}\n\nBusiness facts:\n{facts}")
 
-    agent.invoke({"messages": [system(), HumanMessage(QUESTIONS[0])]})  # loads the model, as Parley's warm-up turn
+    agent.invoke({"messages": [system(), HumanMessage(WARM_UP_QUESTION)]})  # loads the model, as Parley's warm-up turn
     history: list[BaseMessage] = []
     latencies = []
     for turn in range(turns):
-        history.append(HumanMessage(QUESTIONS[turn % len(QUESTIONS)]))
+        history.append(HumanMessage(questions_of(0)[turn % len(QUESTIONS)]))
         started = time.perf_counter()
         state = agent.invoke({"messages": [system(), *history[-HISTORY_LIMIT:]]})
         latencies.append(time.perf_counter() - started)

@@ -1,6 +1,7 @@
 """The real stack the benchmarks run against: their own database, gunicorn, Celery workers, the bench business."""
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import socket
@@ -27,6 +28,14 @@ APP_SECRET = "bench-app-secret-5d1c"
 PAGE_ID = "204857361928374"
 # The customer questions every conversation cycles through: a FAQ answer, a price, opening hours.
 QUESTIONS = ("Do you deliver?", "How much is the sourdough loaf?", "Are you open on Sunday?")
+# Asked once in a conversation of its own before anything is timed, so that the model is loaded.
+WARM_UP_QUESTION = "Do you have gluten-free bread?"
+
+
+def questions_of(conversation: int) -> tuple[str, ...]:
+    """Each conversation asks in its own order, so that no two interleaved conversations hold the same prompt."""
+    orders = list(itertools.permutations(QUESTIONS))
+    return orders[conversation % len(orders)]
 GUNICORN_WORKERS = 2
 
 
