@@ -8,6 +8,8 @@ BIND ?= 127.0.0.1:8000
 export CMAKE_ARGS ?= -DGGML_NATIVE=OFF
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bench_parley
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/10
 
 .PHONY: install run worker web test bench clean
 
@@ -35,6 +37,11 @@ run: install
 
 test: install
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest $(PYTEST_ARGS)
+
+# The benchmarks (bench/README.md): about 10 minutes on the real stack; writes bench/results.md.
+bench: install
+	command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) BENCH_REDIS_URL=$(BENCH_REDIS_URL) $(PY) -m bench
 
 clean:
 	rm -rf var test-artifacts .pytest_cache

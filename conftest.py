@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -19,6 +18,7 @@ from business.models import Business, FaqEntry
 from channels_app.meta.signature import sign
 from channels_app.models import ChannelConnection
 from tests.fake_platform import FakePlatformServer
+from tests.services import ServiceDidNotStart, database_url, start_celery_worker, stop
 
 ROOT = Path(__file__).resolve().parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -37,46 +37,22 @@ def empty_broker() -> None:
         redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
 
 
-def database_url(database: dict[str, Any]) -> str:
-    user = database.get("USER") or ""
-    password = f":{database['PASSWORD']}" if database.get("PASSWORD") else ""
-    credentials = f"{user}{password}@" if user else ""
-    return f"postgres://{credentials}{database.get('HOST') or '127.0.0.1'}:{database.get('PORT') or 5432}/{database['NAME']}"
-
-
 @pytest.fixture(scope="session")
 def celery_worker(django_db_setup: None, django_db_blocker: Any) -> Iterator[subprocess.Popen]:
     """A real `celery worker` process on the test database and the test Redis, as in production."""
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         pytest.fail("the worker tests need PostgreSQL: run them with `make test`")
-    log_path = ARTIFACTS / "celery-worker.log"
     env = {
         **os.environ,
         "DATABASE_URL": database_url(settings.DATABASES["default"]),
         "REDIS_URL": settings.CELERY_BROKER_URL,
-        "PYTHONUNBUFFERED": "1",
     }
-    with log_path.open("w") as log:
-        worker = subprocess.Popen(
-            [
-                sys.executable, "-m", "celery", "-A", "config", "worker",
-                "-Q", "llm,outbound", "-c", "1", "-l", "info",
-                "-n", f"parley-test-{os.getpid()}@%h", "--without-gossip", "--without-mingle",
-            ],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while " ready." not in log_path.read_text():
-        if worker.poll() is not None or time.monotonic() > deadline:
-            worker.kill()
-            pytest.fail(f"the Celery worker did not start:\n{log_path.read_text()[-3000:]}")
-        time.sleep(0.2)
-    yield worker
-    worker.terminate()
     try:
-        worker.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        worker.kill()
+        worker = start_celery_worker(env, ARTIFACTS / "celery-worker.log", name=f"parley-test-{os.getpid()}")
+    except ServiceDidNotStart as error:
+        pytest.fail(str(error))
+    yield worker
+    stop(worker)
 
 
 @pytest.fixture

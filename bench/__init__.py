@@ -1,0 +1,1 @@
+"""Benchmarks of Parley on the real stack; `make bench` runs them (see bench/README.md)."""

@@ -1,0 +1,119 @@
+"""`python -m bench [--smoke] [--output FILE]`: every benchmark on the real stack, one table.
+
+The benchmark's database (BENCH_DATABASE_URL, created and migrated here) and Redis (BENCH_REDIS_URL;
+its keys carry their own prefix) are its own. See bench/README.md.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Sizes:
+    overhead_turns: int = 5
+    history_turns: int = 30
+    naive_turns: int = 30
+    interleaved: int = 4
+    rate: float = 300
+    paced_count: int = 3000
+    wrk_seconds: float = 5
+    wrk_capacity: int = 25_000
+    memory_processes: tuple[int, ...] = (1, 2, 4)
+    reply_tokens: int = 48
+
+
+SMOKE = Sizes(
+    overhead_turns=1, history_turns=2, naive_turns=1, interleaved=2, paced_count=20, wrk_seconds=1, wrk_capacity=10_000, memory_processes=(1, 2), reply_tokens=8
+)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes: checks the bench code, measures nothing worth keeping")
+    parser.add_argument("--output", type=Path, default=BENCH_DIR / "results.md")
+    parser.add_argument("--log-dir", type=Path, default=BENCH_DIR.parent / "var" / "bench")
+    parser.add_argument("--turns", type=int, help="turns per conversation in benchmarks 2 and 5 (default 30)")
+    args = parser.parse_args()
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_parley")
+    os.environ["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/10")
+    os.environ.setdefault("PARLEY_LOG_LEVEL", "WARNING")
+    # One inference at a time per worker here, so it may use every core (llama.cpp's default is half).
+    os.environ.setdefault("PARLEY_MODEL_THREADS", str(os.cpu_count()))
+    args.log_dir.mkdir(parents=True, exist_ok=True)
+    sizes = SMOKE if args.smoke else Sizes()
+    if args.turns:
+        sizes = replace(sizes, history_turns=args.turns, naive_turns=args.turns)
+    report = run(sizes, args.log_dir)
+    args.output.write_text(report)
+    print(report)
+
+
+def run(sizes: Sizes, log_dir: Path) -> str:
+    import django
+
+    from .stack import create_database
+
+    load_before = os.getloadavg()[0]
+    create_database(os.environ["DATABASE_URL"])
+    django.setup()
+    from django.core.management import call_command
+
+    from . import history, ingest, memory, overhead
+    from .report import Results, render
+    from .stack import bench_business, celery_worker, empty_broker, gunicorn, messenger_connection
+
+    call_command("migrate", verbosity=0)
+    business = bench_business(sizes.reply_tokens)
+    empty_broker()
+    started = time.monotonic()
+
+    def done(what: str) -> None:
+        print(f"[bench] {what} done at {time.monotonic() - started:.0f} s", flush=True)
+
+    with gunicorn(log_dir) as web:
+        # No worker runs while deliveries are poured in: the turns they enqueue are dropped after.
+        ingested = ingest.run(
+            web.url, messenger_connection(business, "http://127.0.0.1:9"), sizes.rate, sizes.paced_count, sizes.wrk_seconds, sizes.wrk_capacity, log_dir
+        )
+        empty_broker()
+        done("3. webhook ingest")
+        with celery_worker(log_dir):
+            agent_overhead = overhead.run(web.url, business, sizes.overhead_turns, log_dir)
+        done("1. agent overhead")
+    empty_broker()
+    single_on = history.parley_turns(business, sizes.history_turns, 1, reuse=True)
+    single_off = history.parley_turns(business, sizes.history_turns, 1, reuse=False)
+    interleaved_on = history.parley_turns(business, sizes.history_turns, sizes.interleaved, reuse=True)
+    interleaved_off = history.parley_turns(business, sizes.history_turns, sizes.interleaved, reuse=False)
+    done("2. turn latency")
+    naive = history.naive_turns(business, sizes.naive_turns)
+    done("5. naive baseline")
+    empty_broker()
+    footprint = memory.run(business, sizes.memory_processes, log_dir)
+    empty_broker()
+    done("4. memory")
+    return render(
+        Results(
+            overhead=agent_overhead,
+            single_on=single_on,
+            single_off=single_off,
+            interleaved_on=interleaved_on,
+            interleaved_off=interleaved_off,
+            naive=naive,
+            ingest=ingested,
+            memory=footprint,
+            reply_tokens=sizes.reply_tokens,
+            load_before=load_before,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""4. Memory: proportional set size of Celery inference worker processes with the model loaded.
+
+A worker runs with concurrency N (prefork: N processes, each loading the model lazily on its first
+turn); turns are sent until every process has the model file mapped. PSS splits each shared page
+among the processes sharing it, so the sum counts the mmap'd weights once. The KV cache is the
+context's: n_ctx x layers x 2 (K and V) x KV width x 2 bytes (f16), from the model file's metadata.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from agents.turns import chat_model_for
+from business.models import Business
+from channels_app.models import Message
+
+from .history import console_connection, say
+from .proc import children, mapping_pss, pss
+from .overhead import prompt_renderer
+from .stack import QUESTIONS, celery_worker, service_env
+from tests.services import ROOT
+
+MB = 1024 * 1024
+
+
+@dataclass
+class Footprint:
+    processes: int
+    children_pss: list[int]  # bytes, one per inference process
+    weights_pss: list[int]  # of which the model file's mapping
+    parent_pss: int  # the worker's parent, which never loads the model
+
+    @property
+    def total(self) -> int:
+        return sum(self.children_pss)
+
+
+@dataclass
+class MemoryResult:
+    footprints: list[Footprint]
+    kv_cache_bytes: int
+    model_file_bytes: int
+    # PSS after each step of a fresh process's start (memory_probe.py): what a process is made of.
+    steps: dict[str, int]
+
+    def added_per_process(self, footprint: Footprint) -> float:
+        """What each process beyond the first adds to the total, on average."""
+        first = self.footprints[0]
+        return (footprint.total - first.total) / (footprint.processes - first.processes)
+
+
+def kv_cache_bytes(metadata: dict[str, str], n_ctx: int) -> int:
+    architecture = metadata["general.architecture"]
+    layers = int(metadata[f"{architecture}.block_count"])
+    width = int(metadata[f"{architecture}.embedding_length"])
+    heads, kv_heads = int(metadata[f"{architecture}.attention.head_count"]), int(metadata[f"{architecture}.attention.head_count_kv"])
+    return n_ctx * layers * 2 * (width // heads * kv_heads) * 2
+
+
+def footprint(business: Business, processes: int, log_dir: Path, model_file: Path) -> Footprint:
+    connection = console_connection(business)
+    with celery_worker(log_dir, concurrency=processes) as worker:
+        deadline = time.monotonic() + 60 + 30 * processes
+        while len(pool := children(worker.pid)) < processes:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the worker started {len(pool)} of {processes} processes")
+            time.sleep(0.2)
+        sent: list[Message] = []
+        while not all(mapping_pss(pid, model_file) for pid in pool):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"not every one of {processes} worker processes loaded the model")
+            if all(Message.objects.filter(reply_to=inbound).exists() for inbound in sent):
+                # Each process takes one turn at a time: as many turns as processes reach them all.
+                sent += [say(connection, f"memory-{uuid.uuid4().hex[:8]}", QUESTIONS[0]) for _ in pool]
+            time.sleep(0.2)
+        while not all(Message.objects.filter(reply_to=inbound).exists() for inbound in sent):
+            if time.monotonic() > deadline:
+                raise RuntimeError("the memory benchmark's turns were not answered")
+            time.sleep(0.2)
+        return Footprint(
+            processes=processes,
+            children_pss=[pss(pid) for pid in pool],
+            weights_pss=[mapping_pss(pid, model_file) for pid in pool],
+            parent_pss=pss(worker.pid),
+        )
+
+
+def run(business: Business, process_counts: tuple[int, ...], log_dir: Path) -> MemoryResult:
+    config = business.agent_config
+    model_settings = chat_model_for(config).settings
+    metadata = prompt_renderer(config).llama.metadata
+    return MemoryResult(
+        footprints=[footprint(business, count, log_dir, model_settings.path) for count in process_counts],
+        kv_cache_bytes=kv_cache_bytes(metadata, model_settings.context_size),
+        model_file_bytes=model_settings.path.stat().st_size,
+        steps=probe(model_settings.context_size),
+    )
+
+
+def probe(n_ctx: int) -> dict[str, int]:
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.memory_probe", str(n_ctx)], cwd=ROOT, env=service_env(), capture_output=True, text=True, check=True
+    )
+    return json.loads(result.stdout)
