@@ -1,6 +1,17 @@
 from __future__ import annotations
 
+from typing import Any
+
 from celery import shared_task
+from celery.signals import worker_init
+
+
+@worker_init.connect
+def share_agent_code_with_pool_processes(**kwargs: Any) -> None:
+    # Imported once in the worker's parent, so that its forked pool processes share these pages
+    # instead of each importing LangChain and llama.cpp again (~45 MB each). Only the code: a model
+    # is loaded, and inference run, in the pool process that uses it, never in the parent.
+    from . import turns  # noqa: F401
 
 
 @shared_task(bind=True)

@@ -32,7 +32,11 @@ from .tools import TurnContext
 
 logger = logging.getLogger(__name__)
 
-HISTORY_LIMIT = 20
+# The prompt keeps between HISTORY_LIMIT and HISTORY_LIMIT + HISTORY_BLOCK messages: older ones are
+# dropped a block at a time, so that the history's head, and with it llama.cpp's cached prefix, stays
+# the same for HISTORY_BLOCK turns instead of shifting (and being computed again) on every turn.
+HISTORY_LIMIT = 30
+HISTORY_BLOCK = 10
 
 
 def chat_model_for(config: AgentConfig) -> StepChatModel:
@@ -157,6 +161,7 @@ def _last_reply_id(conversation: Conversation) -> int:
 
 
 def _recent_history(inbound: Message) -> list:
-    """The conversation up to and including this message, oldest first."""
-    recent = inbound.conversation.messages.filter(id__lte=inbound.id).order_by("-id")[:HISTORY_LIMIT]
-    return history_messages(reversed(recent))
+    """The conversation up to and including this message, oldest first, from a block boundary."""
+    earlier = inbound.conversation.messages.filter(id__lte=inbound.id).order_by("id")
+    start = max(0, (earlier.count() - HISTORY_LIMIT) // HISTORY_BLOCK * HISTORY_BLOCK)
+    return history_messages(earlier[start:])

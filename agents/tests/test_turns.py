@@ -166,3 +166,18 @@ def test_interleaved_conversations_on_one_worker_each_reuse_their_own_history(sa
         say_as(other, text)
     run = run_of(say_as(console_contact, "Can I return something?"))
     assert run.prompt_tokens_evaluated < run.prompt_tokens / 3
+
+
+def test_old_history_is_dropped_a_block_at_a_time_so_the_cached_prefix_survives(console_contact):
+    from agents.turns import HISTORY_BLOCK, HISTORY_LIMIT, _recent_history
+
+    heads = []
+    for index in range(HISTORY_LIMIT + 2 * HISTORY_BLOCK):
+        inbound = store_customer_message(
+            console_contact.connection,
+            CustomerMessage(platform_message_id=f"history-{index}", sender_id=console_contact.platform_user_id, text=f"message {index}"),
+        )
+        history = _recent_history(inbound)
+        assert HISTORY_LIMIT <= len(history) < HISTORY_LIMIT + HISTORY_BLOCK or index < HISTORY_LIMIT
+        heads.append(history[0].content)
+    assert len(set(heads)) == 3  # the head moved twice in fifty messages, not on every turn past thirty
