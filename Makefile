@@ -26,7 +26,7 @@ run: install
 	$(PY) manage.py setup_demo
 	@echo "Parley is starting on http://$(BIND)/ (admin at /admin/). Ctrl-C stops it."
 	@trap 'kill 0' INT TERM EXIT; \
-	$(PY) -m celery -A config worker -Q llm,outbound -c 1 -l info & \
+	$(PY) -m celery -A config worker -B -s var/celerybeat-schedule -Q llm,outbound -c 1 -l info & \
 	$(PY) -m gunicorn config.wsgi --bind $(BIND) --workers 2 --access-logfile - & \
 	wait
 

@@ -20,6 +20,7 @@ from channels_app.models import Conversation, Message
 
 from .agent_loop import FALLBACK_REPLY, AgentTurn, TurnOutcome, TurnTimedOut
 from .chat_model import LocalLlamaChatModel
+from .conversation_lock import conversation_turn
 from .llama_runtime import ModelSettings
 from .model_files import resolve_model_path
 from .models import AgentConfig, AgentRun
@@ -30,6 +31,8 @@ from .tools import TurnContext
 logger = logging.getLogger(__name__)
 
 HISTORY_LIMIT = 20
+# How soon a turn that found its conversation busy with another turn looks again.
+BUSY_RETRY_SECONDS = 0.5
 
 
 def chat_model_for(config: AgentConfig) -> LocalLlamaChatModel:
@@ -45,7 +48,8 @@ def chat_model_for(config: AgentConfig) -> LocalLlamaChatModel:
 
 
 def answer_inbound_message(message_id: int, settle: bool = True) -> float | None:
-    """Answer the turn this message ends; returns seconds to wait when the customer may still be typing."""
+    """Answer the turn this message ends; returns seconds to wait when the customer may still be typing
+    or another worker is in the middle of this conversation's previous turn."""
     inbound = (
         Message.objects.select_related(
             "conversation__business", "conversation__connection", "conversation__contact__customer", "conversation__contact__connection"
@@ -64,12 +68,23 @@ def answer_inbound_message(message_id: int, settle: bool = True) -> float | None
     quiet_since = timezone.now() - inbound.created_at
     if settle and quiet_since < timedelta(seconds=config.burst_settle_seconds):
         return config.burst_settle_seconds - quiet_since.total_seconds()
+    with conversation_turn(conversation.pk) as acquired:
+        if not acquired:
+            logger.info("message %s: another worker is answering conversation %s, trying later", message_id, conversation.pk)
+            return BUSY_RETRY_SECONDS
+        _run_turn(inbound, config)
+    return None
+
+
+def _run_turn(inbound: Message, config: AgentConfig) -> None:
+    """Answer every message since the last reply, unless a later turn or an earlier run does it."""
+    conversation, message_id = inbound.conversation, inbound.pk
     if _answerable(conversation).filter(id__gt=inbound.id).exists():
         logger.info("message %s: a later message's turn will answer it too", message_id)
-        return None
+        return
     if Message.objects.filter(reply_to=inbound).exists():
         logger.info("message %s is already answered", message_id)
-        return None
+        return
 
     turn_messages = list(_answerable(conversation).filter(id__gt=_last_reply_id(conversation), id__lte=inbound.id))
     customer_text = "\n".join(message.text for message in turn_messages) or inbound.text
@@ -95,7 +110,6 @@ def answer_inbound_message(message_id: int, settle: bool = True) -> float | None
     else:
         error_text = ""
     finish_turn(inbound, outcome, chat_model.settings.path.name, time.perf_counter() - started, error_text)
-    return None
 
 
 def finish_turn(inbound: Message, outcome: TurnOutcome, model: str, elapsed: float, error: str = "") -> None:

@@ -12,6 +12,7 @@ from agents.tasks import answer_message
 from .events import CustomerMessage, DeliveryState, Ignored, InboundEvent, StatusUpdate
 from .models import ChannelConnection, Contact, Conversation, Message
 from .redaction import redact
+from .task_queue import enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -114,8 +115,5 @@ def open_conversation(contact: Contact) -> Conversation:
 
 
 def enqueue_turn(message_id: int) -> None:
-    try:
-        answer_message.delay(message_id)
-    except Exception:
-        # The message is stored; the broker being down must not turn the webhook into an error.
-        logger.exception("could not enqueue the turn for message %s", message_id)
+    # The message is stored; the broker being down must not turn the webhook into an error.
+    enqueue(answer_message, message_id)
