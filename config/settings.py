@@ -140,7 +140,9 @@ PARLEY_HTTP_TOOL_ALLOW_PRIVATE = env_bool("PARLEY_HTTP_TOOL_ALLOW_PRIVATE", Fals
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A task taken by a worker that died unacknowledged is delivered again after this long; the
+    # sweeper (channels_app/sweeper.py) enqueues the work again long before.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("PARLEY_BROKER_VISIBILITY_TIMEOUT", "3600"))}
 else:
     _broker_dir = VAR_DIR / "broker"
     for _folder in ("queue", "processed"):
