@@ -17,6 +17,7 @@ from django.utils import timezone
 from channels_app import outbox
 from channels_app.events import Kind
 from channels_app.models import Conversation, Message
+from channels_app.task_queue import enqueue
 
 from .agent_loop import FALLBACK_REPLY, AgentTurn, TurnOutcome, TurnTimedOut
 from .chat_model import LocalLlamaChatModel
@@ -26,13 +27,12 @@ from .model_files import resolve_model_path
 from .models import AgentConfig, AgentRun
 from .notifications import notify_staff
 from .prompts import history_messages
+from .tasks import answer_message
 from .tools import TurnContext
 
 logger = logging.getLogger(__name__)
 
 HISTORY_LIMIT = 20
-# How soon a turn that found its conversation busy with another turn looks again.
-BUSY_RETRY_SECONDS = 0.5
 
 
 def chat_model_for(config: AgentConfig) -> LocalLlamaChatModel:
@@ -48,8 +48,7 @@ def chat_model_for(config: AgentConfig) -> LocalLlamaChatModel:
 
 
 def answer_inbound_message(message_id: int, settle: bool = True) -> float | None:
-    """Answer the turn this message ends; returns seconds to wait when the customer may still be typing
-    or another worker is in the middle of this conversation's previous turn."""
+    """Answer the turn this message ends; returns seconds to wait when the customer may still be typing."""
     inbound = (
         Message.objects.select_related(
             "conversation__business", "conversation__connection", "conversation__contact__customer", "conversation__contact__connection"
@@ -70,10 +69,29 @@ def answer_inbound_message(message_id: int, settle: bool = True) -> float | None
         return config.burst_settle_seconds - quiet_since.total_seconds()
     with conversation_turn(conversation.pk) as acquired:
         if not acquired:
-            logger.info("message %s: another worker is answering conversation %s, trying later", message_id, conversation.pk)
-            return BUSY_RETRY_SECONDS
+            # Not polled for: the turn holding the lock looks for newer messages once it has let go.
+            logger.info("message %s: another worker is answering conversation %s, which takes this up next", message_id, conversation.pk)
+            return None
         _run_turn(inbound, config)
+    _enqueue_newer_turn(inbound)
     return None
+
+
+def _enqueue_newer_turn(inbound: Message) -> None:
+    """Messages that arrived during this turn found the conversation busy and left it to us.
+
+    Checked after the lock is released, so that a message whose turn found the lock still held is
+    committed by now and seen here.
+    """
+    newer = (
+        _answerable(inbound.conversation)
+        .filter(id__gt=inbound.id, reply__isnull=True, conversation__status=Conversation.Status.BOT)
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    if newer is not None:
+        enqueue(answer_message, newer)
 
 
 def _run_turn(inbound: Message, config: AgentConfig) -> None:

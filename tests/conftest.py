@@ -62,18 +62,25 @@ class RedisServer:
 
 
 class Worker:
-    """A `celery worker` process (one pool process, as in production) on the private broker."""
+    """A `celery worker` process (one pool process, as in production) on the private broker,
+    or with `beat=True` the `celery beat` process that sends the periodic tasks."""
 
-    def __init__(self, name: str, broker_url: str, extra_args: tuple[str, ...] = (), env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, name: str, broker_url: str, extra_args: tuple[str, ...] = (), env: dict[str, str] | None = None, beat: bool = False
+    ) -> None:
         self.name = name
         self.log_path = ARTIFACTS / f"reliability-{name}.log"
         self.log_path.write_text("")
-        self.process = subprocess.Popen(
-            [
-                sys.executable, "-m", "celery", "-A", "config", "worker",
-                "-Q", "llm,outbound", "-c", "1", "-l", "info",
+        command = (
+            ["beat", "-l", "info", *extra_args]
+            if beat
+            else [
+                "worker", "-Q", "llm,outbound", "-c", "1", "-l", "info",
                 "-n", f"{name}-{os.getpid()}@%h", "--without-gossip", "--without-mingle", *extra_args,
-            ],
+            ]
+        )  # fmt: skip
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", *command],
             cwd=ROOT,
             env={
                 **os.environ,
@@ -86,7 +93,7 @@ class Worker:
             start_new_session=True,
         )  # fmt: skip
         deadline = time.monotonic() + 60
-        while " ready." not in self.log():
+        while ("beat: Starting" if beat else " ready.") not in self.log():
             if self.process.poll() is not None or time.monotonic() > deadline:
                 self.kill()
                 raise AssertionError(f"worker {name} did not start:\n{self.log()[-3000:]}")
@@ -178,11 +185,11 @@ def worker_pool(private_broker: RedisServer, session_pool: WorkerPool) -> Worker
 
 @pytest.fixture
 def start_worker(private_broker: RedisServer) -> Iterator[Any]:
-    """A worker of the test's own, stopped at its end (for beat, or settings the pool does not have)."""
+    """A worker (or beat) of the test's own, stopped at its end, with settings the pool does not have."""
     started: list[Worker] = []
 
-    def start(name: str, *extra_args: str, **env: str) -> Worker:
-        worker = Worker(name, private_broker.url, extra_args, env)
+    def start(name: str, *extra_args: str, beat: bool = False, **env: str) -> Worker:
+        worker = Worker(name, private_broker.url, extra_args, env, beat=beat)
         started.append(worker)
         return worker
 
