@@ -45,6 +45,10 @@ class Completion:
     timed_out: bool = False
 
 
+# Prompt tokens computed between two looks at the turn's deadline.
+PROMPT_SLICE_TOKENS = 64
+
+
 class PromptTooLong(ValueError):
     pass
 
@@ -112,6 +116,11 @@ class LoadedModel:
             started = time.perf_counter()
             first_token_at: float | None = None
             pieces: list[str] = []
+            if not self._evaluate_prompt(tokens, deadline):
+                return Completion(
+                    text="", prompt_tokens=len(tokens), prompt_tokens_evaluated=evaluated, completion_tokens=0,
+                    time_to_first_token=None, total_time=time.perf_counter() - started, timed_out=True,
+                )  # fmt: skip
             timed_out = False
 
             def past_deadline(input_ids: object, logits: object) -> bool:
@@ -146,6 +155,23 @@ class LoadedModel:
             total_time=total,
             timed_out=timed_out,
         )
+
+    def _evaluate_prompt(self, tokens: list[int], deadline: float | None) -> bool:
+        """Compute the prompt's new tokens in slices, stopping when the deadline passes; False then.
+
+        llama.cpp cannot be interrupted inside one evaluation, and a long prompt on a busy CPU takes
+        tens of seconds: sliced, a turn over its time budget stops within one slice. All but the last
+        token are computed here; create_completion then finds them cached and replays only that one.
+        """
+        position = self._reusable_prefix(tokens)
+        self.llama.n_tokens = position
+        while position < len(tokens) - 1:
+            if deadline is not None and time.monotonic() > deadline:
+                return False
+            end = min(position + PROMPT_SLICE_TOKENS, len(tokens) - 1)
+            self.llama.eval(tokens[position:end])
+            position = end
+        return True
 
     def _reusable_prefix(self, tokens: list[int]) -> int:
         """How many leading prompt tokens llama.cpp will take from its KV cache instead of computing.

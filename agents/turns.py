@@ -17,17 +17,20 @@ from django.utils import timezone
 from channels_app import outbox
 from channels_app.events import Kind
 from channels_app.models import Conversation, Message
+from channels_app.task_queue import enqueue
 from operations import metrics
 from operations.log_context import bind as bind_log_ids
 
 from .agent_loop import FALLBACK_REPLY, AgentTurn, TurnOutcome, TurnTimedOut
 from .chat_model import LocalLlamaChatModel, StepChatModel
+from .conversation_lock import conversation_turn
 from .llama_runtime import ModelSettings
 from .model_files import resolve_model_path
 from .models import AgentConfig, AgentRun
 from .notifications import notify_staff
 from .prompts import history_messages
 from .server_chat_model import ServerChatModel
+from .tasks import answer_message
 from .tools import TurnContext
 
 logger = logging.getLogger(__name__)
@@ -81,12 +84,42 @@ def answer_inbound_message(message_id: int, settle: bool = True) -> float | None
     quiet_since = timezone.now() - inbound.created_at
     if settle and quiet_since < timedelta(seconds=config.burst_settle_seconds):
         return config.burst_settle_seconds - quiet_since.total_seconds()
+    with conversation_turn(conversation.pk) as acquired:
+        if not acquired:
+            # Not polled for: the turn holding the lock looks for newer messages once it has let go.
+            logger.info("message %s: another worker is answering conversation %s, which takes this up next", message_id, conversation.pk)
+            return None
+        _run_turn(inbound, config)
+    _enqueue_newer_turn(inbound)
+    return None
+
+
+def _enqueue_newer_turn(inbound: Message) -> None:
+    """Messages that arrived during this turn found the conversation busy and left it to us.
+
+    Checked after the lock is released, so that a message whose turn found the lock still held is
+    committed by now and seen here.
+    """
+    newer = (
+        _answerable(inbound.conversation)
+        .filter(id__gt=inbound.id, reply__isnull=True, conversation__status=Conversation.Status.BOT)
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    if newer is not None:
+        enqueue(answer_message, newer)
+
+
+def _run_turn(inbound: Message, config: AgentConfig) -> None:
+    """Answer every message since the last reply, unless a later turn or an earlier run does it."""
+    conversation, message_id = inbound.conversation, inbound.pk
     if _answerable(conversation).filter(id__gt=inbound.id).exists():
         logger.info("message %s: a later message's turn will answer it too", message_id)
-        return None
+        return
     if Message.objects.filter(reply_to=inbound).exists():
         logger.info("message %s is already answered", message_id)
-        return None
+        return
 
     turn_messages = list(_answerable(conversation).filter(id__gt=_last_reply_id(conversation), id__lte=inbound.id))
     customer_text = "\n".join(message.text for message in turn_messages) or inbound.text
@@ -112,7 +145,6 @@ def answer_inbound_message(message_id: int, settle: bool = True) -> float | None
     else:
         error_text = ""
     finish_turn(inbound, outcome, chat_model.model_name, time.perf_counter() - started, error_text)
-    return None
 
 
 def finish_turn(inbound: Message, outcome: TurnOutcome, model: str, elapsed: float, error: str = "") -> None:

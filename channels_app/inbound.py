@@ -15,8 +15,13 @@ from .events import CustomerMessage, DeliveryState, Ignored, InboundEvent, Statu
 from .models import ChannelConnection, Contact, Conversation, Message
 from .conversations import hand_to_staff
 from .redaction import redact
+from .task_queue import enqueue
 
 logger = logging.getLogger(__name__)
+
+MAX_SENDER_ID_LENGTH = Contact._meta.get_field("platform_user_id").max_length
+MAX_DISPLAY_NAME_LENGTH = Contact._meta.get_field("display_name").max_length
+MAX_MESSAGE_ID_LENGTH = Message._meta.get_field("platform_message_id").max_length
 
 # A status only moves a message forward: a late "delivered" must not undo "read".
 EARLIER_STATES = {
@@ -36,6 +41,9 @@ def store_events(connection: ChannelConnection, events: Iterable[InboundEvent]) 
             logger.info("%s connection %s: %s not answered %s", connection.platform, connection.pk, event.kind, event.detail)
         elif isinstance(event, StatusUpdate):
             apply_status(connection, event)
+        elif not ids_fit(event):
+            # No platform sends such ids: storing one would fail, and the delivery would be retried forever.
+            logger.warning("%s connection %s: message with an overlong id not stored", connection.platform, connection.pk)
         elif (message := store_customer_message(connection, event)) is not None:
             metrics.inbound_messages.labels(connection.platform, "stored").inc()
             stored.append(message)
@@ -50,13 +58,17 @@ def store_events(connection: ChannelConnection, events: Iterable[InboundEvent]) 
     return stored
 
 
+def ids_fit(event: CustomerMessage) -> bool:
+    return len(event.sender_id) <= MAX_SENDER_ID_LENGTH and len(event.platform_message_id) <= MAX_MESSAGE_ID_LENGTH
+
+
 def store_customer_message(connection: ChannelConnection, event: CustomerMessage) -> Message | None:
     """The stored message, or None when this platform message id was stored before."""
     with transaction.atomic():
         contact, _ = Contact.objects.get_or_create(
             connection=connection,
             platform_user_id=event.sender_id,
-            defaults={"display_name": event.sender_name},
+            defaults={"display_name": event.sender_name[:MAX_DISPLAY_NAME_LENGTH]},
         )
         conversation = open_conversation(contact)
         try:
@@ -126,11 +138,8 @@ def open_conversation(contact: Contact) -> Conversation:
 
 
 def enqueue_turn(message_id: int) -> None:
-    try:
-        answer_message.delay(message_id)
-    except Exception:
-        # The message is stored; the broker being down must not turn the webhook into an error.
-        logger.exception("could not enqueue the turn for message %s", message_id)
+    # The message is stored; the broker being down must not turn the webhook into an error.
+    enqueue(answer_message, message_id)
 
 
 def _window_closed_codes(platform: str) -> frozenset[str]:

@@ -144,6 +144,8 @@ class Message(models.Model):
     )
     status = models.CharField(max_length=16, choices=Status.choices)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # When a sender last claimed this reply: a claim long past means the sender died mid-send.
+    claimed_at = models.DateTimeField(null=True, blank=True)
     error_code = models.CharField(max_length=64, blank=True)
     error_detail = models.TextField(blank=True)
     platform_timestamp = models.DateTimeField(null=True, blank=True, help_text="When the platform says it was sent.")

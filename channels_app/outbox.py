@@ -22,6 +22,7 @@ from .models import Conversation, Message
 from .redaction import redact
 from .registry import PLATFORMS
 from .sending import PermanentSendError, SendError, TemporarySendError
+from .task_queue import enqueue
 from .text_split import split_text
 
 logger = logging.getLogger(__name__)
@@ -43,14 +44,14 @@ def queue_reply(
         status=Message.Status.PENDING,
     )
     Conversation.objects.filter(pk=conversation.pk).update(last_message_at=timezone.now())
-    transaction.on_commit(lambda: deliver_message.delay(message.pk))
+    transaction.on_commit(lambda: enqueue(deliver_message, message.pk))
     return message
 
 
 def deliver(message_id: int) -> None:
     """Send one pending message; raises TemporarySendError when it should be tried again."""
     claimed = Message.objects.filter(pk=message_id, status=Message.Status.PENDING).update(
-        status=Message.Status.SENDING, attempts=F("attempts") + 1
+        status=Message.Status.SENDING, attempts=F("attempts") + 1, claimed_at=timezone.now()
     )
     if not claimed:
         logger.info("message %s is not pending any more, nothing to send", message_id)
@@ -95,6 +96,30 @@ def deliver(message_id: int) -> None:
     sends.labels(platform.name, "sent", "").inc()
     if message.author == Message.Author.AGENT and message.reply_to is not None:
         metrics.reply_latency.labels(platform.name).observe((sent_at - message.reply_to.created_at).total_seconds())
+
+
+def recover_interrupted_send(message_id: int) -> bool:
+    """Settle a reply whose sender died after claiming it; returns whether the row changed.
+
+    Parts whose id was recorded reached the customer. The part in flight when the sender died may
+    or may not have: sending it again could say it twice, so the reply fails and staff take over.
+    """
+    message = Message.objects.select_related("connection").get(pk=message_id)
+    platform = PLATFORMS[message.connection.platform]
+    parts = split_text(message.text, platform.text_limit, platform.measure)
+    sent_parts = message.metadata.get("sent_parts", [])
+    still_claimed = Message.objects.filter(pk=message_id, status=Message.Status.SENDING, claimed_at=message.claimed_at)
+    if len(sent_parts) >= len(parts):
+        return bool(still_claimed.update(status=Message.Status.SENT, sent_at=timezone.now()))
+    changed = still_claimed.update(
+        status=Message.Status.FAILED,
+        error_code="send_interrupted",
+        error_detail=f"the sender stopped after {len(sent_parts)} of {len(parts)} parts; the rest may not have arrived",
+    )
+    if changed:
+        logger.warning("message %s: its sender died mid-send; failed and handed to staff", message_id)
+        hand_to_staff([message.conversation_id])
+    return bool(changed)
 
 
 def outside_reply_window(message: Message) -> bool:
@@ -145,3 +170,4 @@ def give_up(message_id: int, error: SendError) -> None:
 
 def _record_failure(message_id: int, status: str, error: SendError) -> None:
     Message.objects.filter(pk=message_id).update(status=status, error_code=error.code, error_detail=error.reason)
+

@@ -1,7 +1,7 @@
 """The work every platform's webhook shares, in one decorator (as Zulip does for its integrations).
 
 It finds the connection named in the URL, refuses oversized bodies before anything parses them,
-exempts the view from CSRF (the platform authenticates itself, checked by the view), and turns
+answers 429 to a connection over its rate limit, exempts the view from CSRF (the platform authenticates itself, checked by the view), and turns
 every failure into the answer the platform expects: 403 for a request that is not the platform's,
 400 for an authentic but unreadable body, and 503 when we could not store what arrived, so that the
 platform delivers it again instead of it being lost. A 500 never leaves here.
@@ -24,6 +24,7 @@ from operations.log_context import bind as bind_log_ids
 
 from .events import MalformedPayload, RefusedRequest
 from .models import ChannelConnection
+from .rate_limit import WINDOW_SECONDS, over_rate_limit
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +66,9 @@ def webhook_view(
                 logger.exception("%s webhook %s: database unavailable", platform, key)
                 return try_again_later()
             bind_log_ids(business_id=connection.business_id)
+            if over_rate_limit(connection):
+                logger.warning("%s webhook %s: over the rate limit, asked to deliver later", platform, key)
+                return HttpResponse("Too many requests", status=429, headers={"Retry-After": str(WINDOW_SECONDS)})
             try:
                 return view(request, connection)
             except RequestDataTooBig:
@@ -83,6 +87,8 @@ def webhook_view(
                 logger.exception("%s webhook %s: unexpected error, asking the platform to redeliver", platform, key)
                 return try_again_later()
 
+        # The only views exempt from CSRF: tests check that no other view is (tests/test_security.py).
+        wrapped.is_platform_webhook = True  # type: ignore[attr-defined]
         return wrapped
 
     return decorator

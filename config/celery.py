@@ -14,7 +14,7 @@ app.autodiscover_tasks()
 
 @setup_logging.connect
 def use_django_logging(**_: object) -> None:
-    """Workers log like the web server (format, ids of the turn) instead of Celery's own set-up."""
+    """Workers log like the web server (format, ids of the turn, secrets redacted) instead of Celery's own set-up."""
     from django.conf import settings
 
     logging.config.dictConfig(settings.LOGGING)

@@ -121,6 +121,14 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "parley@localhost")
 WEBHOOK_MAX_BODY_BYTES = int(os.environ.get("PARLEY_WEBHOOK_MAX_BODY_BYTES", str(1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = WEBHOOK_MAX_BODY_BYTES
 
+# Deliveries per connection per minute; more are answered 429 (platforms deliver them again later). 0: no limit.
+WEBHOOK_RATE_LIMIT_PER_MINUTE = int(os.environ.get("PARLEY_WEBHOOK_RATE_LIMIT_PER_MINUTE", "600"))
+
+# Staff login: this many failed passwords for a user from one address lock it out for the period.
+PARLEY_LOGIN_FAILURES_ALLOWED = int(os.environ.get("PARLEY_LOGIN_FAILURES_ALLOWED", "5"))
+PARLEY_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("PARLEY_LOGIN_LOCKOUT_SECONDS", "900"))
+AUTHENTICATION_BACKENDS = ["config.login_throttle.ThrottledModelBackend"]
+
 # Public address of this server, used to print the webhook URLs to paste into the platforms' consoles.
 PUBLIC_BASE_URL = os.environ.get("PARLEY_PUBLIC_BASE_URL", "http://localhost:8000").rstrip("/")
 
@@ -143,7 +151,9 @@ PARLEY_HTTP_TOOL_ALLOW_PRIVATE = env_bool("PARLEY_HTTP_TOOL_ALLOW_PRIVATE", Fals
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A task taken by a worker that died unacknowledged is delivered again after this long; the
+    # sweeper (channels_app/sweeper.py) enqueues the work again long before.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("PARLEY_BROKER_VISIBILITY_TIMEOUT", "3600"))}
 else:
     _broker_dir = VAR_DIR / "broker"
     for _folder in ("queue", "processed"):
@@ -156,6 +166,36 @@ else:
         # The worker polls the folder; the default second would add up to a second to every reply.
         "polling_interval": 0.1,
     }
+# Throttle counters are shared by every web process through Redis; without Redis, kept per process.
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "parley",
+            # A Redis outage must cost a webhook milliseconds, not the platform's timeout.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# A webhook must not wait for an unreachable broker: the message is stored and the sweeper enqueues it.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# Every minute, work the broker lost is enqueued again (channels_app/sweeper.py).
+PARLEY_SWEEP_INTERVAL_SECONDS = float(os.environ.get("PARLEY_SWEEP_INTERVAL_SECONDS", "60"))
+# Work younger than this is still on its normal way through the queues and is left alone.
+PARLEY_SWEEP_GRACE_SECONDS = float(os.environ.get("PARLEY_SWEEP_GRACE_SECONDS", "60"))
+# A reply claimed by a sender this long ago, and still not sent, was interrupted by the sender's death.
+PARLEY_SEND_CLAIM_TIMEOUT_SECONDS = float(os.environ.get("PARLEY_SEND_CLAIM_TIMEOUT_SECONDS", "300"))
+CELERY_BEAT_SCHEDULE = {
+    "sweep-unfinished-work": {
+        "task": "channels_app.tasks.sweep_unfinished_work",
+        "schedule": PARLEY_SWEEP_INTERVAL_SECONDS,
+    },
+    "purge-expired-transcripts": {"task": "operations.tasks.purge_expired_transcripts", "schedule": 3600.0},
+}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -174,10 +214,6 @@ CELERY_TASK_ROUTES = {
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 
 # Periodic tasks, run by `celery -A config beat`.
-CELERY_BEAT_SCHEDULE = {
-    "purge-expired-transcripts": {"task": "operations.tasks.purge_expired_transcripts", "schedule": 3600.0},
-}
-
 # Metrics: every web and worker process writes its values here and /metrics adds them up. Empty the
 # directory when starting the servers. Without PARLEY_METRICS_TOKEN only this machine may read them.
 os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(VAR_DIR / "prometheus"))
@@ -194,7 +230,10 @@ PARLEY_LOG_MESSAGE_BODIES = env_bool("PARLEY_LOG_MESSAGE_BODIES", False)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"ids": {"()": "operations.log_context.ContextFilter"}},
+    "filters": {
+        "ids": {"()": "operations.log_context.ContextFilter"},
+        "redact_secrets": {"()": "config.log_redaction.RedactSecrets"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(ids)s] %(message)s"},
         "json": {"()": "operations.log_context.JsonFormatter"},
@@ -203,7 +242,7 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": "json" if PARLEY_LOG_FORMAT == "json" else "plain",
-            "filters": ["ids"],
+            "filters": ["ids", "redact_secrets"],
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("PARLEY_LOG_LEVEL", "INFO")},

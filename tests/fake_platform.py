@@ -101,7 +101,10 @@ class FakePlatformServer:
         )
         with self._lock:
             self.requests.append(request)
-            answer = self._scripted.pop(0) if self._scripted else self.default(request, len(self.requests))
+            count = len(self.requests)
+            scripted = self._scripted.pop(0) if self._scripted else None
+        # Outside the lock: a default that takes its time (a slow platform) must not hold up other requests.
+        answer = scripted or self.default(request, count)
         payload = answer.body if isinstance(answer.body, bytes) else json.dumps(answer.body).encode()
         handler.send_response(answer.status)
         handler.send_header("Content-Type", answer.headers.get("Content-Type", "application/json"))

@@ -1,0 +1,36 @@
+"""Counting requests in fixed time windows in the shared cache (Redis in production), for throttles.
+
+A counter's store being down must not take the site down with it: the caller is then told None
+and lets the request through, logged.
+"""
+from __future__ import annotations
+
+import logging
+import time
+
+from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
+
+
+def window_key(name: str, window_seconds: int) -> str:
+    return f"throttle:{name}:{int(time.time() // window_seconds)}"
+
+
+def count_hit(name: str, window_seconds: int) -> int | None:
+    """This window's count for `name`, this hit included; None when the cache is unreachable."""
+    key = window_key(name, window_seconds)
+    try:
+        cache.add(key, 0, timeout=window_seconds * 2)
+        return cache.incr(key)
+    except Exception:
+        logger.warning("throttle counter %s unavailable: letting the request through", name, exc_info=True)
+        return None
+
+
+def current_count(name: str, window_seconds: int) -> int:
+    try:
+        return int(cache.get(window_key(name, window_seconds)) or 0)
+    except Exception:
+        logger.warning("throttle counter %s unavailable: letting the request through", name, exc_info=True)
+        return 0

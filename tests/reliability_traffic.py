@@ -1,0 +1,40 @@
+"""Signed platform deliveries sent over real HTTP, and counts of what reached the customer."""
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+
+from channels_app.meta.signature import sign
+from channels_app.models import ChannelConnection, Message
+from tests.fake_platform import FakePlatformServer
+
+PAGE_ID = "104857361928374"
+
+
+def messenger_text(sender: str, mid: str, text: str) -> bytes:
+    """A Messenger delivery of one text message, in the platform's wire format."""
+    event = {"sender": {"id": sender}, "recipient": {"id": PAGE_ID}, "timestamp": 1749812345000, "message": {"mid": mid, "text": text}}
+    return json.dumps({"object": "page", "entry": [{"id": PAGE_ID, "time": 1749812345210, "messaging": [event]}]}).encode()
+
+
+def deliver(base_url: str, connection: ChannelConnection, body: bytes) -> int:
+    headers = {"Content-Type": "application/json", "X-Hub-Signature-256": sign(connection.credential("app_secret"), body)}
+    return httpx.post(base_url + connection.webhook_path(), content=body, headers=headers, timeout=30).status_code
+
+
+def deliver_concurrently(base_url: str, connection: ChannelConnection, body: bytes, times: int) -> list[int]:
+    """The same delivery `times` times at once, as a platform retrying on a slow acknowledgement does."""
+    with ThreadPoolExecutor(max_workers=times) as pool:
+        return list(pool.map(lambda _: deliver(base_url, connection, body), range(times)))
+
+
+def replies_sent_to(fake_platform: FakePlatformServer, recipient: str) -> list[str]:
+    """The texts the platform was asked to send to this customer, in the order it was asked."""
+    sends = [request.json() for request in list(fake_platform.requests) if request.body]
+    return [send["message"]["text"] for send in sends if "message" in send and send["recipient"]["id"] == recipient]
+
+
+def sent_replies() -> list[Message]:
+    return list(Message.objects.filter(direction=Message.Direction.OUTBOUND, status=Message.Status.SENT).order_by("id"))

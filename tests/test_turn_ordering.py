@@ -1,0 +1,89 @@
+"""One conversation's turns run one at a time in arrival order across worker processes; others run meanwhile."""
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from agents.models import AgentConfig
+from channels_app.models import Message
+from conftest import wait_until
+from tests.fake_platform import FakePlatformServer, RecordedRequest, graph_send_success
+from tests.reliability_traffic import deliver, messenger_text, replies_sent_to, sent_replies
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+HELD = "7002000000000001"  # the customer whose first turn the platform holds up
+OTHER = "7002000000000002"
+
+
+# Below the 10 s our platform client waits for an answer, after which the turn would go on anyway.
+HOLD_SECONDS = 8
+
+
+class HeldTyping:
+    """A platform whose answer to HELD's first typing indicator waits until the test releases it
+    (or HOLD_SECONDS pass), so that the turn sending it stays in the middle of its work meanwhile."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.typing: list[tuple[str, float]] = []
+        self._held_once = False
+
+    def __call__(self, request: RecordedRequest, count: int):
+        body = request.json()
+        if "sender_action" in body:
+            recipient = body["recipient"]["id"]
+            self.typing.append((recipient, time.time()))
+            if recipient == HELD and not self._held_once:
+                self._held_once = True
+                self.release.wait(timeout=HOLD_SECONDS)
+        return graph_send_success(request, count)
+
+    def typing_for(self, recipient: str) -> list[float]:
+        return [at for who, at in self.typing if who == recipient]
+
+
+@pytest.fixture
+def held_typing() -> HeldTyping:
+    return HeldTyping()
+
+
+@pytest.fixture
+def fake_platform(held_typing: HeldTyping) -> Iterator[FakePlatformServer]:
+    server = FakePlatformServer(default=held_typing)
+    yield server
+    held_typing.release.set()
+    server.close()
+
+
+def test_a_conversations_turns_wait_for_each_other_while_another_conversation_goes_ahead(
+    live_server, messenger_connection, fake_platform, held_typing, worker_pool, business, figures
+):
+    # No settling: each message's turn starts at once, so that two workers can reach one conversation together.
+    AgentConfig.objects.filter(business=business).update(burst_settle_seconds=0)
+    assert deliver(live_server.url, messenger_connection, messenger_text(HELD, "m_held_1", "Do you ship abroad?")) == 200
+    wait_until(lambda: held_typing.typing_for(HELD), what="the first turn to start")
+
+    # The first turn is held mid-way on one worker: the second message's turn, on the other, finds it busy.
+    assert deliver(live_server.url, messenger_connection, messenger_text(HELD, "m_held_2", "And to Mexico?")) == 200
+    wait_until(
+        lambda: any("another worker is answering conversation" in worker.log() for worker in worker_pool.workers),
+        what="the second turn to meet the first one's lock",
+    )
+    # Meanwhile another customer's turn is not held up by that lock.
+    assert deliver(live_server.url, messenger_connection, messenger_text(OTHER, "m_other_1", "Do you ship abroad?")) == 200
+    wait_until(lambda: held_typing.typing_for(OTHER), what="the other conversation's turn to start")
+    assert len(held_typing.typing_for(HELD)) == 1
+    held_typing.release.set()
+    wait_until(lambda: len(replies_sent_to(fake_platform, HELD)) == 2, what="both replies to the held customer")
+    wait_until(lambda: len(sent_replies()) == 3, what="the other customer's reply")
+
+    first, second, other = (Message.objects.get(platform_message_id=mid) for mid in ("m_held_1", "m_held_2", "m_other_1"))
+    assert first.reply.id < second.reply.id
+    assert replies_sent_to(fake_platform, HELD) == [first.reply.text, second.reply.text]
+    # The second turn began only after the first had stored its reply; the other customer's began before.
+    assert held_typing.typing_for(HELD)[1] > first.reply.created_at.timestamp()
+    assert held_typing.typing_for(OTHER)[0] < first.reply.created_at.timestamp()
+    assert other.reply.status == Message.Status.SENT
+    figures["ordering"] = {"deliveries": 3, "replies": 3, "out_of_order": 0, "overlapping_turns_in_one_conversation": 0}
