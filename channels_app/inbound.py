@@ -1,8 +1,10 @@
 """Storing what customers send, once each, and handing each new turn to the agent after commit."""
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -62,8 +64,28 @@ def ids_fit(event: CustomerMessage) -> bool:
     return len(event.sender_id) <= MAX_SENDER_ID_LENGTH and len(event.platform_message_id) <= MAX_MESSAGE_ID_LENGTH
 
 
+def without_nul(value: Any) -> Any:
+    """The value with U+0000 removed from every string: PostgreSQL's text and jsonb cannot hold it."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {without_nul(key): without_nul(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(without_nul(item) for item in value)
+    return value
+
+
 def store_customer_message(connection: ChannelConnection, event: CustomerMessage) -> Message | None:
     """The stored message, or None when this platform message id was stored before."""
+    event = dataclasses.replace(
+        event,
+        platform_message_id=without_nul(event.platform_message_id),
+        sender_id=without_nul(event.sender_id),
+        sender_name=without_nul(event.sender_name),
+        text=without_nul(event.text),
+        details=without_nul(event.details),
+        attachments=tuple(dataclasses.replace(a, **without_nul(dataclasses.asdict(a))) for a in event.attachments),
+    )
     with transaction.atomic():
         contact, _ = Contact.objects.get_or_create(
             connection=connection,
