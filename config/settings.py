@@ -246,5 +246,7 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("PARLEY_LOG_LEVEL", "INFO")},
-    "loggers": {"httpx": {"level": "WARNING"}},
+    # The worker's "ready" line is what operators (and the tests' and bench's launchers) wait for,
+    # whatever PARLEY_LOG_LEVEL is.
+    "loggers": {"httpx": {"level": "WARNING"}, "celery.apps.worker": {"level": "INFO"}},
 }
