@@ -6,7 +6,7 @@ from django.db import connection as db
 from channels_app.models import Message
 from conftest import database_url
 from tests.reliability_traffic import messenger_text
-from tests.test_hostile_input import connection_for, path_of, request
+from tests.test_hostile_input import connection_for, request
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
