@@ -17,6 +17,7 @@ from llama_cpp import Llama, LlamaGrammar, StoppingCriteriaList
 from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
 from .kv_cache import KvStateCache
+from .process_memory import keep_large_buffers_out_of_the_heap
 
 logger = logging.getLogger(__name__)
 
@@ -194,5 +195,8 @@ def get_model(settings: ModelSettings) -> LoadedModel:
     with _models_lock:
         model = _models.get(settings)
         if model is None:
+            if not _models:
+                keep_large_buffers_out_of_the_heap()
             model = _models[settings] = LoadedModel(settings)
         return model
+

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 from celery import shared_task
@@ -13,14 +14,20 @@ def share_agent_code_with_pool_processes(**kwargs: Any) -> None:
     # is loaded, and inference run, in the pool process that uses it, never in the parent.
     from . import turns  # noqa: F401
 
+    # Moved out of the collector's reach: a collection in a pool process would otherwise write to
+    # every object's header and so copy the parent's pages it shares into each process.
+    gc.freeze()
+
 
 @shared_task(bind=True)
 def answer_message(self, message_id: int) -> None:
     # Imported here so that the web process, which only enqueues, never loads llama.cpp.
+    from .process_memory import give_back_free_memory
     from .turns import answer_inbound_message
 
     # Run in-process (the chat command), a turn cannot wait for more messages: the caller waits for it.
     wait = answer_inbound_message(message_id, settle=not self.request.is_eager)
+    give_back_free_memory()
     if wait is not None:
         # The customer may still be typing: look again once they have been quiet long enough.
         answer_message.apply_async((message_id,), countdown=wait)

@@ -3,7 +3,7 @@ import logging.config
 import os
 
 from celery import Celery
-from celery.signals import setup_logging, worker_init
+from celery.signals import setup_logging, worker_init, worker_process_shutdown
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -32,3 +32,10 @@ def serve_worker_metrics(**_: object) -> None:
         start_http_server(
             settings.PARLEY_WORKER_METRICS_PORT, addr=settings.PARLEY_WORKER_METRICS_ADDRESS, registry=scrape_registry()
         )
+
+
+@worker_process_shutdown.connect
+def forget_worker_process_metrics(**_: object) -> None:
+    from operations.metrics import forget_this_process
+
+    forget_this_process()

@@ -13,16 +13,20 @@ from typing import TYPE_CHECKING, Any
 
 import redis
 from django.conf import settings
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, values
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest, values
 from prometheus_client.core import GaugeMetricFamily
-from prometheus_client.multiprocess import MultiProcessCollector
+from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
 
 if TYPE_CHECKING:
     from agents.models import AgentRun
 
-values.ValueClass = values.MultiProcessValue(
-    lambda: f"{socket.gethostname().replace('_', '-')}-{os.getpid()}"
-)
+
+def process_identifier(pid: int | None = None) -> str:
+    """How a process of this machine (this one by default) is named in the metrics' files and `pid` labels."""
+    return f"{socket.gethostname().replace('_', '-')}-{os.getpid() if pid is None else pid}"
+
+
+values.ValueClass = values.MultiProcessValue(lambda: process_identifier())
 
 LATENCY_BUCKETS = (0.25, 0.5, 1, 2, 3, 5, 8, 13, 20, 30, 45, 60, 90, 120, float("inf"))
 
@@ -59,6 +63,18 @@ outbound_sends = Counter(
     "Attempts to send a message by platform, result and the platform's error code.",
     ["platform", "result", "code"],
 )
+
+# One series per live inference process (label `pid`), to size PARLEY_KV_CACHE_MB against memory.
+kv_states_bytes = Gauge(
+    "parley_kv_states_bytes",
+    "Bytes of saved per-conversation KV states an inference process holds.",
+    multiprocess_mode="liveall",
+)
+
+
+def forget_this_process() -> None:
+    """A process that ends takes its live gauges with it (the counters stay, as Prometheus expects)."""
+    mark_process_dead(process_identifier())
 
 
 WEBHOOK_OUTCOMES = {400: "malformed", 403: "refused", 404: "unknown_connection", 413: "too_large", 503: "unavailable"}

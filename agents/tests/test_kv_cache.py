@@ -7,6 +7,7 @@ from llama_cpp import Llama
 
 from agents.llama_runtime import LoadedModel, ModelSettings
 from agents.model_files import bundled_model_path
+from operations.metrics import process_identifier, scrape_registry
 
 MB = 1024 * 1024
 
@@ -23,6 +24,10 @@ def conversation(business: str, turns: int) -> list[dict]:
 
 def ask(messages: list[dict], text: str) -> list[dict]:
     return messages + [{"role": "user", "content": text}]
+
+
+def held_by_this_process() -> float:
+    return scrape_registry().get_sample_value("parley_kv_states_bytes", {"pid": process_identifier()}) or 0.0
 
 
 @pytest.fixture(scope="module")
@@ -60,9 +65,11 @@ def test_without_saved_states_an_interleaved_turn_computes_its_prompt_again(sett
     assert resumed.prompt_tokens_evaluated > resumed.prompt_tokens * 0.9
 
 
-def test_saved_states_stay_within_their_memory_bound(settings):
+def test_saved_states_stay_within_their_memory_bound_and_the_metric_shows_what_they_hold(settings):
+    held_before = held_by_this_process()
     model = LoadedModel(dataclasses.replace(settings, kv_cache_bytes=12 * MB))
     for key in range(4):
         model.complete(ask(conversation(f"Shop {key}", 2), "Hi"), max_tokens=2, temperature=0.0, cache_key=key)
     assert 0 < model.kv_states.bytes_used <= 12 * MB
     assert len(model.kv_states) < 4
+    assert held_by_this_process() - held_before == model.kv_states.bytes_used
