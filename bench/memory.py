@@ -2,8 +2,9 @@
 
 A worker runs with concurrency N (prefork: N processes, each loading the model lazily on its first
 turn); turns are sent until every process has the model file mapped. PSS splits each shared page
-among the processes sharing it, so the sum counts the mmap'd weights once. The KV cache is the
-context's: n_ctx x layers x 2 (K and V) x KV width x 2 bytes (f16), from the model file's metadata.
+among the processes sharing it, so the sum counts the mmap'd weights once. A process's own KV cache
+is its context's (n_ctx x layers x 2 x KV width x 2 bytes, from the model file's metadata) and the
+per-conversation states it saved, which each worker process reports in its metrics.
 """
 from __future__ import annotations
 
@@ -18,10 +19,10 @@ from pathlib import Path
 from agents.turns import chat_model_for
 from business.models import Business
 from channels_app.models import Message
+from operations.metrics import process_identifier, scrape_registry
 
 from .history import console_connection, say
 from .proc import children, mapping_pss, pss
-from .overhead import prompt_renderer
 from .stack import QUESTIONS, celery_worker, service_env
 from tests.services import ROOT
 
@@ -33,11 +34,13 @@ class Footprint:
     processes: int
     children_pss: list[int]  # bytes, one per inference process
     weights_pss: list[int]  # of which the model file's mapping
+    saved_states: list[int]  # of which saved per-conversation KV states (the worker's own metric)
     parent_pss: int  # the worker's parent, which never loads the model
 
     @property
     def total(self) -> int:
-        return sum(self.children_pss)
+        """The whole worker: a parent's pages its children share are split among them all."""
+        return sum(self.children_pss) + self.parent_pss
 
 
 @dataclass
@@ -53,13 +56,12 @@ class MemoryResult:
         first = self.footprints[0]
         return (footprint.total - first.total) / (footprint.processes - first.processes)
 
-
-def kv_cache_bytes(metadata: dict[str, str], n_ctx: int) -> int:
-    architecture = metadata["general.architecture"]
-    layers = int(metadata[f"{architecture}.block_count"])
-    width = int(metadata[f"{architecture}.embedding_length"])
-    heads, kv_heads = int(metadata[f"{architecture}.attention.head_count"]), int(metadata[f"{architecture}.attention.head_count_kv"])
-    return n_ctx * layers * 2 * (width // heads * kv_heads) * 2
+    def allowance(self, footprint: Footprint) -> float:
+        """What an extra process may add: its own KV cache (the context's, and the conversations'
+        states it saved, as many as it answered) plus 50 MB."""
+        first = self.footprints[0]
+        added_states = (sum(footprint.saved_states) - sum(first.saved_states)) / (footprint.processes - first.processes)
+        return self.kv_cache_bytes + added_states + 50 * MB
 
 
 def footprint(business: Business, processes: int, log_dir: Path, model_file: Path) -> Footprint:
@@ -86,23 +88,31 @@ def footprint(business: Business, processes: int, log_dir: Path, model_file: Pat
             processes=processes,
             children_pss=[pss(pid) for pid in pool],
             weights_pss=[mapping_pss(pid, model_file) for pid in pool],
+            saved_states=[saved_kv_states(pid) for pid in pool],
             parent_pss=pss(worker.pid),
         )
 
 
+def saved_kv_states(pid: int) -> int:
+    """What the worker process reports holding in saved KV states (operations/metrics.py)."""
+    held = scrape_registry().get_sample_value("parley_kv_states_bytes", {"pid": process_identifier(pid)})
+    if held is None:
+        raise RuntimeError(f"worker process {pid} reported no saved KV states: is PROMETHEUS_MULTIPROC_DIR shared?")
+    return int(held)
+
+
 def run(business: Business, process_counts: tuple[int, ...], log_dir: Path) -> MemoryResult:
-    config = business.agent_config
-    model_settings = chat_model_for(config).settings
-    metadata = prompt_renderer(config).llama.metadata
+    model_settings = chat_model_for(business.agent_config).settings
+    probed = probe(model_settings.context_size)
     return MemoryResult(
         footprints=[footprint(business, count, log_dir, model_settings.path) for count in process_counts],
-        kv_cache_bytes=kv_cache_bytes(metadata, model_settings.context_size),
+        kv_cache_bytes=probed["kv_cache_bytes"],
         model_file_bytes=model_settings.path.stat().st_size,
-        steps=probe(model_settings.context_size),
+        steps=probed["steps"],
     )
 
 
-def probe(n_ctx: int) -> dict[str, int]:
+def probe(n_ctx: int) -> dict:
     result = subprocess.run(
         [sys.executable, "-m", "bench.memory_probe", str(n_ctx)], cwd=ROOT, env=service_env(), capture_output=True, text=True, check=True
     )

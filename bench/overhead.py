@@ -93,7 +93,13 @@ def run(web_url: str, business: Any, turns: int, log_dir: Path) -> OverheadResul
                 mids.append(mid)
     finally:
         fake.close()
-    calls = [model_calls(Message.objects.get(connection=connection, platform_message_id=mid)) for mid in mids]
+    # The worker's own template rendering and tokenizer (a small context: it never generates),
+    # closed afterwards so that no model file stays mapped in this process for the memory benchmark.
+    renderer = LoadedModel(ModelSettings(path=chat_model_for(business.agent_config).settings.path, context_size=256))
+    try:
+        calls = [model_calls(Message.objects.get(connection=connection, platform_message_id=mid), renderer) for mid in mids]
+    finally:
+        renderer.llama.close()
     raw = raw_llama(business.agent_config, calls, log_dir)
     every_call = [call for turn_calls in calls for call in turn_calls]
     return OverheadResult(
@@ -106,14 +112,13 @@ def run(web_url: str, business: Any, turns: int, log_dir: Path) -> OverheadResul
     )
 
 
-def model_calls(inbound: Message) -> list[dict[str, Any]]:
+def model_calls(inbound: Message, renderer: LoadedModel) -> list[dict[str, Any]]:
     """The prompt tokens and generated token count of each model step of the turn, rebuilt from its trace."""
     run = AgentRun.objects.get(inbound_message=inbound)
     config = inbound.conversation.business.agent_config
     context = TurnContext(business=inbound.conversation.business, contact=inbound.conversation.contact, conversation_id=inbound.conversation_id)
     tools = build_tools(context, config.enabled_tools or None)
     messages: list[BaseMessage] = [system_message(context.business, config, tools), *_recent_history(inbound)]
-    renderer = prompt_renderer(config)
     calls = []
     for step in run.trace:
         if step["type"] == "model":
@@ -126,17 +131,6 @@ def model_calls(inbound: Message) -> list[dict[str, Any]]:
             messages.append(AIMessage(content="", tool_calls=[{"name": step["tool"], "args": step["args"], "id": call_id}]))
             messages.append(ToolMessage(content=step["result"], name=step["tool"], tool_call_id=call_id))
     return calls
-
-
-_renderers: dict[Path, LoadedModel] = {}
-
-
-def prompt_renderer(config: AgentConfig) -> LoadedModel:
-    """The worker's own template rendering and tokenizer (a small context: it never generates)."""
-    path = chat_model_for(config).settings.path
-    if path not in _renderers:
-        _renderers[path] = LoadedModel(ModelSettings(path=path, context_size=256))
-    return _renderers[path]
 
 
 def raw_llama(config: AgentConfig, calls: list[list[dict[str, Any]]], log_dir: Path) -> dict[str, Any]:

@@ -73,7 +73,6 @@ def table(results: Results) -> list[str]:
     turns = len(results.single_on.conversations[0])
     conversations = len(results.interleaved_on.conversations)
     first, *more = memory.footprints
-    allowance = memory.kv_cache_bytes + 50 * MB
     rows = [
         "| # | figure | Parley | baseline | ratio | target | met |",
         "|---|---|---|---|---|---|---|",
@@ -94,10 +93,10 @@ def table(results: Results) -> list[str]:
         f"| {verdict(ingest.webhook.percentile(0.99) < 0.050 and not ingest.webhook.failures)} |",
     ]
     for footprint in more:
-        added = memory.added_per_process(footprint)
+        added, allowance = memory.added_per_process(footprint), memory.allowance(footprint)
         rows.append(
-            f"| 4 | memory: PSS of {footprint.processes} inference processes | {footprint.total / MB:.0f} MB, +{added / MB:.0f} MB per extra process "
-            f"| 1 process: {first.total / MB:.0f} MB; KV cache {memory.kv_cache_bytes / MB:.0f} MB + 50 MB = {allowance / MB:.0f} MB "
+            f"| 4 | memory: PSS of a worker with {footprint.processes} inference processes (parent included) | {footprint.total / MB:.0f} MB, +{added / MB:.0f} MB per extra process "
+            f"| 1 process: {first.total / MB:.0f} MB; own KV cache (context {memory.kv_cache_bytes / MB:.0f} MB + saved states) + 50 MB = {allowance / MB:.0f} MB "
             f"| {added / allowance:.2f}x | extra process <= KV + 50 MB | {verdict(added <= allowance)} |"
         )
     naive, parley = results.naive, results.single_on
@@ -132,10 +131,13 @@ def details(results: Results) -> list[str]:
         f"- {len(results.interleaved_off.conversations)} interleaved reuse off: {series(results.interleaved_off)}",
         f"- Naive LangChain loop: {series(results.naive)}",
         f"- Memory: model file {memory.model_file_bytes / MB:.0f} MB; KV cache per process {memory.kv_cache_bytes / MB:.0f} MB (n_ctx of the business)."
-        " Each footprint's PSS per inference process (of which the model file's mapping), and the worker's parent:",
+        " Each footprint's PSS per inference process (of which the model file's mapping / saved KV states), and the worker's parent:",
     ]
     for footprint in memory.footprints:
-        each = ", ".join(f"{total / MB:.0f} ({weights / MB:.0f})" for total, weights in zip(footprint.children_pss, footprint.weights_pss))
+        each = ", ".join(
+            f"{total / MB:.0f} ({weights / MB:.0f} / {states / MB:.0f})"
+            for total, weights, states in zip(footprint.children_pss, footprint.weights_pss, footprint.saved_states)
+        )
         lines.append(f"  - {footprint.processes}: {each} MB; parent {footprint.parent_pss / MB:.0f} MB")
     lines.append("- What one inference process is made of (PSS of a fresh process after each step, and what the step added):")
     previous = 0

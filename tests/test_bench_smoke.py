@@ -17,7 +17,7 @@ FIGURES = (
     "2 conversations interleaved, reuse on",
     "webhook ingest, max throughput",
     "webhook ack latency at 300/s (20 deliveries)",
-    "PSS of 2 inference processes",
+    "PSS of a worker with 2 inference processes",
     "naive LangChain loop",
 )
 
