@@ -75,6 +75,10 @@ def without_nul(value: Any) -> Any:
     return value
 
 
+class AlreadyStored(Exception):
+    """This platform message id is stored for the connection already: a redelivery."""
+
+
 def store_customer_message(connection: ChannelConnection, event: CustomerMessage) -> Message | None:
     """The stored message, or None when this platform message id was stored before."""
     event = dataclasses.replace(
@@ -86,16 +90,10 @@ def store_customer_message(connection: ChannelConnection, event: CustomerMessage
         details=without_nul(event.details),
         attachments=tuple(dataclasses.replace(a, **without_nul(dataclasses.asdict(a))) for a in event.attachments),
     )
-    with transaction.atomic():
-        contact, _ = Contact.objects.get_or_create(
-            connection=connection,
-            platform_user_id=event.sender_id,
-            defaults={"display_name": event.sender_name[:MAX_DISPLAY_NAME_LENGTH]},
-        )
-        conversation = open_conversation(contact)
-        try:
-            # A savepoint, so that a duplicate leaves the outer transaction usable.
-            with transaction.atomic():
+    try:
+        with transaction.atomic():
+            conversation = open_conversation(connection, event)
+            try:
                 message = Message.objects.create(
                     conversation=conversation,
                     connection=connection,
@@ -108,14 +106,18 @@ def store_customer_message(connection: ChannelConnection, event: CustomerMessage
                     platform_timestamp=event.sent_at,
                     status=Message.Status.RECEIVED,
                 )
-        except IntegrityError:
-            return None
-        bind_log_ids(business_id=connection.business_id, conversation_id=conversation.pk, message_id=message.pk)
-        log_body(logger, f"message {message.pk} says", message.text)
-        now = timezone.now()
-        Conversation.objects.filter(pk=conversation.pk).update(last_message_at=now, last_inbound_at=now)
-        if event.answerable:
-            transaction.on_commit(lambda: enqueue_turn(message.pk))
+            except IntegrityError as duplicate:
+                raise AlreadyStored from duplicate
+            bind_log_ids(business_id=connection.business_id, conversation_id=conversation.pk, message_id=message.pk)
+            log_body(logger, f"message {message.pk} says", message.text)
+            now = timezone.now()
+            Conversation.objects.filter(pk=conversation.pk).update(last_message_at=now, last_inbound_at=now)
+            if event.answerable:
+                transaction.on_commit(lambda: enqueue_turn(message.pk))
+    except AlreadyStored:
+        # The whole transaction is undone rather than a savepoint around the insert (two more round
+        # trips for every delivery); with it goes a conversation this redelivery may have opened.
+        return None
     return message
 
 
@@ -144,19 +146,23 @@ def apply_status(connection: ChannelConnection, update: StatusUpdate) -> int:
     return moved
 
 
-def open_conversation(contact: Contact) -> Conversation:
-    """The contact's conversation that is not closed, created if there is none."""
-    conversation = contact.conversations.exclude(status=Conversation.Status.CLOSED).first()
+def open_conversation(connection: ChannelConnection, event: CustomerMessage) -> Conversation:
+    """The sender's conversation that is not closed, found in one query; created, with its contact, if there is none."""
+    open_conversations = Conversation.objects.exclude(status=Conversation.Status.CLOSED)
+    conversation = open_conversations.filter(contact__connection=connection, contact__platform_user_id=event.sender_id).first()
     if conversation is not None:
         return conversation
+    contact, _ = Contact.objects.get_or_create(
+        connection=connection,
+        platform_user_id=event.sender_id,
+        defaults={"display_name": event.sender_name[:MAX_DISPLAY_NAME_LENGTH]},
+    )
     try:
         with transaction.atomic():
-            return Conversation.objects.create(
-                business_id=contact.connection.business_id, connection=contact.connection, contact=contact
-            )
+            return Conversation.objects.create(business_id=connection.business_id, connection=connection, contact=contact)
     except IntegrityError:
         # Another delivery for the same customer created it a moment ago.
-        return contact.conversations.exclude(status=Conversation.Status.CLOSED).get()
+        return open_conversations.get(contact=contact)
 
 
 def enqueue_turn(message_id: int) -> None:
