@@ -41,12 +41,16 @@ def test_a_redelivery_after_the_conversation_closed_opens_no_empty_conversation(
 
 
 @pytest.mark.django_db
-def test_a_known_customers_message_is_stored_with_one_query_finding_their_conversation(business, django_assert_num_queries):
+def test_a_known_customers_message_is_stored_with_one_statement_finding_and_touching_their_conversation(
+    business, django_assert_num_queries
+):
     connection = ChannelConnection.objects.create(business=business, platform="console")
-    store_customer_message(connection, CustomerMessage(platform_message_id="m-1", sender_id="u1", text="Hi"))
-    # The savepoint the test's own transaction turns the atomic block into, its conversation, the
-    # message, the conversation's times, the savepoint's release: no contact lookup, no inner savepoint.
-    with django_assert_num_queries(5):
+    first = store_customer_message(connection, CustomerMessage(platform_message_id="m-1", sender_id="u1", text="Hi"))
+    first_inbound_at = Conversation.objects.get().last_inbound_at
+    # The savepoint the test's own transaction turns the atomic block into, the conversation found and
+    # its times moved, the message, the savepoint's release: no contact lookup, no inner savepoint.
+    with django_assert_num_queries(4):
         second = store_customer_message(connection, CustomerMessage(platform_message_id="m-2", sender_id="u1", text="And?"))
-    assert second.conversation.contact.platform_user_id == "u1"
-    assert Conversation.objects.get().last_inbound_at is not None
+    conversation = Conversation.objects.get()
+    assert first.conversation == second.conversation == conversation
+    assert conversation.last_message_at == conversation.last_inbound_at > first_inbound_at
