@@ -4,9 +4,10 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection as database, transaction
 from django.utils import timezone
 
 from agents.tasks import answer_message
@@ -75,6 +76,10 @@ def without_nul(value: Any) -> Any:
     return value
 
 
+class AlreadyStored(Exception):
+    """This platform message id is stored for the connection already: a redelivery."""
+
+
 def store_customer_message(connection: ChannelConnection, event: CustomerMessage) -> Message | None:
     """The stored message, or None when this platform message id was stored before."""
     event = dataclasses.replace(
@@ -86,18 +91,12 @@ def store_customer_message(connection: ChannelConnection, event: CustomerMessage
         details=without_nul(event.details),
         attachments=tuple(dataclasses.replace(a, **without_nul(dataclasses.asdict(a))) for a in event.attachments),
     )
-    with transaction.atomic():
-        contact, _ = Contact.objects.get_or_create(
-            connection=connection,
-            platform_user_id=event.sender_id,
-            defaults={"display_name": event.sender_name[:MAX_DISPLAY_NAME_LENGTH]},
-        )
-        conversation = open_conversation(contact)
-        try:
-            # A savepoint, so that a duplicate leaves the outer transaction usable.
-            with transaction.atomic():
+    try:
+        with transaction.atomic():
+            conversation_id = open_conversation(connection, event, now=timezone.now())
+            try:
                 message = Message.objects.create(
-                    conversation=conversation,
+                    conversation_id=conversation_id,
                     connection=connection,
                     direction=Message.Direction.INBOUND,
                     author=Message.Author.CUSTOMER,
@@ -108,14 +107,16 @@ def store_customer_message(connection: ChannelConnection, event: CustomerMessage
                     platform_timestamp=event.sent_at,
                     status=Message.Status.RECEIVED,
                 )
-        except IntegrityError:
-            return None
-        bind_log_ids(business_id=connection.business_id, conversation_id=conversation.pk, message_id=message.pk)
-        log_body(logger, f"message {message.pk} says", message.text)
-        now = timezone.now()
-        Conversation.objects.filter(pk=conversation.pk).update(last_message_at=now, last_inbound_at=now)
-        if event.answerable:
-            transaction.on_commit(lambda: enqueue_turn(message.pk))
+            except IntegrityError as duplicate:
+                raise AlreadyStored from duplicate
+            bind_log_ids(business_id=connection.business_id, conversation_id=conversation_id, message_id=message.pk)
+            log_body(logger, f"message {message.pk} says", message.text)
+            if event.answerable:
+                transaction.on_commit(lambda: enqueue_turn(message.pk))
+    except AlreadyStored:
+        # The whole transaction is undone rather than a savepoint around the insert (two more round
+        # trips for every delivery); with it goes a conversation this redelivery may have opened.
+        return None
     return message
 
 
@@ -144,19 +145,45 @@ def apply_status(connection: ChannelConnection, update: StatusUpdate) -> int:
     return moved
 
 
-def open_conversation(contact: Contact) -> Conversation:
-    """The contact's conversation that is not closed, created if there is none."""
-    conversation = contact.conversations.exclude(status=Conversation.Status.CLOSED).first()
-    if conversation is not None:
-        return conversation
+def open_conversation(connection: ChannelConnection, event: CustomerMessage, now: datetime) -> int:
+    """The id of the sender's conversation that is not closed, its last message times set to `now`;
+    created, with its contact, if there is none."""
+    conversation_id = touch_open_conversation(connection, event.sender_id, now)
+    if conversation_id is not None:
+        return conversation_id
+    contact, _ = Contact.objects.get_or_create(
+        connection=connection,
+        platform_user_id=event.sender_id,
+        defaults={"display_name": event.sender_name[:MAX_DISPLAY_NAME_LENGTH]},
+    )
     try:
         with transaction.atomic():
             return Conversation.objects.create(
-                business_id=contact.connection.business_id, connection=contact.connection, contact=contact
-            )
+                business_id=connection.business_id, connection=connection, contact=contact, last_message_at=now, last_inbound_at=now
+            ).pk
     except IntegrityError:
-        # Another delivery for the same customer created it a moment ago.
-        return contact.conversations.exclude(status=Conversation.Status.CLOSED).get()
+        # Another delivery for the same customer created it a moment ago (unless it is closed already:
+        # the error then answers 503, and the platform delivers again).
+        conversation_id = touch_open_conversation(connection, event.sender_id, now)
+        if conversation_id is None:
+            raise
+        return conversation_id
+
+
+# Finding a known customer's conversation and moving its times in one statement, one round trip: the
+# ORM's update returns no ids, and a lookup then an update cost a webhook two.
+TOUCH_OPEN_CONVERSATION = f"""
+    UPDATE {Conversation._meta.db_table} SET last_message_at = %s, last_inbound_at = %s
+    WHERE status <> %s AND contact_id = (SELECT id FROM {Contact._meta.db_table} WHERE connection_id = %s AND platform_user_id = %s)
+    RETURNING id
+"""
+
+
+def touch_open_conversation(connection: ChannelConnection, sender_id: str, now: datetime) -> int | None:
+    with database.cursor() as cursor:
+        cursor.execute(TOUCH_OPEN_CONVERSATION, [now, now, Conversation.Status.CLOSED, connection.pk, sender_id])
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def enqueue_turn(message_id: int) -> None:
