@@ -10,6 +10,7 @@ from typing import Any
 
 from ..events import Attachment, CustomerMessage, InboundEvent, Kind
 from ..messenger import parser as messenger
+from ..timestamps import from_unix_time
 
 # Posts and reels a customer shares into the chat; Messenger sends its shares as "fallback".
 SHARED_POSTS = frozenset({"share", "ig_reel", "reel", "ig_post"})
@@ -37,7 +38,7 @@ def _unsent(event: dict[str, Any], mid: str) -> CustomerMessage:
         platform_message_id=f"unsend:{mid}",
         sender_id=str(event["sender"]["id"]),
         text="[customer unsent a message]",
-        sent_at=messenger.from_milliseconds(event.get("timestamp")),
+        sent_at=from_unix_time(event.get("timestamp"), units_per_second=1000),
         kind=Kind.EDIT,
         details={"deleted": mid},
     )

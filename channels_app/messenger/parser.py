@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from operations.log_context import log_body
@@ -18,6 +18,7 @@ from ..events import (
     MalformedPayload,
     StatusUpdate,
 )
+from ..timestamps import from_unix_time
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +56,7 @@ def parse_delivery(
 
 def parse_event(event: dict[str, Any]) -> list[InboundEvent]:
     sender_id = str(event["sender"]["id"])
-    sent_at = from_milliseconds(event.get("timestamp"))
+    sent_at = from_unix_time(event.get("timestamp"), units_per_second=1000)
     if "message" in event:
         return [_message(event["message"], sender_id, sent_at)]
     if "postback" in event:
@@ -74,14 +75,14 @@ def parse_event(event: dict[str, Any]) -> list[InboundEvent]:
         ]
     if "delivery" in event:
         delivery = event["delivery"]
-        watermark = from_milliseconds(delivery.get("watermark"))
+        watermark = from_unix_time(delivery.get("watermark"), units_per_second=1000)
         updates = [StatusUpdate(DeliveryState.DELIVERED, platform_message_id=str(mid)) for mid in delivery.get("mids") or []]
         return updates or [StatusUpdate(DeliveryState.DELIVERED, recipient_id=sender_id, watermark=watermark)]
     if "read" in event:
         read = event["read"]
         if read.get("mid"):
             return [StatusUpdate(DeliveryState.READ, platform_message_id=str(read["mid"]))]
-        return [StatusUpdate(DeliveryState.READ, recipient_id=sender_id, watermark=from_milliseconds(read.get("watermark")))]
+        return [StatusUpdate(DeliveryState.READ, recipient_id=sender_id, watermark=from_unix_time(read.get("watermark"), units_per_second=1000))]
     if "reaction" in event:
         reaction = event["reaction"]
         action = reaction.get("action", "react")
@@ -148,8 +149,3 @@ def _attachment(item: dict[str, Any]) -> Attachment:
         return Attachment("share", url=payload.get("url", ""), name=item.get("title", ""))
     return Attachment(kind, url=str(payload.get("url", "")))
 
-
-def from_milliseconds(milliseconds: Any) -> datetime | None:
-    if not isinstance(milliseconds, int | float):
-        return None
-    return datetime.fromtimestamp(milliseconds / 1000, tz=UTC)

@@ -9,12 +9,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import UTC, datetime
 from typing import Any
 
 from operations.log_context import log_body
 
 from ..events import Attachment, CustomerMessage, Ignored, InboundEvent, Kind
+from ..timestamps import from_unix_time
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ def _message(message: dict[str, Any], update_id: int) -> CustomerMessage:
         platform_message_id=_identity(message),
         sender_id=_chat_id(message),
         text=text,
-        sent_at=_timestamp(message["date"]),
+        sent_at=from_unix_time(message["date"]),
         sender_name=_name(message),
         kind=kind,
         attachments=attachments,
@@ -84,7 +84,7 @@ def _edit(message: dict[str, Any], update_id: int) -> CustomerMessage:
         platform_message_id=f"{identity}:edit:{edited_at}",
         sender_id=_chat_id(message),
         text=text,
-        sent_at=_timestamp(edited_at),
+        sent_at=from_unix_time(edited_at),
         sender_name=_name(message),
         kind=Kind.EDIT,
         attachments=attachments,
@@ -131,7 +131,7 @@ def _reaction(reaction: dict[str, Any], update_id: int) -> CustomerMessage:
         platform_message_id=f"reaction:{identity}:{actor.get('id', '')}:{reaction['date']}",
         sender_id=str(reaction["chat"]["id"]),
         text=f"[customer reacted {emoji}]" if emoji else "[customer removed a reaction]",
-        sent_at=_timestamp(reaction["date"]),
+        sent_at=from_unix_time(reaction["date"]),
         sender_name=_full_name(actor),
         kind=Kind.REACTION,
         details={"reacted_to": identity, "emoji": emoji, "update_id": update_id},
@@ -207,8 +207,3 @@ def _full_name(person: dict[str, Any]) -> str:
 def _coordinates(location: dict[str, Any]) -> dict[str, float]:
     return {"latitude": float(location["latitude"]), "longitude": float(location["longitude"])}
 
-
-def _timestamp(seconds: Any) -> datetime | None:
-    if not isinstance(seconds, int | float) or not seconds:
-        return None
-    return datetime.fromtimestamp(seconds, tz=UTC)

@@ -10,7 +10,6 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from operations.log_context import log_body
@@ -25,6 +24,7 @@ from ..events import (
     MalformedPayload,
     StatusUpdate,
 )
+from ..timestamps import from_unix_time
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +95,7 @@ def parse_message(message: dict[str, Any], names: dict[str, str]) -> CustomerMes
         platform_message_id=str(message["id"]),
         sender_id=sender_id,
         text=content.text,
-        sent_at=_timestamp(message.get("timestamp")),
+        sent_at=from_unix_time(message.get("timestamp")),
         sender_name=names.get(sender_id, ""),
         kind=content.kind,
         attachments=content.attachments,
@@ -200,9 +200,3 @@ def _context(message: dict[str, Any]) -> dict[str, Any]:
         details["referral"] = message["referral"]
     return details
 
-
-def _timestamp(seconds: Any) -> datetime | None:
-    try:
-        return datetime.fromtimestamp(int(seconds), tz=UTC)
-    except (TypeError, ValueError):
-        return None
