@@ -85,7 +85,7 @@ def run(sizes: Sizes, log_dir: Path) -> str:
         empty_broker()
         done("3. webhook ingest")
         with celery_worker(log_dir):
-            agent_overhead = overhead.run(web.url, business, sizes.overhead_turns, log_dir)
+            agent_overhead = overhead.run(web.url, business, sizes.overhead_turns)
         done("1. agent overhead")
     empty_broker()
     # Before the benchmarks that load the model in this process, whose mapping of the model file

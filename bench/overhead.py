@@ -1,8 +1,10 @@
 """1. Agent overhead: a signed Messenger webhook POST until the reply's send request reaches the fake Graph API,
 against plain llama-cpp-python generating the same prompts and the same number of tokens in a bare script.
 
-Each turn is a new customer (one message of history), so every turn does the same work. Turn 0 is
-cold: the worker loads the model on it, as the bare script does before its first call.
+Each turn is a new customer (one message of history) asking a question no earlier turn asked: a
+repeated first question is one prompt again, which Parley's saved KV states would serve whole while
+the bare script computes it, and the figure would measure that reuse instead of Parley's overhead.
+Turn 0 is cold: the worker loads the model on it, as the bare script does before its first call.
 """
 from __future__ import annotations
 
@@ -10,12 +12,10 @@ import json
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -34,11 +34,17 @@ from tests.services import ROOT
 
 from .stack import APP_SECRET, QUESTIONS, messenger_connection, messenger_delivery
 
+# Each answered from the demo bakery's data, so that every turn calls the model.
+OVERHEAD_QUESTIONS = (*QUESTIONS, "Can I order a birthday cake?", "How much is a butter croissant?", "Do you sell lemon tart?")
+
 
 @dataclass
 class OverheadResult:
     parley_seconds: list[float]  # turn 0 cold, then warm turns
     raw_seconds: list[float]
+    # Of each Parley turn: the agent turn in the worker (AgentRun's total), and its model calls.
+    turn_seconds: list[float]
+    model_seconds: list[float]
     raw_load_seconds: float
     model_calls: int
     prompt_tokens: int
@@ -75,37 +81,43 @@ class SendClock:
             return self.arrivals[recipient]
 
 
-def run(web_url: str, business: Any, turns: int, log_dir: Path) -> OverheadResult:
+def run(web_url: str, business: Any, turns: int) -> OverheadResult:
+    """Each Parley turn, then the bare script's same calls, side by side in time."""
     clock = SendClock()
     fake = FakePlatformServer(default=clock)
+    # The worker's own template rendering and tokenizer (a small context: it never generates),
+    # closed afterwards so that no model file stays mapped in this process for the memory benchmark.
+    renderer = LoadedModel(ModelSettings(path=chat_model_for(business.agent_config).settings.path, context_size=256))
+    parley, raw_seconds, turn_seconds, model_seconds, every_call = [], [], [], [], []
     try:
         connection = messenger_connection(business, fake.url)
-        mids, parley = [], []
-        with httpx.Client(base_url=web_url, timeout=30) as client:
+        with httpx.Client(base_url=web_url, timeout=30) as client, RawLlama(business.agent_config) as raw:
             for turn in range(turns + 1):
                 sender, mid = f"overhead-{turn}-{uuid.uuid4().hex[:6]}", f"m_overhead_{uuid.uuid4().hex}"
-                body = messenger_delivery(sender, QUESTIONS[turn % len(QUESTIONS)], mid)
+                body = messenger_delivery(sender, OVERHEAD_QUESTIONS[turn % len(OVERHEAD_QUESTIONS)], mid)
                 headers = {"Content-Type": "application/json", SIGNATURE_HEADER: sign(APP_SECRET, body)}
                 started = time.perf_counter()
                 response = client.post(connection.webhook_path(), content=body, headers=headers)
                 response.raise_for_status()
                 parley.append(clock.wait(sender) - started)
-                mids.append(mid)
+                inbound = Message.objects.get(connection=connection, platform_message_id=mid)
+                agent_run = AgentRun.objects.get(inbound_message=inbound)
+                turn_seconds.append(agent_run.total_ms / 1000)
+                model_seconds.append(sum(step["duration_ms"] for step in agent_run.trace if step["type"] == "model") / 1000)
+                calls = model_calls(inbound, renderer)
+                if turn == 0:
+                    raw.load()
+                raw_seconds.append(raw.turn(calls))
+                every_call += calls
     finally:
         fake.close()
-    # The worker's own template rendering and tokenizer (a small context: it never generates),
-    # closed afterwards so that no model file stays mapped in this process for the memory benchmark.
-    renderer = LoadedModel(ModelSettings(path=chat_model_for(business.agent_config).settings.path, context_size=256))
-    try:
-        calls = [model_calls(Message.objects.get(connection=connection, platform_message_id=mid), renderer) for mid in mids]
-    finally:
         renderer.llama.close()
-    raw = raw_llama(business.agent_config, calls, log_dir)
-    every_call = [call for turn_calls in calls for call in turn_calls]
     return OverheadResult(
         parley_seconds=parley,
-        raw_seconds=raw["turn_seconds"],
-        raw_load_seconds=raw["load_seconds"],
+        raw_seconds=raw_seconds,
+        turn_seconds=turn_seconds,
+        model_seconds=model_seconds,
+        raw_load_seconds=raw.load_seconds,
         model_calls=len(every_call),
         prompt_tokens=sum(len(call["tokens"]) for call in every_call),
         completion_tokens=sum(call["max_tokens"] for call in every_call),
@@ -133,20 +145,40 @@ def model_calls(inbound: Message, renderer: LoadedModel) -> list[dict[str, Any]]
     return calls
 
 
-def raw_llama(config: AgentConfig, calls: list[list[dict[str, Any]]], log_dir: Path) -> dict[str, Any]:
-    """Run the bare script on the same model file with the worker's n_ctx and threads."""
-    model_settings = chat_model_for(config).settings
-    job = {
-        "model_path": str(model_settings.path),
-        "n_ctx": model_settings.context_size,
-        "threads": model_settings.threads,
-        "temperature": config.temperature,
-        "turns": calls,
-    }
-    with tempfile.NamedTemporaryFile("w", suffix=".json", dir=log_dir, delete=False) as job_file:
-        json.dump(job, job_file)
-    result = subprocess.run(
-        [sys.executable, "-m", "bench.raw_llama", job_file.name], cwd=ROOT, capture_output=True, text=True, check=True
-    )
-    Path(job_file.name).unlink()
-    return json.loads(result.stdout)
+class RawLlama:
+    """The bare script (raw_llama.py) on the same model file with the worker's n_ctx and threads."""
+
+    def __init__(self, config: AgentConfig) -> None:
+        model_settings = chat_model_for(config).settings
+        self.job = {
+            "model_path": str(model_settings.path),
+            "n_ctx": model_settings.context_size,
+            "threads": model_settings.threads,
+            "temperature": config.temperature,
+        }
+        self.load_seconds = 0.0
+
+    def __enter__(self) -> RawLlama:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bench.raw_llama"], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.process.stdin.close()
+        self.process.wait(timeout=30)
+
+    def _ask(self, line: Any) -> dict[str, Any]:
+        self.process.stdin.write(json.dumps(line) + "\n")
+        self.process.stdin.flush()
+        answer = self.process.stdout.readline()
+        if not answer:
+            raise RuntimeError(f"the bare llama-cpp-python script ended (exit code {self.process.wait()})")
+        return json.loads(answer)
+
+    def load(self) -> None:
+        """Load the model: the cold turn's baseline is this and the first turn's calls."""
+        self.load_seconds = self._ask(self.job)["load_seconds"]
+
+    def turn(self, calls: list[dict[str, Any]]) -> float:
+        return self._ask(calls)["seconds"]

@@ -109,6 +109,7 @@ def table(results: Results) -> list[str]:
 
 def details(results: Results) -> list[str]:
     overhead, memory = results.overhead, results.memory
+    warm_raw = statistics.median(overhead.raw_seconds[1:])
 
     def series(latencies: Latencies) -> str:
         turns = range(len(latencies.conversations[0]))
@@ -125,6 +126,10 @@ def details(results: Results) -> list[str]:
         f"{overhead.completion_tokens} generated. Parley per turn (s): {', '.join(f'{value:.2f}' for value in overhead.parley_seconds)}; "
         f"raw: {', '.join(f'{value:.2f}' for value in overhead.raw_seconds)} (model load {overhead.raw_load_seconds:.2f} s). "
         "burst_settle_seconds is 0 for the bench business: the settle wait is a product choice, not overhead.",
+        f"- Where a warm Parley turn's time goes (medians): model calls {seconds(statistics.median(overhead.model_seconds[1:]))} "
+        f"(raw, the same calls without Parley's JSON grammar: {seconds(warm_raw)}); the rest of the agent turn (database, tools, "
+        f"prompt, grounding) {seconds(statistics.median(t - m for t, m in zip(overhead.turn_seconds[1:], overhead.model_seconds[1:])))}; "
+        f"webhook, queues and send {seconds(statistics.median(p - t for p, t in zip(overhead.parley_seconds[1:], overhead.turn_seconds[1:])))}.",
         f"- Seconds per turn, mean over conversations, 1 conversation reuse on: {series(results.single_on)}",
         f"- 1 conversation reuse off: {series(results.single_off)}",
         f"- {len(results.interleaved_on.conversations)} interleaved reuse on: {series(results.interleaved_on)}",
