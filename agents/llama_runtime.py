@@ -199,4 +199,3 @@ def get_model(settings: ModelSettings) -> LoadedModel:
                 keep_large_buffers_out_of_the_heap()
             model = _models[settings] = LoadedModel(settings)
         return model
-

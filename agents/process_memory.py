@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import logging
-
-logger = logging.getLogger(__name__)
+from functools import cache
 
 M_MMAP_THRESHOLD = -3
 
 
+@cache
 def _libc() -> ctypes.CDLL | None:
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c"))
