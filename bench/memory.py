@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,16 +52,18 @@ class MemoryResult:
     # PSS after each step of a fresh process's start (memory_probe.py): what a process is made of.
     steps: dict[str, int]
 
+    def _per_extra_process(self, footprint: Footprint, measure: Callable[[Footprint], float]) -> float:
+        first = self.footprints[0]
+        return (measure(footprint) - measure(first)) / (footprint.processes - first.processes)
+
     def added_per_process(self, footprint: Footprint) -> float:
         """What each process beyond the first adds to the total, on average."""
-        first = self.footprints[0]
-        return (footprint.total - first.total) / (footprint.processes - first.processes)
+        return self._per_extra_process(footprint, lambda each: each.total)
 
     def allowance(self, footprint: Footprint) -> float:
         """What an extra process may add: its own KV cache (the context's, and the conversations'
         states it saved, as many as it answered) plus 50 MB."""
-        first = self.footprints[0]
-        added_states = (sum(footprint.saved_states) - sum(first.saved_states)) / (footprint.processes - first.processes)
+        added_states = self._per_extra_process(footprint, lambda each: sum(each.saved_states))
         return self.kv_cache_bytes + added_states + 50 * MB
 
 

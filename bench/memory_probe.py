@@ -1,8 +1,9 @@
 """Where an inference process's memory goes, step by step, in a fresh process: `python -m bench.memory_probe N_CTX`.
 
-Prints JSON: the context's KV cache size in bytes, and PSS in bytes after Django starts, after the turn code's imports (LangChain, llama.cpp;
-a Celery worker process imports them on its first turn), after loading the model with a tiny
-context and one generation, and after loading it instead with the business's context. The last step
+Prints JSON: the context's KV cache size in bytes, and PSS in bytes after Django starts, after the
+turn code's imports (LangChain, llama.cpp; a Celery worker process imports them on its first turn),
+after loading the model with a tiny context and one generation, and after loading it instead with
+the business's context. The last step
 less the one before is the KV cache (with the compute buffers that grow with n_ctx), measured: the
 first model is closed before the second is loaded.
 """

@@ -28,7 +28,6 @@ from agents.prompts import system_message
 from agents.tools import TurnContext, build_tools
 from agents.turns import _recent_history, chat_model_for
 from channels_app.meta.signature import SIGNATURE_HEADER, sign
-from channels_app.models import Message
 from tests.fake_platform import Answer, FakePlatformServer, RecordedRequest, graph_send_success
 from tests.services import ROOT
 
@@ -100,11 +99,12 @@ def run(web_url: str, business: Any, turns: int) -> OverheadResult:
                 response = client.post(connection.webhook_path(), content=body, headers=headers)
                 response.raise_for_status()
                 parley.append(clock.wait(sender) - started)
-                inbound = Message.objects.get(connection=connection, platform_message_id=mid)
-                agent_run = AgentRun.objects.get(inbound_message=inbound)
+                agent_run = AgentRun.objects.select_related("inbound_message__conversation__business").get(
+                    inbound_message__connection=connection, inbound_message__platform_message_id=mid
+                )
                 turn_seconds.append(agent_run.total_ms / 1000)
                 model_seconds.append(sum(step["duration_ms"] for step in agent_run.trace if step["type"] == "model") / 1000)
-                calls = model_calls(inbound, renderer)
+                calls = model_calls(agent_run, renderer)
                 if turn == 0:
                     raw.load()
                 raw_seconds.append(raw.turn(calls))
@@ -124,9 +124,9 @@ def run(web_url: str, business: Any, turns: int) -> OverheadResult:
     )
 
 
-def model_calls(inbound: Message, renderer: LoadedModel) -> list[dict[str, Any]]:
+def model_calls(run: AgentRun, renderer: LoadedModel) -> list[dict[str, Any]]:
     """The prompt tokens and generated token count of each model step of the turn, rebuilt from its trace."""
-    run = AgentRun.objects.get(inbound_message=inbound)
+    inbound = run.inbound_message
     config = inbound.conversation.business.agent_config
     context = TurnContext(business=inbound.conversation.business, contact=inbound.conversation.contact, conversation_id=inbound.conversation_id)
     tools = build_tools(context, config.enabled_tools or None)
