@@ -16,6 +16,7 @@ from pathlib import Path
 from llama_cpp import Llama, LlamaGrammar, StoppingCriteriaList
 from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
+from .grammar_sampling import LazyGrammarLlama
 from .kv_cache import KvStateCache
 from .process_memory import keep_large_buffers_out_of_the_heap
 
@@ -58,7 +59,7 @@ class LoadedModel:
     def __init__(self, settings: ModelSettings) -> None:
         started = time.perf_counter()
         self.settings = settings
-        self.llama = Llama(
+        self.llama = LazyGrammarLlama(
             model_path=str(settings.path),
             n_ctx=settings.context_size,
             n_batch=512,
