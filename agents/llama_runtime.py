@@ -47,8 +47,9 @@ class Completion:
     timed_out: bool = False
 
 
-# Prompt tokens computed between two looks at the turn's deadline.
-PROMPT_SLICE_TOKENS = 64
+# Prompt tokens computed between two looks at the turn's deadline: about a second on 2 cores. Smaller
+# slices cost throughput (an 800-token prompt took 15% longer in 64-token slices than in 256).
+PROMPT_SLICE_TOKENS = 256
 
 
 class PromptTooLong(ValueError):
