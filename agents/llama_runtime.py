@@ -163,24 +163,25 @@ class LoadedModel:
         """Compute the prompt's new tokens in slices, stopping when the deadline passes; False then.
 
         llama.cpp cannot be interrupted inside one evaluation, and a long prompt on a busy CPU takes
-        tens of seconds: sliced, a turn over its time budget stops within one slice. All but the last
-        token are computed here; create_completion then finds them cached and replays only that one.
+        tens of seconds: sliced, a turn over its time budget stops within one slice. Every token is
+        computed here, so create_completion finds the whole prompt cached with its logits fresh and
+        samples at once, instead of computing the last token a second time.
         """
         position = self._reusable_prefix(tokens)
         self.llama.n_tokens = position
-        while position < len(tokens) - 1:
+        while position < len(tokens):
             if deadline is not None and time.monotonic() > deadline:
                 return False
-            end = min(position + PROMPT_SLICE_TOKENS, len(tokens) - 1)
+            end = min(position + PROMPT_SLICE_TOKENS, len(tokens))
             self.llama.eval(tokens[position:end])
             position = end
         return True
 
     def _reusable_prefix(self, tokens: list[int]) -> int:
-        """How many leading prompt tokens llama.cpp will take from its KV cache instead of computing.
+        """How many leading prompt tokens the context holds already and need not be computed.
 
-        Mirrors Llama.generate: the longest common prefix with what the context holds, less one
-        token when the whole prompt is cached (the last one is replayed to get fresh logits).
+        The longest common prefix with what the context holds, less one token when it holds the
+        whole prompt: that one is computed again, for the logits the first sample is drawn from.
         """
         if self.llama.n_tokens == 0:
             return 0
