@@ -8,6 +8,11 @@ that token is rejected, which for a model following its JSON format is rare. Thi
 At temperature 0 it picks the token the grammar-first chain would (the grammar only removes
 candidates); when sampling, an allowed token is drawn before the disallowed ones are removed, as
 llama.cpp's own tools draw it.
+
+A rejected token (about 4 a reply, at the JSON's punctuation) first tries the best-scored
+SHORTLIST candidates: the chain after the grammar looks only at the best allowed ones (1 when
+greedy, top_k when sampling), and when the shortlist holds that many, they are the best allowed of
+the whole vocabulary, so the pick is the same at a sixth of the grammar's work.
 """
 from __future__ import annotations
 
@@ -24,61 +29,109 @@ from llama_cpp._internals import LlamaContext, LlamaModel, LlamaSampler
 TOKEN_DATA = np.dtype([("id", np.int32), ("logit", np.float32), ("p", np.float32)], align=True)
 assert TOKEN_DATA.itemsize == ctypes.sizeof(llama_cpp.llama_token_data)
 
+SHORTLIST = 256
+
+
+class Candidates:
+    """A llama_token_data_array over numpy storage of a fixed capacity."""
+
+    def __init__(self, capacity: int) -> None:
+        self.data = np.zeros(capacity, dtype=TOKEN_DATA)
+        self._pointer = self.data.ctypes.data_as(llama_cpp.llama_token_data_p)
+        self.array = llama_cpp.llama_token_data_array()
+
+    def reset(self, size: int) -> ctypes._Pointer:
+        self.array.data, self.array.size, self.array.selected, self.array.sorted = self._pointer, size, -1, False
+        return ctypes.pointer(self.array)
+
+    def selected_token(self) -> int:
+        # Read through the array's pointer: a sampler may point it at storage of its own.
+        return int(self.array.data[self.array.selected].id)
+
 
 class LazyGrammarSampler:
-    """Stands where llama-cpp-python keeps its sampler: `sample(ctx, idx)` picks and accepts a token."""
+    """Stands where llama-cpp-python keeps its sampler: `sample(ctx, idx)` picks and accepts a token.
 
-    def __init__(self, chain: LlamaSampler, model: LlamaModel, grammar: LlamaGrammar, n_vocab: int) -> None:
+    `exact_within` is how many allowed candidates the chain's choice depends on (None: all of them).
+    """
+
+    def __init__(self, chain: LlamaSampler, model: LlamaModel, grammar: LlamaGrammar, n_vocab: int, exact_within: int | None) -> None:
         self.chain = chain
         self.grammar = llama_cpp.llama_sampler_init_grammar(
             model.vocab, grammar._grammar.encode("utf-8"), grammar._root.encode("utf-8")
         )
         if not self.grammar:
             raise ValueError("llama.cpp rejected the grammar")
+        # Repetition penalties change the scores the shortlist is made from: they run on their own, first.
+        self.penalties = _take_out(chain, b"penalties")
         self.n_vocab = n_vocab
+        self.exact_within = exact_within if exact_within is not None and 0 < exact_within <= SHORTLIST else None
         self._token_ids = np.arange(n_vocab, dtype=np.int32)
-        self._candidates = np.zeros(n_vocab, dtype=TOKEN_DATA)
-        self._candidates_pointer = self._candidates.ctypes.data_as(llama_cpp.llama_token_data_p)
-        self._all = llama_cpp.llama_token_data_array()
-        self._one = np.zeros(1, dtype=TOKEN_DATA)
-        self._single = llama_cpp.llama_token_data_array(
-            data=self._one.ctypes.data_as(llama_cpp.llama_token_data_p), size=1, selected=-1, sorted=False
-        )
+        self._all = Candidates(n_vocab)
+        self._shortlist = Candidates(SHORTLIST)
+        self._one = Candidates(1)
 
     def sample(self, ctx: LlamaContext, idx: int = -1) -> int:
         logits = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(ctx.ctx, idx), shape=(self.n_vocab,))
-        token = self._pick(logits, constrained=False)
+        every = self._penalised(logits)
+        llama_cpp.llama_sampler_apply(self.chain.sampler, every)
+        token = self._all.selected_token()
         if not self._allowed(token):
-            token = self._pick(logits, constrained=True)
+            token = self._constrained(logits)
         llama_cpp.llama_sampler_accept(self.grammar, token)
+        if self.penalties:
+            llama_cpp.llama_sampler_accept(self.penalties, token)
         self.chain.accept(token)
         return token
 
-    def _pick(self, logits: np.ndarray, *, constrained: bool) -> int:
-        self._candidates["id"] = self._token_ids
-        self._candidates["logit"] = logits
-        self._candidates["p"] = 0.0
-        self._all.data, self._all.size, self._all.selected, self._all.sorted = self._candidates_pointer, self.n_vocab, -1, False
-        if constrained:
-            llama_cpp.llama_sampler_apply(self.grammar, ctypes.byref(self._all))
-        llama_cpp.llama_sampler_apply(self.chain.sampler, ctypes.byref(self._all))
-        # Read through the array's pointer: a sampler may point it at storage of its own.
-        return int(self._all.data[self._all.selected].id)
+    def _penalised(self, logits: np.ndarray) -> ctypes._Pointer:
+        candidates = self._all.data
+        candidates["id"] = self._token_ids
+        candidates["logit"] = logits
+        candidates["p"] = 0.0
+        every = self._all.reset(self.n_vocab)
+        if self.penalties:
+            llama_cpp.llama_sampler_apply(self.penalties, every)
+        return every
+
+    def _constrained(self, logits: np.ndarray) -> int:
+        every = self._penalised(logits)
+        if self.exact_within is not None:
+            best = np.argpartition(self._all.data["logit"], -SHORTLIST)[-SHORTLIST:]
+            self._shortlist.data[:] = self._all.data[best]
+            shortlist = self._shortlist.reset(SHORTLIST)
+            llama_cpp.llama_sampler_apply(self.grammar, shortlist)
+            if np.count_nonzero(np.isfinite(self._shortlist.data["logit"])) >= self.exact_within:
+                llama_cpp.llama_sampler_apply(self.chain.sampler, shortlist)
+                return self._shortlist.selected_token()
+        llama_cpp.llama_sampler_apply(self.grammar, every)
+        llama_cpp.llama_sampler_apply(self.chain.sampler, every)
+        return self._all.selected_token()
 
     def _allowed(self, token: int) -> bool:
-        self._one["id"], self._one["logit"], self._one["p"] = token, 0.0, 0.0
-        self._single.size, self._single.selected, self._single.sorted = 1, -1, False
-        llama_cpp.llama_sampler_apply(self.grammar, ctypes.byref(self._single))
-        return not math.isinf(float(self._one["logit"][0]))
+        self._one.data[0] = (token, 0.0, 0.0)
+        llama_cpp.llama_sampler_apply(self.grammar, self._one.reset(1))
+        return not math.isinf(float(self._one.data["logit"][0]))
 
     def close(self) -> None:
         if self.grammar:
             llama_cpp.llama_sampler_free(self.grammar)
             self.grammar = None
+        if self.penalties:
+            llama_cpp.llama_sampler_free(self.penalties)
+            self.penalties = None
         self.chain.close()
 
     def __del__(self) -> None:
         self.close()
+
+
+def _take_out(chain: LlamaSampler, name: bytes) -> Any:
+    """The chain's sampler of that name, removed from the chain (and so no longer freed with it)."""
+    for index in range(llama_cpp.llama_sampler_chain_n(chain.sampler)):
+        if llama_cpp.llama_sampler_name(llama_cpp.llama_sampler_chain_get(chain.sampler, index)) == name:
+            return llama_cpp.llama_sampler_chain_remove(chain.sampler, index)
+    return None
 
 
 class LazyGrammarLlama(Llama):
@@ -90,4 +143,15 @@ class LazyGrammarLlama(Llama):
 
     def _init_sampler(self, *, grammar: LlamaGrammar | None = None, **kwargs: Any) -> Any:
         chain = super()._init_sampler(grammar=None, **kwargs)
-        return chain if grammar is None else LazyGrammarSampler(chain, self._model, grammar, self._n_vocab)
+        if grammar is None:
+            return chain
+        # What the chain after the grammar looks at: the best candidate (greedy) or the best top_k
+        # (top-k sampling); mirostat and plain sampling look at all of them.
+        temperature = kwargs.get("temp", 0.8)
+        if temperature == 0.0:
+            exact_within: int | None = 1
+        elif temperature > 0.0 and not kwargs.get("mirostat_mode"):
+            exact_within = kwargs.get("top_k", 40)
+        else:
+            exact_within = None
+        return LazyGrammarSampler(chain, self._model, grammar, self._n_vocab, exact_within)
