@@ -22,7 +22,7 @@ import httpx
 from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
 
 from agents.chat_model import to_chat_turns
-from agents.llama_runtime import LoadedModel, ModelSettings
+from agents.llama_runtime import FLASH_ATTENTION, PROMPT_SLICE_TOKENS, LoadedModel, ModelSettings
 from agents.models import AgentConfig, AgentRun
 from agents.prompts import system_message
 from agents.tools import TurnContext, build_tools
@@ -153,6 +153,8 @@ class RawLlama:
         self.job = {
             "model_path": str(model_settings.path),
             "n_ctx": model_settings.context_size,
+            "n_batch": PROMPT_SLICE_TOKENS,
+            "flash_attn": FLASH_ATTENTION,
             "threads": model_settings.threads,
             "temperature": config.temperature,
         }

@@ -2,7 +2,7 @@
 
 Speaks JSON lines on standard input and output, so that the benchmark can run each of its turns
 right after Parley's (the machine's speed drifts over minutes; turns side by side see the same).
-The first line is the job (model path, n_ctx, threads, temperature): the model is loaded and the
+The first line is the job (model path, n_ctx, batch size, flash attention, threads, temperature): the model is loaded and the
 load time answered. Each following line is one turn's model calls, each a list of prompt tokens and
 a number of tokens to generate; the turn's seconds are answered. Every call runs on one `Llama`, so
 llama.cpp's own prefix reuse applies as it does in the worker. End-of-sequence is suppressed so each
@@ -25,7 +25,15 @@ def answer(value: dict) -> None:
 def main() -> None:
     job = json.loads(sys.stdin.readline())
     started = time.perf_counter()
-    llama = Llama(model_path=job["model_path"], n_ctx=job["n_ctx"], n_batch=512, n_threads=job["threads"], verbose=False)
+    llama = Llama(
+        model_path=job["model_path"],
+        n_ctx=job["n_ctx"],
+        n_batch=job["n_batch"],
+        n_ubatch=job["n_batch"],
+        flash_attn=job["flash_attn"],
+        n_threads=job["threads"],
+        verbose=False,
+    )
     answer({"load_seconds": time.perf_counter() - started})
     no_end = {llama.token_eos(): float("-inf")}
     for line in sys.stdin:
