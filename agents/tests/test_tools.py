@@ -52,9 +52,15 @@ def test_business_info_says_whether_it_is_open_now_in_its_own_timezone(turn_cont
 
 
 def test_business_info_answers_the_day_asked_about(turn_context):
-    assert call(turn_context, "business_info", day="saturday").answer == "On Saturday we are open 10:00-13:00."
-    assert call(turn_context, "business_info", day="sunday").answer == "On Sunday we are closed."
+    # When the day asked about is today where the business is, a sentence on right now follows.
+    assert call(turn_context, "business_info", day="saturday").answer.startswith("On Saturday we are open 10:00-13:00.")
+    assert call(turn_context, "business_info", day="sunday").answer.startswith("On Sunday we are closed.")
     assert call(turn_context, "business_info", topic="address").answer == "We are at 3 place du Marché, Paris."
+
+
+def test_business_info_about_today_says_whether_it_is_open_right_now(turn_context):
+    turn_context.business.opening_hours = ALWAYS_OPEN
+    assert call(turn_context, "business_info", day="today").answer.endswith("We are open right now.")
 
 
 def test_order_status_answers_for_the_customers_own_order(turn_context):
