@@ -1,8 +1,10 @@
 """The process-wide llama.cpp models, loaded lazily in the process that generates.
 
-A model is loaded on first use in the worker process that runs the turn, never at import time, in
-Django's start-up or in the Celery parent: a process forked after llama.cpp has run inference hangs
-on its own first inference (OpenMP). One `Llama` holds one context, so calls are serialised per model.
+A model is loaded on first use in the worker process that runs the turn, never at import time or in
+Django's start-up. A Celery worker's parent loads the default model before it forks its pool
+(agents/tasks.py) but never runs it: a process forked after llama.cpp has run inference hangs on its
+own first inference (OpenMP), while loading runs nothing. One `Llama` holds one context, so calls
+are serialised per model.
 """
 from __future__ import annotations
 

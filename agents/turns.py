@@ -24,7 +24,7 @@ from operations.log_context import bind as bind_log_ids
 from .agent_loop import FALLBACK_REPLY, AgentTurn, TurnOutcome, TurnTimedOut
 from .chat_model import LocalLlamaChatModel, StepChatModel
 from .conversation_lock import conversation_turn
-from .llama_runtime import ModelSettings
+from .llama_runtime import ModelSettings, get_model
 from .model_files import resolve_model_path
 from .models import AgentConfig, AgentRun
 from .notifications import notify_staff
@@ -61,6 +61,17 @@ def chat_model_for(config: AgentConfig) -> StepChatModel:
     return LocalLlamaChatModel(
         settings=model_settings, temperature=config.temperature, max_tokens=config.max_reply_tokens
     )
+
+
+def preload_default_model() -> None:
+    """Load the model of a business with the default agent settings; best effort (see tasks.py)."""
+    chat_model = chat_model_for(AgentConfig())
+    if not isinstance(chat_model, LocalLlamaChatModel):
+        return
+    try:
+        get_model(chat_model.settings)
+    except Exception:
+        logger.exception("the default model could not be loaded ahead: each pool process loads it on its first turn")
 
 
 def answer_inbound_message(message_id: int, settle: bool = True) -> float | None:
