@@ -50,8 +50,9 @@ class Completion:
 
 
 # Prompt tokens computed between two looks at the turn's deadline: about a second on 2 cores. Smaller
-# slices cost throughput (an 800-token prompt took 15% longer in 64-token slices than in 256). Also
-# llama.cpp's batch: a larger one is never filled, and its compute buffer grows with it.
+# slices cost throughput (an 800-token prompt took 4% and 23% longer in 64-token slices than in 256,
+# in two measurements). Also llama.cpp's batch: a larger one is never filled, and its compute
+# buffer grows with it.
 PROMPT_SLICE_TOKENS = 256
 # Flash attention computed an 800-token prompt in 2.43 s instead of 2.81 s on 2 cores, generated as
 # fast, and took 7 MB less per inference process (no attention matrix in the compute buffer).
