@@ -48,8 +48,9 @@ def queue_reply(
     return message
 
 
-def deliver(message_id: int) -> None:
-    """Send one pending message; raises TemporarySendError when it should be tried again."""
+def deliver(message_id: int, *, last_attempt: bool = False) -> None:
+    """Send one pending message; raises TemporarySendError when it should be tried again (unless
+    this is the `last_attempt`: the error is then counted as a failure, not as a retry to come)."""
     claimed = Message.objects.filter(pk=message_id, status=Message.Status.PENDING).update(
         status=Message.Status.SENDING, attempts=F("attempts") + 1, claimed_at=timezone.now()
     )
@@ -79,7 +80,7 @@ def deliver(message_id: int) -> None:
                 metadata={**message.metadata, "sent_parts": sent_parts},
             )
     except TemporarySendError as error:
-        sends.labels(platform.name, "will_retry", error.code).inc()
+        sends.labels(platform.name, "failed" if last_attempt else "will_retry", error.code).inc()
         _record_failure(message_id, Message.Status.PENDING, error)
         raise
     except PermanentSendError as error:

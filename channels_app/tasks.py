@@ -15,10 +15,11 @@ def backoff_seconds(retries: int) -> float:
 
 @shared_task(bind=True, max_retries=MAX_SEND_ATTEMPTS - 1)
 def deliver_message(self, message_id: int) -> None:
+    last_attempt = self.request.retries >= self.max_retries
     try:
-        outbox.deliver(message_id)
+        outbox.deliver(message_id, last_attempt=last_attempt)
     except TemporarySendError as error:
-        if self.request.retries >= self.max_retries:
+        if last_attempt:
             outbox.give_up(message_id, error)
             return
         raise self.retry(countdown=error.retry_after or backoff_seconds(self.request.retries))

@@ -100,6 +100,30 @@ def test_a_platform_refusal_is_counted_with_its_error_code(client, post_signed, 
     assert value(after, "parley_outbound_sends_total", **labels) - value(before, "parley_outbound_sends_total", **labels) == 1
 
 
+@pytest.mark.django_db
+def test_a_send_failing_on_its_last_attempt_is_counted_as_failed_not_as_retried(client, messenger_connection, fake_platform):
+    from channels_app import outbox
+    from channels_app.events import CustomerMessage
+    from channels_app.inbound import store_customer_message
+    from channels_app.sending import TemporarySendError
+    from tests.fake_platform import Answer
+
+    inbound = store_customer_message(messenger_connection, CustomerMessage(platform_message_id="m_last", sender_id="6785123409871234", text="Hi"))
+    reply = outbox.queue_reply(inbound.conversation, "Hello!", author=Message.Author.AGENT, reply_to=inbound)
+    fake_platform.script(Answer(503, b"upstream unavailable", {"Content-Type": "text/plain"}))
+    before = scrape(client)
+    with pytest.raises(TemporarySendError):
+        outbox.deliver(reply.pk, last_attempt=True)
+    after = scrape(client)
+    reply.refresh_from_db()
+
+    def grown(result: str) -> float:
+        labels = {"platform": "messenger", "result": result, "code": reply.error_code}
+        return value(after, "parley_outbound_sends_total", **labels) - value(before, "parley_outbound_sends_total", **labels)
+
+    assert (grown("failed"), grown("will_retry")) == (1, 0)
+
+
 def test_queue_depth_is_the_number_of_tasks_waiting_in_redis(client, settings):
     settings.CELERY_TASK_ROUTES = {**settings.CELERY_TASK_ROUTES, "nothing.*": {"queue": "parley-test-idle"}}
     broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
