@@ -124,11 +124,12 @@ class LoadedModel:
         with self._lock:
             if cache_key is not None:
                 self.kv_states.restore_best(tokens)
-            evaluated = len(tokens) - self._reusable_prefix(tokens)
+            reused = self._reusable_prefix(tokens)
+            evaluated = len(tokens) - reused
             started = time.perf_counter()
             first_token_at: float | None = None
             pieces: list[str] = []
-            if not self._evaluate_prompt(tokens, deadline):
+            if not self._evaluate_prompt(tokens, reused, deadline):
                 return Completion(
                     text="", prompt_tokens=len(tokens), prompt_tokens_evaluated=evaluated, completion_tokens=0,
                     time_to_first_token=None, total_time=time.perf_counter() - started, timed_out=True,
@@ -168,15 +169,15 @@ class LoadedModel:
             timed_out=timed_out,
         )
 
-    def _evaluate_prompt(self, tokens: list[int], deadline: float | None) -> bool:
-        """Compute the prompt's new tokens in slices, stopping when the deadline passes; False then.
+    def _evaluate_prompt(self, tokens: list[int], position: int, deadline: float | None) -> bool:
+        """Compute the prompt's tokens from `position` (the context holds those before) in slices,
+        stopping when the deadline passes; False then.
 
         llama.cpp cannot be interrupted inside one evaluation, and a long prompt on a busy CPU takes
         tens of seconds: sliced, a turn over its time budget stops within one slice. Every token is
         computed here, so create_completion finds the whole prompt cached with its logits fresh and
         samples at once, instead of computing the last token a second time.
         """
-        position = self._reusable_prefix(tokens)
         self.llama.n_tokens = position
         while position < len(tokens):
             if deadline is not None and time.monotonic() > deadline:

@@ -5,8 +5,7 @@ from typing import Any
 
 from celery import shared_task
 from celery.signals import worker_init
-
-LLM_QUEUE = "llm"
+from django.conf import settings
 
 
 @worker_init.connect
@@ -15,7 +14,7 @@ def share_agent_code_with_pool_processes(sender: Any, **kwargs: Any) -> None:
     # instead of each importing LangChain and llama.cpp again (~45 MB each).
     from . import turns
 
-    if LLM_QUEUE in sender.app.amqp.queues.consume_from:
+    if settings.CELERY_TASK_ROUTES["agents.*"]["queue"] in sender.app.amqp.queues.consume_from:
         # Loaded, never run, here (llama_runtime.py): the pool processes share the loaded model and
         # its zeroed KV cache until each writes its own cells, 39 MB less for each measured. A
         # business with a model or context of its own still loads it in the process that uses it.
