@@ -24,6 +24,8 @@ ROOT = Path(__file__).resolve().parent
 ARTIFACTS = ROOT / "test-artifacts"
 # Tests generate few tokens: enough for a short JSON step, short enough for a 2-core machine.
 TEST_REPLY_TOKENS = 24
+# How the session's worker names itself to PostgreSQL (libpq reads PGAPPNAME), so tests can find its connections.
+WORKER_APPLICATION_NAME = "parley-test-worker"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -46,6 +48,7 @@ def celery_worker(django_db_setup: None, django_db_blocker: Any) -> Iterator[sub
         **os.environ,
         "DATABASE_URL": database_url(settings.DATABASES["default"]),
         "REDIS_URL": settings.CELERY_BROKER_URL,
+        "PGAPPNAME": WORKER_APPLICATION_NAME,
     }
     try:
         worker = start_celery_worker(env, ARTIFACTS / "celery-worker.log", name=f"parley-test-{os.getpid()}")

@@ -2,8 +2,8 @@
 import logging.config
 import os
 
-from celery import Celery
-from celery.signals import setup_logging, worker_init, worker_process_shutdown
+from celery import Celery, Task
+from celery.signals import setup_logging, task_postrun, task_prerun, worker_init, worker_process_shutdown
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -18,6 +18,18 @@ def use_django_logging(**_: object) -> None:
     from django.conf import settings
 
     logging.config.dictConfig(settings.LOGGING)
+
+
+@task_prerun.connect
+@task_postrun.connect
+def close_old_database_connections(sender: Task, **_: object) -> None:
+    """What Django does before and after each request (CELERY_DB_REUSE_MAX in settings.py): a
+    connection past its age, or one that failed, is closed; a kept one is checked before its first use."""
+    if sender.request.is_eager:
+        return  # run inside the caller's own request or transaction
+    from django.db import close_old_connections
+
+    close_old_connections()
 
 
 @worker_init.connect
