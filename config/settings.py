@@ -82,6 +82,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web server and the worker write to the same file: wait for the other's lock instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
     VAR_DIR.mkdir(parents=True, exist_ok=True)
+else:
+    # Parameters sent apart from the SQL, so that psycopg prepares a query the connection runs
+    # again and again (its fifth time) and PostgreSQL stops planning it: the turn's first query,
+    # 3 KB of SQL over six joins, took 4.8 ms planned each time against 1.8 ms prepared.
+    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
