@@ -16,7 +16,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 
 @dataclass(frozen=True)
 class Sizes:
-    overhead_turns: int = 5
+    overhead_turns: int = 15
     history_turns: int = 30
     naive_turns: int = 30
     interleaved: int = 4
