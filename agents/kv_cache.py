@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ctypes
 import logging
+import mmap
 from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
@@ -35,7 +36,8 @@ MIN_TOKENS_GAINED = 8
 @dataclass(frozen=True)
 class SavedState:
     tokens: np.ndarray
-    data: bytearray
+    data: mmap.mmap
+    length: int
 
     @property
     def size(self) -> int:
@@ -75,12 +77,14 @@ class KvStateCache:
         ctx = self.llama._ctx.ctx
         size = llama_cpp.llama_state_seq_get_size(ctx, SEQUENCE)
         # llama.cpp writes straight into the state's own buffer: one copy of tens of MB, not two.
-        data = bytearray(size)
+        # A mapping, not a bytearray: Python zeroes a bytearray holding the interpreter lock (10 ms
+        # for 18 MB, which stopped the turn's own thread while a background save ran), the kernel
+        # zeroes a mapping's pages as llama.cpp writes them; and it goes back to the system whole.
+        data = mmap.mmap(-1, size)
         view = (ctypes.c_uint8 * size).from_buffer(data)
         written = llama_cpp.llama_state_seq_get_data(ctx, view, size, SEQUENCE)
-        del view  # a bytearray cannot be shortened while a view of it lives
-        del data[written:]
-        state = SavedState(tokens=self.llama.input_ids[: self.llama.n_tokens].copy(), data=data)
+        del view  # a mapping cannot be closed while a view of it lives
+        state = SavedState(tokens=self.llama.input_ids[: self.llama.n_tokens].copy(), data=data, length=written)
         self._drop(key)
         if state.size > self.max_bytes:
             return
@@ -111,8 +115,8 @@ class KvStateCache:
     def _restore(self, state: SavedState) -> None:
         ctx = self.llama._ctx.ctx
         llama_cpp.llama_memory_clear(llama_cpp.llama_get_memory(ctx), True)
-        buffer = (ctypes.c_uint8 * len(state.data)).from_buffer(state.data)
-        if llama_cpp.llama_state_seq_set_data(ctx, buffer, len(state.data), SEQUENCE) == 0:
+        buffer = (ctypes.c_uint8 * state.length).from_buffer(state.data)
+        if llama_cpp.llama_state_seq_set_data(ctx, buffer, state.length, SEQUENCE) == 0:
             logger.warning("llama.cpp refused a saved KV state; the prompt will be computed afresh")
             self.llama.n_tokens = 0
             return
