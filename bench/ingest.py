@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from channels_app.meta.signature import sign
 from channels_app.models import ChannelConnection
 
+from .pauses import collector_paused
 from .stack import APP_SECRET, QUESTIONS, messenger_delivery
 from .urls import BARE_PATH
 
@@ -98,8 +99,9 @@ def paced_load(url: str, deliveries: list[tuple[str, bytes]], rate: float) -> Pa
             *(_one(parts.hostname, parts.port, request, start + index / rate, in_flight) for index, request in enumerate(requests))
         )
 
-    started = time.perf_counter()
-    outcomes = asyncio.run(load())
+    with collector_paused():
+        started = time.perf_counter()
+        outcomes = asyncio.run(load())
     return Paced(
         rate=rate,
         latencies=[latency for latency, _ in outcomes],

@@ -31,6 +31,7 @@ from channels_app.meta.signature import SIGNATURE_HEADER, sign
 from tests.fake_platform import Answer, FakePlatformServer, RecordedRequest, graph_send_success
 from tests.services import ROOT
 
+from .pauses import collector_paused
 from .stack import APP_SECRET, QUESTIONS, messenger_connection, messenger_delivery
 
 # Each answered from the demo bakery's data, so that every turn calls the model; none asked twice.
@@ -119,10 +120,11 @@ def run(web_url: str, business: Any, turns: int) -> OverheadResult:
                 sender, mid = f"overhead-{turn}-{uuid.uuid4().hex[:6]}", f"m_overhead_{uuid.uuid4().hex}"
                 body = messenger_delivery(sender, OVERHEAD_QUESTIONS[turn % len(OVERHEAD_QUESTIONS)], mid)
                 headers = {"Content-Type": "application/json", SIGNATURE_HEADER: sign(APP_SECRET, body)}
-                started = time.perf_counter()
-                response = client.post(connection.webhook_path(), content=body, headers=headers)
-                response.raise_for_status()
-                parley.append(clock.wait(sender) - started)
+                with collector_paused():
+                    started = time.perf_counter()
+                    response = client.post(connection.webhook_path(), content=body, headers=headers)
+                    response.raise_for_status()
+                    parley.append(clock.wait(sender) - started)
                 agent_run = AgentRun.objects.select_related("inbound_message__conversation__business").get(
                     inbound_message__connection=connection, inbound_message__platform_message_id=mid
                 )
