@@ -87,6 +87,36 @@ def parse_step(text: str) -> AIMessage:
     return AIMessage(content=str(step.get("reply", "")).strip())
 
 
+class ClosedJson:
+    """Fed a JSON step piece by piece, tells when its object has closed: the step's grammar allows
+    nothing after it but whitespace and the end, so generation stops there instead of sampling
+    them. The end was a token the grammar had to find in the whole vocabulary, 7-10 ms a step."""
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.in_string = False
+        self.escaped = False
+
+    def __call__(self, piece: bytes) -> bool:
+        for byte in piece:
+            if self.in_string:
+                if self.escaped:
+                    self.escaped = False
+                elif byte == ord("\\"):
+                    self.escaped = True
+                elif byte == ord('"'):
+                    self.in_string = False
+            elif byte == ord('"'):
+                self.in_string = True
+            elif byte in b"{[":
+                self.depth += 1
+            elif byte in b"}]":
+                self.depth -= 1
+                if self.depth == 0:
+                    return True
+        return False
+
+
 class StepChatModel(BaseChatModel):
     """What both backends share: tools bound as a step schema, steps parsed, figures reported."""
 
@@ -166,4 +196,5 @@ class LocalLlamaChatModel(StepChatModel):
             grammar=grammar,
             deadline=deadline,
             cache_key=cache_key,
+            ends=None if grammar is None else ClosedJson(),
         )

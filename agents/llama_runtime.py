@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -121,8 +121,10 @@ class LoadedModel:
         grammar: LlamaGrammar | None = None,
         deadline: float | None = None,
         cache_key: Hashable | None = None,
+        ends: Callable[[bytes], bool] | None = None,
     ) -> Completion:
-        """Generate a reply; `deadline` (a time.monotonic() value) stops a generation that runs over.
+        """Generate a reply; `deadline` (a time.monotonic() value) stops a generation that runs over,
+        and `ends`, shown each new piece of text, says when it is complete before the model ends it.
 
         With a `cache_key` (the conversation), the best saved KV state is restored first and the
         context is saved under that key afterwards, so the conversation's next turn starts from it.
@@ -143,7 +145,7 @@ class LoadedModel:
                     time_to_first_token=None, total_time=time.perf_counter() - started, timed_out=True,
                 )  # fmt: skip
             generated, timed_out, first_token_at = self._generate(
-                max_tokens=max_tokens, temperature=temperature, stops=stops + list(stop or []), grammar=grammar, deadline=deadline
+                max_tokens=max_tokens, temperature=temperature, stops=stops + list(stop or []), grammar=grammar, deadline=deadline, ends=ends
             )
             total = time.perf_counter() - started
             if cache_key is not None and self._kv_states.enabled:
@@ -160,7 +162,14 @@ class LoadedModel:
         )
 
     def _generate(
-        self, *, max_tokens: int, temperature: float, stops: list[str], grammar: LlamaGrammar | None, deadline: float | None
+        self,
+        *,
+        max_tokens: int,
+        temperature: float,
+        stops: list[str],
+        grammar: LlamaGrammar | None,
+        deadline: float | None,
+        ends: Callable[[bytes], bool] | None,
     ) -> tuple[list[int], bool, float | None]:
         """Sample up to `max_tokens` after the prompt the context holds; the tokens (end-of-generation
         and stop string excluded), whether the deadline cut them short, and when the first came.
@@ -183,10 +192,10 @@ class LoadedModel:
                 if llama_cpp.llama_vocab_is_eog(vocab, token):
                     break
                 generated.append(token)
-                if stops:
-                    text += llama.detokenize([token])
-                    if _cut_at_stop(text, stops)[1]:
-                        break
+                piece = llama.detokenize([token])
+                text += piece
+                if _cut_at_stop(text, stops)[1] or (ends is not None and ends(piece)):
+                    break
                 if deadline is not None and time.monotonic() > deadline:
                     return generated, True, first_token_at
                 if len(generated) < max_tokens:

@@ -1,6 +1,9 @@
 import subprocess
 import sys
 
+from llama_cpp import LlamaGrammar
+
+from agents.chat_model import ClosedJson
 from agents.llama_runtime import ModelSettings, get_model
 from agents.model_files import bundled_model_path
 
@@ -31,6 +34,17 @@ def test_a_following_turn_reuses_the_cached_prompt_prefix():
     # Only the new turn is computed: the system prompt and the first exchange come from the KV cache.
     assert second.prompt_tokens_evaluated < second.prompt_tokens - first.prompt_tokens + 8
     assert second.time_to_first_token is not None and second.total_time >= second.time_to_first_token
+
+
+def test_a_generation_ends_where_its_caller_says_it_is_complete():
+    model = get_model(SETTINGS)
+    # The grammar goes on after the object; told that a closed object is complete, generation stops there.
+    grammar = LlamaGrammar.from_string('root ::= "{}" "after"', verbose=False)
+    question = [SYSTEM, {"role": "user", "content": "Hello"}]
+    whole = model.complete(question, max_tokens=8, temperature=0.0, grammar=grammar)
+    ended = model.complete(question, max_tokens=8, temperature=0.0, grammar=grammar, ends=ClosedJson())
+    assert (whole.text, ended.text) == ("{}after", "{}")
+    assert ended.completion_tokens < whole.completion_tokens
 
 
 def test_the_web_process_never_imports_llama_cpp():

@@ -4,7 +4,7 @@ import json
 import pytest
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from agents.chat_model import LocalLlamaChatModel, compiled_grammar, step_schema
+from agents.chat_model import ClosedJson, LocalLlamaChatModel, compiled_grammar, step_schema
 from agents.llama_runtime import ModelSettings
 from agents.model_files import bundled_model_path
 from agents.prompts import system_message
@@ -55,6 +55,12 @@ def test_a_free_step_is_a_tool_call_or_a_reply(chat_model, turn_context, shop):
     step = chat_model.bind_tools(tools).invoke([system_message(shop, shop.agent_config, tools), HumanMessage("Hello")])
     assert step.tool_calls or isinstance(step.content, str)
     assert step.response_metadata["prompt_tokens"] > 0
+
+
+def test_a_step_is_complete_when_its_outer_object_closes_not_at_braces_inside_strings():
+    closed = ClosedJson()
+    pieces = [b'{"tool": "x", "args": {', b'"note": "a } and { and \\" and ] "', b"}", b"}"]
+    assert [closed(piece) for piece in pieces] == [False, False, False, True]
 
 
 def test_without_tools_the_model_writes_plain_text(chat_model):
