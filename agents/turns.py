@@ -169,7 +169,7 @@ def finish_turn(inbound: Message, outcome: TurnOutcome, model: str, elapsed: flo
             return
         try:
             with transaction.atomic():
-                reply = outbox.queue_reply(conversation, outcome.text, author=Message.Author.AGENT, reply_to=inbound)
+                reply = outbox.queue_reply(conversation, outcome.text, author=Message.Author.AGENT, reply_to=inbound, send_here=True)
         except IntegrityError:
             logger.info("message %s was answered by another worker meanwhile", inbound.pk)
             return

@@ -1,5 +1,6 @@
-"""A sender killed with SIGKILL while the platform holds its request: the reply is never sent twice,
-and since nobody can know whether the platform took it, it fails and staff take the conversation."""
+"""A worker killed with SIGKILL while the platform holds its reply's send request (the agent's
+worker sends the reply it wrote): the reply is never sent twice, and since nobody can know whether
+the platform took it, it fails and staff take the conversation."""
 import threading
 from collections.abc import Iterator
 
@@ -55,10 +56,11 @@ def test_a_sender_killed_mid_send_is_never_sent_twice_and_its_reply_goes_to_staf
     reply = Message.objects.get(direction=Message.Direction.OUTBOUND)
     assert reply.status == Message.Status.SENDING
 
-    interrupted = tasks_received(victim.log(), "channels_app.tasks.deliver_message")[-1]
+    interrupted = tasks_received(victim.log(), "agents.tasks.answer_message")[-1]
     assert interrupted in unacknowledged_tasks(private_broker.url)
+    # Redelivered, the turn finds its message answered; the row stays "sending", and a send task
+    # finds nothing pending to claim: neither sends anything.
     start_worker("send-restarted", PARLEY_BROKER_VISIBILITY_TIMEOUT=VISIBILITY_TIMEOUT)
-    # The row stays "sending": a redelivered task finds nothing pending to claim, and sends nothing.
     deliver_message.delay(reply.pk)
     settings.PARLEY_SEND_CLAIM_TIMEOUT_SECONDS = 0
     call_command("sweep_unfinished_work")

@@ -21,6 +21,10 @@ def tasks_received(log: str, task: str) -> list[str]:
     return re.findall(rf"Task {re.escape(task)}\[([0-9a-f-]+)\] received", log)
 
 
+def typing_shown(fake_platform) -> bool:
+    return any(request.json().get("sender_action") == "typing_on" for request in list(fake_platform.requests))
+
+
 def unacknowledged_tasks(broker_url: str) -> str:
     """What kombu's Redis transport keeps of the tasks handed to workers and not acknowledged yet."""
     return " ".join(value.decode() for value in redis.Redis.from_url(broker_url).hvals("unacked"))
@@ -37,8 +41,8 @@ def test_a_worker_killed_while_generating_answers_once_after_a_restart(
 ):
     victim = start_worker("crash-victim")
     assert deliver(live_server.url, messenger_connection, messenger_text(CUSTOMER, "m_crash", "Do you ship abroad?")) == 200
-    # The model is loaded at the turn's first generation step, which then computes for seconds.
-    wait_until(lambda: "loaded model" in victim.log(), what="the turn to start generating")
+    # The typing indicator goes out just before the model's first step, which then computes for seconds.
+    wait_until(lambda: typing_shown(fake_platform), what="the turn to start generating")
     interrupted = tasks_received(victim.log(), "agents.tasks.answer_message")[-1]
     victim.kill()
     assert not Message.objects.filter(direction=Message.Direction.OUTBOUND).exists()
