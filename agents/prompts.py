@@ -25,7 +25,21 @@ STEP_FORMAT = (
 
 
 def tool_lines(tools: list[BaseTool]) -> list[str]:
-    return [f"- {tool.name}({json.dumps(tool.tool_call_schema.model_json_schema().get('properties', {}))}): {tool.description}" for tool in tools]
+    return [f"- {tool.name}({_arguments_json(tool)}): {tool.description}" for tool in tools]
+
+
+# Deriving a tool's argument schema from its model took about 2 ms, 13 ms of each turn; a built-in
+# tool's arguments model is the same on every turn (tools.py), so its line is derived once.
+_MODEL_ARGUMENTS: dict[tuple[str, type], str] = {}
+
+
+def _arguments_json(tool: BaseTool) -> str:
+    if isinstance(tool.args_schema, dict):  # a custom HTTP tool's JSON schema, as staff wrote it
+        return json.dumps(tool.args_schema.get("properties", {}))
+    key = (tool.name, tool.args_schema)
+    if key not in _MODEL_ARGUMENTS:
+        _MODEL_ARGUMENTS[key] = json.dumps(tool.tool_call_schema.model_json_schema().get("properties", {}))
+    return _MODEL_ARGUMENTS[key]
 
 
 def system_message(business: Business, config: AgentConfig, tools: list[BaseTool]) -> SystemMessage:

@@ -8,6 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from agents.models import HttpTool
+from agents.prompts import system_message
 from agents.tools import ToolResult, build_tools, tool_result
 from business.models import Booking, Lead
 
@@ -155,6 +156,13 @@ def test_a_custom_http_tool_is_called_with_a_signed_request(turn_context, stock_
     assert json.loads(body) == {"tool": "check_stock", "arguments": {"product": "oat milk"}}
     assert headers["X-Parley-Signature"] == "sha256=" + hmac.new(b"tool-secret", body, hashlib.sha256).hexdigest()
     assert json.loads(result.content) == {"in_stock": 12}
+
+
+def test_the_prompt_lists_a_custom_tool_with_its_arguments(turn_context, stock_tool):
+    tools = build_tools(turn_context)
+    prompt = system_message(turn_context.business, turn_context.business.agent_config, tools).content
+    assert '- check_stock({"product": {"type": "string"}}): How many of a product are in stock.' in prompt
+    assert "- search_catalogue(" in prompt
 
 
 def test_a_custom_tool_off_the_allow_list_is_not_called(turn_context, stock_tool, tool_server, settings):
