@@ -39,10 +39,12 @@ assert TOKEN_DATA.itemsize == ctypes.sizeof(llama_cpp.llama_token_data)
 # against 5.6 ms for all 49,152.
 NEAR_MARGINS = (5.0, 10.0)
 
-# The tokens a grammar allows before anything is generated, found once per compiled grammar: every
-# JSON step starts with "{", which no candidate near the best is, and the whole vocabulary is
-# checked for it once instead of at every step.
-_allowed_first: weakref.WeakKeyDictionary[LlamaGrammar, np.ndarray] = weakref.WeakKeyDictionary()
+# The tokens a grammar allows after each of the first few tokens of a step, found once per compiled
+# grammar: every JSON step opens the same way ('{"'), where no candidate near the best is allowed,
+# and the whole vocabulary was checked for the same few tokens at every step (6-9 ms each time).
+OPENING_TOKENS = 4
+OPENINGS_KEPT = 64
+_allowed_after: weakref.WeakKeyDictionary[LlamaGrammar, dict[tuple[int, ...], np.ndarray]] = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -100,9 +102,9 @@ class TokenSampler:
         self._chain = None if settings.greedy else _sampling_chain(settings)
         # How many allowed candidates the chain's pick depends on: the best one, or the best top_k.
         self._needed = 1 if settings.greedy else settings.top_k if settings.top_k > 0 else n_vocab
-        self._grammar_source = grammar
+        self._opening_allowed = None if grammar is None else _allowed_after.setdefault(grammar, {})
+        self._opening: tuple[int, ...] | None = ()
         self._grammar = None
-        self._started = False
         if grammar is not None:
             self._grammar = llama_cpp.llama_sampler_init_grammar(model.vocab, grammar._grammar.encode("utf-8"), grammar._root.encode("utf-8"))
             if not self._grammar:
@@ -112,8 +114,8 @@ class TokenSampler:
         scores = self._penalised(logits)
         if self._grammar is None:
             token = self._pick(scores, self._vocabulary)
-        elif not self._started and self._grammar_source in _allowed_first:
-            token = self._pick(scores, _allowed_first[self._grammar_source])
+        elif self._opening in self._opening_allowed:
+            token = self._pick(scores, self._opening_allowed[self._opening])
         else:
             token = self._pick(scores, self._vocabulary)
             if not self._allows(token):
@@ -145,8 +147,8 @@ class TokenSampler:
             if len(allowed) >= self._needed:
                 return self._pick(scores, allowed)
         allowed = self._allowed_among(self._vocabulary)
-        if not self._started and self._grammar_source is not None:
-            _allowed_first[self._grammar_source] = allowed
+        if self._opening is not None and len(self._opening_allowed) < OPENINGS_KEPT:
+            self._opening_allowed[self._opening] = allowed
         if not len(allowed):
             raise ValueError("the grammar allows no token here")
         return self._pick(scores, allowed)
@@ -161,7 +163,9 @@ class TokenSampler:
         return not math.isinf(float(self._one.data["logit"][0]))
 
     def _accept(self, token: int) -> None:
-        self._started = True
+        if self._opening is not None:
+            # The step's tokens so far, while it is opening; None after.
+            self._opening = (*self._opening, token) if len(self._opening) < OPENING_TOKENS else None
         self._recent.append(token)
         if self._grammar is not None:
             llama_cpp.llama_sampler_accept(self._grammar, token)
