@@ -8,8 +8,10 @@ platform delivers it again instead of it being lost. A 500 never leaves here.
 """
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
+from typing import Any
 from functools import wraps
 from uuid import UUID
 
@@ -29,6 +31,17 @@ from .rate_limit import WINDOW_SECONDS, over_rate_limit
 logger = logging.getLogger(__name__)
 
 ConnectionView = Callable[[HttpRequest, ChannelConnection], HttpResponse]
+
+
+def read_json(body: bytes) -> Any:
+    """A webhook's JSON body; ValueError when it is not JSON as RFC 8259 defines it. Python's
+    parser also takes NaN and Infinity, which PostgreSQL's jsonb refuses: such a body, stored,
+    failed as a database error, and the platform was asked to send it again and again."""
+    return json.loads(body, parse_constant=_refuse_constant)
+
+
+def _refuse_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
 
 
 def try_again_later() -> HttpResponse:

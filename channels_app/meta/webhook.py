@@ -1,7 +1,6 @@
 """The webhook every Meta platform shares: the subscription handshake, then signed JSON deliveries."""
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -9,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 
 from ..events import MalformedPayload
 from ..models import ChannelConnection
-from ..webhooks import webhook_view
+from ..webhooks import read_json, webhook_view
 from .signature import answer_handshake, verify_signature
 
 Receive = Callable[[ChannelConnection, Any], None]
@@ -24,7 +23,7 @@ def meta_webhook(platform: str, receive: Receive) -> Callable:
             return answer_handshake(request, connection.credential("verify_token"))
         verify_signature(request, connection.credential("app_secret"))
         try:
-            payload = json.loads(request.body)
+            payload = read_json(request.body)
         except (UnicodeDecodeError, ValueError) as error:
             raise MalformedPayload(f"not JSON: {error}") from error
         receive(connection, payload)

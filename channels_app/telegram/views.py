@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -9,7 +8,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from ..events import CustomerMessage, InboundEvent, RefusedRequest
 from ..inbound import store_events
 from ..models import ChannelConnection
-from ..webhooks import webhook_view
+from ..webhooks import read_json, webhook_view
 from .parser import parse_update
 from .sender import callback_answer
 
@@ -22,7 +21,7 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 def telegram_webhook(request: HttpRequest, connection: ChannelConnection) -> HttpResponse:
     verify_secret_token(request, connection.credential("secret_token"))
     try:
-        update = json.loads(request.body)
+        update = read_json(request.body)
     except (UnicodeDecodeError, ValueError) as error:
         # Authentic but unreadable: Telegram repeats any non-2xx answer, and these bytes will never
         # parse, so a 400 would only hold the update in Telegram's queue for nothing.

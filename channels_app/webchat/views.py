@@ -17,7 +17,7 @@ from django.utils import timezone
 from ..events import MalformedPayload
 from ..inbound import store_customer_message
 from ..models import ChannelConnection, Message
-from ..webhooks import webhook_view
+from ..webhooks import read_json, webhook_view
 from .feed import read_feed
 from .origins import allowed_origin, preflight, with_cors
 from .parser import MAX_TEXT_CHARS, parse_message, visitor_id
@@ -59,7 +59,7 @@ def receive(request: HttpRequest, connection: ChannelConnection) -> HttpResponse
     if len(request.body) > MAX_BODY_BYTES:
         return _error(413, f"the request body is over {MAX_BODY_BYTES} bytes")
     try:
-        payload = json.loads(request.body)
+        payload = read_json(request.body)
     except ValueError as error:  # UnicodeDecodeError is one too
         raise MalformedPayload(f"not JSON: {error}") from error
     event = parse_message(payload)

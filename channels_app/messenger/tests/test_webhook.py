@@ -69,7 +69,9 @@ def test_signatures_cover_the_raw_bytes_with_meta_escaping(post_signed, messenge
     assert Message.objects.get().text == "Café open? 🥐 https://x.example/a"
 
 
-@pytest.mark.parametrize("body", ["{not json", "\xff\xfe", '["a list"]', '{"object": "page"}'])
+@pytest.mark.parametrize(
+    "body", ["{not json", "\xff\xfe", '["a list"]', '{"object": "page"}', '{"object": "page", "entry": [{"id": "1", "time": NaN, "messaging": []}]}']
+)
 def test_malformed_payload_with_a_valid_signature_is_a_400(post_signed, messenger_connection, body):
     response = post_signed(messenger_connection, body.encode("latin-1"))
     assert response.status_code == 400

@@ -40,7 +40,11 @@ def test_a_connection_without_a_secret_token_refuses_everything(post_update, tel
     assert not Message.objects.exists()
 
 
-@pytest.mark.parametrize("body", [b"{not json", b"\xff\xfe", b'["a list"]', b'{"update_id": 1, "message": {}}'])
+# The last: Python's parser reads NaN and Infinity, which are not JSON and which PostgreSQL's jsonb refuses.
+NON_FINITE_UPDATE = b'{"update_id": 1, "message": {"message_id": 2, "date": -Infinity, "chat": {"id": 3, "type": "private"}, "text": "Hi"}}'
+
+
+@pytest.mark.parametrize("body", [b"{not json", b"\xff\xfe", b'["a list"]', b'{"update_id": 1, "message": {}}', NON_FINITE_UPDATE])
 def test_an_unreadable_body_with_the_right_secret_is_acknowledged_so_telegram_does_not_repeat_it(
     post_update, telegram_connection, body
 ):

@@ -151,7 +151,7 @@ def test_the_browsers_preflight_is_answered_for_an_allowed_origin_only(client, w
     assert client.options(ENDPOINT, HTTP_ORIGIN="https://evil.example", **preflight).status_code == 403
 
 
-@pytest.mark.parametrize("data", [b"{not json", b"\xff\xfe", b"[]", b'"text"'])
+@pytest.mark.parametrize("data", [b"{not json", b"\xff\xfe", b"[]", b'"text"', b'{"text": "Hi", "sent_at": Infinity}'])
 def test_a_body_that_is_not_a_json_object_is_a_bad_request(post, webchat_connection, data):
     response = post(data)
     assert response.status_code == 400
