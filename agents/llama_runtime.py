@@ -129,7 +129,8 @@ class LoadedModel:
         With a `cache_key` (the conversation), the best saved KV state is restored first and the
         context is saved under that key afterwards, so the conversation's next turn starts from it.
         """
-        tokens, stops = self.prompt_tokens(messages)
+        tokens, template_stops = self.prompt_tokens(messages)
+        stops = template_stops + list(stop or [])
         if len(tokens) + max_tokens > self.settings.context_size:
             raise PromptTooLong(f"{len(tokens)} prompt tokens + {max_tokens} leave no room in {self.settings.context_size}")
         with self._lock:
@@ -145,12 +146,12 @@ class LoadedModel:
                     time_to_first_token=None, total_time=time.perf_counter() - started, timed_out=True,
                 )  # fmt: skip
             generated, timed_out, first_token_at = self._generate(
-                max_tokens=max_tokens, temperature=temperature, stops=stops + list(stop or []), grammar=grammar, deadline=deadline, ends=ends
+                max_tokens=max_tokens, temperature=temperature, stops=stops, grammar=grammar, deadline=deadline, ends=ends
             )
             total = time.perf_counter() - started
             if cache_key is not None and self._kv_states.enabled:
                 self._save_in_background(cache_key)
-        text, _ = _cut_at_stop(self.llama.detokenize(generated), stops + list(stop or []))
+        text, _ = _cut_at_stop(self.llama.detokenize(generated), stops)
         return Completion(
             text=text.decode("utf-8", errors="ignore").strip(),
             prompt_tokens=len(tokens),
@@ -228,8 +229,7 @@ class LoadedModel:
 
         llama.cpp cannot be interrupted inside one evaluation, and a long prompt on a busy CPU takes
         tens of seconds: sliced, a turn over its time budget stops within one slice. Every token is
-        computed here, so create_completion finds the whole prompt cached with its logits fresh and
-        samples at once, instead of computing the last token a second time.
+        computed here, so _generate samples at once from fresh logits.
         """
         self.llama.n_tokens = position
         while position < len(tokens):

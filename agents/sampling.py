@@ -91,7 +91,6 @@ class TokenSampler:
     """Picks the next token from the context's last logits and remembers it (penalty, grammar)."""
 
     def __init__(self, model: LlamaModel, n_vocab: int, settings: SamplingSettings, grammar: LlamaGrammar | None) -> None:
-        self.settings = settings
         self._penalty = np.float32(settings.repeat_penalty)
         self._recent: deque[int] = deque(maxlen=settings.penalty_last_n)
         self._scores = np.empty(n_vocab, dtype=np.float32)

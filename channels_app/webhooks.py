@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from typing import Any
 from functools import wraps
+from typing import Any
 from uuid import UUID
 
 from django.conf import settings
