@@ -37,7 +37,6 @@ from .stack import APP_SECRET, QUESTIONS, messenger_connection, messenger_delive
 # Each answered from the demo bakery's data, so that every turn calls the model; none asked twice.
 OVERHEAD_QUESTIONS = (
     *QUESTIONS,
-    "Can I order a birthday cake?",
     "How much is a butter croissant?",
     "Do you sell lemon tart?",
     "Is the gluten-free loaf available?",

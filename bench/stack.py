@@ -1,7 +1,6 @@
 """The real stack the benchmarks run against: their own database, gunicorn, Celery workers, the bench business."""
 from __future__ import annotations
 
-import itertools
 import json
 import os
 import socket
@@ -26,16 +25,21 @@ DEMO_FILE = ROOT / "demo" / "demo_business.yaml"
 BENCH_SLUG = "bench-bakery"
 APP_SECRET = "bench-app-secret-5d1c"
 PAGE_ID = "204857361928374"
-# The customer questions every conversation cycles through: a FAQ answer, a price, opening hours.
-QUESTIONS = ("Do you deliver?", "How much is the sourdough loaf?", "Are you open on Sunday?")
+# The customer questions every conversation cycles through: FAQ answers, a price, opening hours.
+QUESTIONS = ("Do you deliver?", "How much is the sourdough loaf?", "Are you open on Sunday?", "Can I order a birthday cake?")
 # Asked once in a conversation of its own before anything is timed, so that the model is loaded.
 WARM_UP_QUESTION = "Do you have gluten-free bread?"
 
 
 def questions_of(conversation: int) -> tuple[str, ...]:
-    """Each conversation asks in its own order, so that no two interleaved conversations hold the same prompt."""
-    orders = list(itertools.permutations(QUESTIONS))
-    return orders[conversation % len(orders)]
+    """Each conversation starts at its own question, so that up to len(QUESTIONS) interleaved
+    conversations never ask the same at the same turn: one conversation's prompt is never another's.
+    (Orders that only differ later let a second conversation's first turn reuse the first's whole
+    prompt and reply, a free turn that made the first turns look cheap.)"""
+    start = conversation % len(QUESTIONS)
+    return QUESTIONS[start:] + QUESTIONS[:start]
+
+
 GUNICORN_WORKERS = 2
 
 
