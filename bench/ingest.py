@@ -1,4 +1,5 @@
-"""3. Webhook ingest: signed Messenger deliveries through gunicorn, against a bare view on the same server.
+"""3. Webhook ingest: signed Messenger deliveries through gunicorn, against a bare view on the same server,
+and a storing view, the floor of any webhook that stores a delivery before it acknowledges it.
 
 Throughput is wrk's (a closed loop: as fast as the server answers). Latency at a fixed rate comes
 from a constant-rate generator here, measured from each request's scheduled start so that a slow
@@ -17,12 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from django.db import connection as database
+
 from channels_app.meta.signature import sign
 from channels_app.models import ChannelConnection
 
 from .pauses import collector_paused
 from .stack import APP_SECRET, QUESTIONS, messenger_delivery
-from .urls import BARE_PATH
+from .urls import BARE_PATH, DELIVERY_TABLE, STORING_PATH
 
 LUA_SCRIPT = Path(__file__).with_name("wrk_cycle.lua")
 SENDERS = 50
@@ -51,6 +54,7 @@ class Paced:
 class IngestResult:
     webhook_throughput: float
     bare_throughput: float
+    storing_throughput: float
     webhook: Paced
     bare: Paced
 
@@ -134,14 +138,23 @@ def wrk_throughput(url: str, deliveries: list[tuple[str, bytes]], seconds: float
     return rate * (total - bad) / total if total else 0.0
 
 
+def create_delivery_table() -> None:
+    """The storing view's table, emptied: a table that grew run after run would slow its inserts."""
+    with database.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE IF NOT EXISTS {DELIVERY_TABLE} (id bigserial PRIMARY KEY, body jsonb NOT NULL, received_at timestamptz NOT NULL DEFAULT now())")
+        cursor.execute(f"TRUNCATE {DELIVERY_TABLE}")
+
+
 def run(web_url: str, connection: ChannelConnection, rate: float, paced_count: int, wrk_seconds: float, wrk_capacity: int, work_dir: Path) -> IngestResult:
-    webhook_url, bare_url = web_url + connection.webhook_path(), web_url + BARE_PATH
+    webhook_url, bare_url, storing_url = web_url + connection.webhook_path(), web_url + BARE_PATH, web_url + STORING_PATH
+    create_delivery_table()
     # Warm both gunicorn workers (imports, database connections) before anything is timed.
-    paced_load(webhook_url, signed_deliveries(10), rate)
-    paced_load(bare_url, signed_deliveries(10), rate)
+    for url in (webhook_url, bare_url, storing_url):
+        paced_load(url, signed_deliveries(10), rate)
     return IngestResult(
         webhook_throughput=wrk_throughput(webhook_url, signed_deliveries(wrk_capacity), wrk_seconds, work_dir, distinct=True),
         bare_throughput=wrk_throughput(bare_url, signed_deliveries(1000), wrk_seconds, work_dir, distinct=False),
+        storing_throughput=wrk_throughput(storing_url, signed_deliveries(1000), wrk_seconds, work_dir, distinct=False),
         webhook=paced_load(webhook_url, signed_deliveries(paced_count), rate),
         bare=paced_load(bare_url, signed_deliveries(paced_count), rate),
     )

@@ -16,6 +16,7 @@ FIGURES = (
     "turn latency, 1 conversation, reuse on",
     "2 conversations interleaved, reuse on",
     "webhook ingest, max throughput",
+    "a view only storing each body",
     "webhook ack latency at 300/s (20 deliveries)",
     "PSS of a worker with 2 inference processes",
     "naive LangChain loop",
