@@ -130,7 +130,8 @@ class LoadedModel:
         context is saved under that key afterwards, so the conversation's next turn starts from it.
         """
         tokens, template_stops = self.prompt_tokens(messages)
-        stops = template_stops + list(stop or [])
+        # As bytes, once: the generation loop looks for them in its text after every token.
+        stops = [each.encode("utf-8") for each in template_stops + list(stop or []) if each]
         if len(tokens) + max_tokens > self.settings.context_size:
             raise PromptTooLong(f"{len(tokens)} prompt tokens + {max_tokens} leave no room in {self.settings.context_size}")
         with self._lock:
@@ -167,7 +168,7 @@ class LoadedModel:
         *,
         max_tokens: int,
         temperature: float,
-        stops: list[str],
+        stops: list[bytes],
         grammar: LlamaGrammar | None,
         deadline: float | None,
         ends: Callable[[bytes], bool] | None,
@@ -252,9 +253,9 @@ class LoadedModel:
         return prefix - 1 if prefix == len(tokens) and prefix > 0 else prefix
 
 
-def _cut_at_stop(text: bytes, stops: list[str]) -> tuple[bytes, bool]:
+def _cut_at_stop(text: bytes, stops: list[bytes]) -> tuple[bytes, bool]:
     """The text before the first stop string in it, and whether there was one."""
-    found = [index for index in (text.find(stop.encode("utf-8")) for stop in stops if stop) if index >= 0]
+    found = [index for index in (text.find(stop) for stop in stops) if index >= 0]
     return (text[: min(found)], True) if found else (text, False)
 
 

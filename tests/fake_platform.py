@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -22,6 +22,7 @@ class RecordedRequest:
     query: dict[str, list[str]]
     headers: dict[str, str]
     body: bytes
+    received_at: float = field(default_factory=time.time)
 
     def json(self) -> Any:
         return json.loads(self.body)
@@ -38,6 +39,27 @@ def graph_send_success(request: RecordedRequest, count: int) -> Answer:
     """What the Graph Send API answers for an accepted message."""
     recipient = request.json().get("recipient", {}).get("id", "")
     return Answer(200, {"recipient_id": recipient, "message_id": f"m_fake_{count}"})
+
+
+class HeldAnswer:
+    """Answers as the Graph Send API does, but its answer to the first request `holds` picks waits
+    until the test sets `release` (or `timeout` passes): the sender is caught in mid-request."""
+
+    def __init__(self, holds: Callable[[RecordedRequest], bool], timeout: float) -> None:
+        self._holds = holds
+        self._timeout = timeout
+        self._lock = threading.Lock()
+        self.held = threading.Event()
+        self.release = threading.Event()
+
+    def __call__(self, request: RecordedRequest, count: int) -> Answer:
+        with self._lock:
+            hold = not self.held.is_set() and self._holds(request)
+            if hold:
+                self.held.set()
+        if hold:
+            self.release.wait(timeout=self._timeout)
+        return graph_send_success(request, count)
 
 
 class FakePlatformServer:
@@ -114,3 +136,12 @@ class FakePlatformServer:
         handler.send_header("Content-Length", str(len(payload)))
         handler.end_headers()
         handler.wfile.write(payload)
+
+
+def serve_held(answer: HeldAnswer) -> Iterator[FakePlatformServer]:
+    """A fixture's body: a fake platform answering with `answer`, released before it closes so that
+    no sender is left waiting."""
+    server = FakePlatformServer(default=answer)
+    yield server
+    answer.release.set()
+    server.close()

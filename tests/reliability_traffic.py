@@ -36,5 +36,11 @@ def replies_sent_to(fake_platform: FakePlatformServer, recipient: str) -> list[s
     return [send["message"]["text"] for send in sends if "message" in send and send["recipient"]["id"] == recipient]
 
 
+def typing_for(fake_platform: FakePlatformServer, recipient: str) -> list[float]:
+    """When each typing indicator for this customer reached the platform, in order."""
+    actions = [request for request in list(fake_platform.requests) if request.body and "sender_action" in request.json()]
+    return [request.received_at for request in actions if request.json()["recipient"]["id"] == recipient]
+
+
 def sent_replies() -> list[Message]:
     return list(Message.objects.filter(direction=Message.Direction.OUTBOUND, status=Message.Status.SENT).order_by("id"))

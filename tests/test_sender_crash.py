@@ -1,7 +1,6 @@
 """A worker killed with SIGKILL while the platform holds its reply's send request (the agent's
 worker sends the reply it wrote): the reply is never sent twice, and since nobody can know whether
 the platform took it, it fails and staff take the conversation."""
-import threading
 from collections.abc import Iterator
 
 import pytest
@@ -9,7 +8,7 @@ from django.core.management import call_command
 
 from channels_app.models import Conversation, Message
 from conftest import wait_until
-from tests.fake_platform import FakePlatformServer, RecordedRequest, graph_send_success
+from tests.fake_platform import FakePlatformServer, HeldAnswer, serve_held
 from tests.reliability_traffic import deliver, messenger_text, replies_sent_to
 from channels_app.tasks import deliver_message
 from tests.test_worker_crash import VISIBILITY_TIMEOUT, own_workers, tasks_received, unacknowledged_tasks  # noqa: F401 (a fixture)
@@ -19,31 +18,15 @@ pytestmark = pytest.mark.django_db(transaction=True)
 CUSTOMER = "7003000000000002"
 
 
-class HeldSend:
-    """A platform that never answers the first message send: the sender waits on it when killed."""
-
-    def __init__(self) -> None:
-        self.release = threading.Event()
-        self.held = threading.Event()
-
-    def __call__(self, request: RecordedRequest, count: int):
-        if "message" in request.json() and not self.held.is_set():
-            self.held.set()
-            self.release.wait(timeout=60)
-        return graph_send_success(request, count)
+@pytest.fixture
+def held_send() -> HeldAnswer:
+    """The platform does not answer the first message send: the sender waits on it when killed."""
+    return HeldAnswer(lambda request: "message" in request.json(), timeout=60)
 
 
 @pytest.fixture
-def held_send() -> HeldSend:
-    return HeldSend()
-
-
-@pytest.fixture
-def fake_platform(held_send: HeldSend) -> Iterator[FakePlatformServer]:
-    server = FakePlatformServer(default=held_send)
-    yield server
-    held_send.release.set()
-    server.close()
+def fake_platform(held_send: HeldAnswer) -> Iterator[FakePlatformServer]:
+    yield from serve_held(held_send)
 
 
 def test_a_sender_killed_mid_send_is_never_sent_twice_and_its_reply_goes_to_staff(

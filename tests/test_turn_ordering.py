@@ -1,6 +1,4 @@
 """One conversation's turns run one at a time in arrival order across worker processes; others run meanwhile."""
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -8,8 +6,8 @@ import pytest
 from agents.models import AgentConfig
 from channels_app.models import Message
 from conftest import wait_until
-from tests.fake_platform import FakePlatformServer, RecordedRequest, graph_send_success
-from tests.reliability_traffic import deliver, messenger_text, replies_sent_to, sent_replies
+from tests.fake_platform import FakePlatformServer, HeldAnswer, RecordedRequest, serve_held
+from tests.reliability_traffic import deliver, messenger_text, replies_sent_to, sent_replies, typing_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,40 +19,21 @@ OTHER = "7002000000000002"
 HOLD_SECONDS = 8
 
 
-class HeldTyping:
-    """A platform whose answer to HELD's first typing indicator waits until the test releases it
-    (or HOLD_SECONDS pass), so that the turn sending it stays in the middle of its work meanwhile."""
-
-    def __init__(self) -> None:
-        self.release = threading.Event()
-        self.typing: list[tuple[str, float]] = []
-        self._held_once = False
-
-    def __call__(self, request: RecordedRequest, count: int):
-        body = request.json()
-        if "sender_action" in body:
-            recipient = body["recipient"]["id"]
-            self.typing.append((recipient, time.time()))
-            if recipient == HELD and not self._held_once:
-                self._held_once = True
-                self.release.wait(timeout=HOLD_SECONDS)
-        return graph_send_success(request, count)
-
-    def typing_for(self, recipient: str) -> list[float]:
-        return [at for who, at in self.typing if who == recipient]
+def holds_first_typing(request: RecordedRequest) -> bool:
+    body = request.json()
+    return "sender_action" in body and body["recipient"]["id"] == HELD
 
 
 @pytest.fixture
-def held_typing() -> HeldTyping:
-    return HeldTyping()
+def held_typing() -> HeldAnswer:
+    """The platform's answer to HELD's first typing indicator waits, so that the turn sending it
+    stays in the middle of its work meanwhile."""
+    return HeldAnswer(holds_first_typing, timeout=HOLD_SECONDS)
 
 
 @pytest.fixture
-def fake_platform(held_typing: HeldTyping) -> Iterator[FakePlatformServer]:
-    server = FakePlatformServer(default=held_typing)
-    yield server
-    held_typing.release.set()
-    server.close()
+def fake_platform(held_typing: HeldAnswer) -> Iterator[FakePlatformServer]:
+    yield from serve_held(held_typing)
 
 
 def test_a_conversations_turns_wait_for_each_other_while_another_conversation_goes_ahead(
@@ -63,7 +42,7 @@ def test_a_conversations_turns_wait_for_each_other_while_another_conversation_go
     # No settling: each message's turn starts at once, so that two workers can reach one conversation together.
     AgentConfig.objects.filter(business=business).update(burst_settle_seconds=0)
     assert deliver(live_server.url, messenger_connection, messenger_text(HELD, "m_held_1", "Do you ship abroad?")) == 200
-    wait_until(lambda: held_typing.typing_for(HELD), what="the first turn to start")
+    wait_until(lambda: typing_for(fake_platform, HELD), what="the first turn to start")
 
     # The first turn is held mid-way on one worker: the second message's turn, on the other, finds it busy.
     assert deliver(live_server.url, messenger_connection, messenger_text(HELD, "m_held_2", "And to Mexico?")) == 200
@@ -73,8 +52,8 @@ def test_a_conversations_turns_wait_for_each_other_while_another_conversation_go
     )
     # Meanwhile another customer's turn is not held up by that lock.
     assert deliver(live_server.url, messenger_connection, messenger_text(OTHER, "m_other_1", "Do you ship abroad?")) == 200
-    wait_until(lambda: held_typing.typing_for(OTHER), what="the other conversation's turn to start")
-    assert len(held_typing.typing_for(HELD)) == 1
+    wait_until(lambda: typing_for(fake_platform, OTHER), what="the other conversation's turn to start")
+    assert len(typing_for(fake_platform, HELD)) == 1
     held_typing.release.set()
     wait_until(lambda: len(replies_sent_to(fake_platform, HELD)) == 2, what="both replies to the held customer")
     wait_until(lambda: len(sent_replies()) == 3, what="the other customer's reply")
@@ -83,7 +62,7 @@ def test_a_conversations_turns_wait_for_each_other_while_another_conversation_go
     assert first.reply.id < second.reply.id
     assert replies_sent_to(fake_platform, HELD) == [first.reply.text, second.reply.text]
     # The second turn began only after the first had stored its reply; the other customer's began before.
-    assert held_typing.typing_for(HELD)[1] > first.reply.created_at.timestamp()
-    assert held_typing.typing_for(OTHER)[0] < first.reply.created_at.timestamp()
+    assert typing_for(fake_platform, HELD)[1] > first.reply.created_at.timestamp()
+    assert typing_for(fake_platform, OTHER)[0] < first.reply.created_at.timestamp()
     assert other.reply.status == Message.Status.SENT
     figures["ordering"] = {"deliveries": 3, "replies": 3, "out_of_order": 0, "overlapping_turns_in_one_conversation": 0}
