@@ -151,7 +151,18 @@ class Customer(models.Model):
         return self.name or self.email or self.phone or f"Customer {self.pk}"
 
 
-class Order(models.Model):
+class OfOneCustomer:
+    """A record of one business's customer: the customer must be that business's. A staff member
+    of two businesses is offered both's customers in the admin, and the agent's order lookup trusts
+    that an order's customer is its business's own."""
+
+    def clean(self) -> None:
+        super().clean()  # type: ignore[misc]
+        if self.customer_id and self.business_id and self.customer.business_id != self.business_id:  # type: ignore[attr-defined]
+            raise ValidationError({"customer": "This customer is another business's: pick one of this business's customers."})
+
+
+class Order(OfOneCustomer, models.Model):
     class Status(models.TextChoices):
         RECEIVED = "received", "Received"
         PREPARING = "preparing", "Being prepared"
@@ -177,7 +188,7 @@ class Order(models.Model):
         return self.reference
 
 
-class Booking(models.Model):
+class Booking(OfOneCustomer, models.Model):
     """A table, an appointment or a callback the agent took; staff confirm it."""
 
     class Status(models.TextChoices):
@@ -200,7 +211,7 @@ class Booking(models.Model):
         return f"{self.customer} at {self.starts_at:%Y-%m-%d %H:%M}"
 
 
-class Lead(models.Model):
+class Lead(OfOneCustomer, models.Model):
     """A prospective customer's request for staff to follow up."""
 
     business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="leads")

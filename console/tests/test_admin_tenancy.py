@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from agents.models import AgentRun
-from business.models import Business, Customer, FaqEntry
+from business.models import Booking, Business, Customer, FaqEntry, Lead, Membership, Order
 from channels_app.models import ChannelConnection, Contact
 from console.models import Annotation
 
@@ -17,6 +17,20 @@ TENANT_MODELS = sorted(
 )
 
 NOT_ADDED_BY_STAFF = {Business, Contact, AgentRun, Annotation}
+
+
+# What each record's admin change form posts, for the row populate() made.
+ADMIN_FORMS = {
+    Order: lambda order: {
+        "business": order.business_id, "reference": order.reference, "customer": order.customer_id, "status": order.status,
+        "items": "[]", "total": "", "currency": order.currency, "updated_at_0": "2026-11-20", "updated_at_1": "10:00:00",
+    },
+    Booking: lambda booking: {
+        "business": booking.business_id, "customer": booking.customer_id, "starts_at_0": "2026-12-01", "starts_at_1": "12:00:00",
+        "party_size": booking.party_size, "notes": "", "status": booking.status,
+    },
+    Lead: lambda lead: {"business": lead.business_id, "customer": lead.customer_id, "interest": lead.interest, "contact_detail": ""},
+}  # fmt: skip
 
 
 def admin_url(model, view: str, *args) -> str:
@@ -89,6 +103,21 @@ def test_a_row_cannot_be_moved_to_another_business(staff_client, shop, rival):
     assert page.status_code == 200 and "Select a valid choice" in page.content.decode()
     faq.refresh_from_db()
     assert faq.business == shop[Business]
+
+
+@pytest.mark.parametrize("model", (Order, Booking, Lead), ids=lambda model: model._meta.label)
+def test_a_record_cannot_name_another_businesss_customer(client, staff, shop, rival, model):
+    # A staff member of both businesses is offered both's customers: the pair must still match.
+    Membership.objects.create(user=staff, business=rival[Business], role=Membership.Role.STAFF)
+    client.force_login(staff)
+    record = shop[model]
+    form = ADMIN_FORMS[model](record)
+    page = client.post(admin_url(model, "change", record.pk), {**form, "customer": rival[Customer].pk})
+    assert page.status_code == 200 and "another business&#x27;s" in page.content.decode()
+    record.refresh_from_db()
+    assert record.customer == shop[Customer]
+    # The same form with the business's own customer saves.
+    assert client.post(admin_url(model, "change", record.pk), form).status_code == 302
 
 
 def test_staff_cannot_create_or_delete_businesses(staff_client, shop):
