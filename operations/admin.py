@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 
 from business.models import Business
 from channels_app.models import Contact
@@ -24,10 +26,25 @@ class ErasureRecordAdmin(admin.ModelAdmin):
 
 
 @admin.action(description="Erase these customers' data (messages, contact, bookings, leads)", permissions=["delete"])
-def erase_customer_data(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Contact]) -> None:
+def erase_customer_data(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Contact]) -> TemplateResponse | None:
+    """Asks first, as the admin's own delete does: a click on the wrong rows would erase for good."""
+    contacts = list(queryset.select_related("connection__business"))
+    if request.POST.get("post") != "yes":
+        return TemplateResponse(
+            request,
+            "admin/operations/erase_confirmation.html",
+            {
+                **modeladmin.admin_site.each_context(request),
+                "title": "Erase these customers' data?",
+                "opts": modeladmin.model._meta,
+                "contacts": contacts,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
     by_business: dict[int, list[Contact]] = {}
-    for contact in queryset.select_related("connection"):
+    for contact in contacts:
         by_business.setdefault(contact.connection.business_id, []).append(contact)
     for business in Business.objects.filter(pk__in=by_business):
         record = forget(business, by_business[business.pk], requested_by=request.user.get_username())
         modeladmin.message_user(request, f"{business}: erased ({record.removed}).", messages.SUCCESS)
+    return None

@@ -112,13 +112,16 @@ def test_an_unknown_contact_is_a_clear_error_and_erases_nothing(jeanne):
     assert Contact.objects.count() == 2 and not ErasureRecord.objects.exists()
 
 
-def test_staff_erase_a_customer_from_the_contacts_admin(client, jeanne, paul):
+def test_staff_erase_a_customer_from_the_contacts_admin_once_they_confirm(client, jeanne, paul):
     admin_user = User.objects.create_superuser("boss", "boss@example.com", "pw-123456789")
     client.force_login(admin_user)
     contact = Contact.objects.get(platform_user_id="PSID-77812")
-    response = client.post(
-        "/admin/channels_app/contact/", {"action": "erase_customer_data", "_selected_action": [contact.pk]}, follow=True
-    )
+    chosen = {"action": "erase_customer_data", "_selected_action": [contact.pk]}
+    asked = client.post("/admin/channels_app/contact/", chosen)
+    assert asked.status_code == 200 and "cannot be undone" in asked.content.decode() and str(contact) in asked.content.decode()
+    assert rows_naming(JEANNE) != [] and not ErasureRecord.objects.exists()
+
+    response = client.post("/admin/channels_app/contact/", {**chosen, "post": "yes"}, follow=True)
     assert response.status_code == 200
     assert rows_naming(JEANNE) == []
     assert ErasureRecord.objects.get().requested_by == "boss"
