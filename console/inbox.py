@@ -6,6 +6,7 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 
 from business.models import Business
 from channels_app.models import Conversation, Message
+from channels_app.console.platform import CONSOLE
 from channels_app.registry import PLATFORMS
 
 
@@ -34,6 +35,9 @@ def conversations(business: Business, filters: InboxFilter) -> QuerySet[Conversa
         queryset = queryset.filter(status=wanted["status"])
     if "channel" in wanted:
         queryset = queryset.filter(connection__platform=wanted["channel"])
+    else:
+        # Staff's own tries (the playground, the chat command) are no customer's: shown when that channel is asked for.
+        queryset = queryset.exclude(connection__platform=CONSOLE.name)
     if "since" in wanted:
         queryset = queryset.filter(last_message_at__date__gte=wanted["since"])
     if "until" in wanted:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,6 +18,7 @@ from .access import business_or_404, conversation_or_404
 from .inbox import InboxFilter, conversations
 from .models import Annotation
 
+INBOX_PAGE_SIZE = 50
 EXPORTERS = {"json": (export.as_json, "application/json"), "csv": (export.as_csv, "text/csv; charset=utf-8")}
 
 
@@ -41,8 +43,8 @@ def home(request: HttpRequest) -> HttpResponse:
 def inbox(request: HttpRequest, slug: str) -> HttpResponse:
     business = business_or_404(request, slug)
     filters = InboxFilter(request.GET)
-    rows = conversations(business, filters)[:200]
-    return render(request, "console/inbox.html", {"business": business, "filters": filters, "conversations": rows})
+    page = Paginator(conversations(business, filters), INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "console/inbox.html", {"business": business, "filters": filters, "page": page})
 
 
 def transcript_messages(conversation: Conversation) -> QuerySet[Message]:

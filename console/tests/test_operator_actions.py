@@ -16,11 +16,13 @@ from agents.turns import finish_turn
 from business import search
 from business.models import FaqEntry, Membership
 from channels_app import outbox
+from channels_app.console.connection import console_connection, store_console_message
 from channels_app.events import CustomerMessage
 from channels_app.inbound import store_customer_message
 from channels_app.models import ChannelConnection, Contact, Conversation, Message
 from console import operator_actions
 from console.models import Annotation
+from console.views import INBOX_PAGE_SIZE
 
 
 @pytest.fixture
@@ -204,6 +206,35 @@ def test_the_inbox_filters_by_status_channel_date_and_text(client, django_user_m
     assert listed(since=today, until=today) and not listed(until="2020-01-01")
     assert listed(q="gluten") and not listed(q="croissant")
     assert listed(since="not a date")  # an invalid filter is ignored, the page still answers
+
+
+def test_the_inbox_shows_staff_tries_only_when_their_channel_is_asked_for(client, django_user_model, inbound, business):
+    user = django_user_model.objects.create_user("olive", password="pw")
+    Membership.objects.create(user=user, business=business)
+    client.force_login(user)
+    tried = store_console_message(console_connection(business), "playground-7", "Do you deliver?")
+    url = reverse("console:inbox", args=[business.slug])
+    everything = client.get(url).content.decode()
+    assert f'data-conversation="{inbound.conversation_id}"' in everything
+    assert f'data-conversation="{tried.conversation_id}"' not in everything
+    assert f'data-conversation="{tried.conversation_id}"' in client.get(url, {"channel": "console"}).content.decode()
+
+
+def test_the_inbox_pages_through_every_conversation_keeping_its_filters(client, django_user_model, messenger_connection, business):
+    user = django_user_model.objects.create_user("olive", password="pw")
+    Membership.objects.create(user=user, business=business)
+    client.force_login(user)
+    for index in range(INBOX_PAGE_SIZE + 1):
+        contact = Contact.objects.create(connection=messenger_connection, platform_user_id=f"psid-{index}")
+        Conversation.objects.create(business=business, connection=messenger_connection, contact=contact)
+    url = reverse("console:inbox", args=[business.slug])
+    first = client.get(url, {"channel": "messenger"}).content.decode()
+    assert first.count("data-conversation=") == INBOX_PAGE_SIZE and "Page 1 of 2" in first
+    assert "?channel=messenger&amp;page=2" in first
+    second = client.get(url, {"channel": "messenger", "page": 2}).content.decode()
+    assert second.count("data-conversation=") == 1 and "?channel=messenger&amp;page=1" in second
+    # A page past the end shows the last one rather than an error.
+    assert client.get(url, {"page": 99}).content.decode().count("data-conversation=") == 1
 
 
 def test_exports_carry_the_messages_and_no_credentials(client, admin_user, inbound, business):
