@@ -22,9 +22,7 @@ from agents.interchange import export_document
 from agents.models import AgentRun
 from agents.turns import HISTORY_LIMIT, answer_inbound_message, chat_model_for
 from business.models import Business
-from channels_app.events import CustomerMessage
-from channels_app.inbound import store_customer_message
-from channels_app.models import ChannelConnection, Message
+from channels_app.console.connection import console_connection, store_console_message
 
 from .stack import QUESTIONS, WARM_UP_QUESTION, questions_of
 
@@ -56,31 +54,20 @@ class Latencies:
         return sum(sum(turns) for turns in self.conversations)
 
 
-def console_connection(business: Business) -> ChannelConnection:
-    connection, _ = ChannelConnection.objects.get_or_create(business=business, platform="console", defaults={"name": "Bench"})
-    return connection
-
-
-def say(connection: ChannelConnection, customer: str, text: str) -> Message:
-    return store_customer_message(
-        connection, CustomerMessage(platform_message_id=f"bench-{uuid.uuid4().hex}", sender_id=customer, text=text)
-    )
-
-
 def parley_turns(business: Business, turns: int, conversations: int, reuse: bool) -> Latencies:
     """`conversations` conversations interleaved turn by turn, after one warm-up turn that loads the model."""
     connection = console_connection(business)
     cache_mb = None if reuse else 0
     overrides = {} if cache_mb is None else {"PARLEY_KV_CACHE_MB": cache_mb}
     with override_settings(**overrides):
-        answer_inbound_message(say(connection, f"warm-up-{uuid.uuid4().hex[:6]}", WARM_UP_QUESTION).pk, settle=False)
+        answer_inbound_message(store_console_message(connection, f"warm-up-{uuid.uuid4().hex[:6]}", WARM_UP_QUESTION).pk, settle=False)
         customers = [f"history-{index}-{uuid.uuid4().hex[:6]}" for index in range(conversations)]
         latencies: list[list[float]] = [[] for _ in customers]
         evaluated: list[list[int]] = [[] for _ in customers]
         for turn in range(turns):
             for index, customer in enumerate(customers):
                 questions = questions_of(index)
-                inbound = say(connection, customer, questions[turn % len(questions)])
+                inbound = store_console_message(connection, customer, questions[turn % len(questions)])
                 started = time.perf_counter()
                 answer_inbound_message(inbound.pk, settle=False)
                 latencies[index].append(time.perf_counter() - started)

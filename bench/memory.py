@@ -19,10 +19,10 @@ from pathlib import Path
 
 from agents.turns import chat_model_for
 from business.models import Business
+from channels_app.console.connection import console_connection, store_console_message
 from channels_app.models import Message
 from operations.metrics import process_identifier, scrape_registry
 
-from .history import console_connection, say
 from .proc import children, mapping_pss, pss
 from .stack import QUESTIONS, celery_worker, service_env
 from tests.services import ROOT
@@ -81,7 +81,7 @@ def footprint(business: Business, processes: int, log_dir: Path, model_file: Pat
                 raise RuntimeError(f"not every one of {processes} worker processes loaded the model")
             if all(Message.objects.filter(reply_to=inbound).exists() for inbound in sent):
                 # Each process takes one turn at a time: as many turns as processes reach them all.
-                sent += [say(connection, f"memory-{uuid.uuid4().hex[:8]}", QUESTIONS[0]) for _ in pool]
+                sent += [store_console_message(connection, f"memory-{uuid.uuid4().hex[:8]}", QUESTIONS[0]) for _ in pool]
             time.sleep(0.2)
         while not all(Message.objects.filter(reply_to=inbound).exists() for inbound in sent):
             if time.monotonic() > deadline:
