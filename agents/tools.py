@@ -142,7 +142,9 @@ def build_tools(context: TurnContext, enabled: list[str] | None = None) -> list[
         if not items:
             return NOTHING_FOUND.to_json()
         lines = [_item_line(item) for item in items]
-        return ToolResult(content="\n".join(lines), facts=(items[0].price_label(),), answer=lines[0]).to_json()
+        # A reply about a sold-out item must say so: its price alone reads as "we have it".
+        fact = items[0].price_label() if items[0].available else "sold out"
+        return ToolResult(content="\n".join(lines), facts=(fact,), answer=lines[0]).to_json()
 
     def order_status(reference: str) -> str:
         """The status of one of this customer's orders, by its reference (e.g. A-1042)."""
@@ -159,7 +161,8 @@ def build_tools(context: TurnContext, enabled: list[str] | None = None) -> list[
         status = order.get_status_display()
         updated = order.updated_at.astimezone(ZoneInfo(business.timezone)).strftime("%d %b %H:%M")
         line = f"Order {order.reference} is {status.lower()} (updated {updated})."
-        return ToolResult(content=line, facts=(order.reference, status.lower()), answer=line).to_json()
+        # The status is the answer; a reply naming only the reference ("You've collected A-1042") is not one.
+        return ToolResult(content=line, facts=(status.lower(),), answer=line).to_json()
 
     def create_booking(day: IsoDay, hour: Clock, party_size: int = 1, notes: ShortText = "") -> str:
         """Book a table or appointment: day as YYYY-MM-DD, hour as HH:MM, and how many people."""
