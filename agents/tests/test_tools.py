@@ -2,6 +2,7 @@
 import hashlib
 import hmac
 import json
+import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -172,6 +173,39 @@ def test_a_custom_http_tool_is_called_with_a_signed_request(turn_context, stock_
     assert json.loads(body) == {"tool": "check_stock", "arguments": {"product": "oat milk"}}
     assert headers["X-Parley-Signature"] == "sha256=" + hmac.new(b"tool-secret", body, hashlib.sha256).hexdigest()
     assert json.loads(result.content) == {"in_stock": 12}
+
+
+def test_a_custom_tool_named_by_host_is_called_with_its_name(turn_context, stock_tool, tool_server, settings):
+    settings.PARLEY_HTTP_TOOL_ALLOWED_HOSTS = ["localhost"]
+    settings.PARLEY_HTTP_TOOL_ALLOW_PRIVATE = True
+    port = tool_server.http.server_address[1]
+    stock_tool.url = f"http://localhost:{port}/stock"
+    stock_tool.save()
+    # localhost may resolve to ::1 first, where the tool server does not listen: 127.0.0.1 is tried next.
+    assert json.loads(call(turn_context, "check_stock", product="oat milk").content) == {"in_stock": 12}
+    [(headers, _)] = tool_server.requests
+    assert headers["Host"] == f"localhost:{port}"
+
+
+def test_a_tool_hosts_dns_answer_changing_after_the_check_cannot_send_the_call_here(
+    turn_context, stock_tool, tool_server, settings, monkeypatch
+):
+    settings.PARLEY_HTTP_TOOL_ALLOWED_HOSTS = ["stock.tools.test"]
+    settings.PARLEY_HTTP_TOOL_ALLOW_PRIVATE = False
+    port = tool_server.http.server_address[1]
+    stock_tool.url, stock_tool.timeout_seconds = f"http://stock.tools.test:{port}/stock", 1
+    stock_tool.save()
+    # DNS rebinding: the name resolves to a public address when checked, then to this machine.
+    answers, resolve = iter(["93.184.216.34"]), socket.getaddrinfo
+
+    def dns(host, port, *args, **kwargs):
+        if host != "stock.tools.test":
+            return resolve(host, port, *args, **kwargs)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (next(answers, "127.0.0.1"), port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", dns)
+    result = call(turn_context, "check_stock", product="oat milk")
+    assert tool_server.requests == [] and "did not answer" in result.content
 
 
 def test_the_prompt_lists_a_custom_tool_with_its_arguments(turn_context, stock_tool):
