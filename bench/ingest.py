@@ -148,7 +148,7 @@ def create_delivery_table() -> None:
 def run(web_url: str, connection: ChannelConnection, rate: float, paced_count: int, wrk_seconds: float, wrk_capacity: int, work_dir: Path) -> IngestResult:
     webhook_url, bare_url, storing_url = web_url + connection.webhook_path(), web_url + BARE_PATH, web_url + STORING_PATH
     create_delivery_table()
-    # Warm both gunicorn workers (imports, database connections) before anything is timed.
+    # Warm both gunicorn workers on every view (imports, database connections) before anything is timed.
     for url in (webhook_url, bare_url, storing_url):
         paced_load(url, signed_deliveries(10), rate)
     return IngestResult(

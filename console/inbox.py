@@ -5,8 +5,8 @@ from django import forms
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 
 from business.models import Business
-from channels_app.models import Conversation, Message
 from channels_app.console.platform import CONSOLE
+from channels_app.models import Conversation, Message
 from channels_app.registry import PLATFORMS
 
 
