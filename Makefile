@@ -38,7 +38,7 @@ run: install
 test: install
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest $(PYTEST_ARGS)
 
-# The benchmarks (bench/README.md): about 20 minutes on the real stack; writes bench/results.md.
+# The benchmarks (bench/README.md): 12 to 20 minutes on the real stack, as fast as the machine is that day; writes bench/results.md.
 bench: install
 	command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) BENCH_REDIS_URL=$(BENCH_REDIS_URL) $(PY) -m bench
