@@ -93,6 +93,11 @@ class ToolResult:
 NOTHING_FOUND = ToolResult(content="Nothing found.", found=False)
 
 
+BUILTIN_TOOL_NAMES = (
+    "search_knowledge", "business_info", "search_catalogue", "order_status", "create_booking", "capture_lead", "handoff_to_human",
+)  # fmt: skip
+
+
 def build_tools(context: TurnContext, enabled: list[str] | None = None) -> list[BaseTool]:
     business = context.business
 
@@ -201,8 +206,9 @@ def build_tools(context: TurnContext, enabled: list[str] | None = None) -> list[
         line = "I've asked a colleague to take over; they will reply here soon."
         return ToolResult(content="A colleague has been asked to take over.", answer=line).to_json()
 
-    builtin = [search_knowledge, business_info, search_catalogue, order_status, create_booking, capture_lead, handoff_to_human]
-    tools: list[BaseTool] = [_as_tool(function) for function in builtin]
+    # The functions above, by the names the admin offers: one list of the built-in tools, not two.
+    defined = locals()
+    tools: list[BaseTool] = [_as_tool(defined[name]) for name in BUILTIN_TOOL_NAMES]
     tools += custom_http_tools(business)
     return [tool for tool in tools if enabled is None or tool.name in enabled or tool.name == "handoff_to_human"]
 
@@ -218,10 +224,6 @@ def _as_tool(function: Callable[..., str]) -> BaseTool:
     _ARGUMENT_MODELS.setdefault(function.__name__, tool.args_schema)
     return tool
 
-
-BUILTIN_TOOL_NAMES = (
-    "search_knowledge", "business_info", "search_catalogue", "order_status", "create_booking", "capture_lead", "handoff_to_human",
-)  # fmt: skip
 
 
 def _weekday(day: str, now: datetime) -> str:
