@@ -225,7 +225,6 @@ def _as_tool(function: Callable[..., str]) -> BaseTool:
     return tool
 
 
-
 def _weekday(day: str, now: datetime) -> str:
     """"sunday", "today" or "tomorrow" as a weekday key (mon..sun); "" when no day is meant."""
     day = day.strip().lower()
