@@ -38,7 +38,7 @@ def replies_sent_to(fake_platform: FakePlatformServer, recipient: str) -> list[s
 
 def typing_for(fake_platform: FakePlatformServer, recipient: str) -> list[float]:
     """When each typing indicator for this customer reached the platform, in order."""
-    actions = [request for request in list(fake_platform.requests) if request.body and "sender_action" in request.json()]
+    actions = [request for request in list(fake_platform.requests) if request.body and request.json().get("sender_action") == "typing_on"]
     return [request.received_at for request in actions if request.json()["recipient"]["id"] == recipient]
 
 

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from agents.models import AgentRun
 from channels_app.models import Message
 from conftest import wait_until
-from tests.reliability_traffic import deliver, messenger_text, replies_sent_to, sent_replies
+from tests.reliability_traffic import deliver, messenger_text, replies_sent_to, sent_replies, typing_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -19,10 +19,6 @@ VISIBILITY_TIMEOUT = "5"
 
 def tasks_received(log: str, task: str) -> list[str]:
     return re.findall(rf"Task {re.escape(task)}\[([0-9a-f-]+)\] received", log)
-
-
-def typing_shown(fake_platform) -> bool:
-    return any(request.json().get("sender_action") == "typing_on" for request in list(fake_platform.requests))
 
 
 def unacknowledged_tasks(broker_url: str) -> str:
@@ -42,7 +38,7 @@ def test_a_worker_killed_while_generating_answers_once_after_a_restart(
     victim = start_worker("crash-victim")
     assert deliver(live_server.url, messenger_connection, messenger_text(CUSTOMER, "m_crash", "Do you ship abroad?")) == 200
     # The typing indicator goes out just before the model's first step, which then computes for seconds.
-    wait_until(lambda: typing_shown(fake_platform), what="the turn to start generating")
+    wait_until(lambda: typing_for(fake_platform, CUSTOMER), what="the turn to start generating")
     interrupted = tasks_received(victim.log(), "agents.tasks.answer_message")[-1]
     victim.kill()
     assert not Message.objects.filter(direction=Message.Direction.OUTBOUND).exists()
