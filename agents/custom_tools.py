@@ -38,19 +38,21 @@ class Destination:
     addresses: tuple[str, ...]
 
     def url_at(self, address: str) -> str:
-        literal = f"[{address}]" if ":" in address else address
-        return urlunsplit(self.url._replace(netloc=f"{literal}:{self.url.port}" if self.url.port else literal))
+        return urlunsplit(self.url._replace(netloc=_netloc(address, self.url.port)))
 
     @property
     def host_header(self) -> str:
-        host = self.url.hostname or ""
-        literal = f"[{host}]" if ":" in host else host
-        return f"{literal}:{self.url.port}" if self.url.port else literal
+        return _netloc(self.url.hostname or "", self.url.port)
 
     @property
     def extensions(self) -> dict[str, str]:
         # TLS names (and checks the certificate of) the host, not the address connected to.
         return {"sni_hostname": self.url.hostname or ""} if self.url.scheme == "https" else {}
+
+
+def _netloc(host: str, port: int | None) -> str:
+    literal = f"[{host}]" if ":" in host else host  # an IPv6 address
+    return f"{literal}:{port}" if port else literal
 
 
 def check_url(url: str) -> Destination:
