@@ -3,7 +3,7 @@ import re
 
 from llama_cpp import Llama, LlamaGrammar
 
-from agents.chat_model import step_schema
+from agents.chat_model import MAX_ARGUMENT_LENGTH, step_schema
 from agents.llama_runtime import FLASH_ATTENTION, PROMPT_SLICE_TOKENS, ModelSettings, get_model
 from agents.model_files import bundled_model_path
 
@@ -50,8 +50,12 @@ def test_a_token_the_grammar_rejects_is_never_chosen():
 
 
 def test_sampled_steps_follow_the_grammar():
-    # The tool's one argument is bounded (80 characters), so a step always ends within max_tokens.
     grammar = LlamaGrammar.from_json_schema(json.dumps(step_schema([ORDER_TOOL], "lookup_order")), verbose=False)
+    # The tool's one argument is bounded in characters, not tokens: a sampled one may spell each
+    # character in up to 4 byte tokens, and the JSON around it a token per character, optional
+    # spaces (one at most between any two of its tokens) included.
+    frame = '{"tool":"lookup_order","args":{"reference":""}}'
+    room = 2 * len(frame) + 4 * MAX_ARGUMENT_LENGTH
     for _ in range(3):
-        step = json.loads(parley_text(grammar, max_tokens=100, temperature=0.9), strict=False)
+        step = json.loads(parley_text(grammar, max_tokens=room, temperature=0.9), strict=False)
         assert step["tool"] == "lookup_order" and isinstance(step["args"]["reference"], str)
