@@ -19,17 +19,20 @@ def window_key(name: str, window_seconds: int) -> str:
 
 def count_hit(name: str, window_seconds: int) -> int | None:
     """This window's count for `name`, this hit included; None when the cache is unreachable."""
-    key = window_key(name, window_seconds)
     try:
-        try:
-            # Every hit of a window but its first finds the counter: one call instead of two.
-            return cache.incr(key)
-        except ValueError:
-            cache.add(key, 0, timeout=window_seconds * 2)
-            return cache.incr(key)
+        return _incremented(window_key(name, window_seconds), timeout=window_seconds * 2)
     except Exception:
         logger.warning("throttle counter %s unavailable: letting the request through", name, exc_info=True)
         return None
+
+
+def _incremented(key: str, timeout: int) -> int:
+    try:
+        # Every hit of a window but its first finds the counter: one call instead of two.
+        return cache.incr(key)
+    except ValueError:
+        cache.add(key, 0, timeout=timeout)
+        return cache.incr(key)
 
 
 def current_count(name: str, window_seconds: int) -> int:
