@@ -61,6 +61,14 @@ PROMPT_SLICE_TOKENS = 256
 FLASH_ATTENTION = True
 
 
+@dataclass(frozen=True)
+class _Generation:
+    tokens: list[int]
+    text: bytes
+    timed_out: bool
+    first_token_at: float | None
+
+
 class PromptTooLong(ValueError):
     pass
 
@@ -146,21 +154,22 @@ class LoadedModel:
                     text="", prompt_tokens=len(tokens), prompt_tokens_evaluated=evaluated, completion_tokens=0,
                     time_to_first_token=None, total_time=time.perf_counter() - started, timed_out=True,
                 )  # fmt: skip
-            generated, timed_out, first_token_at = self._generate(
+            generation = self._generate(
                 max_tokens=max_tokens, temperature=temperature, stops=stops, grammar=grammar, deadline=deadline, ends=ends
             )
             total = time.perf_counter() - started
             if cache_key is not None and self._kv_states.enabled:
                 self._save_in_background(cache_key)
-        text, _ = _cut_at_stop(self.llama.detokenize(generated), stops)
+        text, _ = _cut_at_stop(generation.text, stops)
+        first_token_at = generation.first_token_at
         return Completion(
             text=text.decode("utf-8", errors="ignore").strip(),
             prompt_tokens=len(tokens),
             prompt_tokens_evaluated=evaluated,
-            completion_tokens=len(generated),
+            completion_tokens=len(generation.tokens),
             time_to_first_token=None if first_token_at is None else first_token_at - started,
             total_time=total,
-            timed_out=timed_out,
+            timed_out=generation.timed_out,
         )
 
     def _generate(
@@ -172,9 +181,9 @@ class LoadedModel:
         grammar: LlamaGrammar | None,
         deadline: float | None,
         ends: Callable[[bytes], bool] | None,
-    ) -> tuple[list[int], bool, float | None]:
+    ) -> _Generation:
         """Sample up to `max_tokens` after the prompt the context holds; the tokens (end-of-generation
-        and stop string excluded), whether the deadline cut them short, and when the first came.
+        excluded) and their text, whether the deadline cut them short, and when the first came.
 
         A loop of its own rather than llama-cpp-python's create_completion, which detokenizes the
         text so far again at every token, and whose sampler costs more (sampling.py).
@@ -199,12 +208,12 @@ class LoadedModel:
                 if _cut_at_stop(text, stops)[1] or (ends is not None and ends(piece)):
                     break
                 if deadline is not None and time.monotonic() > deadline:
-                    return generated, True, first_token_at
+                    return _Generation(generated, text, True, first_token_at)
                 if len(generated) < max_tokens:
                     llama.eval([token])
         finally:
             sampler.close()
-        return generated, False, first_token_at
+        return _Generation(generated, text, False, first_token_at)
 
     def _save_in_background(self, key: Hashable) -> None:
         """Copy the context's state out while the caller goes on: the copy (18 MB for 800 tokens)
