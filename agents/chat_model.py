@@ -20,7 +20,7 @@ from langchain_core.runnables import Runnable
 from langchain_core.tools import BaseTool
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from llama_cpp import LlamaGrammar
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Field
 
 from .llama_runtime import ChatTurn, Completion, ModelSettings, get_model
 
@@ -124,6 +124,9 @@ class StepChatModel(BaseChatModel):
 
     temperature: float = 0.3
     max_tokens: int = 160
+    # Seeds the sampling (temperature above 0): the same prompt and seed draw the same tokens.
+    # 31 bits: llama.cpp's seeds are 32-bit, and all ones means "a random seed".
+    seed: int | None = Field(default=None, ge=0, lt=2**31)
 
     def bind_tools(
         self, tools: list[BaseTool | dict[str, Any]], *, tool_choice: str | None = None, **kwargs: Any
@@ -192,6 +195,7 @@ class LocalLlamaChatModel(StepChatModel):
             turns,
             max_tokens=self.max_tokens,
             temperature=self.temperature,
+            seed=self.seed,
             stop=stop,
             grammar=grammar,
             deadline=deadline,

@@ -125,6 +125,7 @@ class LoadedModel:
         *,
         max_tokens: int,
         temperature: float,
+        seed: int | None = None,
         stop: list[str] | None = None,
         grammar: LlamaGrammar | None = None,
         deadline: float | None = None,
@@ -138,6 +139,7 @@ class LoadedModel:
         context is saved under that key afterwards, so the conversation's next turn starts from it.
         """
         tokens, template_stops = self.prompt_tokens(messages)
+        sampling = SamplingSettings(temperature=temperature, seed=seed)
         # As bytes, once: the generation loop looks for them in its text after every token.
         stops = [each.encode("utf-8") for each in template_stops + list(stop or []) if each]
         if len(tokens) + max_tokens > self.settings.context_size:
@@ -155,7 +157,7 @@ class LoadedModel:
                     time_to_first_token=None, total_time=time.perf_counter() - started, timed_out=True,
                 )  # fmt: skip
             generation = self._generate(
-                max_tokens=max_tokens, temperature=temperature, stops=stops, grammar=grammar, deadline=deadline, ends=ends
+                max_tokens=max_tokens, sampling=sampling, stops=stops, grammar=grammar, deadline=deadline, ends=ends
             )
             total = time.perf_counter() - started
             if cache_key is not None and self._kv_states.enabled:
@@ -176,7 +178,7 @@ class LoadedModel:
         self,
         *,
         max_tokens: int,
-        temperature: float,
+        sampling: SamplingSettings,
         stops: list[bytes],
         grammar: LlamaGrammar | None,
         deadline: float | None,
@@ -189,7 +191,7 @@ class LoadedModel:
         text so far again at every token, and whose sampler costs more (sampling.py).
         """
         llama = self.llama
-        sampler = TokenSampler(llama._model, llama._n_vocab, SamplingSettings(temperature=temperature), grammar)
+        sampler = TokenSampler(llama._model, llama._n_vocab, sampling, grammar)
         vocab = llama._model.vocab
         generated: list[int] = []
         text = b""

@@ -50,6 +50,8 @@ _allowed_after: weakref.WeakKeyDictionary[LlamaGrammar, dict[tuple[int, ...], np
 @dataclass(frozen=True)
 class SamplingSettings:
     temperature: float
+    # The draw's seed when sampling: the same seed and prompt give the same text. None: a random one.
+    seed: int | None = None
     top_k: int = 40
     top_p: float = 0.9
     min_p: float = 0.05
@@ -191,5 +193,5 @@ def _sampling_chain(settings: SamplingSettings) -> LlamaSampler:
     chain.add_top_p(settings.top_p, 1)
     chain.add_min_p(settings.min_p, 1)
     chain.add_temp(settings.temperature)
-    chain.add_dist(llama_cpp.LLAMA_DEFAULT_SEED)
+    chain.add_dist(llama_cpp.LLAMA_DEFAULT_SEED if settings.seed is None else settings.seed)
     return chain

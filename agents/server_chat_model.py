@@ -47,6 +47,8 @@ class ServerChatModel(StepChatModel):
         }
         if self.model:
             body["model"] = self.model
+        if self.seed is not None:
+            body["seed"] = self.seed
         if stop:
             body["stop"] = stop
         if schema is not None:

@@ -42,7 +42,7 @@ HISTORY_LIMIT = 30
 HISTORY_BLOCK = 10
 
 
-def chat_model_for(config: AgentConfig) -> StepChatModel:
+def chat_model_for(config: AgentConfig, seed: int | None = None) -> StepChatModel:
     if config.backend == AgentConfig.Backend.OPENAI:
         return ServerChatModel(
             base_url=config.server_url,
@@ -50,6 +50,7 @@ def chat_model_for(config: AgentConfig) -> StepChatModel:
             api_key=config.server_api_key,
             temperature=config.temperature,
             max_tokens=config.max_reply_tokens,
+            seed=seed,
         )
     model_settings = ModelSettings(
         path=resolve_model_path(config.model_path),
@@ -59,7 +60,7 @@ def chat_model_for(config: AgentConfig) -> StepChatModel:
         kv_cache_bytes=settings.PARLEY_KV_CACHE_MB * 1024 * 1024,
     )
     return LocalLlamaChatModel(
-        settings=model_settings, temperature=config.temperature, max_tokens=config.max_reply_tokens
+        settings=model_settings, temperature=config.temperature, max_tokens=config.max_reply_tokens, seed=seed
     )
 
 
@@ -135,7 +136,8 @@ def _run_turn(inbound: Message, config: AgentConfig) -> None:
     turn_messages = list(_answerable(conversation).filter(id__gt=_last_reply_id(conversation), id__lte=inbound.id))
     customer_text = "\n".join(message.text for message in turn_messages) or inbound.text
     outbox.show_typing(conversation)
-    chat_model = chat_model_for(config)
+    # Seeded by the message it answers: run again on the same prompt, the turn draws the same tokens.
+    chat_model = chat_model_for(config, seed=inbound.pk % 2**31)
     context = TurnContext(business=conversation.business, contact=conversation.contact, conversation_id=conversation.pk)
     context.link_customer_by_phone()
     started = time.perf_counter()

@@ -23,12 +23,12 @@ def library_text(grammar: LlamaGrammar | None, max_tokens: int) -> str:
     return completion["choices"][0]["text"].strip()
 
 
-def parley_text(grammar: LlamaGrammar | None, max_tokens: int, temperature: float = 0.0) -> str:
+def parley_text(grammar: LlamaGrammar | None, max_tokens: int, temperature: float = 0.0, seed: int | None = None) -> str:
     model = get_model(SETTINGS)
     # From an empty context, as the library's: a prompt computed in other batches may differ in the
     # last bits of its scores, enough to change a near tie between two tokens.
     model.llama.reset()
-    return model.complete(QUESTION, max_tokens=max_tokens, temperature=temperature, grammar=grammar).text
+    return model.complete(QUESTION, max_tokens=max_tokens, temperature=temperature, seed=seed, grammar=grammar).text
 
 
 def test_greedy_text_is_the_token_for_token_choice_of_the_library_with_its_repetition_penalty():
@@ -59,3 +59,9 @@ def test_sampled_steps_follow_the_grammar():
     for _ in range(3):
         step = json.loads(parley_text(grammar, max_tokens=room, temperature=0.9), strict=False)
         assert step["tool"] == "lookup_order" and isinstance(step["args"]["reference"], str)
+
+
+def test_a_seed_draws_the_same_text_every_time_and_other_seeds_draw_other_texts():
+    texts = {seed: parley_text(None, max_tokens=16, temperature=0.9, seed=seed) for seed in (7, 8, 9)}
+    assert parley_text(None, max_tokens=16, temperature=0.9, seed=7) == texts[7]
+    assert len(set(texts.values())) == 3
