@@ -42,12 +42,10 @@ def mutated(value: Any) -> st.SearchStrategy[Any]:
     One strategy built from the sample rather than a draw per value in the test: hypothesis's
     interactive draws cost more than twice the request they feed."""
     if isinstance(value, dict):
-        kept = st.fixed_dictionaries({key: mutated(item) for key, item in value.items()})
-    elif isinstance(value, list):
-        kept = st.tuples(*map(mutated, value)).map(list)
-    else:
-        kept = st.just(value)
-    return kept | json_values
+        return st.fixed_dictionaries({key: mutated(item) | json_values for key, item in value.items()})
+    if isinstance(value, list):
+        return st.tuples(*map(mutated, value)).map(list)
+    return st.just(value) | json_values
 
 
 def as_body(value: Any) -> bytes:
