@@ -52,10 +52,10 @@ def test_a_token_the_grammar_rejects_is_never_chosen():
 def test_sampled_steps_follow_the_grammar():
     grammar = LlamaGrammar.from_json_schema(json.dumps(step_schema([ORDER_TOOL], "lookup_order")), verbose=False)
     # The tool's one argument is bounded in characters, not tokens: a sampled one may spell each
-    # character in up to 4 byte tokens, and the JSON around it a token per character, optional
+    # character as a \uXXXX escape, 6 tokens, and the JSON around it a token per character, optional
     # spaces (one at most between any two of its tokens) included.
     frame = '{"tool":"lookup_order","args":{"reference":""}}'
-    room = 2 * len(frame) + 4 * MAX_ARGUMENT_LENGTH
+    room = 2 * len(frame) + 6 * MAX_ARGUMENT_LENGTH
     for _ in range(3):
         step = json.loads(parley_text(grammar, max_tokens=room, temperature=0.9), strict=False)
         assert step["tool"] == "lookup_order" and isinstance(step["args"]["reference"], str)
@@ -65,3 +65,4 @@ def test_a_seed_draws_the_same_text_every_time_and_other_seeds_draw_other_texts(
     texts = {seed: parley_text(None, max_tokens=16, temperature=0.9, seed=seed) for seed in (7, 8, 9)}
     assert parley_text(None, max_tokens=16, temperature=0.9, seed=7) == texts[7]
     assert len(set(texts.values())) == 3
+
