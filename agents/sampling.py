@@ -11,11 +11,16 @@ and the grammar checked lazily, 12.4 ms with this (the prompt's rendering includ
 11.9 ms for the library's plain create_completion with no grammar at all.
 
 The choice is the library's: the same penalty in float32, the same first-best greedy pick, the same
-top-k, typical, top-p, min-p, temperature and draw when sampling (llama.cpp's own samplers). A token
-the grammar rejects is replaced by the chain's pick among the allowed tokens, looked for first among
+top-k, typical, top-p, min-p and temperature when sampling (llama.cpp's own samplers). A token the
+grammar rejects is replaced by the chain's pick among the allowed tokens, looked for first among
 the candidates scoring near the best: when those hold as many allowed tokens as the chain looks at
 (1 when greedy, top_k when sampling), they are the best allowed of the whole vocabulary, and the
 pick is the one the grammar-first chain would make at a fraction of the work.
+
+The draw that ends the chain is ours, not llama.cpp's dist sampler, whose generator moves on with
+every pick: a position whose first pick the grammar rejected would take two numbers, and a seeded
+step would then depend on which picks needed replacing, which depends on what the process had
+learnt of the grammar before. Each position takes one number, from the seed and the position alone.
 """
 from __future__ import annotations
 
@@ -80,9 +85,15 @@ class Candidates:
         self.array.data, self.array.size, self.array.selected, self.array.sorted = self._pointer, size, -1, False
         return ctypes.pointer(self.array)
 
-    def selected_token(self) -> int:
+    def drawn_token(self, uniform: float) -> int:
+        """The candidate a number in [0, 1) falls on, each taking its share of the probability, as
+        llama.cpp's dist sampler draws."""
         # Read through the array's pointer: a sampler may point it at storage of its own.
-        return int(self.array.data[self.array.selected].id)
+        left = np.ctypeslib.as_array(self.array.data, shape=(self.array.size,))
+        logits = left["logit"].astype(np.float64)
+        weights = np.exp(logits - logits.max())
+        index = int(np.searchsorted(np.cumsum(weights), uniform * weights.sum(), side="right"))
+        return int(left["id"][min(index, len(left) - 1)])
 
     def finite_ids(self) -> np.ndarray:
         data = self.data[: self.array.size]
@@ -100,7 +111,9 @@ class TokenSampler:
         self._candidates = Candidates(n_vocab)
         self._one = Candidates(1)
         self._token = np.zeros(1, dtype=np.int32)
-        self._chain = None if settings.greedy else _sampling_chain(settings)
+        self._chain = None if settings.greedy else _filter_chain(settings)
+        self._seed = np.random.SeedSequence().entropy if settings.seed is None else settings.seed
+        self._position = 0
         # How many allowed candidates the chain's pick depends on: the best one, or the best top_k.
         self._needed = 1 if settings.greedy else settings.top_k if settings.top_k > 0 else n_vocab
         self._opening_allowed = None if grammar is None else _allowed_after.setdefault(grammar, {})
@@ -139,7 +152,7 @@ class TokenSampler:
             # The first of equal bests, as llama.cpp's greedy sampler takes.
             return int(ids[np.argmax(scores[ids])]) if len(ids) < len(scores) else int(np.argmax(scores))
         llama_cpp.llama_sampler_apply(self._chain.sampler, self._candidates.fill(ids, scores))
-        return self._candidates.selected_token()
+        return self._candidates.drawn_token(np.random.default_rng((self._seed, self._position)).random())
 
     def _pick_allowed(self, scores: np.ndarray) -> int:
         best = scores.max()
@@ -164,6 +177,7 @@ class TokenSampler:
         return not math.isinf(float(self._one.data["logit"][0]))
 
     def _accept(self, token: int) -> None:
+        self._position += 1
         if self._opening is not None:
             # The step's tokens so far, while it is opening; None after.
             self._opening = (*self._opening, token) if len(self._opening) < OPENING_TOKENS else None
@@ -185,13 +199,12 @@ class TokenSampler:
         self.close()
 
 
-def _sampling_chain(settings: SamplingSettings) -> LlamaSampler:
-    """llama-cpp-python's own chain after the penalty, as its create_completion builds it."""
+def _filter_chain(settings: SamplingSettings) -> LlamaSampler:
+    """llama-cpp-python's own chain after the penalty, as its create_completion builds it, but its draw."""
     chain = LlamaSampler()
     chain.add_top_k(settings.top_k)
     chain.add_typical(1.0, 1)
     chain.add_top_p(settings.top_p, 1)
     chain.add_min_p(settings.min_p, 1)
     chain.add_temp(settings.temperature)
-    chain.add_dist(llama_cpp.LLAMA_DEFAULT_SEED if settings.seed is None else settings.seed)
     return chain

@@ -66,3 +66,14 @@ def test_a_seed_draws_the_same_text_every_time_and_other_seeds_draw_other_texts(
     assert parley_text(None, max_tokens=16, temperature=0.9, seed=7) == texts[7]
     assert len(set(texts.values())) == 3
 
+
+def test_a_seeded_step_draws_the_same_tokens_whether_the_process_knows_the_grammars_openings_or_not():
+    schema = json.dumps(step_schema([ORDER_TOOL], None))
+
+    def step(grammar: LlamaGrammar) -> str:
+        return parley_text(grammar, max_tokens=24, temperature=0.9, seed=7)
+
+    first_seen = step(LlamaGrammar.from_json_schema(schema, verbose=False))
+    grammar = LlamaGrammar.from_json_schema(schema, verbose=False)
+    step(grammar)
+    assert step(grammar) == first_seen
