@@ -8,7 +8,7 @@ import httpx
 
 from channels_app.meta.signature import sign
 from channels_app.models import ChannelConnection, Message
-from tests.fake_platform import FakePlatformServer
+from tests.fake_platform import FakePlatformServer, RecordedRequest
 
 PAGE_ID = "104857361928374"
 
@@ -30,16 +30,20 @@ def deliver_concurrently(base_url: str, connection: ChannelConnection, body: byt
         return list(pool.map(lambda _: deliver(base_url, connection, body), range(times)))
 
 
+def requests_to(fake_platform: FakePlatformServer, recipient: str) -> list[tuple[RecordedRequest, dict]]:
+    """The Send API requests for this customer with their bodies, in the order the platform got them."""
+    bodies = [(request, request.json()) for request in list(fake_platform.requests) if request.body]
+    return [(request, body) for request, body in bodies if body.get("recipient", {}).get("id") == recipient]
+
+
 def replies_sent_to(fake_platform: FakePlatformServer, recipient: str) -> list[str]:
     """The texts the platform was asked to send to this customer, in the order it was asked."""
-    sends = [request.json() for request in list(fake_platform.requests) if request.body]
-    return [send["message"]["text"] for send in sends if "message" in send and send["recipient"]["id"] == recipient]
+    return [body["message"]["text"] for _, body in requests_to(fake_platform, recipient) if "message" in body]
 
 
 def typing_for(fake_platform: FakePlatformServer, recipient: str) -> list[float]:
     """When each typing indicator for this customer reached the platform, in order."""
-    actions = [request for request in list(fake_platform.requests) if request.body and request.json().get("sender_action") == "typing_on"]
-    return [request.received_at for request in actions if request.json()["recipient"]["id"] == recipient]
+    return [request.received_at for request, body in requests_to(fake_platform, recipient) if body.get("sender_action") == "typing_on"]
 
 
 def sent_replies() -> list[Message]:
