@@ -43,6 +43,15 @@ def unanswered(messenger_connection) -> Message:
     )  # fmt: skip
 
 
+@pytest.fixture
+def member_client(client, django_user_model, business):
+    """The console as a member of the business (staff, the default role) sees it."""
+    user = django_user_model.objects.create_user("olive", password="pw")
+    Membership.objects.create(user=user, business=business)
+    client.force_login(user)
+    return client
+
+
 def replied(text: str) -> TurnOutcome:
     return TurnOutcome(text=text, outcome=AgentRun.Outcome.REPLIED)
 
@@ -180,26 +189,20 @@ def test_the_console_takes_over_replies_and_hands_back(client, django_user_model
     assert Conversation.objects.get(pk=conversation.pk).status == Conversation.Status.BOT
 
 
-def test_an_empty_or_oversized_reply_is_refused_with_a_message(client, django_user_model, inbound, business):
-    operator = django_user_model.objects.create_user("olive", password="pw")
-    Membership.objects.create(user=operator, business=business)
-    client.force_login(operator)
+def test_an_empty_or_oversized_reply_is_refused_with_a_message(member_client, inbound, business):
     base = f"/console/{business.slug}/c/{inbound.conversation_id}/"
     for text in ("", "x" * 4001):
-        page = client.post(base + "reply/", {"text": text}, follow=True)
+        page = member_client.post(base + "reply/", {"text": text}, follow=True)
         assert page.status_code == 200 and "at most 4000 characters" in page.content.decode()
     assert not Message.objects.filter(author=Message.Author.OPERATOR).exists()
 
 
-def test_the_inbox_filters_by_status_channel_date_and_text(client, django_user_model, inbound, business):
-    user = django_user_model.objects.create_user("olive", password="pw")
-    Membership.objects.create(user=user, business=business)
-    client.force_login(user)
+def test_the_inbox_filters_by_status_channel_date_and_text(member_client, inbound, business):
     url = reverse("console:inbox", args=[business.slug])
     today = timezone.now().date().isoformat()
 
     def listed(**filters) -> bool:
-        return f'data-conversation="{inbound.conversation_id}"' in client.get(url, filters).content.decode()
+        return f'data-conversation="{inbound.conversation_id}"' in member_client.get(url, filters).content.decode()
 
     assert listed() and listed(status="bot") and not listed(status="needs_human")
     assert listed(channel="messenger") and not listed(channel="telegram")
@@ -208,33 +211,27 @@ def test_the_inbox_filters_by_status_channel_date_and_text(client, django_user_m
     assert listed(since="not a date")  # an invalid filter is ignored, the page still answers
 
 
-def test_the_inbox_shows_staff_tries_only_when_their_channel_is_asked_for(client, django_user_model, inbound, business):
-    user = django_user_model.objects.create_user("olive", password="pw")
-    Membership.objects.create(user=user, business=business)
-    client.force_login(user)
+def test_the_inbox_shows_staff_tries_only_when_their_channel_is_asked_for(member_client, inbound, business):
     tried = store_console_message(console_connection(business), "playground-7", "Do you deliver?")
     url = reverse("console:inbox", args=[business.slug])
-    everything = client.get(url).content.decode()
+    everything = member_client.get(url).content.decode()
     assert f'data-conversation="{inbound.conversation_id}"' in everything
     assert f'data-conversation="{tried.conversation_id}"' not in everything
-    assert f'data-conversation="{tried.conversation_id}"' in client.get(url, {"channel": "console"}).content.decode()
+    assert f'data-conversation="{tried.conversation_id}"' in member_client.get(url, {"channel": "console"}).content.decode()
 
 
-def test_the_inbox_pages_through_every_conversation_keeping_its_filters(client, django_user_model, messenger_connection, business):
-    user = django_user_model.objects.create_user("olive", password="pw")
-    Membership.objects.create(user=user, business=business)
-    client.force_login(user)
+def test_the_inbox_pages_through_every_conversation_keeping_its_filters(member_client, messenger_connection, business):
     for index in range(INBOX_PAGE_SIZE + 1):
         contact = Contact.objects.create(connection=messenger_connection, platform_user_id=f"psid-{index}")
         Conversation.objects.create(business=business, connection=messenger_connection, contact=contact)
     url = reverse("console:inbox", args=[business.slug])
-    first = client.get(url, {"channel": "messenger"}).content.decode()
+    first = member_client.get(url, {"channel": "messenger"}).content.decode()
     assert first.count("data-conversation=") == INBOX_PAGE_SIZE and "Page 1 of 2" in first
     assert "?channel=messenger&amp;page=2" in first
-    second = client.get(url, {"channel": "messenger", "page": 2}).content.decode()
+    second = member_client.get(url, {"channel": "messenger", "page": 2}).content.decode()
     assert second.count("data-conversation=") == 1 and "?channel=messenger&amp;page=1" in second
     # A page past the end shows the last one rather than an error.
-    assert client.get(url, {"page": 99}).content.decode().count("data-conversation=") == 1
+    assert member_client.get(url, {"page": 99}).content.decode().count("data-conversation=") == 1
 
 
 def test_exports_carry_the_messages_and_no_credentials(client, admin_user, inbound, business):
