@@ -129,6 +129,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = WEBHOOK_MAX_BODY_BYTES
 # Deliveries per connection per minute; more are answered 429 (platforms deliver them again later). 0: no limit.
 WEBHOOK_RATE_LIMIT_PER_MINUTE = int(os.environ.get("PARLEY_WEBHOOK_RATE_LIMIT_PER_MINUTE", "600"))
 
+# Reverse proxies in front of the web server that append to X-Forwarded-For (config/client_address.py):
+# 0 trusts none, 1 a single TLS proxy, and so on. Throttles and /metrics use the client address it gives.
+PARLEY_TRUSTED_PROXIES = int(os.environ.get("PARLEY_TRUSTED_PROXIES", "0"))
+
 # Staff login: this many failed passwords for a user from one address lock it out for the period.
 PARLEY_LOGIN_FAILURES_ALLOWED = int(os.environ.get("PARLEY_LOGIN_FAILURES_ALLOWED", "5"))
 PARLEY_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("PARLEY_LOGIN_LOCKOUT_SECONDS", "900"))
