@@ -38,7 +38,7 @@ class ChannelConnectionForm(forms.ModelForm):
             self.fields["platform"].choices = [(name, label) for name, label in self.fields["platform"].choices if name in connectable]
             return
         spec = PLATFORMS[self.instance.platform]
-        for key in spec.credential_keys:
+        for key in spec.settable_keys():
             field = self.fields[CREDENTIAL_PREFIX + key]
             if key in spec.secret_keys:
                 show_secret_state(field, bool(self.instance.credential(key)))
@@ -49,7 +49,8 @@ class ChannelConnectionForm(forms.ModelForm):
         connection = self.instance
         if connection.pk:
             spec = PLATFORMS[connection.platform]
-            for key in spec.credential_keys:
+            # Generated keys have no field: a value posted for one is ignored.
+            for key in spec.settable_keys():
                 value = self.cleaned_data.get(CREDENTIAL_PREFIX + key, "")
                 # A blank secret keeps the saved one; a blank plain setting clears it.
                 if value or key not in spec.secret_keys:
@@ -64,7 +65,7 @@ def connection_form_for(connection: ChannelConnection | None) -> type[ChannelCon
     spec = PLATFORMS[connection.platform]
     declared = {
         CREDENTIAL_PREFIX + key: secret_field(key) if key in spec.secret_keys else forms.CharField(label=key, required=False)
-        for key in spec.credential_keys
+        for key in spec.settable_keys()
     }
     return type("ChannelConnectionForm", (ChannelConnectionForm,), declared)
 
@@ -91,7 +92,7 @@ class ChannelConnectionAdmin(TenantAdmin):
             return [(None, {"fields": ["business", "platform", "name", "is_active"], "description": (
                 "Choose the platform and save: the next page asks for that platform's credentials."
             )})]  # fmt: skip
-        credentials = [CREDENTIAL_PREFIX + key for key in PLATFORMS[obj.platform].credential_keys]
+        credentials = [CREDENTIAL_PREFIX + key for key in PLATFORMS[obj.platform].settable_keys()]
         return [
             (None, {"fields": ["business", "platform", "name", "is_active"]}),
             ("Paste into the platform", {"fields": ["setup"]}),

@@ -6,6 +6,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.fields.json import KeyTextTransform
 
 from business.models import Business, Customer
 
@@ -36,6 +37,14 @@ class ChannelConnection(models.Model):
 
     class Meta:
         ordering = ["business__name", "platform"]
+        constraints = [
+            # The key names the connection in the widget's public URLs: another business must not be able to take it.
+            models.UniqueConstraint(
+                KeyTextTransform("public_key", "credentials"),
+                condition=Q(platform="webchat"),
+                name="webchat_public_key_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.business} on {self.get_platform_display()}{f' ({self.name})' if self.name else ''}"
@@ -146,6 +155,9 @@ class Message(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     # When a sender last claimed this reply: a claim long past means the sender died mid-send.
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # For a customer message, when its turn may start: later than its arrival when its business was
+    # over its turns per minute (agents/turn_quota.py). Kept so that a turn enqueued again waits too.
+    turn_not_before = models.DateTimeField(null=True, blank=True)
     error_code = models.CharField(max_length=64, blank=True)
     error_detail = models.TextField(blank=True)
     platform_timestamp = models.DateTimeField(null=True, blank=True, help_text="When the platform says it was sent.")

@@ -50,7 +50,11 @@ class PlatformSpec:
     ids_are_phone_numbers: bool = False
     # URLs served at /<name>/ for channels whose clients are browsers rather than a platform's servers.
     urls: tuple[URLPattern, ...] = ()
-    # Credentials `connect_channel` generates when missing (a key the platform is told, not given).
+    # Credentials Parley generates and staff never set (the web chat's public key, unique to the connection).
     generated_keys: tuple[str, ...] = ()
     # What `connect_channel` prints last for staff to paste into the platform; by default the webhook URL.
     setup_line: Callable[["ChannelConnection"], str] | None = None
+
+    def settable_keys(self) -> tuple[str, ...]:
+        """The credentials staff may set in the admin and with `connect_channel`."""
+        return tuple(key for key in self.credential_keys if key not in self.generated_keys)
