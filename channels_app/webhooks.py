@@ -49,9 +49,10 @@ def try_again_later() -> HttpResponse:
 
 
 def webhook_view(
-    platform: str, methods: tuple[str, ...] = ("POST",), lookup: str = "webhook_key"
+    platform: str, methods: tuple[str, ...] = ("POST",), lookup: str = "webhook_key", per_connection_limit: bool = True
 ) -> Callable[[ConnectionView], Callable]:
-    """`lookup` is the connection field the URL's key is matched against (the web chat's public key)."""
+    """`lookup` is the connection field the URL's key is matched against (the web chat's public key);
+    `per_connection_limit` False leaves rate limiting to the view (the web chat's, per client address)."""
 
     def decorator(view: ConnectionView) -> Callable[[HttpRequest, UUID | str], HttpResponse]:
         @csrf_exempt
@@ -79,7 +80,7 @@ def webhook_view(
                 logger.exception("%s webhook %s: database unavailable", platform, key)
                 return try_again_later()
             bind_log_ids(business_id=connection.business_id)
-            if over_rate_limit(connection):
+            if per_connection_limit and over_rate_limit(connection):
                 logger.warning("%s webhook %s: over the rate limit, asked to deliver later", platform, key)
                 return HttpResponse("Too many requests", status=429, headers={"Retry-After": str(WINDOW_SECONDS)})
             try:

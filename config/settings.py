@@ -128,6 +128,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = WEBHOOK_MAX_BODY_BYTES
 
 # Deliveries per connection per minute; more are answered 429 (platforms deliver them again later). 0: no limit.
 WEBHOOK_RATE_LIMIT_PER_MINUTE = int(os.environ.get("PARLEY_WEBHOOK_RATE_LIMIT_PER_MINUTE", "600"))
+# The web chat's requests per client address per minute at one website's widget, polls apart from messages:
+# 1,200 polls are 80 open panels behind one address (an office), 60 messages five visitors writing fast. 0: no limit.
+PARLEY_WEBCHAT_POLLS_PER_ADDRESS_PER_MINUTE = int(os.environ.get("PARLEY_WEBCHAT_POLLS_PER_ADDRESS_PER_MINUTE", "1200"))
+PARLEY_WEBCHAT_MESSAGES_PER_ADDRESS_PER_MINUTE = int(
+    os.environ.get("PARLEY_WEBCHAT_MESSAGES_PER_ADDRESS_PER_MINUTE", "60")
+)
 
 # Reverse proxies in front of the web server that append to X-Forwarded-For (config/client_address.py):
 # 0 trusts none, 1 a single TLS proxy, and so on. Throttles and /metrics use the client address it gives.

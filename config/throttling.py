@@ -5,6 +5,7 @@ and lets the request through, logged.
 """
 from __future__ import annotations
 
+import ipaddress
 import logging
 import time
 
@@ -41,3 +42,27 @@ def current_count(name: str, window_seconds: int) -> int:
     except Exception:
         logger.warning("throttle counter %s unavailable: letting the request through", name, exc_info=True)
         return 0
+
+
+def over_limit(name: str, limit: int, window_seconds: int) -> bool:
+    """Counts this hit of `name`; True once it has had more than `limit` this window (never when limit <= 0)."""
+    if limit <= 0:
+        return False
+    count = count_hit(name, window_seconds)
+    return count is not None and count > limit
+
+
+IPV6_CLIENT_PREFIX = 64
+
+
+def address_bucket(address: str) -> str:
+    """What a throttle counts a client address as: an IPv6 client is given a whole /64, so it counts as one."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/{IPV6_CLIENT_PREFIX}", strict=False))
+    return str(ip)

@@ -63,6 +63,11 @@ outbound_sends = Counter(
     "Attempts to send a message by platform, result and the platform's error code.",
     ["platform", "result", "code"],
 )
+webchat_refused = Counter(
+    "parley_webchat_refused",
+    "Web chat requests answered 429, by kind (poll, message) and limit (address, visitor).",
+    ["kind", "limit"],
+)
 
 # One series per live inference process (label `pid`), to size PARLEY_KV_CACHE_MB against memory.
 kv_states_bytes = Gauge(

@@ -8,17 +8,22 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..events import MalformedPayload
+from operations import metrics
+
 from ..inbound import store_customer_message
 from ..models import ChannelConnection, Message
 from ..webhooks import read_json, webhook_view
 from .feed import read_feed
+from .limits import WINDOW_SECONDS, Request, over_address_limit
 from .origins import allowed_origin, preflight, with_cors
 from .parser import MAX_TEXT_CHARS, parse_message, visitor_id
 
@@ -29,7 +34,12 @@ WIDGET_SOURCE = (Path(__file__).parent / "widget" / "widget.js").read_text()
 WIDGET_CACHE_SECONDS = 300
 
 
-@webhook_view("webchat", methods=("GET",), lookup="credentials__public_key")
+def webchat_view(*methods: str) -> Callable:
+    # Browsers, not a platform, call these: limited per client address (limits.py) rather than per connection.
+    return webhook_view("webchat", methods=methods, lookup="credentials__public_key", per_connection_limit=False)
+
+
+@webchat_view("GET")
 def widget_script(request: HttpRequest, connection: ChannelConnection) -> HttpResponse:
     config = {
         "key": connection.credential("public_key"),
@@ -43,11 +53,14 @@ def widget_script(request: HttpRequest, connection: ChannelConnection) -> HttpRe
     )
 
 
-@webhook_view("webchat", methods=("OPTIONS", "GET", "POST"), lookup="credentials__public_key")
+@webchat_view("OPTIONS", "GET", "POST")
 def messages(request: HttpRequest, connection: ChannelConnection) -> HttpResponse:
     origin = allowed_origin(request, connection)
     if request.method == "OPTIONS":
         return preflight(origin)
+    kind = Request.POLL if request.method == "GET" else Request.MESSAGE
+    if over_address_limit(request, connection, kind):
+        return with_cors(_too_many(_("too many requests from this address: wait a minute")), origin)
     try:
         response = poll(request, connection) if request.method == "GET" else receive(request, connection)
     except MalformedPayload as problem:
@@ -64,9 +77,8 @@ def receive(request: HttpRequest, connection: ChannelConnection) -> HttpResponse
         raise MalformedPayload(f"not JSON: {error}") from error
     event = parse_message(payload)
     if _recent_messages(connection, event.sender_id) >= MESSAGES_PER_MINUTE:
-        response = _error(429, "too many messages: wait a minute")
-        response["Retry-After"] = "60"
-        return response
+        metrics.webchat_refused.labels(Request.MESSAGE, "visitor").inc()
+        return _too_many(_("too many messages: wait a minute"))
     stored = store_customer_message(connection, event)
     # None: a retried POST of a message stored the first time; it is answered as the first was.
     message = stored or Message.objects.get(connection=connection, platform_message_id=event.platform_message_id)
@@ -93,3 +105,7 @@ def _recent_messages(connection: ChannelConnection, visitor: str) -> int:
 
 def _error(status: int, reason: str) -> JsonResponse:
     return JsonResponse({"error": reason}, status=status)
+
+
+def _too_many(reason: str) -> JsonResponse:
+    return JsonResponse({"error": reason}, status=429, headers={"Retry-After": str(WINDOW_SECONDS)})
