@@ -1,14 +1,15 @@
 from __future__ import annotations
 
 import hmac
+import ipaddress
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from .metrics import exposition
+from config.client_address import client_address
 
-LOOPBACK = {"127.0.0.1", "::1"}
+from .metrics import exposition
 
 
 def metrics(request: HttpRequest) -> HttpResponse:
@@ -21,6 +22,14 @@ def metrics(request: HttpRequest) -> HttpResponse:
 def may_read_metrics(request: HttpRequest) -> bool:
     token = settings.PARLEY_METRICS_TOKEN
     if not token:
-        return request.META.get("REMOTE_ADDR") in LOOPBACK
+        return is_loopback(client_address(request))
     given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
     return hmac.compare_digest(given.encode(), token.encode())
+
+
+def is_loopback(address: str) -> bool:
+    """This machine itself: behind a proxy, the client it forwarded for, not the proxy."""
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
