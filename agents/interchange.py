@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from business.interchange import BusinessFileError, export_business, import_business
@@ -42,8 +43,9 @@ def import_document(document: dict[str, Any]) -> Business:
         setattr(config, field, value)
     try:
         config.full_clean(exclude=["business"])
-    except Exception as error:
-        raise BusinessFileError(f"agent: {error}") from error
+    except ValidationError as error:
+        problems = "; ".join(f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items())
+        raise BusinessFileError(f"agent: {problems}") from error
     config.save()
     return business
 

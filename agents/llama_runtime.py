@@ -11,12 +11,14 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
 
 import llama_cpp
 import numpy as np
+from django.conf import settings as server_settings
 from llama_cpp import Llama, LlamaGrammar
 from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
@@ -270,16 +272,24 @@ def _cut_at_stop(text: bytes, stops: list[bytes]) -> tuple[bytes, bool]:
     return (text[: min(found)], True) if found else (text, False)
 
 
-_models: dict[ModelSettings, LoadedModel] = {}
+# Most recently used last. Each business may choose its own settings, and each combination is a model
+# loaded with its own context: kept without bound, they would fill the worker's memory.
+_models: OrderedDict[ModelSettings, LoadedModel] = OrderedDict()
 _models_lock = threading.Lock()
 
 
 def get_model(settings: ModelSettings) -> LoadedModel:
-    """The process's model for these settings, loaded on first use and kept for the process's life."""
+    """The process's model for these settings, loaded on first use; the PARLEY_MODEL_CACHE_SIZE most
+    recently used stay loaded. One dropped is freed once its last turn lets go of it."""
     with _models_lock:
         model = _models.get(settings)
-        if model is None:
-            if not _models:
-                keep_large_buffers_out_of_the_heap()
-            model = _models[settings] = LoadedModel(settings)
+        if model is not None:
+            _models.move_to_end(settings)
+            return model
+        if not _models:
+            keep_large_buffers_out_of_the_heap()
+        while len(_models) >= server_settings.PARLEY_MODEL_CACHE_SIZE:
+            dropped, _ = _models.popitem(last=False)
+            logger.info("dropped model %s, context %d: used least recently", dropped.path.name, dropped.context_size)
+        model = _models[settings] = LoadedModel(settings)
         return model

