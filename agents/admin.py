@@ -3,8 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin
-from django.http import HttpRequest
+from django.contrib import admin, messages
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -12,6 +12,7 @@ from business.admin import BUSINESS_FILTER
 from business.admin_forms import WriteOnlySecretsForm, secret_field
 from business.admin_tenancy import TenantAdmin
 
+from .model_files import ModelFileUnavailable, resolve_model_path
 from .models import AgentConfig, AgentRun, HttpTool
 from .tools import BUILTIN_TOOL_NAMES
 
@@ -69,6 +70,18 @@ class AgentConfigAdmin(TenantAdmin):
             },
         ),
     ]  # fmt: skip
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        config = self.get_object(request, object_id) if request.method == "GET" else None
+        if config is not None and config.backend == AgentConfig.Backend.LOCAL:
+            # Saved in another way (a business file, another server's settings), a file may be missing here.
+            try:
+                resolve_model_path(config.model_path)
+            except ModelFileUnavailable as problem:
+                self.message_user(request, str(problem), messages.WARNING)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description="Try it")
     def playground_link(self, config: AgentConfig) -> str:

@@ -7,12 +7,14 @@ of the latest message runs: it answers every message since the last reply, toget
 from __future__ import annotations
 
 import logging
+import os
 import time
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from channels_app import outbox
 from channels_app.events import Kind
@@ -25,7 +27,7 @@ from .agent_loop import FALLBACK_REPLY, AgentTurn, TurnOutcome, TurnTimedOut
 from .chat_model import LocalLlamaChatModel, StepChatModel
 from .conversation_lock import conversation_turn
 from .llama_runtime import ModelSettings, get_model
-from .model_files import resolve_model_path
+from .model_files import ModelFileUnavailable, resolve_model_path
 from .models import AgentConfig, AgentRun
 from .notifications import notify_staff
 from .prompts import history_messages
@@ -55,7 +57,8 @@ def chat_model_for(config: AgentConfig, seed: int | None = None) -> StepChatMode
     model_settings = ModelSettings(
         path=resolve_model_path(config.model_path),
         context_size=config.context_size,
-        threads=config.threads or settings.PARLEY_MODEL_THREADS,
+        # More threads than this machine's cores would only slow every other turn down.
+        threads=min(config.threads, os.cpu_count() or 1) if config.threads else settings.PARLEY_MODEL_THREADS,
         gpu_layers=settings.PARLEY_MODEL_GPU_LAYERS if config.gpu_layers is None else config.gpu_layers,
         kv_cache_bytes=settings.PARLEY_KV_CACHE_MB * 1024 * 1024,
     )
@@ -136,28 +139,40 @@ def _run_turn(inbound: Message, config: AgentConfig) -> None:
     turn_messages = list(_answerable(conversation).filter(id__gt=_last_reply_id(conversation), id__lte=inbound.id))
     customer_text = "\n".join(message.text for message in turn_messages) or inbound.text
     outbox.show_typing(conversation)
-    # Seeded by the message it answers: run again on the same prompt, the turn draws the same tokens.
-    chat_model = chat_model_for(config, seed=inbound.pk % 2**31)
     context = TurnContext(business=conversation.business, contact=conversation.contact, conversation_id=conversation.pk)
     context.link_customer_by_phone()
     started = time.perf_counter()
+    model_name = config.model_path or config.backend
     try:
+        # Inside the try: a model file missing on this worker fails this turn, not the task again and again.
+        # Seeded by the message it answers: run again on the same prompt, the turn draws the same tokens.
+        chat_model = chat_model_for(config, seed=inbound.pk % 2**31)
+        model_name = chat_model.model_name
         outcome = AgentTurn(context, config, chat_model).run(_recent_history(inbound), customer_text)
     except Exception as error:
         # The customer still gets an answer, and staff get the conversation.
-        timed_out = isinstance(error, TurnTimedOut)
-        log = logger.warning if timed_out else logger.exception
+        expected = isinstance(error, TurnTimedOut | ModelFileUnavailable)
+        log = logger.warning if expected else logger.exception
         log("turn for message %s failed (%s): replying with the fallback", message_id, error)
         outcome = TurnOutcome(
             text=FALLBACK_REPLY,
             outcome=AgentRun.Outcome.FAILED,
             hand_over=True,
-            handoff_reason="the agent ran over its time budget" if timed_out else "the agent failed",
+            handoff_reason=_failure_reason(error),
         )
         error_text = f"{type(error).__name__}: {error}"[:2000]
     else:
         error_text = ""
-    finish_turn(inbound, outcome, chat_model.model_name, time.perf_counter() - started, error_text)
+    finish_turn(inbound, outcome, model_name, time.perf_counter() - started, error_text)
+
+
+def _failure_reason(error: Exception) -> str:
+    """Why a failed turn handed over, as staff read it in their email."""
+    if isinstance(error, TurnTimedOut):
+        return gettext("the agent ran over its time budget")
+    if isinstance(error, ModelFileUnavailable):
+        return gettext("the agent's model file is not available on this worker (%(error)s)") % {"error": error}
+    return gettext("the agent failed")
 
 
 def finish_turn(inbound: Message, outcome: TurnOutcome, model: str, elapsed: float, error: str = "") -> None:

@@ -9,7 +9,8 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from kombu import Connection
 
-from agents.model_files import resolve_model_path
+from agents.model_files import ModelFileUnavailable, resolve_model_path
+from agents.models import AgentConfig
 
 logger = logging.getLogger(__name__)
 
@@ -22,17 +23,24 @@ def healthz(request: HttpRequest) -> HttpResponse:
 def readyz(request: HttpRequest) -> JsonResponse:
     """Whether this server can do its work: the database, the broker and the model file are reachable.
 
-    Each check answers "ok" or why it failed (the exception's kind, never a URL or a password);
-    any failure makes the answer 503, so that a balancer stops sending traffic here.
+    Each check answers "ok" or why it failed (the exception's kind, never a URL or a password; a
+    missing model file is named); any failure makes the answer 503, so that a balancer stops sending
+    traffic here. Businesses' own model files missing here are listed, but leave the server ready:
+    one business's typo must not take it away from every other business.
     """
     results = {name: _outcome(name, check) for name, check in CHECKS.items()}
     ready = all(result == "ok" for result in results.values())
-    return JsonResponse({"ready": ready, "checks": results}, status=200 if ready else 503)
+    missing = _missing_business_model_files() if results["database"] == "ok" else []
+    body = {"ready": ready, "checks": results, "missing_model_files": missing}
+    return JsonResponse(body, status=200 if ready else 503)
 
 
 def _outcome(name: str, check: Callable[[], None]) -> str:
     try:
         check()
+    except ModelFileUnavailable as error:
+        logger.warning("readiness: %s", error)
+        return f"failed: {error}"
     except Exception as error:
         logger.warning("readiness: %s is not reachable: %s", name, error)
         return f"failed: {type(error).__name__}"
@@ -51,6 +59,23 @@ def _broker() -> None:
 
 def _model_file() -> None:
     resolve_model_path()
+
+
+def _missing_business_model_files() -> list[str]:
+    """The model files businesses' agents name that this machine does not have, as they name them."""
+    configured = (
+        AgentConfig.objects.filter(backend=AgentConfig.Backend.LOCAL)
+        .exclude(model_path="")
+        .values_list("model_path", flat=True)
+        .distinct()
+    )
+    missing = []
+    for path in configured:
+        try:
+            resolve_model_path(path)
+        except ModelFileUnavailable:
+            missing.append(path)
+    return sorted(missing)
 
 
 CHECKS: dict[str, Callable[[], None]] = {"database": _database, "broker": _broker, "model_file": _model_file}

@@ -1,3 +1,5 @@
+import itertools
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -5,8 +7,13 @@ import pytest
 
 from agents.models import AgentConfig
 from agents.tools import TurnContext
+from agents.turns import answer_inbound_message
 from business.models import Business, CatalogueItem, Customer, Document, FaqEntry, Membership, Order
-from channels_app.models import ChannelConnection, Contact, Conversation
+from channels_app.events import CustomerMessage
+from channels_app.inbound import store_customer_message
+from channels_app.models import ChannelConnection, Contact, Conversation, Message
+
+_message_ids = itertools.count()
 
 ALWAYS_OPEN = {day: [["00:00", "23:59"]] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 
@@ -55,3 +62,24 @@ def console_contact(shop: Business) -> Contact:
 def turn_context(shop: Business, console_contact: Contact) -> TurnContext:
     conversation = Conversation.objects.create(business=shop, connection=console_contact.connection, contact=console_contact)
     return TurnContext(business=shop, contact=console_contact, conversation_id=conversation.pk)
+
+
+@pytest.fixture
+def say_as() -> Callable[..., Message | None]:
+    """Store a contact's message as the webhook would and run its turn as the worker would; the reply."""
+
+    def say_as(contact: Contact, text: str, settle: bool = False) -> Message | None:
+        inbound = store_customer_message(
+            contact.connection,
+            CustomerMessage(platform_message_id=f"console-{next(_message_ids)}", sender_id=contact.platform_user_id, text=text),
+        )
+        answer_inbound_message(inbound.pk, settle=settle)
+        return Message.objects.filter(reply_to=inbound).first()
+
+    return say_as
+
+
+@pytest.fixture
+def say(say_as: Callable[..., Message | None], console_contact: Contact) -> Callable[..., Message | None]:
+    """The console contact's message, answered."""
+    return lambda text, settle=False: say_as(console_contact, text, settle)

@@ -1,7 +1,6 @@
 """Whole turns with the real model: the reply carries the data's facts exactly, and nothing else's."""
 import time
 
-import pytest
 from django.core import mail
 
 from agents.models import AgentConfig, AgentRun
@@ -9,23 +8,6 @@ from agents.turns import answer_inbound_message
 from channels_app.events import CustomerMessage
 from channels_app.inbound import store_customer_message
 from channels_app.models import Conversation, Message
-
-_counter = iter(range(10**6))
-
-
-@pytest.fixture
-def say(console_contact):
-    """Store a customer message as the webhook would and run its turn as the worker would."""
-
-    def say(text: str, settle: bool = False) -> Message | None:
-        inbound = store_customer_message(
-            console_contact.connection,
-            CustomerMessage(platform_message_id=f"console-{next(_counter)}", sender_id=console_contact.platform_user_id, text=text),
-        )
-        answer_inbound_message(inbound.pk, settle=settle)
-        return Message.objects.filter(reply_to=inbound).first()
-
-    return say
 
 
 def run_of(reply: Message) -> AgentRun:
@@ -149,18 +131,10 @@ def test_a_turn_over_its_time_budget_falls_back_and_flags_staff(say, shop):
     assert Conversation.objects.get(pk=reply.conversation_id).status == Conversation.Status.NEEDS_HUMAN
 
 
-def test_interleaved_conversations_on_one_worker_each_reuse_their_own_history(say, console_contact):
+def test_interleaved_conversations_on_one_worker_each_reuse_their_own_history(say_as, console_contact):
     from channels_app.models import Contact
 
     other = Contact.objects.create(connection=console_contact.connection, platform_user_id="sam-terminal")
-
-    def say_as(contact, text):
-        inbound = store_customer_message(
-            contact.connection, CustomerMessage(platform_message_id=f"console-{next(_counter)}", sender_id=contact.platform_user_id, text=text)
-        )
-        answer_inbound_message(inbound.pk, settle=False)
-        return Message.objects.get(reply_to=inbound)
-
     for text in ("Do you deliver?", "Do you take cards?", "How much is the oat milk?"):
         say_as(console_contact, text)
         say_as(other, text)
