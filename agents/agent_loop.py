@@ -61,9 +61,9 @@ class AgentTurn:
         self.context = context
         self.config = config
         self.chat_model = chat_model
+        self.deadline = context.deadline = time.monotonic() + config.time_budget_seconds
         self.tools = build_tools(context, config.enabled_tools or None)
         self.tools_by_name: dict[str, BaseTool] = {tool.name: tool for tool in self.tools}
-        self.deadline = time.monotonic() + config.time_budget_seconds
         self.trace: list[dict[str, Any]] = []
         self.results: list[ToolResult] = []
         self.usage = Usage()

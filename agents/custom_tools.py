@@ -1,8 +1,9 @@
 """Tools a business defines in the admin: a signed POST to a URL on the server's allow-list.
 
-Only hosts named in PARLEY_HTTP_TOOL_ALLOWED_HOSTS are called, and never an address on this
-machine or a private network unless PARLEY_HTTP_TOOL_ALLOW_PRIVATE is set: a business's tool
-must not become a way into the servers around Parley. The request goes to the addresses checked.
+Only hosts named in PARLEY_HTTP_TOOL_ALLOWED_HOSTS are called, and only on globally routable
+addresses unless PARLEY_HTTP_TOOL_ALLOW_PRIVATE is set: a business's tool must not become a way into
+the servers around Parley. The request goes to the addresses checked. A call ends when its timeout
+or the turn's time is up, whichever comes first: a slow tool server cannot hold the shared worker.
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import hmac
 import ipaddress
 import json
 import socket
+import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import SplitResult, urlsplit, urlunsplit
@@ -24,7 +26,20 @@ from business.models import Business
 from .models import HttpTool
 
 
+# A tool's answer is cut to this for the model; more is not even read.
+MAX_ANSWER_CHARACTERS = 2000
+MAX_ANSWER_BYTES = 4 * MAX_ANSWER_CHARACTERS
+# The IPv6 prefix through which NAT64 gateways reach IPv4 addresses (RFC 6052).
+NAT64_PREFIX = ipaddress.IPv6Network("64:ff9b::/96")
+
+IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
 class ToolUrlRefused(ValueError):
+    pass
+
+
+class ToolTooSlow(Exception):
     pass
 
 
@@ -71,42 +86,75 @@ def check_url(url: str) -> Destination:
     if not settings.PARLEY_HTTP_TOOL_ALLOW_PRIVATE:
         for address in addresses:
             ip = ipaddress.ip_address(address)
-            if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast or ip.is_unspecified:
+            if not _is_public(ip):
                 raise ToolUrlRefused(f"{host} resolves to {ip}, a private or local address")
     return Destination(url=parts, addresses=addresses)
 
 
-def call_http_tool(tool: HttpTool, arguments: dict[str, Any]) -> str:
+def _is_public(ip: IpAddress) -> bool:
+    """Globally routable (not carrier-grade NAT, link-local metadata services or multicast), and so is
+    the IPv4 address an IPv6 one carries, which is where a connection to it ends up."""
+    if not ip.is_global or ip.is_multicast:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address):
+        nat64 = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF) if ip in NAT64_PREFIX else None
+        return all(_is_public(carried) for carried in (ip.ipv4_mapped, ip.sixtofour, nat64) if carried)
+    return True
+
+
+def call_http_tool(tool: HttpTool, arguments: dict[str, Any], deadline: float | None = None) -> str:
+    """POST the arguments; `deadline` (a time.monotonic() value) is when the turn's time is up."""
     try:
         destination = check_url(tool.url)
     except ToolUrlRefused as refusal:
         return f"The tool is not available: {refusal}"
+    stop_at = time.monotonic() + tool.timeout_seconds
+    if deadline is not None:
+        stop_at = min(stop_at, deadline)
     body = json.dumps({"tool": tool.name, "arguments": arguments}, ensure_ascii=False).encode()
     signature = "sha256=" + hmac.new(tool.signing_secret.encode(), body, hashlib.sha256).hexdigest()
     headers = {"Host": destination.host_header, "Content-Type": "application/json", "X-Parley-Signature": signature}
-    response: httpx.Response | None = None
-    with httpx.Client(timeout=tool.timeout_seconds, follow_redirects=False) as client:
+    with httpx.Client(follow_redirects=False) as client:
         # Each checked address in turn, as a connection to the name would (an IPv6 one may be unreachable).
         for address in destination.addresses:
+            time_left = stop_at - time.monotonic()
+            if time_left <= 0:
+                return "The tool did not answer in time."
             try:
-                response = client.post(destination.url_at(address), content=body, headers=headers, extensions=destination.extensions)
-                break
+                with client.stream(
+                    "POST", destination.url_at(address), content=body, headers=headers,
+                    extensions=destination.extensions, timeout=time_left,
+                ) as response:  # fmt: skip
+                    if not response.is_success:
+                        return f"The tool failed with HTTP {response.status_code}."
+                    return _answer(response, stop_at)
             except httpx.ConnectError:
                 continue
-            except httpx.HTTPError as error:
+            except (httpx.HTTPError, ToolTooSlow) as error:
                 return f"The tool did not answer: {type(error).__name__}"
-    if response is None:
-        return "The tool did not answer: ConnectError"
-    if not response.is_success:
-        return f"The tool failed with HTTP {response.status_code}."
-    return response.text[:2000]
+    return "The tool did not answer: ConnectError"
 
 
-def custom_http_tools(business: Business) -> list[BaseTool]:
+def _answer(response: httpx.Response, stop_at: float) -> str:
+    """The start of the answer, read as it comes: a server still sending at `stop_at` is cut off there
+    (within one read, itself bounded by the time the call had left when it started)."""
+    received = b""
+    for chunk in response.iter_bytes():
+        received += chunk
+        if len(received) >= MAX_ANSWER_BYTES:
+            break
+        if time.monotonic() > stop_at:
+            raise ToolTooSlow
+    return received.decode(response.encoding or "utf-8", errors="replace")[:MAX_ANSWER_CHARACTERS]
+
+
+def custom_http_tools(business: Business, deadline: float | None = None) -> list[BaseTool]:
+    """The business's enabled tools; their calls end by `deadline`, the turn's, when there is one."""
+
     def as_tool(tool: HttpTool) -> BaseTool:
         schema = tool.parameters or {"type": "object", "properties": {}}
         return StructuredTool.from_function(
-            func=lambda **arguments: call_http_tool(tool, arguments),
+            func=lambda **arguments: call_http_tool(tool, arguments, deadline),
             name=tool.name,
             description=tool.description,
             args_schema={"title": tool.name, **schema},

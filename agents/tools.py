@@ -50,6 +50,8 @@ class TurnContext:
     contact: Contact
     conversation_id: int
     handoff_reason: str = ""
+    # When the turn's time is up (a time.monotonic() value): custom tools' calls end by then.
+    deadline: float | None = None
     records: list[str] = field(default_factory=list)
 
     def link_customer_by_phone(self) -> None:
@@ -209,7 +211,7 @@ def build_tools(context: TurnContext, enabled: list[str] | None = None) -> list[
     # The functions above, by the names the admin offers: one list of the built-in tools, not two.
     defined = locals()
     tools: list[BaseTool] = [_as_tool(defined[name]) for name in BUILTIN_TOOL_NAMES]
-    tools += custom_http_tools(business)
+    tools += custom_http_tools(business, context.deadline)
     return [tool for tool in tools if enabled is None or tool.name in enabled or tool.name == "handoff_to_human"]
 
 

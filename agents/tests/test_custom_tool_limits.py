@@ -1,0 +1,107 @@
+"""A business's own HTTP tool cannot hold the shared worker past the turn's budget, nor reach an address
+that is not globally routable (issue 14 items 5 and 11)."""
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+from langchain_core.messages import AIMessage
+
+from agents.agent_loop import AgentTurn, TurnTimedOut
+from agents.custom_tools import call_http_tool
+from agents.models import AgentConfig, HttpTool
+
+from .scripted_model import scripted, tool_step
+
+BUDGET_SECONDS = 1.5
+# How long after the budget a turn may still be finishing a step: one read of the tool's answer.
+SLACK_SECONDS = 0.5
+
+
+class SlowToolServer:
+    """A tool server that answers after `delay` seconds, then sends its body one byte every `pause` seconds."""
+
+    def __init__(self, delay: float, pause: float) -> None:
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers["Content-Length"]))
+                time.sleep(delay)
+                body = b'{"in_stock": 12}' * 10
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                for byte in body:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(pause)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.http.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.http.server_address[1]}/stock"
+
+
+@pytest.fixture
+def slow_tool(turn_context, settings) -> Iterator[Callable[[float, float], HttpTool]]:
+    settings.PARLEY_HTTP_TOOL_ALLOWED_HOSTS = ["127.0.0.1"]
+    settings.PARLEY_HTTP_TOOL_ALLOW_PRIVATE = True
+    servers = []
+
+    def slow_tool(delay: float, pause: float) -> HttpTool:
+        servers.append(SlowToolServer(delay, pause))
+        return HttpTool.objects.create(
+            business=turn_context.business, name="check_stock", description="Stock of a product.",
+            url=servers[-1].url, signing_secret="tool-secret", timeout_seconds=30,
+        )  # fmt: skip
+
+    yield slow_tool
+    for server in servers:
+        server.http.shutdown()
+
+
+def run_turn_calling_the_tool(turn_context) -> float:
+    """A turn whose model calls the tool; how long the turn took, which ran over its budget."""
+    config = turn_context.business.agent_config
+    config.tool_strategy, config.max_steps, config.time_budget_seconds = AgentConfig.ToolStrategy.MODEL, 2, BUDGET_SECONDS
+    model = scripted(tool_step("check_stock", product="oat milk"), AIMessage(content="12 in stock."))
+    started = time.monotonic()
+    with pytest.raises(TurnTimedOut):
+        AgentTurn(turn_context, config, model).run([], "Do you have oat milk?")
+    return time.monotonic() - started
+
+
+def test_a_tool_server_that_sleeps_cannot_hold_a_turn_past_its_budget(turn_context, slow_tool):
+    slow_tool(delay=10, pause=0)
+    assert run_turn_calling_the_tool(turn_context) < BUDGET_SECONDS + SLACK_SECONDS
+
+
+def test_a_tool_server_that_trickles_its_answer_cannot_hold_a_turn_past_its_budget(turn_context, slow_tool):
+    slow_tool(delay=0, pause=0.1)  # 160 bytes: 16 s, each byte well within any read timeout
+    assert run_turn_calling_the_tool(turn_context) < BUDGET_SECONDS + SLACK_SECONDS
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "100.100.100.200",  # carrier-grade NAT: a cloud's metadata service
+        "169.254.169.254",  # link-local metadata service
+        "::ffff:10.0.0.1",  # a private IPv4 address inside an IPv6 one
+        "64:ff9b::a00:1",  # the same through NAT64
+        "0.0.0.0",
+        "224.0.0.1",  # multicast
+        "ff02::1",
+    ],
+)
+def test_a_tool_on_an_address_that_is_not_globally_routable_is_refused(shop, settings, address):
+    settings.PARLEY_HTTP_TOOL_ALLOWED_HOSTS = [address]
+    settings.PARLEY_HTTP_TOOL_ALLOW_PRIVATE = False
+    host = f"[{address}]" if ":" in address else address
+    tool = HttpTool(business=shop, name="metadata", url=f"http://{host}/latest/meta-data/", signing_secret="s", timeout_seconds=0.5)
+    answer = call_http_tool(tool, {})
+    assert answer.startswith(f"The tool is not available: {address} resolves to ") and answer.endswith("a private or local address")
