@@ -31,13 +31,34 @@ from .rate_limit import WINDOW_SECONDS, over_rate_limit
 logger = logging.getLogger(__name__)
 
 ConnectionView = Callable[[HttpRequest, ChannelConnection], HttpResponse]
+# Platforms' deliveries nest about 10 levels deep; 64 leaves them room and stays far from Python's recursion limit.
+MAX_JSON_DEPTH = 64
 
 
 def read_json(body: bytes) -> Any:
     """A webhook's JSON body; ValueError when it is not JSON as RFC 8259 defines it. Python's
     parser also takes NaN and Infinity, which PostgreSQL's jsonb refuses: such a body, stored,
-    failed as a database error, and the platform was asked to send it again and again."""
-    return json.loads(body, parse_constant=_refuse_constant)
+    failed as a database error, and the platform was asked to send it again and again.
+
+    A body nested deeper than MAX_JSON_DEPTH is refused too: past about 1,000 levels the parser
+    raises RecursionError, and a few hundred were enough to make the parsers, the log and the
+    jsonb encoder, which walk what they are given recursively, raise it after reading."""
+    try:
+        value = json.loads(body, parse_constant=_refuse_constant)
+    except RecursionError as error:
+        raise ValueError(f"nested deeper than {MAX_JSON_DEPTH} levels") from error
+    if nesting_depth(value) > MAX_JSON_DEPTH:
+        raise ValueError(f"nested deeper than {MAX_JSON_DEPTH} levels")
+    return value
+
+
+def nesting_depth(value: Any) -> int:
+    """How many arrays and objects deep `value` goes, counted a level at a time rather than recursively."""
+    depth, level = 0, [value]
+    while containers := [item for item in level if isinstance(item, dict | list)]:
+        depth += 1
+        level = [child for item in containers for child in (item.values() if isinstance(item, dict) else item)]
+    return depth
 
 
 def _refuse_constant(name: str) -> None:

@@ -1,6 +1,9 @@
 """Generated and mutated payloads at every webhook endpoint: never a 500, nothing stored unless authentic."""
 import json
+import re
 import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -11,6 +14,7 @@ from business.models import Business
 from channels_app.meta.signature import sign as meta_sign
 from channels_app.models import ChannelConnection, Message
 from channels_app.twilio.signature import sign as twilio_sign
+from channels_app.webhooks import MAX_JSON_DEPTH
 
 PLATFORMS = ["messenger", "instagram", "whatsapp", "telegram", "twilio", "webchat"]
 # Each body goes to every endpoint: 1,700 x 6, over 10,000 requests.
@@ -19,6 +23,7 @@ SECRET = "hostile-test-secret-1234567890"
 SHOP_ORIGIN = "https://shop.example"
 # Never an answer to anything: a 500 is a crash, a 503 here an exception the decorator caught.
 CRASHES = {500, 503}
+FIXTURES = Path(__file__).parent.parent / "channels_app"
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
@@ -131,3 +136,77 @@ def test_a_connection_over_its_rate_limit_is_answered_429_and_others_are_not(cli
     statuses = [client.post(flooded.webhook_path(), b"{}", content_type="application/json").status_code for _ in range(8)]
     assert statuses[:5] == [403] * 5 and statuses[5:] == [429] * 3
     assert client.post(other.webhook_path(), b"{}", content_type="application/json").status_code == 403
+
+
+
+def nested(depth: int) -> bytes:
+    """A JSON object `depth` levels deep: 5,000 levels make 30 KB, well under the body size limit."""
+    return b'{"a":' * depth + b"1" + b"}" * depth
+
+
+def signed_post(client: Any, connection: ChannelConnection, body: bytes, settings: Any) -> int:
+    """Posts the bytes as the platform would, authentic; Twilio gets them as its form body."""
+    if connection.platform != "twilio":
+        return request(client, connection, body, True, settings)[0]
+    path = path_of(connection)
+    signature = twilio_sign(SECRET, settings.PUBLIC_BASE_URL + path, {body.decode(): [""]})
+    return client.generic(
+        "POST", path, body, content_type="application/x-www-form-urlencoded", HTTP_X_TWILIO_SIGNATURE=signature
+    ).status_code
+
+
+# What each platform is answered for an authentic body it can never read: Telegram repeats anything but a 200.
+MALFORMED_ANSWER = {platform: 400 for platform in PLATFORMS} | {"telegram": 200}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("platform", PLATFORMS)
+@pytest.mark.parametrize("depth", [5000, 900, MAX_JSON_DEPTH + 1])
+def test_a_signed_body_nested_too_deep_is_answered_as_malformed_and_nothing_is_stored(
+    client, business, settings, platform, depth
+):
+    connection = connection_for(business, platform)
+    assert signed_post(client, connection, nested(depth), settings) == MALFORMED_ANSWER[platform]
+    assert not Message.objects.exists()
+
+
+def with_each_value_nested(body: Any, depth: int) -> Iterator[bytes]:
+    """The body once per value in it, that value replaced by an object taking the body to `depth` levels.
+
+    Written as bytes: Python's own encoder would run out of recursion on the deepest."""
+    for changed in with_each_value_replaced(body, lambda above: f"<nested {depth - above}>"):
+        encoded = json.dumps(changed)
+        yield re.sub(r'"<nested (\d+)>"', lambda marker: nested(int(marker[1])).decode(), encoded).encode()
+
+
+def with_each_value_replaced(body: Any, make: Callable[[int], Any], level: int = 1) -> Iterator[Any]:
+    """The body once per value in it, that value replaced by make(the number of levels above it)."""
+    if isinstance(body, dict):
+        for key, item in body.items():
+            yield {**body, key: make(level)}
+            changes = with_each_value_replaced(item, make, level + 1)
+            yield from ({**body, key: changed} for changed in changes)
+    elif isinstance(body, list):
+        for index, item in enumerate(body):
+            yield [*body[:index], make(level), *body[index + 1 :]]
+            changes = with_each_value_replaced(item, make, level + 1)
+            yield from ([*body[:index], changed, *body[index + 1 :]] for changed in changes)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("platform", [platform for platform in PLATFORMS if platform != "twilio"])  # forms are flat
+@pytest.mark.parametrize("extra_levels", [0, 900])
+def test_a_real_delivery_with_any_value_nested_deep_never_crashes(client, business, settings, platform, extra_levels):
+    """Each value of every sample delivery in turn nested to the deepest allowed, then 900 levels deeper:
+    read and stored (or ignored) in the first case, refused as malformed in the second, never a crash.
+    Before the depth limit, 900 levels in a Telegram message or a Messenger postback were a 503."""
+    settings.WEBHOOK_RATE_LIMIT_PER_MINUTE = 0
+    connection = connection_for(business, platform)
+    fixtures = FIXTURES.glob(f"{platform}/tests/fixtures/*.json")
+    samples = [json.loads(path.read_text()).get("raw_body") or "" for path in fixtures]
+    bodies = [body for body in map(json.loads, filter(None, samples)) if isinstance(body, dict)] + [SAMPLE_MESSAGE]
+    for body in bodies:
+        for changed in with_each_value_nested(body, MAX_JSON_DEPTH + extra_levels):
+            status = request(client, connection, changed, True, settings)[0]
+            assert status not in CRASHES
+            assert not extra_levels or (status == MALFORMED_ANSWER[platform] and not Message.objects.exists())

@@ -164,7 +164,7 @@ def _content(message: dict[str, Any]) -> tuple[str, tuple[Attachment, ...]]:
                     mime_type=item.get("mime_type", ""),
                     caption=caption,
                     # A sticker's emoji says more to the agent than its set name.
-                    name=item.get("emoji") or item.get("file_name") or item.get("title") or "",
+                    name=str(item.get("emoji") or item.get("file_name") or item.get("title") or ""),
                 ),
             )
     if venue := message.get("venue"):
