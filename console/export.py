@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import unicodedata
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -12,6 +13,9 @@ from channels_app.models import Conversation, Message
 
 MESSAGE_COLUMNS = ["created_at", "direction", "author", "kind", "text", "status", "error_code", "error_detail"]
 CSV_COLUMNS = ["conversation", "channel", "connection", "contact", "contact_name", "conversation_status", *MESSAGE_COLUMNS]
+# A spreadsheet runs a cell starting with one of these as a formula (OWASP's list for CSV injection,
+# which names a leading tab and carriage return too).
+FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 def with_messages(conversations: QuerySet[Conversation]) -> list[Conversation]:
@@ -55,5 +59,16 @@ def as_csv(conversations: QuerySet[Conversation]) -> str:
             key: record[key] for key in ("channel", "connection", "contact", "contact_name")
         }
         for message in record["messages"]:
-            writer.writerow(head | message)
+            writer.writerow({column: inert(value) for column, value in (head | message).items()})
     return buffer.getvalue()
+
+
+def inert(value: Any) -> Any:
+    """The cell as text a spreadsheet shows rather than runs: a leading ' before what could start a formula.
+
+    Its first character is looked at past leading whitespace, which spreadsheets may trim on import,
+    and in NFKC form, in which a full-width ＝ is an =; one starting with a tab or a CR is quoted as OWASP advises."""
+    if not isinstance(value, str):
+        return value
+    first = unicodedata.normalize("NFKC", value.lstrip()[:1])
+    return "'" + value if first in FORMULA_STARTS or value[:1] in ("\t", "\r") else value

