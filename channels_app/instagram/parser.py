@@ -16,7 +16,7 @@ from ..timestamps import from_unix_time
 SHARED_POSTS = frozenset({"share", "ig_reel", "reel", "ig_post"})
 
 
-def parse_delivery(payload: Any) -> list[InboundEvent]:
+def parse_delivery(payload: Any) -> dict[str, list[InboundEvent]]:
     return messenger.parse_delivery(payload, expected_object="instagram", read_event=parse_event)
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -18,6 +19,7 @@ from ..events import (
     MalformedPayload,
     StatusUpdate,
 )
+from ..meta.routing import THIS_CONNECTION
 from ..timestamps import from_unix_time
 
 logger = logging.getLogger(__name__)
@@ -29,17 +31,23 @@ EventParser = Callable[[dict[str, Any]], list[InboundEvent]]
 
 def parse_delivery(
     payload: Any, expected_object: str = "page", read_event: EventParser | None = None
-) -> list[InboundEvent]:
-    """Every event of every entry; Instagram's identical envelope reuses this with its object and event reader."""
+) -> dict[str, list[InboundEvent]]:
+    """Every event of every entry, by the entry's Page id (on Instagram, the account's), for the view to route.
+
+    Instagram's identical envelope reuses this with its object and event reader."""
     read_event = read_event or parse_event
     if not isinstance(payload, dict) or payload.get("object") != expected_object:
         raise MalformedPayload(f'expected a JSON object with "object": "{expected_object}"')
     entries = payload.get("entry")
     if not isinstance(entries, list):
         raise MalformedPayload('expected "entry" to be a list')
-    events: list[InboundEvent] = []
+    by_page: dict[str, list[InboundEvent]] = defaultdict(list)
     for entry in entries:
-        messaging = entry.get("messaging") if isinstance(entry, dict) else None
+        if not isinstance(entry, dict):
+            by_page[THIS_CONNECTION].append(Ignored("entry that is not an object", repr(entry)[:200]))
+            continue
+        events = by_page[str(entry.get("id") or THIS_CONNECTION)]
+        messaging = entry.get("messaging")
         if not isinstance(messaging, list):
             events.append(Ignored("entry without messaging", repr(entry)[:200]))
             continue
@@ -51,7 +59,7 @@ def parse_delivery(
                 logger.warning("unreadable Messenger event skipped (%r)", problem)
                 log_body(logger, "the unreadable event", event)
                 events.append(Ignored("unreadable event", repr(problem)))
-    return events
+    return dict(by_page)
 
 
 def parse_event(event: dict[str, Any]) -> list[InboundEvent]:

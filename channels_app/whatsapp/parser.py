@@ -24,6 +24,7 @@ from ..events import (
     MalformedPayload,
     StatusUpdate,
 )
+from ..meta.routing import THIS_CONNECTION
 from ..timestamps import from_unix_time
 
 logger = logging.getLogger(__name__)
@@ -35,8 +36,6 @@ STATES = {
     "read": DeliveryState.READ,
     "failed": DeliveryState.FAILED,
 }
-# Events of a change that names no business number belong to the connection the webhook was sent to.
-THIS_CONNECTION = ""
 
 
 def parse_delivery(payload: Any) -> dict[str, list[InboundEvent]]:

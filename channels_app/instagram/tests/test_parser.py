@@ -3,11 +3,14 @@ import pytest
 from channels_app.events import Attachment, CustomerMessage, DeliveryState, Ignored, Kind, MalformedPayload, StatusUpdate
 from channels_app.instagram.parser import parse_delivery
 
-from .conftest import CUSTOMER, parsed_body
+from .conftest import ACCOUNT_ID, CUSTOMER, parsed_body
 
 
 def parsed(name: str) -> list:
-    return parse_delivery(parsed_body(name))
+    """The fixture's events, all for the fixture's one account."""
+    [(account_id, events)] = parse_delivery(parsed_body(name)).items()
+    assert account_id == ACCOUNT_ID
+    return events
 
 
 def test_text_message_becomes_one_customer_message():

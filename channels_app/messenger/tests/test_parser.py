@@ -8,7 +8,10 @@ from conftest import load_fixture
 
 
 def parsed(name: str) -> list:
-    return parse_delivery(json.loads(load_fixture(__file__, name)["raw_body"]))
+    """The fixture's events, all for the fixture's one Page."""
+    [(page_id, events)] = parse_delivery(json.loads(load_fixture(__file__, name)["raw_body"])).items()
+    assert page_id == "104857361928374"
+    return events
 
 
 def test_text_message_becomes_one_customer_message():
@@ -87,8 +90,19 @@ def test_escaped_unicode_is_decoded():
 def test_unreadable_event_does_not_cost_the_others():
     payload = json.loads(load_fixture(__file__, "text_message")["raw_body"])
     payload["entry"][0]["messaging"].insert(0, {"message": {"mid": "m_no_sender", "text": "?"}})
-    events = parse_delivery(payload)
+    [events] = parse_delivery(payload).values()
     assert [type(event) for event in events] == [Ignored, CustomerMessage]
+
+
+def test_events_are_grouped_by_the_page_their_entry_is_for():
+    payload = json.loads(load_fixture(__file__, "batched_entries")["raw_body"])
+    payload["entry"][1]["id"] = "2222"
+    del payload["entry"][0]["id"]
+    by_page = parse_delivery(payload)
+    assert [(page_id, [type(event) for event in events]) for page_id, events in by_page.items()] == [
+        ("", [CustomerMessage]),  # an entry naming no Page: the connection the delivery came to takes it
+        ("2222", [CustomerMessage, StatusUpdate]),
+    ]
 
 
 @pytest.mark.parametrize("payload", [[], {"object": "instagram", "entry": []}, {"object": "page", "entry": "x"}])
