@@ -9,6 +9,8 @@ ARG CMAKE_ARGS="-DGGML_NATIVE=OFF"
 RUN CMAKE_ARGS="${CMAKE_ARGS}" pip install --no-cache-dir -r requirements.txt
 COPY . .
 ENV PARLEY_VAR_DIR=/app/var
-RUN DATABASE_URL=sqlite:////tmp/build.sqlite3 python manage.py collectstatic --noinput --verbosity 0
+# Collecting static files reads the settings but signs nothing: the development key is enough at build time.
+RUN PARLEY_DEVELOPMENT=true DATABASE_URL=sqlite:////tmp/build.sqlite3 \
+    python manage.py collectstatic --noinput --verbosity 0
 EXPOSE 8000
 CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "2"]

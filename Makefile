@@ -10,6 +10,9 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/bench_parley
 BENCH_REDIS_URL ?= redis://127.0.0.1:6379/10
+# Everything started here is a development setup: without DJANGO_SECRET_KEY it runs on the published
+# development key, which Parley refuses anywhere this is not set (README "Running in production").
+export PARLEY_DEVELOPMENT ?= true
 
 .PHONY: install run worker web test bench clean
 

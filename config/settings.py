@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("PARLEY_VAR_DIR", BASE_DIR / "var"))
@@ -21,7 +22,21 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "parley-insecure-development-key-change-me")
+# Anyone who knows the secret key can sign a session cookie as any staff member. A development checkout
+# (`make run`, `make test` set PARLEY_DEVELOPMENT) runs on a published key; anything else needs its own.
+PARLEY_DEVELOPMENT = env_bool("PARLEY_DEVELOPMENT", False) or DEBUG
+DEVELOPMENT_SECRET_KEY = "django-insecure-parley-development-key"
+# The development key, and the defaults of earlier versions (the settings' and docker-compose's).
+PUBLISHED_SECRET_KEYS = {
+    "", DEVELOPMENT_SECRET_KEY, "parley-insecure-development-key-change-me", "change-me-in-production"
+}
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "") or (DEVELOPMENT_SECRET_KEY if PARLEY_DEVELOPMENT else "")
+if SECRET_KEY in PUBLISHED_SECRET_KEYS and not PARLEY_DEVELOPMENT:
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is missing or a published default: set it to a long random value "
+        "(e.g. `openssl rand -hex 32`), the same on every machine. On a development machine, "
+        "PARLEY_DEVELOPMENT=true (which `make run` and `make test` set) runs on a development key instead."
+    )
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
@@ -138,8 +153,22 @@ PARLEY_WEBCHAT_MESSAGES_PER_ADDRESS_PER_MINUTE = int(
 # Reverse proxies in front of the web server that append to X-Forwarded-For (config/client_address.py):
 # 0 trusts none, 1 a single TLS proxy, and so on. Throttles and /metrics use the client address it gives.
 PARLEY_TRUSTED_PROXIES = int(os.environ.get("PARLEY_TRUSTED_PROXIES", "0"))
+# A trusted proxy also says which scheme the client used (it must replace any X-Forwarded-Proto sent to it).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PARLEY_TRUSTED_PROXIES > 0 else None
 
-# Staff login: this many failed passwords for a user from one address lock it out for the period.
+# Served over https (README "Running in production"): cookies travel only over it, plain HTTP is
+# redirected, and browsers are told to use nothing else (HSTS).
+PARLEY_HTTPS = env_bool("PARLEY_HTTPS", False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT = PARLEY_HTTPS
+# The health checks and Prometheus call the web container over plain HTTP inside its own network.
+SECURE_REDIRECT_EXEMPT = [r"^(healthz|readyz|metrics)$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("PARLEY_HSTS_SECONDS", "31536000")) if PARLEY_HTTPS else 0
+# Both widen HSTS to the domain's other names: turn them off when Parley serves a domain's apex.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("PARLEY_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("PARLEY_HSTS_PRELOAD", True)
+
+# Staff login: this many failed passwords for an account from one client address lock it out for the
+# period; more for an address or an account as a whole (config/login_throttle.py).
 PARLEY_LOGIN_FAILURES_ALLOWED = int(os.environ.get("PARLEY_LOGIN_FAILURES_ALLOWED", "5"))
 PARLEY_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("PARLEY_LOGIN_LOCKOUT_SECONDS", "900"))
 AUTHENTICATION_BACKENDS = ["config.login_throttle.ThrottledModelBackend"]

@@ -1,11 +1,163 @@
-"""Behind a TLS proxy, logins are throttled and /metrics is guarded by the client's address, not the proxy's."""
+"""The production path (docker-compose behind a TLS proxy) creates no account, refuses a published secret key,
+speaks only https to browsers, and throttles logins and guards /metrics by the client's address, not the proxy's."""
+import os
+import re
 import secrets
+import shlex
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
 
+import httpx
 import pytest
+import yaml
+from django.conf import settings
+from django.contrib.auth import authenticate
 from django.test import Client
 
+from conftest import database_url
+from tests.conftest import free_port
+from tests.services import ROOT, ServiceDidNotStart, stop
+
+COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 PROXY = "10.0.0.2"
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# "${NAME:-default}" in docker-compose.yml, as docker-compose reads it when NAME is not set.
+DEFAULT_OF_VARIABLE = re.compile(r"\$\{\w+:-([^}]*)\}")
+
+
+def compose_environment(**overrides: str) -> dict[str, str]:
+    """The containers' environment as docker-compose.yml gives it with no variable set, on the tests' database
+    and Redis, with a key generated as the README says."""
+    declared = {name: DEFAULT_OF_VARIABLE.sub(r"\1", str(value)) for name, value in COMPOSE["x-parley-env"].items()}
+    inherited = {name: value for name, value in os.environ.items() if not name.startswith(("DJANGO_", "PARLEY_"))}
+    return {
+        **inherited,
+        **declared,
+        "DATABASE_URL": database_url(settings.DATABASES["default"]),
+        "REDIS_URL": settings.REDIS_URL,
+        "DJANGO_SECRET_KEY": secrets.token_hex(32),
+        **overrides,
+    }
+
+
+def service_commands() -> dict[str, str]:
+    return {
+        name: " ".join(command) if isinstance(command, list) else str(command)
+        for name, service in COMPOSE["services"].items()
+        if (command := service.get("command"))
+    }
+
+
+def test_no_container_loads_the_demo_or_its_account():
+    commands = service_commands()
+    assert "web" in commands and "gunicorn" in commands["web"]
+    for name, command in commands.items():
+        assert "setup_demo" not in command, name
+    assert "setup_demo" not in (ROOT / "Dockerfile").read_text()
+
+
+def test_the_web_port_is_published_on_this_machine_only():
+    published = [port for service in COMPOSE["services"].values() for port in service.get("ports", [])]
+    assert "127.0.0.1:8000:8000" in published
+    assert all(str(port).startswith("127.0.0.1:") for port in published)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_production_start_up_creates_no_account_and_the_documented_step_creates_the_first_one(
+    django_user_model,
+):
+    _, _, script = shlex.split(service_commands()["web"])
+    steps = [shlex.split(step) for step in script.split("&&") if step.strip().startswith("python manage.py")]
+    assert steps, script
+    for _python, *arguments in steps:
+        subprocess.run([sys.executable, *arguments], cwd=ROOT, env=compose_environment(), check=True)
+    assert not django_user_model.objects.exists()
+    assert authenticate(username="admin", password="parley-demo") is None
+
+    # The README's unattended step: createsuperuser --noinput, the password in DJANGO_SUPERUSER_PASSWORD.
+    password = secrets.token_urlsafe(16)
+    first_superuser = ["createsuperuser", "--noinput", "--username", "owner", "--email", "owner@example.com"]
+    subprocess.run(
+        [sys.executable, "manage.py", *first_superuser],
+        cwd=ROOT, env=compose_environment(DJANGO_SUPERUSER_PASSWORD=password), check=True,
+    )  # fmt: skip
+    assert authenticate(username="owner", password=password).is_superuser
+    assert list(django_user_model.objects.values_list("username", flat=True)) == ["owner"]
+
+
+# None, the development key, and the defaults that settings.py and docker-compose.yml used to fall back on.
+PUBLISHED_KEYS = [
+    "", "django-insecure-parley-development-key", "parley-insecure-development-key-change-me", "change-me-in-production"
+]
+
+
+@pytest.mark.parametrize("key", PUBLISHED_KEYS)
+def test_the_web_process_refuses_to_start_with_a_missing_or_published_secret_key(key):
+    started = subprocess.run(
+        [sys.executable, "-c", "import config.wsgi"], cwd=ROOT, env=compose_environment(DJANGO_SECRET_KEY=key),
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert started.returncode != 0
+    assert "DJANGO_SECRET_KEY is missing or a published default" in started.stderr
+
+
+def test_the_production_settings_pass_every_deployment_check():
+    checked = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=compose_environment(), capture_output=True, text=True,
+    )  # fmt: skip
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "System check identified no issues" in checked.stdout, checked.stdout + checked.stderr
+
+
+@pytest.fixture
+def production_web_server(db: None) -> Iterator[str]:
+    """`gunicorn config.wsgi` with docker-compose's environment, as the web container starts it."""
+    port = free_port()
+    log_path = Path(settings.BASE_DIR) / "test-artifacts" / "production-gunicorn.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+            cwd=ROOT, env=compose_environment(PARLEY_METRICS_TOKEN="scrape-me-5521"),
+            stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while not _answers(f"{url}/healthz"):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise ServiceDidNotStart(f"gunicorn did not start:\n{log_path.read_text()[-3000:]}")
+            time.sleep(0.2)
+        yield url
+    finally:
+        stop(process)
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=1).status_code == 200
+    except httpx.TransportError:
+        return False
+
+
+def test_browsers_get_only_https_behind_the_proxy_while_health_checks_and_the_scraper_use_plain_http(
+    production_web_server,
+):
+    url = production_web_server
+    downgraded = httpx.get(f"{url}/admin/login/", headers={"X-Forwarded-For": "203.0.113.5"})
+    assert downgraded.status_code == 301 and downgraded.headers["location"].startswith("https://")
+
+    secure = httpx.get(f"{url}/admin/login/", headers={"X-Forwarded-For": "203.0.113.5", "X-Forwarded-Proto": "https"})
+    assert secure.status_code == 200
+    assert secure.headers["strict-transport-security"] == "max-age=31536000; includeSubDomains; preload"
+    assert "csrftoken=" in secure.headers["set-cookie"] and "Secure" in secure.headers["set-cookie"]
+
+    assert not httpx.get(f"{url}/readyz").is_redirect
+    scraped = httpx.get(f"{url}/metrics", headers={"Authorization": "Bearer scrape-me-5521"})
+    assert scraped.status_code == 200
 
 
 def log_in(path: str, username: str, password: str, forwarded_for: str) -> bool:
