@@ -69,10 +69,9 @@ def say_as() -> Callable[..., Message | None]:
     """Store a contact's message as the webhook would and run its turn as the worker would; the reply."""
 
     def say_as(contact: Contact, text: str, settle: bool = False) -> Message | None:
-        inbound = store_customer_message(
-            contact.connection,
-            CustomerMessage(platform_message_id=f"console-{next(_message_ids)}", sender_id=contact.platform_user_id, text=text),
-        )
+        message_id = f"console-{next(_message_ids)}"
+        message = CustomerMessage(platform_message_id=message_id, sender_id=contact.platform_user_id, text=text)
+        inbound = store_customer_message(contact.connection, message)
         answer_inbound_message(inbound.pk, settle=settle)
         return Message.objects.filter(reply_to=inbound).first()
 

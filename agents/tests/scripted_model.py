@@ -7,7 +7,10 @@ from langchain_core.messages import AIMessage
 from agents.llama_runtime import ModelSettings
 from agents.model_files import bundled_model_path
 
-USAGE = {"prompt_tokens": 10, "prompt_tokens_evaluated": 4, "completion_tokens": 3, "time_to_first_token": 0.01, "total_time": 0.02, "timed_out": False}
+USAGE = {
+    "prompt_tokens": 10, "prompt_tokens_evaluated": 4, "completion_tokens": 3, "time_to_first_token": 0.01,
+    "total_time": 0.02, "timed_out": False,
+}  # fmt: skip
 
 
 class ScriptedModel(GenericFakeChatModel):

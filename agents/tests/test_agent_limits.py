@@ -98,14 +98,15 @@ def test_without_a_model_directory_a_business_has_only_the_servers_model(shop, s
 
 
 def test_a_reply_must_leave_room_for_the_prompt(shop, tmp_path):
+    path = business_file(tmp_path, shop.slug, {"context_size": 512, "max_reply_tokens": 512})
     with pytest.raises(CommandError, match="max_reply_tokens: A reply must leave room for the prompt"):
-        call_command("import_business", business_file(tmp_path, shop.slug, {"context_size": 1024, "max_reply_tokens": 1024}))
+        call_command("import_business", path)
 
 
 def tool_form(**fields: Any) -> dict[str, Any]:
     return {
-        "name": "check_stock", "description": "Stock of a product.", "parameters": "{}", "url": "https://tools.example.com/stock",
-        "timeout_seconds": 5, "signing_secret_new": "tool-secret", "enabled": "on",
+        "name": "check_stock", "description": "Stock of a product.", "parameters": "{}", "enabled": "on",
+        "url": "https://tools.example.com/stock", "timeout_seconds": 5, "signing_secret_new": "tool-secret",
     } | fields  # fmt: skip
 
 

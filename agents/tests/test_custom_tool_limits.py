@@ -68,7 +68,8 @@ def slow_tool(turn_context, settings) -> Iterator[Callable[[float, float], HttpT
 def run_turn_calling_the_tool(turn_context) -> float:
     """A turn whose model calls the tool; how long the turn took, which ran over its budget."""
     config = turn_context.business.agent_config
-    config.tool_strategy, config.max_steps, config.time_budget_seconds = AgentConfig.ToolStrategy.MODEL, 2, BUDGET_SECONDS
+    config.tool_strategy, config.max_steps = AgentConfig.ToolStrategy.MODEL, 2
+    config.time_budget_seconds = BUDGET_SECONDS
     model = scripted(tool_step("check_stock", product="oat milk"), AIMessage(content="12 in stock."))
     started = time.monotonic()
     with pytest.raises(TurnTimedOut):
@@ -102,6 +103,8 @@ def test_a_tool_on_an_address_that_is_not_globally_routable_is_refused(shop, set
     settings.PARLEY_HTTP_TOOL_ALLOWED_HOSTS = [address]
     settings.PARLEY_HTTP_TOOL_ALLOW_PRIVATE = False
     host = f"[{address}]" if ":" in address else address
-    tool = HttpTool(business=shop, name="metadata", url=f"http://{host}/latest/meta-data/", signing_secret="s", timeout_seconds=0.5)
+    url = f"http://{host}/latest/meta-data/"
+    tool = HttpTool(business=shop, name="metadata", url=url, signing_secret="s", timeout_seconds=0.5)
     answer = call_http_tool(tool, {})
-    assert answer.startswith(f"The tool is not available: {address} resolves to ") and answer.endswith("a private or local address")
+    assert answer.startswith(f"The tool is not available: {address} resolves to ")
+    assert answer.endswith("a private or local address")

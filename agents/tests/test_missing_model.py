@@ -23,7 +23,9 @@ def typo(shop, tmp_path: Path, settings: Any) -> str:
     return "shop-modle.gguf"
 
 
-def test_a_missing_model_file_gets_the_customer_the_fallback_and_a_colleague(say, typo, django_capture_on_commit_callbacks):
+def test_a_missing_model_file_gets_the_customer_the_fallback_and_a_colleague(
+    say, typo, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         reply = say("Do you deliver?")
     assert reply.text == FALLBACK_REPLY

@@ -25,7 +25,9 @@ def test_readiness_fails_naming_a_missing_model_file(client, settings, tmp_path)
     response = client.get("/readyz")
     assert response.status_code == 503
     missing = tmp_path / "gone.gguf"
-    assert response.json()["checks"]["model_file"] == f"failed: The model file {missing} does not exist on this machine."
+    assert response.json()["checks"]["model_file"] == (
+        f"failed: The model file {missing} does not exist on this machine."
+    )
 
 
 def test_liveness_answers_without_looking_at_anything_else(client, settings):
