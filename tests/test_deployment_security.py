@@ -115,12 +115,16 @@ def test_the_production_settings_pass_every_deployment_check():
 
 @pytest.fixture
 def production_web_server(db: None) -> Iterator[str]:
-    """`gunicorn config.wsgi` with docker-compose's environment, as the web container starts it."""
+    """`gunicorn config.wsgi` with docker-compose's environment, as the web container starts it. There the proxy
+    calls from outside the container, an address gunicorn does not trust for X-Forwarded-Proto: neither here."""
     port = free_port()
     log_path = Path(settings.BASE_DIR) / "test-artifacts" / "production-gunicorn.log"
     with log_path.open("w") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+            [
+                sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1",
+                "--forwarded-allow-ips", "192.0.2.1",
+            ],
             cwd=ROOT, env=compose_environment(PARLEY_METRICS_TOKEN="scrape-me-5521"),
             stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
