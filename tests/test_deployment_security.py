@@ -8,7 +8,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -17,7 +16,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.test import Client
 
-from conftest import database_url
+from conftest import ARTIFACTS, database_url
 from tests.conftest import free_port
 from tests.services import ROOT, ServiceDidNotStart, stop
 
@@ -118,7 +117,7 @@ def production_web_server(db: None) -> Iterator[str]:
     """`gunicorn config.wsgi` with docker-compose's environment, as the web container starts it. There the proxy
     calls from outside the container, an address gunicorn does not trust for X-Forwarded-Proto: neither here."""
     port = free_port()
-    log_path = Path(settings.BASE_DIR) / "test-artifacts" / "production-gunicorn.log"
+    log_path = ARTIFACTS / "production-gunicorn.log"
     with log_path.open("w") as log:
         process = subprocess.Popen(
             [
