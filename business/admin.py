@@ -50,8 +50,8 @@ class BusinessAdmin(TenantAdmin):
 
 @admin.register(FaqEntry)
 class FaqEntryAdmin(TenantAdmin):
-    list_display = ["question", "business"]
-    list_filter = [BUSINESS_FILTER]
+    list_display = ["question", "published", "business"]
+    list_filter = [BUSINESS_FILTER, "published"]
     search_fields = ["question", "answer"]
 
 

@@ -43,7 +43,8 @@ def import_business(document: dict[str, Any]) -> Business:
     _validated(business, "business").save()
 
     faq = _section(document, "faq", list, default=[])
-    business.faq_entries.all().delete()
+    # Drafts made from customers' words are never in a file: they stay for staff to rewrite.
+    business.faq_entries.filter(published=True).delete()
     for index, entry in enumerate(faq):
         if not isinstance(entry, dict) or set(entry) != {"question", "answer"}:
             raise BusinessFileError(f"faq[{index}]: expected question and answer")
@@ -107,7 +108,7 @@ def _import_order(business: Business, customers: dict[str, Customer], entry: Any
 def export_business(business: Business) -> dict[str, Any]:
     return {
         "business": {"slug": business.slug, **{field: getattr(business, field) for field in PROFILE_FIELDS}},
-        "faq": [{"question": entry.question, "answer": entry.answer} for entry in business.faq_entries.all()],
+        "faq": [{"question": e.question, "answer": e.answer} for e in business.faq_entries.filter(published=True)],
         "catalogue": [
             {
                 "name": item.name,

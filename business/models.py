@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from .hours import describe, validate_opening_hours
 
@@ -82,6 +83,13 @@ class FaqEntry(models.Model):
     business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="faq_entries")
     question = models.CharField(max_length=300)
     answer = models.TextField()
+    # An entry made from a customer's message starts unpublished: it holds that customer's words until
+    # staff rewrite them, so nobody's search finds it and erasing the customer deletes it.
+    published = models.BooleanField(
+        default=True,
+        help_text=_("Only published entries are searched by the agent. An entry made from a customer's message "
+                    "starts unpublished: rewrite the question in your own words, then publish it."),
+    )  # fmt: skip
 
     class Meta:
         verbose_name = "FAQ entry"

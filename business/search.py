@@ -55,6 +55,14 @@ def reindex(instance: Model) -> None:
     """Bring one FAQ entry, document or catalogue item's search entry up to date."""
     kind, columns = SEARCHABLE[type(instance)]
     table = type(instance)._meta.db_table
+    if not getattr(instance, "published", True):
+        # An FAQ entry made from a customer's words is found by nobody until staff publish it.
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"UPDATE {table} SET search_vector = NULL WHERE id = %s", [instance.pk])
+        else:
+            unindex(instance)
+        return
     if connection.vendor == "postgresql":
         config = postgres_config(instance.business)
         vector = " || ".join(

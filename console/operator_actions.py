@@ -7,6 +7,7 @@ lock, so whichever commits second sees the other: the agent's reply is dropped o
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Q, QuerySet
 
 from business.models import FaqEntry
 from channels_app import outbox
@@ -45,15 +46,28 @@ def annotate(reply: Message, author, correct_answer: str, note: str = "") -> Ann
 
 
 def add_to_knowledge(annotation: Annotation) -> FaqEntry:
-    """The customer's question and the corrected answer become an FAQ entry the agent searches."""
+    """The customer's question and the corrected answer become an unpublished FAQ entry.
+
+    The question is the customer's own words: nobody's search finds it until staff have rewritten it
+    and published it, and until then erasing that customer, or their message expiring, deletes it.
+    """
     if annotation.faq_entry is not None:
         return annotation.faq_entry
     reply = annotation.reply
     question = reply.reply_to.text if reply.reply_to else reply.text
     with transaction.atomic():
         entry = FaqEntry.objects.create(
-            business_id=reply.conversation.business_id, question=question[:300], answer=annotation.correct_answer
+            business_id=reply.conversation.business_id,
+            question=question[:300],
+            answer=annotation.correct_answer,
+            published=False,
         )
         annotation.faq_entry = entry
         annotation.save(update_fields=["faq_entry"])
     return entry
+
+
+def drafts_made_from(messages: QuerySet[Message]) -> QuerySet[FaqEntry]:
+    """The unpublished FAQ entries made from these messages (a customer's, or the reply corrected)."""
+    corrections = Annotation.objects.filter(Q(reply__in=messages) | Q(reply__reply_to__in=messages))
+    return FaqEntry.objects.filter(published=False, pk__in=corrections.values("faq_entry"))

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from business.tenancy import businesses_of
@@ -48,7 +49,7 @@ def inbox(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def transcript_messages(conversation: Conversation) -> QuerySet[Message]:
-    return conversation.messages.select_related("agent_run", "annotation").order_by("created_at", "id")
+    return conversation.messages.select_related("agent_run", "annotation__faq_entry").order_by("created_at", "id")
 
 
 @login_required
@@ -118,7 +119,11 @@ def add_to_knowledge(request: HttpRequest, slug: str, pk: int, message_id: int) 
     conversation = conversation_or_404(business_or_404(request, slug), pk)
     annotation = get_object_or_404(Annotation, reply__conversation=conversation, reply_id=message_id)
     entry = operator_actions.add_to_knowledge(annotation)
-    messages.success(request, f"Added to the FAQ: “{entry.question}”. The agent finds it from now on.")
+    messages.success(
+        request,
+        _("FAQ draft made: “%(question)s”. The agent uses it once staff rewrite the question in their own words "
+          "and publish it in the admin.") % {"question": entry.question},
+    )  # fmt: skip
     return redirect("console:transcript", slug, pk)
 
 

@@ -2,8 +2,9 @@
 
 A customer may write from several apps; once staff linked those contacts to one business customer,
 erasing any of them erases the person: every linked contact, their conversations (messages and the
-agent's runs with them), bookings and leads. Orders are the business's accounts: they stay, with the
-customer record emptied of name, email, phone and reference; a customer with no order is deleted.
+agent's runs with them), bookings and leads, and the FAQ drafts made from their messages that staff
+have not published. Orders are the business's accounts: they stay, with the customer record emptied
+of name, email, phone and reference; a customer with no order is deleted.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from django.db.models import Q
 
 from business.models import Booking, Business, Customer, Lead
 from channels_app.models import Contact, Conversation, Message
+from console.operator_actions import drafts_made_from
 
 from .models import ErasureRecord
 
@@ -44,7 +46,9 @@ def forget(business: Business, contacts: Iterable[Contact], requested_by: str) -
         everyone = Contact.objects.filter(Q(pk__in=named) | Q(customer_id__in=customer_ids))
         platforms = sorted(set(everyone.values_list("connection__platform", flat=True)))
         customers = Customer.objects.filter(pk__in=customer_ids)
-        removed = {"messages": Message.objects.filter(conversation__contact__in=everyone).count()}
+        messages = Message.objects.filter(conversation__contact__in=everyone)
+        removed = {"faq_drafts": drafts_made_from(messages).delete()[1].get("business.FaqEntry", 0)}
+        removed["messages"] = messages.count()
         removed["conversations"] = Conversation.objects.filter(contact__in=everyone).delete()[1].get("channels_app.Conversation", 0)
         removed["bookings"] = Booking.objects.filter(customer__in=customers).delete()[0]
         removed["leads"] = Lead.objects.filter(customer__in=customers).delete()[0]

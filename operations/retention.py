@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from business.models import Business
 from channels_app.models import Conversation, Message
+from console.operator_actions import drafts_made_from
 
 logger = logging.getLogger(__name__)
 
@@ -17,14 +18,17 @@ def purge_expired_transcripts(now: datetime | None = None) -> dict[str, int]:
     """Delete, per business, messages older than its retention period and conversations left empty.
 
     Returns the number of messages deleted per business slug. The agent's record of a turn goes
-    with the customer message it answered.
+    with the customer message it answered, and an FAQ draft still holding a customer's words with
+    the message it was made from.
     """
     now = now or timezone.now()
     purged = {}
     for business in Business.objects.filter(transcript_retention_days__isnull=False):
         cutoff = now - timedelta(days=business.transcript_retention_days)
         with transaction.atomic():
-            _, by_model = Message.objects.filter(conversation__business=business, created_at__lt=cutoff).delete()
+            expired = Message.objects.filter(conversation__business=business, created_at__lt=cutoff)
+            drafts_made_from(expired).delete()
+            _, by_model = expired.delete()
             Conversation.objects.filter(business=business, created_at__lt=cutoff, messages__isnull=True).delete()
         purged[business.slug] = by_model.get("channels_app.Message", 0)
         if purged[business.slug]:

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from agents.agent_loop import TurnOutcome
 from agents.models import AgentRun
+from agents.tools import TurnContext, build_tools, tool_result
 from agents.turns import finish_turn
 from business import search
 from business.models import FaqEntry, Membership
@@ -24,7 +25,6 @@ from channels_app.events import CustomerMessage
 from channels_app.inbound import store_customer_message
 from channels_app.models import ChannelConnection, Contact, Conversation, Message
 from console import operator_actions
-from console.models import Annotation
 from console.views import INBOX_PAGE_SIZE
 
 
@@ -165,15 +165,38 @@ def test_an_operator_on_whatsapp_is_held_to_the_24_hour_window(business, fake_pl
     assert (reply.status, reply.error_code) == (Message.Status.FAILED, "window_closed")
 
 
-def test_a_correction_becomes_an_faq_entry_the_agent_searches(inbound, django_user_model):
+def knowledge_found_by(message: Message, query: str) -> str:
+    """What the agent's knowledge search finds in the turn answering this message."""
+    conversation = message.conversation
+    context = TurnContext(business=conversation.business, contact=conversation.contact, conversation_id=conversation.pk)
+    [search_knowledge] = [tool for tool in build_tools(context) if tool.name == "search_knowledge"]
+    return tool_result(search_knowledge.invoke({"query": query})).content
+
+
+def test_a_customers_words_added_to_the_faq_are_found_by_nobody_until_staff_publish_them_rewritten(
+    member_client, inbound, business, messenger_connection
+):
     finish_turn(inbound, replied("I don't know."), "m.gguf", 0.1)
     agent_reply = Message.objects.get(reply_to=inbound)
-    annotation = operator_actions.annotate(agent_reply, django_user_model.objects.create_user("olive"), "Only the rice bread is gluten free.")
-    entry = operator_actions.add_to_knowledge(annotation)
-    assert (entry.question, entry.answer) == ("Is it gluten free?", "Only the rice bread is gluten free.")
-    assert operator_actions.add_to_knowledge(Annotation.objects.get(pk=annotation.pk)) == entry
-    assert FaqEntry.objects.filter(answer=entry.answer).count() == 1
-    assert search.search_objects(inbound.conversation.business, FaqEntry, "gluten free bread", limit=1) == [entry]
+    correct = "Only the rice bread is gluten free."
+    marked = f"/console/{business.slug}/c/{inbound.conversation_id}/m/{agent_reply.pk}/"
+    assert member_client.post(marked + "annotate/", {"correct_answer": correct, "note": ""}).status_code == 302
+    page = member_client.post(marked + "to-faq/", follow=True).content.decode()
+    assert "FAQ draft made" in page and "FAQ draft: rewrite and publish" in page
+    member_client.post(marked + "to-faq/")  # a second click makes no second entry
+    entry = FaqEntry.objects.get(answer=correct)
+    assert (entry.question, entry.published) == ("Is it gluten free?", False)
+
+    # Another customer asks: neither the agent's search nor any search shows the first customer's words.
+    asked = "Is your bread gluten free?"
+    other = store_customer_message(messenger_connection, CustomerMessage("m_other", "55501", asked))
+    assert knowledge_found_by(other, asked) == "Nothing found."
+    assert search.search_objects(business, FaqEntry, "gluten free rice bread") == []
+
+    entry.question, entry.published = "Which breads are gluten free?", True
+    entry.save()
+    assert f"Q: Which breads are gluten free?\nA: {correct}" in knowledge_found_by(other, "gluten free")
+    assert "in the FAQ" in member_client.get(f"/console/{business.slug}/c/{inbound.conversation_id}/").content.decode()
 
 
 def test_the_console_takes_over_replies_and_hands_back(client, django_user_model, inbound, business):

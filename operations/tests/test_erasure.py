@@ -8,8 +8,9 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from agents.models import AgentRun
-from business.models import Booking, Customer, Lead, Order
+from business.models import Booking, Customer, FaqEntry, Lead, Order
 from channels_app.models import ChannelConnection, Contact, Conversation, Message
+from console.operator_actions import add_to_knowledge, annotate
 from operations.models import ErasureRecord
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +86,7 @@ def test_forgetting_removes_messages_contacts_bookings_and_leads_and_keeps_order
     assert (order.customer.name, order.customer.email, order.customer.phone) == ("", "", "")
     record = ErasureRecord.objects.get()
     assert record.removed == {
-        "messages": 4, "conversations": 2, "bookings": 1, "leads": 1, "contacts": 2,
+        "faq_drafts": 0, "messages": 4, "conversations": 2, "bookings": 1, "leads": 1, "contacts": 2,
         "customers_emptied": 1, "customers_deleted": 0,
     }  # fmt: skip
     assert (record.platform, record.requested_by) == ("messenger,whatsapp", "forget_contact command")
@@ -125,3 +126,23 @@ def test_staff_erase_a_customer_from_the_contacts_admin_once_they_confirm(client
     assert response.status_code == 200
     assert rows_naming(JEANNE) == []
     assert ErasureRecord.objects.get().requested_by == "boss"
+
+
+def added_to_the_faq(conversation: Conversation, correct_answer: str) -> FaqEntry:
+    """An operator marks the agent's reply wrong and clicks "Add to FAQ"."""
+    return add_to_knowledge(annotate(conversation.messages.get(author="agent"), None, correct_answer))
+
+
+def test_forgetting_a_customer_deletes_the_faq_drafts_made_from_their_words_and_keeps_what_staff_rewrote(jeanne, paul):
+    on_messenger, on_whatsapp = Conversation.objects.filter(contact__customer=jeanne).order_by("id")
+    added_to_the_faq(on_messenger, "Cakes are made to order.")
+    rewritten = added_to_the_faq(on_whatsapp, "Orders are ready the next day.")
+    rewritten.question, rewritten.published = "When is a cake order ready?", True
+    rewritten.save()
+    pauls = added_to_the_faq(Conversation.objects.get(contact__customer=paul), "Baguettes are 1.20 EUR.")
+    assert "FaqEntry: lilac cake for Basile" in rows_naming(JEANNE)
+
+    call_command("forget_contact", "corner-shop", "messenger", "PSID-77812")
+    assert rows_naming(JEANNE) == []
+    assert FaqEntry.objects.filter(pk__in=[rewritten.pk, pauls.pk]).count() == 2
+    assert ErasureRecord.objects.get().removed["faq_drafts"] == 1

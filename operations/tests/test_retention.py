@@ -6,9 +6,10 @@ from django.conf import settings
 from django.utils import timezone
 
 from agents.models import AgentRun
-from business.models import Business
+from business.models import Business, FaqEntry
 from channels_app.models import ChannelConnection, Contact, Conversation, Message
 from conftest import wait_until
+from console.operator_actions import add_to_knowledge, annotate
 from operations.retention import purge_expired_transcripts
 from operations.tasks import purge_expired_transcripts as purge_task
 
@@ -39,6 +40,23 @@ def test_messages_older_than_the_retention_period_are_purged(business):
     assert not Conversation.objects.filter(pk=old.pk).exists()
     assert list(Message.objects.filter(conversation=ongoing).values_list("text", flat=True)) == ["2 days ago"]
     assert AgentRun.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_an_faq_draft_goes_with_the_expired_message_whose_words_it_holds(business):
+    business.transcript_retention_days = 30
+    business.save()
+    asked = conversation_with(business, 45).messages.get()
+    reply = Message.objects.create(
+        conversation=asked.conversation, connection=asked.connection, direction="out", author="agent",
+        text="I don't know.", reply_to=asked, status="sent",
+    )  # fmt: skip
+    draft = add_to_knowledge(annotate(reply, None, "Yes, on Sundays too."))
+    published = FaqEntry.objects.create(business=business, question="Open on Sundays?", answer="Yes, on Sundays too.")
+
+    purge_expired_transcripts()
+    assert not FaqEntry.objects.filter(pk=draft.pk).exists()
+    assert FaqEntry.objects.filter(pk=published.pk).exists()
 
 
 @pytest.mark.django_db
