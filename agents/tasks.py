@@ -29,9 +29,15 @@ def share_agent_code_with_pool_processes(sender: Any, **kwargs: Any) -> None:
 def answer_message(self, message_id: int) -> None:
     # Imported here so that the web process, which only enqueues, never loads llama.cpp.
     from .process_memory import give_back_free_memory
+    from .turn_quota import MAX_COUNTDOWN_SECONDS, seconds_until_turn
     from .turns import answer_inbound_message
 
-    # Run in-process (the chat command), a turn cannot wait for more messages: the caller waits for it.
+    # Run in-process (the chat command), a turn cannot wait for more messages or for its business's
+    # next free start: the caller waits for it.
+    if not self.request.is_eager and (until_start := seconds_until_turn(message_id)) > 0:
+        # Over its business's turns per minute: the worker answers other businesses meanwhile.
+        answer_message.apply_async((message_id,), countdown=min(until_start, MAX_COUNTDOWN_SECONDS))
+        return
     wait = answer_inbound_message(message_id, settle=not self.request.is_eager)
     give_back_free_memory()
     if wait is not None:

@@ -51,7 +51,8 @@ def sweep_unfinished_work(now: datetime | None = None) -> SweepResult:
 
 
 def unanswered_messages(now: datetime, settled_before: datetime) -> QuerySet[Message]:
-    """The last customer message of each agent-run conversation when nothing answered it."""
+    """The last customer message of each agent-run conversation when nothing answered it, and its turn
+    was due to start (agents/turn_quota.py) longer ago than the grace: a deferred turn waits on the broker."""
     same_conversation_after = {"conversation": OuterRef("conversation"), "id__gt": OuterRef("id")}
     later_turn = Message.objects.filter(direction=Message.Direction.INBOUND, **same_conversation_after).exclude(
         kind__in=Kind.NOT_ANSWERED
@@ -66,6 +67,7 @@ def unanswered_messages(now: datetime, settled_before: datetime) -> QuerySet[Mes
             created_at__gte=now - MAX_AGE,
         )
         .exclude(kind__in=Kind.NOT_ANSWERED)
+        .exclude(turn_not_before__gte=settled_before)
         .exclude(Exists(later_turn))
         .exclude(Exists(later_reply))
         .order_by("id")

@@ -149,6 +149,9 @@ PARLEY_WEBCHAT_POLLS_PER_ADDRESS_PER_MINUTE = int(os.environ.get("PARLEY_WEBCHAT
 PARLEY_WEBCHAT_MESSAGES_PER_ADDRESS_PER_MINUTE = int(
     os.environ.get("PARLEY_WEBCHAT_MESSAGES_PER_ADDRESS_PER_MINUTE", "60")
 )
+# Agent turns a business may start per minute on the shared workers; more wait their turn, in order
+# (agents/turn_quota.py, which needs REDIS_URL). 0: no cap.
+PARLEY_TURNS_PER_BUSINESS_PER_MINUTE = int(os.environ.get("PARLEY_TURNS_PER_BUSINESS_PER_MINUTE", "20"))
 
 # Reverse proxies in front of the web server that append to X-Forwarded-For (config/client_address.py):
 # 0 trusts none, 1 a single TLS proxy, and so on. Throttles and /metrics use the client address it gives.

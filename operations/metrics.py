@@ -63,6 +63,15 @@ outbound_sends = Counter(
     "Attempts to send a message by platform, result and the platform's error code.",
     ["platform", "result", "code"],
 )
+deferred_turns = Counter(
+    "parley_deferred_turns",
+    "Agent turns over their business's PARLEY_TURNS_PER_BUSINESS_PER_MINUTE, started later in their turn.",
+)
+turn_deferral = Histogram(
+    "parley_turn_deferral_seconds",
+    "How long each deferred agent turn was set to wait for its business's next free start.",
+    buckets=(1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, float("inf")),
+)
 webchat_refused = Counter(
     "parley_webchat_refused",
     "Web chat requests answered 429, by kind (poll, message) and limit (address, visitor).",

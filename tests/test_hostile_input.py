@@ -101,6 +101,7 @@ def request(client: Any, connection: ChannelConnection, body: bytes, authentic: 
 @pytest.mark.django_db
 def test_generated_and_mutated_payloads_never_crash_and_only_authentic_ones_are_stored(client, business, settings):
     settings.WEBHOOK_RATE_LIMIT_PER_MINUTE = 0
+    settings.PARLEY_WEBCHAT_MESSAGES_PER_ADDRESS_PER_MINUTE = 0
     connections = [connection_for(business, platform) for platform in PLATFORMS]
 
     # One body for all the endpoints: generating it costs more than posting it six times.

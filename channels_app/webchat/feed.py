@@ -55,7 +55,8 @@ def agent_is_writing(conversation: Conversation, now: datetime) -> bool:
         .order_by("-id")
         .first()
     )
-    if last is None or now - last.created_at > TYPING_TIMEOUT:
+    # A turn deferred for its business's turns per minute is still on its way until its start.
+    if last is None or now - max(last.created_at, last.turn_not_before or last.created_at) > TYPING_TIMEOUT:
         return False
     return not Message.objects.filter(reply_to=last).exclude(status__in=WAITING_REPLY_STATES).exists()
 

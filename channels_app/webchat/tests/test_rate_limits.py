@@ -36,7 +36,7 @@ def message(visitor: str) -> str:
 
 
 def post(client, visitor: str, **headers: str):
-    return client.post(ENDPOINT, data=message(visitor), content_type="application/json", HTTP_ORIGIN=SHOP_ORIGIN, **headers)
+    return client.post(ENDPOINT, message(visitor), "application/json", HTTP_ORIGIN=SHOP_ORIGIN, **headers)
 
 
 def poll(client, visitor: str, **headers: str):
