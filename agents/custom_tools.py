@@ -12,7 +12,9 @@ import hmac
 import ipaddress
 import json
 import socket
+import threading
 import time
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import SplitResult, urlsplit, urlunsplit
@@ -36,10 +38,6 @@ IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 
 class ToolUrlRefused(ValueError):
-    pass
-
-
-class ToolTooSlow(Exception):
     pass
 
 
@@ -114,7 +112,8 @@ def call_http_tool(tool: HttpTool, arguments: dict[str, Any], deadline: float | 
     body = json.dumps({"tool": tool.name, "arguments": arguments}, ensure_ascii=False).encode()
     signature = "sha256=" + hmac.new(tool.signing_secret.encode(), body, hashlib.sha256).hexdigest()
     headers = {"Host": destination.host_header, "Content-Type": "application/json", "X-Parley-Signature": signature}
-    with httpx.Client(follow_redirects=False) as client:
+    with httpx.Client(follow_redirects=False) as client, CallDeadline(stop_at) as call_deadline:
+        extensions = {**destination.extensions, "trace": call_deadline.trace}
         # Each checked address in turn, as a connection to the name would (an IPv6 one may be unreachable).
         for address in destination.addresses:
             time_left = stop_at - time.monotonic()
@@ -122,29 +121,69 @@ def call_http_tool(tool: HttpTool, arguments: dict[str, Any], deadline: float | 
                 return "The tool did not answer in time."
             try:
                 with client.stream(
-                    "POST", destination.url_at(address), content=body, headers=headers,
-                    extensions=destination.extensions, timeout=time_left,
+                    "POST", destination.url_at(address), content=body, headers=headers, extensions=extensions,
+                    timeout=time_left,
                 ) as response:  # fmt: skip
                     if not response.is_success:
                         return f"The tool failed with HTTP {response.status_code}."
-                    return _answer(response, stop_at)
+                    return _answer(response)
             except httpx.ConnectError:
                 continue
-            except (httpx.HTTPError, ToolTooSlow) as error:
-                return f"The tool did not answer: {type(error).__name__}"
-    return "The tool did not answer: ConnectError"
+            except httpx.HTTPError as error:
+                return _no_answer(call_deadline, error)
+    return _no_answer(call_deadline, httpx.ConnectError("no address answered"))
 
 
-def _answer(response: httpx.Response, stop_at: float) -> str:
-    """The start of the answer, read as it comes: a server still sending at `stop_at` is cut off there
-    (within one read, itself bounded by the time the call had left when it started)."""
+class CallDeadline:
+    """Shuts a call's connections down when its time is up. httpx's timeouts bound each read, not the
+    call: a server sending its headers or its answer a byte at a time would hold the turn for hours."""
+
+    def __init__(self, stop_at: float) -> None:
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(max(0.0, stop_at - time.monotonic()), self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> CallDeadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exception: object) -> None:
+        self._timer.cancel()
+
+    def trace(self, event: str, info: dict[str, Any]) -> None:
+        """httpx's trace extension: told of each connection opened, to shut it down at the deadline."""
+        if event == "connection.connect_tcp.complete":
+            with self._lock:
+                self._sockets.append(info["return_value"].get_extra_info("socket"))
+                if self.expired:
+                    self._shut_down()
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            self._shut_down()
+
+    def _shut_down(self) -> None:
+        for connection in self._sockets:
+            with suppress(OSError):  # closed already
+                connection.shutdown(socket.SHUT_RDWR)
+
+
+def _no_answer(call_deadline: CallDeadline, error: httpx.HTTPError) -> str:
+    if call_deadline.expired:
+        return "The tool did not answer in time."
+    return f"The tool did not answer: {type(error).__name__}"
+
+
+def _answer(response: httpx.Response) -> str:
+    """The start of the answer: what the model reads of it, and no more is read."""
     received = b""
     for chunk in response.iter_bytes():
         received += chunk
         if len(received) >= MAX_ANSWER_BYTES:
             break
-        if time.monotonic() > stop_at:
-            raise ToolTooSlow
     return received.decode(response.encoding or "utf-8", errors="replace")[:MAX_ANSWER_CHARACTERS]
 
 

@@ -18,26 +18,31 @@ from agents.models import AgentConfig, HttpTool
 from .scripted_model import scripted, tool_step
 
 BUDGET_SECONDS = 1.5
-# How long after the budget a turn may still be finishing a step: one read of the tool's answer.
+# How long after its budget a turn may take to stop: the tool's connection is cut at the deadline.
 SLACK_SECONDS = 0.5
 
 
 class SlowToolServer:
-    """A tool server that answers after `delay` seconds, then sends its body one byte every `pause` seconds."""
+    """A tool server that answers after `delay` seconds, sending its answer a byte every `pause` seconds from
+    byte `trickle_from` on: 0 trickles the headers too."""
 
-    def __init__(self, delay: float, pause: float) -> None:
+    ANSWER = b'{"in_stock": 12}' * 10
+
+    def __init__(self, delay: float, pause: float, trickle_from: int) -> None:
+        answer = b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(self.ANSWER), self.ANSWER)
+
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 self.rfile.read(int(self.headers["Content-Length"]))
                 time.sleep(delay)
-                body = b'{"in_stock": 12}' * 10
-                self.send_response(200)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                for byte in body:
-                    self.wfile.write(bytes([byte]))
-                    self.wfile.flush()
-                    time.sleep(pause)
+                try:
+                    self.wfile.write(answer[:trickle_from])
+                    for byte in answer[trickle_from:]:
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                        time.sleep(pause)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # Parley hung up: what the tests expect
 
             def log_message(self, *args: Any) -> None:
                 pass
@@ -48,13 +53,13 @@ class SlowToolServer:
 
 
 @pytest.fixture
-def slow_tool(turn_context, settings) -> Iterator[Callable[[float, float], HttpTool]]:
+def slow_tool(turn_context, settings) -> Iterator[Callable[..., HttpTool]]:
     settings.PARLEY_HTTP_TOOL_ALLOWED_HOSTS = ["127.0.0.1"]
     settings.PARLEY_HTTP_TOOL_ALLOW_PRIVATE = True
     servers = []
 
-    def slow_tool(delay: float, pause: float) -> HttpTool:
-        servers.append(SlowToolServer(delay, pause))
+    def slow_tool(delay: float = 0, pause: float = 0, trickle_from: int = 0) -> HttpTool:
+        servers.append(SlowToolServer(delay, pause, trickle_from))
         return HttpTool.objects.create(
             business=turn_context.business, name="check_stock", description="Stock of a product.",
             url=servers[-1].url, signing_secret="tool-secret", timeout_seconds=30,
@@ -78,12 +83,18 @@ def run_turn_calling_the_tool(turn_context) -> float:
 
 
 def test_a_tool_server_that_sleeps_cannot_hold_a_turn_past_its_budget(turn_context, slow_tool):
-    slow_tool(delay=10, pause=0)
+    slow_tool(delay=10)
     assert run_turn_calling_the_tool(turn_context) < BUDGET_SECONDS + SLACK_SECONDS
 
 
+# A byte every 0.1 s is well within any read timeout: 16 s for the answer alone.
 def test_a_tool_server_that_trickles_its_answer_cannot_hold_a_turn_past_its_budget(turn_context, slow_tool):
-    slow_tool(delay=0, pause=0.1)  # 160 bytes: 16 s, each byte well within any read timeout
+    slow_tool(pause=0.1, trickle_from=-len(SlowToolServer.ANSWER))
+    assert run_turn_calling_the_tool(turn_context) < BUDGET_SECONDS + SLACK_SECONDS
+
+
+def test_a_tool_server_that_trickles_its_headers_cannot_hold_a_turn_past_its_budget(turn_context, slow_tool):
+    slow_tool(pause=0.1, trickle_from=0)
     assert run_turn_calling_the_tool(turn_context) < BUDGET_SECONDS + SLACK_SECONDS
 
 
