@@ -52,10 +52,10 @@ def test_turns_over_the_cap_wait_for_later_starts_in_arrival_order_and_are_count
     counted_before = deferred_turns()
     waits = [seconds_until_turn(visitor_writes(shop, number).pk) for number in range(CAP + 2)]
     assert waits[:CAP] == [0.0] * CAP
-    assert MINUTE - 2 < waits[CAP] < waits[CAP + 1] <= MINUTE + 1
+    assert all(MINUTE - 2 < wait <= MINUTE for wait in waits[CAP:])
     assert deferred_turns() - counted_before == 2
-    starts = Message.objects.order_by("id").values_list("turn_not_before", flat=True)
-    assert list(starts) == sorted(starts)
+    starts = list(Message.objects.order_by("id").values_list("turn_not_before", flat=True))
+    assert all(earlier < later for earlier, later in zip(starts, starts[1:]))
 
 
 def test_a_flooded_business_does_not_hold_back_another_businesss_turn(shop, db):
