@@ -33,10 +33,11 @@ NEXT_START = """
 local cap, window = tonumber(ARGV[1]), tonumber(ARGV[2])
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
-local starts = redis.call('LRANGE', KEYS[1], -cap, -1)
 local start = now
-if #starts > 0 then start = math.max(start, tonumber(starts[#starts]) + 0.001) end
-if #starts >= cap then start = math.max(start, tonumber(starts[1]) + window) end
+local latest = redis.call('LINDEX', KEYS[1], -1)
+if latest then start = math.max(start, tonumber(latest) + 0.001) end
+local cap_ago = redis.call('LINDEX', KEYS[1], -cap)
+if cap_ago then start = math.max(start, tonumber(cap_ago) + window) end
 redis.call('RPUSH', KEYS[1], string.format('%.6f', start))
 redis.call('LTRIM', KEYS[1], -cap, -1)
 redis.call('EXPIRE', KEYS[1], math.ceil(start - now + window) + 1)
