@@ -126,6 +126,10 @@ class KvStateCache:
         # The logits in the context are not the restored sequence's: generate() must replay a token.
         self.llama._requires_eval = True
 
+    def clear(self) -> None:
+        for key in list(self._states):
+            self._drop(key)
+
     def _drop(self, key: Hashable) -> None:
         state = self._states.pop(key, None)
         if state is not None:

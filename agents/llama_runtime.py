@@ -219,6 +219,12 @@ class LoadedModel:
             sampler.close()
         return _Generation(generated, text, False, first_token_at)
 
+    def drop_saved_states(self) -> None:
+        """Give the saved states back now (and count them out of the metric): the model is being dropped."""
+        with self._lock:
+            self._wait_for_save()
+            self._kv_states.clear()
+
     def _save_in_background(self, key: Hashable) -> None:
         """Copy the context's state out while the caller goes on: the copy (18 MB for 800 tokens)
         took 11-20 ms, most of it the kernel's page faults, which a reply then waited for. The
@@ -281,6 +287,7 @@ _models_lock = threading.Lock()
 def get_model(settings: ModelSettings) -> LoadedModel:
     """The process's model for these settings, loaded on first use; the PARLEY_MODEL_CACHE_SIZE most
     recently used stay loaded. One dropped is freed once its last turn lets go of it."""
+    dropped: list[LoadedModel] = []
     with _models_lock:
         model = _models.get(settings)
         if model is not None:
@@ -289,7 +296,10 @@ def get_model(settings: ModelSettings) -> LoadedModel:
         if not _models:
             keep_large_buffers_out_of_the_heap()
         while len(_models) >= server_settings.PARLEY_MODEL_CACHE_SIZE:
-            dropped, _ = _models.popitem(last=False)
-            logger.info("dropped model %s, context %d: used least recently", dropped.path.name, dropped.context_size)
+            dropped.append(_models.popitem(last=False)[1])
         model = _models[settings] = LoadedModel(settings)
-        return model
+    # Outside the cache's lock: a dropped model still generating for another thread finishes first.
+    for old in dropped:
+        logger.info("dropped model %s, context %d: used least recently", old.name, old.settings.context_size)
+        old.drop_saved_states()
+    return model
