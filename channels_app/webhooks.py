@@ -94,8 +94,8 @@ def webhook_view(
                 # Without its business: only the web chat's widget script reads it, and joining it
                 # costs every delivery of every platform.
                 connection = ChannelConnection.objects.get(**{lookup: key}, platform=platform, is_active=True)
-            except (ChannelConnection.DoesNotExist, ChannelConnection.MultipleObjectsReturned):
-                # A key held by two connections (a public key set twice by hand) names neither.
+            except ChannelConnection.DoesNotExist:
+                # Both keys are unique in the database (the web chat's public key by a constraint).
                 return HttpResponse("Unknown webhook", status=404)
             except DatabaseError:
                 logger.exception("%s webhook %s: database unavailable", platform, key)
