@@ -202,6 +202,7 @@ def test_a_real_delivery_with_any_value_nested_deep_never_crashes(client, busine
     read and stored (or ignored) in the first case, refused as malformed in the second, never a crash.
     Before the depth limit, 900 levels in a Telegram message or a Messenger postback were a 503."""
     settings.WEBHOOK_RATE_LIMIT_PER_MINUTE = 0
+    settings.PARLEY_WEBCHAT_MESSAGES_PER_ADDRESS_PER_MINUTE = 0
     connection = connection_for(business, platform)
     fixtures = FIXTURES.glob(f"{platform}/tests/fixtures/*.json")
     samples = [json.loads(path.read_text()).get("raw_body") or "" for path in fixtures]
