@@ -207,13 +207,14 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("PARLEY_BROKER_VISIBILITY_TIMEOUT", "3600"))}
 else:
     _broker_dir = VAR_DIR / "broker"
-    for _folder in ("queue", "processed"):
+    for _folder in ("queue", "control"):
         (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://localhost/"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
-        "data_folder_processed": str(_broker_dir / "processed"),
+        # The queues' bindings; kombu's default is control/ in the working directory, i.e. the checkout.
+        "control_folder": str(_broker_dir / "control"),
         # The worker polls the folder; the default second would add up to a second to every reply.
         "polling_interval": 0.1,
     }
