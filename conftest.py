@@ -30,6 +30,11 @@ WORKER_APPLICATION_NAME = "parley-test-worker"
 
 def pytest_configure(config: pytest.Config) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
+    # The fake platforms and the model server listen on 127.0.0.1: an API host allowed in this process
+    # (its settings are already loaded) and in the workers and servers the tests start.
+    for setting in ("PARLEY_PLATFORM_API_HOSTS", "PARLEY_MODEL_SERVER_HOSTS"):
+        os.environ[setting] = "127.0.0.1"
+        setattr(settings, setting, ["127.0.0.1"])
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -46,6 +46,17 @@ class AgentConfigForm(WriteOnlySecretsForm):
         return [] if set(chosen) == set(every) else chosen
 
 
+class StaffAgentConfigForm(AgentConfigForm):
+    """For staff who are not superusers: the model server's address and key are not theirs to see or set."""
+
+    secrets = ()
+    server_api_key_new = None
+
+
+# A turn sends the conversation and the key to the server backend's URL: the server's operators choose it.
+SUPERUSER_FIELDS = ("server_url", "server_api_key_new")
+
+
 @admin.register(AgentConfig)
 class AgentConfigAdmin(TenantAdmin):
     form = AgentConfigForm
@@ -82,6 +93,19 @@ class AgentConfigAdmin(TenantAdmin):
             except ModelFileUnavailable as problem:
                 self.message_user(request, str(problem), messages.WARNING)
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_fieldsets(self, request: HttpRequest, obj: AgentConfig | None = None) -> list:
+        if request.user.is_superuser:
+            return self.fieldsets
+        return [
+            (name, {**options, "fields": [field for field in options["fields"] if field not in SUPERUSER_FIELDS]})
+            for name, options in self.fieldsets
+        ]
+
+    def get_form(self, request: HttpRequest, obj: AgentConfig | None = None, **kwargs: Any) -> type[forms.ModelForm]:
+        if not request.user.is_superuser:
+            kwargs["form"] = StaffAgentConfigForm
+        return super().get_form(request, obj, **kwargs)
 
     @admin.display(description="Try it")
     def playground_link(self, config: AgentConfig) -> str:

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from business.models import Business
+from config.credential_hosts import AllowedHostValidator
+from operations.encrypted_fields import EncryptedTextField
 
 from .model_files import validate_model_path
 
@@ -72,9 +74,14 @@ class AgentConfig(models.Model):
         OPENAI = "openai", "An OpenAI-compatible server (llama.cpp's llama-server)"
 
     backend = models.CharField(max_length=16, choices=Backend.choices, default=Backend.LOCAL)
-    server_url = models.URLField(blank=True, help_text="For the server backend: its base URL, e.g. http://gpu-host:8080/v1.")
+    server_url = models.URLField(
+        blank=True,
+        validators=[AllowedHostValidator("PARLEY_MODEL_SERVER_HOSTS")],
+        help_text="For the server backend: its base URL, e.g. http://gpu-host:8080/v1, on a host the server's "
+        "PARLEY_MODEL_SERVER_HOSTS lists.",
+    )
     server_model = models.CharField(max_length=200, blank=True, help_text="For the server backend: the model name.")
-    server_api_key = models.CharField(max_length=200, blank=True, help_text="For the server backend, if it needs one.")
+    server_api_key = EncryptedTextField(blank=True, help_text="For the server backend, if it needs one.")
 
     class ToolStrategy(models.TextChoices):
         PLANNED = "planned", "Planned by Parley from the customer's words (best for small models)"
@@ -183,8 +190,8 @@ class HttpTool(models.Model):
         validators=[MinValueValidator(MIN_TOOL_TIMEOUT_SECONDS), MaxValueValidator(MAX_TIME_BUDGET_SECONDS)],
         help_text="At most the agent's time budget; a call also stops when the turn's time is up.",
     )
-    signing_secret = models.CharField(
-        max_length=200, help_text="Requests carry X-Parley-Signature: sha256=HMAC(secret, body) so the URL can check them."
+    signing_secret = EncryptedTextField(
+        help_text="Requests carry X-Parley-Signature: sha256=HMAC(secret, body) so the URL can check them."
     )
     enabled = models.BooleanField(default=True)
 

@@ -10,6 +10,9 @@ import time
 from typing import Any
 
 import httpx
+from django.conf import settings
+
+from config.credential_hosts import HostNotAllowed, check_base_url
 
 from .chat_model import StepChatModel
 from .llama_runtime import ChatTurn, Completion
@@ -17,6 +20,15 @@ from .llama_runtime import ChatTurn, Completion
 
 class ServerUnavailable(RuntimeError):
     pass
+
+
+def server_base_url(url: str) -> str:
+    """The server's URL, refused before any request unless PARLEY_MODEL_SERVER_HOSTS lists its host:
+    the API key and the conversation go with every request, whatever wrote the URL in the database."""
+    try:
+        return check_base_url(url, settings.PARLEY_MODEL_SERVER_HOSTS, "PARLEY_MODEL_SERVER_HOSTS")
+    except HostNotAllowed as error:
+        raise ServerUnavailable(str(error)) from error
 
 
 class ServerChatModel(StepChatModel):
@@ -36,6 +48,7 @@ class ServerChatModel(StepChatModel):
     def complete(
         self, turns: list[ChatTurn], schema: dict[str, Any] | None, stop: list[str] | None, deadline: float | None, cache_key: Any
     ) -> Completion:
+        base_url = server_base_url(self.base_url)
         body: dict[str, Any] = {
             # OpenAI's format wants tool results tied to tool_call ids; as text they read the same to a model.
             "messages": [{**turn, "role": "user"} if turn["role"] == "tool" else turn for turn in turns],
@@ -57,7 +70,7 @@ class ServerChatModel(StepChatModel):
         headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
         started = time.perf_counter()
         try:
-            response = httpx.post(f"{self.base_url.rstrip('/')}/chat/completions", json=body, headers=headers, timeout=timeout)
+            response = httpx.post(f"{base_url}/chat/completions", json=body, headers=headers, timeout=timeout)
             response.raise_for_status()
             answer = response.json()
         except httpx.TimeoutException:

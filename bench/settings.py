@@ -5,7 +5,7 @@ Only the benchmark's own processes use this module (DJANGO_SETTINGS_MODULE=bench
 and the tests never serve the bare view.
 """
 from config.settings import *  # noqa: F403
-from config.settings import CELERY_BROKER_TRANSPORT_OPTIONS, REDIS_URL
+from config.settings import CELERY_BROKER_TRANSPORT_OPTIONS, PARLEY_PLATFORM_API_HOSTS, REDIS_URL
 
 ROOT_URLCONF = "bench.urls"
 
@@ -22,3 +22,6 @@ WEBHOOK_RATE_LIMIT_PER_MINUTE = 1_000_000_000
 # The overhead benchmark runs one business's turns back to back: the per-business cap stays on, so that
 # every turn still pays for taking its start, but is never reached.
 PARLEY_TURNS_PER_BUSINESS_PER_MINUTE = 1_000_000
+
+# The bench's fake Graph API listens on 127.0.0.1: the connections' tokens may go there.
+PARLEY_PLATFORM_API_HOSTS = [*PARLEY_PLATFORM_API_HOSTS, "127.0.0.1"]

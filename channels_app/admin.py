@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from business.admin import BUSINESS_FILTER
 from business.admin_forms import secret_field, show_secret_state
@@ -87,17 +88,23 @@ class ChannelConnectionAdmin(TenantAdmin):
         kwargs["fields"] = None
         return super().get_form(request, obj, **kwargs)
 
+    def get_exclude(self, request: HttpRequest, obj: ChannelConnection | None = None) -> list[str]:
+        # The API host receives the connection's token: only superusers choose it, within the server's allow-list.
+        return [] if request.user.is_superuser else ["api_base"]
+
     def get_fieldsets(self, request: HttpRequest, obj: ChannelConnection | None = None) -> list:
         if obj is None:
             return [(None, {"fields": ["business", "platform", "name", "is_active"], "description": (
                 "Choose the platform and save: the next page asks for that platform's credentials."
             )})]  # fmt: skip
         credentials = [CREDENTIAL_PREFIX + key for key in PLATFORMS[obj.platform].settable_keys()]
+        superuser = request.user.is_superuser
+        advanced = [("Advanced", {"fields": ["api_base"], "classes": ["collapse"]})] if superuser else []
         return [
             (None, {"fields": ["business", "platform", "name", "is_active"]}),
             ("Paste into the platform", {"fields": ["setup"]}),
             ("Credentials", {"fields": credentials}),
-            ("Advanced", {"fields": ["api_base"], "classes": ["collapse"]}),
+            *advanced,
         ]
 
     def get_readonly_fields(self, request: HttpRequest, obj: ChannelConnection | None = None) -> list[str]:
@@ -136,7 +143,8 @@ class ChannelConnectionAdmin(TenantAdmin):
             try:
                 sent = PLATFORMS[connection.platform].send_text(connection, form.cleaned_data["recipient"], form.cleaned_data["text"])
             except SendError as error:
-                messages.error(request, f"The platform refused the test message: {error.reason}")
+                refusal = _("The platform refused the test message: %(reason)s")
+                messages.error(request, refusal % {"reason": error.reason})
             else:
                 messages.success(request, f"Sent: the platform accepted it as {sent.platform_message_id}.")
                 return HttpResponseRedirect(reverse("admin:channels_app_channelconnection_change", args=[pk]))

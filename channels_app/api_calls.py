@@ -2,12 +2,18 @@
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import httpx
+from django.conf import settings
 
-from .sending import TemporarySendError
+from config.credential_hosts import HostNotAllowed, check_base_url
+
+from .sending import PermanentSendError, TemporarySendError
+
+if TYPE_CHECKING:
+    from .models import ChannelConnection
 
 TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 
@@ -24,6 +30,22 @@ def _shared_client() -> httpx.Client:
     if _client is None or _client_pid != os.getpid():
         _client, _client_pid = httpx.Client(timeout=TIMEOUT), os.getpid()
     return _client
+
+
+def platform_base_url(api_base: str, default: str) -> str:
+    """The API base URL (the platform's own when empty), or HostNotAllowed unless its host is the
+    platform's own or one of PARLEY_PLATFORM_API_HOSTS: the connection's token goes with every request."""
+    allowed = {urlsplit(default).hostname or "", *settings.PARLEY_PLATFORM_API_HOSTS}
+    return check_base_url(api_base or default, allowed, "PARLEY_PLATFORM_API_HOSTS")
+
+
+def base_url(connection: ChannelConnection, default: str) -> str:
+    """Where the connection's requests go; refused before any request when the host is not allowed,
+    however the row came to name it."""
+    try:
+        return platform_base_url(connection.api_base, default)
+    except HostNotAllowed as error:
+        raise PermanentSendError(str(error), code="api_host_not_allowed") from error
 
 
 def post(url: str, **options: Any) -> httpx.Response:
@@ -47,6 +69,13 @@ def json_object(response: httpx.Response) -> dict[str, Any]:
     except ValueError:
         return {}
     return body if isinstance(body, dict) else {}
+
+
+def refusal_reason(response: httpx.Response, message: Any) -> str:
+    """A refusal as stored on the message and shown to staff: the status and the platform's own parsed
+    error message, never the raw body (an error page can hold what no one should see)."""
+    text = message.strip()[:300] if isinstance(message, str) else ""
+    return f"HTTP {response.status_code}: {text}" if text else f"HTTP {response.status_code}"
 
 
 def retry_after(response: httpx.Response) -> float | None:

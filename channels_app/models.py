@@ -2,13 +2,19 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.fields.json import KeyTextTransform
 
 from business.models import Business, Customer
+from config.credential_hosts import HostNotAllowed
+from operations.encrypted_fields import EncryptedJSONField
+
+from .api_calls import platform_base_url
 
 
 def platform_choices() -> list[tuple[str, str]]:
@@ -27,10 +33,17 @@ class ChannelConnection(models.Model):
         default=uuid.uuid4, unique=True, editable=False, help_text="Identifies this connection in its webhook URL."
     )
     credentials = models.JSONField(
-        default=dict, blank=True, help_text="Platform ids and secrets (app secret, tokens, page id...)."
+        default=dict,
+        blank=True,
+        help_text="Platform ids (page id, phone number id...); secrets set here move to `secrets` on save.",
     )
+    # The platform's secret keys (tokens, app secrets), encrypted: webhooks look connections up by the
+    # ids in `credentials`, never by a secret.
+    secrets = EncryptedJSONField(default=dict, blank=True, editable=False)
     api_base = models.URLField(
-        blank=True, help_text="The platform's API host. Empty: the platform's real host."
+        blank=True,
+        help_text="The platform's API host. Empty: the platform's real host. Another host must be listed in "
+        "the server's PARLEY_PLATFORM_API_HOSTS.",
     )
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -50,7 +63,31 @@ class ChannelConnection(models.Model):
         return f"{self.business} on {self.get_platform_display()}{f' ({self.name})' if self.name else ''}"
 
     def credential(self, key: str) -> str:
-        return str(self.credentials.get(key) or "")
+        """A credential, secret or not; one set in `credentials` and not saved yet comes first."""
+        return str(self.credentials.get(key) or self.secrets.get(key) or "")
+
+    def clean_fields(self, exclude: Any = None) -> None:
+        super().clean_fields(exclude)
+        if self.api_base and "api_base" not in (exclude or ()):
+            from .registry import PLATFORMS
+
+            try:
+                platform_base_url(self.api_base, PLATFORMS[self.platform].default_api_base)
+            except HostNotAllowed as error:
+                raise ValidationError({"api_base": str(error)}) from error
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Secret keys set in `credentials` are moved to the encrypted `secrets`."""
+        from .registry import PLATFORMS
+
+        spec = PLATFORMS.get(self.platform)
+        secret_keys = spec.secret_keys if spec else ()
+        self.secrets = {**self.secrets, **{key: value for key, value in self.credentials.items() if key in secret_keys}}
+        self.credentials = {key: value for key, value in self.credentials.items() if key not in secret_keys}
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "credentials" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "secrets"}
+        super().save(*args, **kwargs)
 
     def webhook_path(self) -> str:
         return f"/webhooks/{self.platform}/{self.webhook_key}/"

@@ -197,6 +197,15 @@ PARLEY_KV_CACHE_MB = int(os.environ.get("PARLEY_KV_CACHE_MB", "512"))
 PARLEY_HTTP_TOOL_ALLOWED_HOSTS = [host.lower() for host in env_list("PARLEY_HTTP_TOOL_ALLOWED_HOSTS")]
 PARLEY_HTTP_TOOL_ALLOW_PRIVATE = env_bool("PARLEY_HTTP_TOOL_ALLOW_PRIVATE", False)
 
+# A connection's token goes only to its platform's own API host or to one of these hosts (a platform's
+# stand-in or a proxy); an agent's server API key only to one of the model server hosts.
+PARLEY_PLATFORM_API_HOSTS = [host.lower() for host in env_list("PARLEY_PLATFORM_API_HOSTS")]
+PARLEY_MODEL_SERVER_HOSTS = [host.lower() for host in env_list("PARLEY_MODEL_SERVER_HOSTS")]
+
+# Fernet keys for credentials at rest (operations/encrypted_fields.py): the first encrypts, all decrypt.
+# None: a key derived from SECRET_KEY, for development only.
+PARLEY_ENCRYPTION_KEYS = env_list("PARLEY_ENCRYPTION_KEYS")
+
 # Celery: Redis when REDIS_URL is set, otherwise a broker in files under var/ so that the worker
 # still runs as its own process with no server installed.
 REDIS_URL = os.environ.get("REDIS_URL", "")

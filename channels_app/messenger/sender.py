@@ -35,18 +35,12 @@ def send_typing(connection: ChannelConnection, recipient_id: str) -> None:
 
 
 def post_message(connection: ChannelConnection, path: str, payload: dict[str, Any]) -> Sent:
-    body = graph.post(connection.api_base, path, connection.credential("access_token"), payload)
-    message_id = body.get("message_id")
+    message_id = graph.post(connection, path, payload).get("message_id")
     if not message_id:
-        raise PermanentSendError(f"the Send API answered without a message_id: {body!r}"[:500], code="no_message_id")
+        raise PermanentSendError("the Send API answered without a message_id", code="no_message_id")
     return Sent(platform_message_id=str(message_id))
 
 
 def post_sender_action(connection: ChannelConnection, path: str, recipient_id: str, action: str) -> None:
     # A sender action must be a request of its own: the Send API refuses it beside a message.
-    graph.post(
-        connection.api_base,
-        path,
-        connection.credential("access_token"),
-        {"recipient": {"id": recipient_id}, "sender_action": action},
-    )
+    graph.post(connection, path, {"recipient": {"id": recipient_id}, "sender_action": action})

@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import api_calls
 from ..sending import PermanentSendError, TemporarySendError
+
+if TYPE_CHECKING:
+    from ..models import ChannelConnection
 
 GRAPH_API_BASE = "https://graph.facebook.com"
 GRAPH_API_VERSION = "v21.0"
@@ -19,15 +22,17 @@ HUMAN_AGENT_TAG = {"messaging_type": "MESSAGE_TAG", "tag": "HUMAN_AGENT"}
 TRANSIENT_CODES = frozenset({1, 2, 4, 17, 32, 341, 613, 80007, 130429, 131016, 131056})
 
 
-def post(api_base: str, path: str, access_token: str, payload: dict[str, Any]) -> dict[str, Any]:
-    url = f"{(api_base or GRAPH_API_BASE).rstrip('/')}/{GRAPH_API_VERSION}/{path}"
-    response = api_calls.post(url, json=payload, headers={"Authorization": f"Bearer {access_token}"})
+def post(connection: ChannelConnection, path: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """POST with the connection's access token; the answer's JSON object, or the error sorted."""
+    url = f"{api_calls.base_url(connection, GRAPH_API_BASE)}/{GRAPH_API_VERSION}/{path}"
+    headers = {"Authorization": f"Bearer {connection.credential('access_token')}"}
+    response = api_calls.post(url, json=payload, headers=headers)
     body = api_calls.json_object(response)
     if response.is_success:
         return body
     error = body.get("error") if isinstance(body.get("error"), dict) else {}
     code = error.get("code")
-    reason = f"HTTP {response.status_code}: {error.get('message') or response.text[:300]}"
+    reason = api_calls.refusal_reason(response, error.get("message"))
     code_label = "/".join(str(part) for part in (code, error.get("error_subcode")) if part) or str(response.status_code)
     if response.status_code == 429 or response.status_code >= 500 or code in TRANSIENT_CODES or error.get("is_transient"):
         raise TemporarySendError(reason, code=code_label, retry_after=api_calls.retry_after(response))

@@ -15,7 +15,7 @@ TELEGRAM_API_BASE = "https://api.telegram.org"
 def send_text(connection: ChannelConnection, chat_id: str, text: str) -> Sent:
     result = call(connection, "sendMessage", {"chat_id": _chat_id(chat_id), "text": text})
     if not isinstance(result, dict) or "message_id" not in result:
-        raise PermanentSendError(f"sendMessage answered without a message: {result!r}"[:500], code="no_message_id")
+        raise PermanentSendError("sendMessage answered without a message", code="no_message_id")
     # Telegram numbers messages per chat: the chat makes the id unique, as for inbound messages.
     return Sent(platform_message_id=f"{chat_id}:{result['message_id']}")
 
@@ -31,15 +31,14 @@ def callback_answer(callback_query_id: str) -> dict[str, str]:
 
 def call(connection: ChannelConnection, method: str, payload: dict[str, Any]) -> Any:
     """The method's `result`; Telegram's errors sorted into those worth retrying and those not."""
-    api_base = (connection.api_base or TELEGRAM_API_BASE).rstrip("/")
     # The URL holds the bot token: it must never appear in an error we store or log.
-    url = f"{api_base}/bot{connection.credential('bot_token')}/{method}"
+    url = f"{api_calls.base_url(connection, TELEGRAM_API_BASE)}/bot{connection.credential('bot_token')}/{method}"
     response = api_calls.post(url, json=payload)
     body = api_calls.json_object(response)
     if response.is_success and body.get("ok") is True:
         return body.get("result")
     code = body.get("error_code") or response.status_code
-    reason = f"HTTP {response.status_code}: {body.get('description') or response.text[:300]}"
+    reason = api_calls.refusal_reason(response, body.get("description"))
     if code == 429 or response.status_code == 429 or response.status_code >= 500:
         raise TemporarySendError(reason, code=str(code), retry_after=_retry_after(body))
     # 400 (bad request, chat not found), 401/404 (wrong token), 403 (blocked by the user, kicked).

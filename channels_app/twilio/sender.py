@@ -26,7 +26,7 @@ def sender_address(from_number: str, recipient_id: str) -> str:
 
 def send_text(connection: ChannelConnection, recipient_id: str, text: str) -> Sent:
     account_sid = connection.credential("account_sid")
-    url = f"{(connection.api_base or TWILIO_API_BASE).rstrip('/')}/2010-04-01/Accounts/{account_sid}/Messages.json"
+    url = f"{api_calls.base_url(connection, TWILIO_API_BASE)}/2010-04-01/Accounts/{account_sid}/Messages.json"
     form = {
         "To": recipient_id,
         "From": sender_address(connection.credential("from_number"), recipient_id),
@@ -39,9 +39,9 @@ def send_text(connection: ChannelConnection, recipient_id: str, text: str) -> Se
     if response.is_success and body.get("sid"):
         return Sent(platform_message_id=str(body["sid"]))
     if response.is_success:
-        raise PermanentSendError(f"Twilio answered without a message sid: {body!r}"[:500], code="no_sid")
+        raise PermanentSendError("Twilio answered without a message sid", code="no_sid")
     code = body.get("code")
-    reason = f"HTTP {response.status_code}: {body.get('message') or response.text[:300]}"
+    reason = api_calls.refusal_reason(response, body.get("message"))
     label = str(code or response.status_code)
     if response.status_code == 429 or response.status_code >= 500 or code in TRANSIENT_CODES:
         raise TemporarySendError(reason, code=label, retry_after=api_calls.retry_after(response))

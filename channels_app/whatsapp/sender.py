@@ -26,7 +26,7 @@ def send_text(connection: ChannelConnection, recipient_id: str, text: str) -> Se
     messages = body.get("messages")
     wamid = messages[0].get("id") if isinstance(messages, list) and messages and isinstance(messages[0], dict) else None
     if not wamid:
-        raise PermanentSendError(f"the Cloud API answered without a message id: {body!r}"[:500], code="no_message_id")
+        raise PermanentSendError("the Cloud API answered without a message id", code="no_message_id")
     return Sent(platform_message_id=str(wamid))
 
 
@@ -62,4 +62,4 @@ def _post(connection: ChannelConnection, payload: dict[str, Any]) -> dict[str, A
     phone_number_id = connection.credential("phone_number_id")
     if not phone_number_id:
         raise PermanentSendError("the connection has no phone_number_id to send from", code="no_phone_number_id")
-    return graph.post(connection.api_base, f"{phone_number_id}/messages", connection.credential("access_token"), payload)
+    return graph.post(connection, f"{phone_number_id}/messages", payload)

@@ -273,7 +273,7 @@ def test_exports_carry_the_messages_and_no_credentials(client, admin_user, inbou
     lines = as_csv.content.decode().splitlines()
     assert lines[0].startswith("conversation,channel,") and len(lines) == 3 and "Yes, the rice bread." in lines[2]
     assert as_csv["Content-Disposition"] == f'attachment; filename="{business.slug}-conversations.csv"'
-    secrets = inbound.connection.credentials.values()
+    secrets = [*inbound.connection.credentials.values(), *inbound.connection.secrets.values()]
     for body in (as_json.content.decode(), as_csv.content.decode()):
         assert not any(secret in body for secret in secrets)
 

@@ -5,7 +5,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from business.models import Business
+from config.credential_hosts import HostNotAllowed
 
+from ...api_calls import platform_base_url
 from ...connections import complete_credentials, connectable_platforms, setup_line
 from ...models import ChannelConnection
 from ...registry import PLATFORMS
@@ -43,6 +45,11 @@ class Command(BaseCommand):
             connection = ChannelConnection(business=business, platform=platform)
         connection.credentials = {**connection.credentials, **{k: v for k, v in settings.items() if k != "api_base"}}
         complete_credentials(connection)
+        if settings.get("api_base"):
+            try:
+                platform_base_url(settings["api_base"], spec.default_api_base)
+            except HostNotAllowed as error:
+                raise CommandError(f"api_base: {error}") from error
         if "api_base" in settings:
             connection.api_base = settings["api_base"]
         if name:

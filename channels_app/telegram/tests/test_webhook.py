@@ -34,7 +34,7 @@ def test_a_missing_or_wrong_secret_token_is_refused_and_nothing_stored(post_upda
 
 
 def test_a_connection_without_a_secret_token_refuses_everything(post_update, telegram_connection):
-    telegram_connection.credentials = {"bot_token": telegram_connection.credential("bot_token")}
+    del telegram_connection.secrets["secret_token"]
     telegram_connection.save()
     assert post_update(telegram_connection, raw("text_message"), secret="").status_code == 403
     assert not Message.objects.exists()
