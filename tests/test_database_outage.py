@@ -5,7 +5,7 @@ from django.db import connection as db
 
 from channels_app.models import Message
 from conftest import database_url
-from tests.reliability_traffic import messenger_text
+from tests.reliability_traffic import PAGE_ID, messenger_text
 from tests.test_hostile_input import connection_for, request
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -16,6 +16,9 @@ CLOSED_PORT = 9  # discard: nothing listens on it here
 
 def test_with_the_database_unreachable_every_webhook_asks_for_redelivery_and_then_stores_it_once(client, business, settings, figures):
     connections = [connection_for(business, platform) for platform in PLATFORMS]
+    # Messenger stores an entry under the connection of the entry's Page: the delivery's.
+    connections[0].credentials["page_id"] = PAGE_ID
+    connections[0].save()
     body = messenger_text("7006000000000001", "m_db_outage", "Hello")
     real_port = db.settings_dict["PORT"]
     db.close()

@@ -10,7 +10,9 @@ INSTAGRAM = PlatformSpec(
     send_text=send_text,
     webhook_view=instagram_webhook,
     default_api_base=GRAPH_API_BASE,
-    credential_keys=("page_id", "access_token", "app_secret", "verify_token"),
+    # account_id: the Instagram professional account's id, which deliveries name in entry.id (with
+    # Facebook Login, page_id is the Facebook Page's id, which they do not).
+    credential_keys=("page_id", "account_id", "access_token", "app_secret", "verify_token"),
     secret_keys=("access_token", "app_secret"),
     # Instagram counts its text limit in UTF-8 bytes, not characters.
     text_limit=1000,

@@ -32,7 +32,7 @@ EventParser = Callable[[dict[str, Any]], list[InboundEvent]]
 def parse_delivery(
     payload: Any, expected_object: str = "page", read_event: EventParser | None = None
 ) -> dict[str, list[InboundEvent]]:
-    """Every event of every entry, by the entry's Page id (on Instagram, the account's), for the view to route.
+    """Every event of every entry, by the entry's Page id (Instagram: account id), for the view to route.
 
     Instagram's identical envelope reuses this with its object and event reader."""
     read_event = read_event or parse_event

@@ -3,7 +3,8 @@
 A Meta app has one webhook URL for all its Pages (Instagram accounts, WhatsApp numbers), so the
 delivery arriving at one connection's URL may hold entries for another Page of the same app. Each
 entry goes to the connection of its own Page; an entry for a Page no connection of the app holds is
-logged and acknowledged, never stored under the connection whose URL it came to.
+logged and acknowledged, never stored under the connection whose URL it came to. The credential that
+holds the id an entry carries: Messenger's page_id, Instagram's account_id, WhatsApp's phone_number_id.
 """
 from __future__ import annotations
 
@@ -44,6 +45,6 @@ def connection_for(connection: ChannelConnection, key: str, account_id: str) -> 
         platform=connection.platform, is_active=True, **{f"credentials__{key}": account_id}
     )
     claimed = next((c for c in candidates if hmac.compare_digest(c.credential("app_secret").encode(), secret)), None)
-    # A connection set up without its account's id (sending as the token's own, `me`) cannot tell its
-    # entries from others: it takes those that no connection of its app claims.
+    # A connection set up without the id its deliveries carry (sending as the token's own, `me`) cannot
+    # tell its entries from others: it takes those that no connection of its app claims.
     return claimed or (None if own_id else connection)
