@@ -188,6 +188,20 @@ def test_staff_who_are_not_superusers_cannot_see_or_change_the_model_server_or_i
     assert (config.backend, config.server_url, config.server_api_key) == ("openai", server_url, SERVER_KEY)
 
 
+def test_a_superuser_may_put_the_model_server_only_on_a_host_the_server_lists(admin_client, business, settings):
+    settings.PARLEY_MODEL_SERVER_HOSTS = ["gpu.internal.test"]
+    config = AgentConfig.objects.get(business=business)
+    change = reverse("admin:agents_agentconfig_change", args=[config.pk])
+    form = admin_client.get(change).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None and name != "enabled_tools"}
+    data |= {"business": business.pk, "backend": "openai", "server_api_key_new": "sk-new"}
+    refused = admin_client.post(change, data | {"server_url": "http://10.0.0.7:8080/v1"})
+    assert refused.status_code == 200 and "PARLEY_MODEL_SERVER_HOSTS" in refused.content.decode()
+    assert admin_client.post(change, data | {"server_url": "http://gpu.internal.test:8080/v1"}).status_code == 302
+    config.refresh_from_db()
+    assert (config.server_url, config.server_api_key) == ("http://gpu.internal.test:8080/v1", "sk-new")
+
+
 def ask_the_agent(business: Business) -> AgentRun:
     inbound = store_console_message(console_connection(business), "visitor-1", "Do you ship abroad?")
     answer_inbound_message(inbound.pk, settle=False)
