@@ -2,8 +2,10 @@
 
 A database dump alone then reveals no platform token, signing secret or API key. The first key of
 PARLEY_ENCRYPTION_KEYS encrypts; every key listed decrypts, so that keys can be rotated
-(`manage.py rotate_encryption_keys`). With none set, one key is derived from SECRET_KEY: fine for
-development and tests, but production sets its own, kept apart from the database.
+(`manage.py rotate_encryption_keys`). With none set, a key derived from SECRET_KEY encrypts: fine for
+development and tests, but production sets its own, kept apart from the database. The derived key
+always decrypts last, so that an installation that started without keys can move to its own by
+setting them and running the rotation, without having to know the derived one.
 """
 from __future__ import annotations
 
@@ -34,7 +36,7 @@ def key_derived_from(secret_key: str) -> bytes:
 @lru_cache(maxsize=4)
 def _box(keys: tuple[str, ...], secret_key: str) -> MultiFernet:
     try:
-        return MultiFernet([Fernet(key) for key in keys] or [Fernet(key_derived_from(secret_key))])
+        return MultiFernet([*(Fernet(key) for key in keys), Fernet(key_derived_from(secret_key))])
     except ValueError as error:
         raise ImproperlyConfigured(
             "PARLEY_ENCRYPTION_KEYS: each key must be 32 url-safe base64-encoded bytes, as Fernet.generate_key() makes"
@@ -56,7 +58,7 @@ def decrypt(token: str) -> str:
     except InvalidToken as error:
         raise UndecryptableSecret(
             "a stored secret cannot be decrypted with PARLEY_ENCRYPTION_KEYS: keep the old key listed until "
-            "rotate_encryption_keys has run"
+            "rotate_encryption_keys has run (or DJANGO_SECRET_KEY unchanged, for secrets stored without keys)"
         ) from error
 
 

@@ -301,3 +301,15 @@ def test_after_rotation_the_newest_key_alone_decrypts_every_secret(business, set
     assert AgentConfig.objects.get(business=business).server_api_key == SERVER_KEY
     messenger = ChannelConnection.objects.get(platform="messenger")
     assert messenger.credential("access_token") == CREDENTIALS["messenger"]["access_token"]
+
+
+def test_an_installation_that_started_without_keys_moves_to_its_own_with_one_rotation(business, settings):
+    settings.PARLEY_ENCRYPTION_KEYS = []
+    store_every_kind_of_secret(business)
+    own_key = Fernet.generate_key().decode()
+    settings.PARLEY_ENCRYPTION_KEYS = [own_key]
+    assert HttpTool.objects.get().signing_secret == TOOL_SECRET  # still read with the key derived from SECRET_KEY
+    call_command("rotate_encryption_keys", stdout=StringIO())
+    for token in raw_tokens():
+        Fernet(own_key.encode()).decrypt(token)
+    assert AgentConfig.objects.get(business=business).server_api_key == SERVER_KEY
