@@ -14,7 +14,7 @@ BENCH_REDIS_URL ?= redis://127.0.0.1:6379/10
 # development key, which Parley refuses anywhere this is not set (README "Running in production").
 export PARLEY_DEVELOPMENT ?= true
 
-.PHONY: install run worker web test bench clean
+.PHONY: install run worker web test test-tools test-services bench clean
 
 install: $(VENV)/.installed
 
@@ -22,6 +22,11 @@ $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install -r requirements.txt
+	touch $@
+
+# LangChain, which Parley does not use: the benchmarks' naive loop (and so their smoke test) compares with it.
+$(VENV)/.bench-installed: requirements-bench.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet -r requirements-bench.txt
 	touch $@
 
 # The server, the worker and the scheduler of periodic tasks (beat) run as separate processes;
@@ -38,12 +43,22 @@ run: install
 	$(PY) -m gunicorn config.wsgi --bind $(BIND) --workers 2 --access-logfile - & \
 	wait
 
-test: install
+# Besides Python packages the tests need Debian packages they drive, PostgreSQL and Redis: each is
+# installed or started when missing (installing needs root; without it the script says what to run).
+test: $(VENV)/.bench-installed test-tools test-services
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest $(PYTEST_ARGS)
 
-# The benchmarks (bench/README.md): 12 to 20 minutes on the real stack, as fast as the machine is that day; writes bench/results.md.
-bench: install
-	command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+test-tools:
+	scripts/install-test-tools
+
+test-services:
+	scripts/start-test-services $(TEST_DATABASE_URL) $(TEST_REDIS_URL)
+
+# The benchmarks (bench/README.md): 12 to 20 minutes on the real stack, as fast as the machine is that
+# day; writes bench/results.md.
+bench: $(VENV)/.bench-installed
+	scripts/install-test-tools wrk
+	scripts/start-test-services $(BENCH_DATABASE_URL) $(BENCH_REDIS_URL)
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) BENCH_REDIS_URL=$(BENCH_REDIS_URL) $(PY) -m bench
 
 clean:

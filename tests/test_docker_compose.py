@@ -9,7 +9,7 @@ COMPOSE_FILE = Path(__file__).resolve().parent.parent / "docker-compose.yml"
 
 def test_the_compose_file_is_valid():
     docker_compose = shutil.which("docker-compose")
-    assert docker_compose, "docker-compose is missing: .ci/run installs Debian's docker-compose package"
+    assert docker_compose, "docker-compose is missing: make test installs it (scripts/install-test-tools)"
     result = subprocess.run([docker_compose, "-f", str(COMPOSE_FILE), "config", "-q"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
 
