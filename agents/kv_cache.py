@@ -7,8 +7,7 @@ scores array); before a completion, the saved state sharing the longest prefix w
 put back when it beats what the context holds. That also lets a new conversation start from another
 conversation of the same business, whose instructions and tools are the same prefix.
 
-This uses llama.cpp's low-level sequence-state API and llama-cpp-python's private `_ctx`; the test
-module test_kv_cache.py fails loudly if an upgrade changes either.
+This uses llama.cpp's low-level sequence-state API through llama_internals.py.
 """
 from __future__ import annotations
 
@@ -19,15 +18,15 @@ from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
 
-import llama_cpp
 import numpy as np
 from llama_cpp import Llama
 
 from operations.metrics import kv_states_bytes
 
+from .llama_internals import copy_sequence_state, mark_logits_stale, replace_sequence_state, sequence_state_size
+
 logger = logging.getLogger(__name__)
 
-SEQUENCE = 0
 # Putting a state back costs what computing a few prompt tokens does (15 ms for a state of 800
 # tokens, against about 4 ms a token on 2 cores): a state that saves fewer is not put back.
 MIN_TOKENS_GAINED = 8
@@ -74,8 +73,7 @@ class KvStateCache:
         """Keep what the context holds now as `key`'s state."""
         if not self.enabled or self.llama.n_tokens == 0:
             return
-        ctx = self.llama._ctx.ctx
-        size = llama_cpp.llama_state_seq_get_size(ctx, SEQUENCE)
+        size = sequence_state_size(self.llama)
         # llama.cpp writes straight into the state's own buffer: one copy of tens of MB, not two.
         # A mapping, not a bytearray: Python zeroes a bytearray holding the interpreter lock (10 ms
         # for 18 MB, which stopped the turn's own thread while a background save ran), the kernel
@@ -83,7 +81,7 @@ class KvStateCache:
         # Private: a shared one is shared memory, 5 ms slower to fill and 2 ms to give back (21 MB).
         data = mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
         view = (ctypes.c_uint8 * size).from_buffer(data)
-        written = llama_cpp.llama_state_seq_get_data(ctx, view, size, SEQUENCE)
+        written = copy_sequence_state(self.llama, view)
         del view  # a mapping cannot be closed while a view of it lives
         state = SavedState(tokens=self.llama.input_ids[: self.llama.n_tokens].copy(), data=data, length=written)
         self._drop(key)
@@ -114,17 +112,15 @@ class KvStateCache:
         return best
 
     def _restore(self, state: SavedState) -> None:
-        ctx = self.llama._ctx.ctx
-        llama_cpp.llama_memory_clear(llama_cpp.llama_get_memory(ctx), True)
         buffer = (ctypes.c_uint8 * state.length).from_buffer(state.data)
-        if llama_cpp.llama_state_seq_set_data(ctx, buffer, state.length, SEQUENCE) == 0:
+        if not replace_sequence_state(self.llama, buffer):
             logger.warning("llama.cpp refused a saved KV state; the prompt will be computed afresh")
             self.llama.n_tokens = 0
             return
         self.llama.input_ids[: len(state.tokens)] = state.tokens
         self.llama.n_tokens = len(state.tokens)
         # The logits in the context are not the restored sequence's: generate() must replay a token.
-        self.llama._requires_eval = True
+        mark_logits_stale(self.llama)
 
     def clear(self) -> None:
         for key in list(self._states):

@@ -16,13 +16,12 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
 
-import llama_cpp
-import numpy as np
 from django.conf import settings as server_settings
 from llama_cpp import Llama, LlamaGrammar
 from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
 from .kv_cache import KvStateCache
+from .llama_internals import is_end_of_generation, last_logits
 from .process_memory import keep_large_buffers_out_of_the_heap
 from .sampling import SamplingSettings, TokenSampler
 
@@ -193,18 +192,16 @@ class LoadedModel:
         text so far again at every token, and whose sampler costs more (sampling.py).
         """
         llama = self.llama
-        sampler = TokenSampler(llama._model, llama._n_vocab, sampling, grammar)
-        vocab = llama._model.vocab
+        sampler = TokenSampler(llama, sampling, grammar)
         generated: list[int] = []
         text = b""
         first_token_at: float | None = None
         try:
             while len(generated) < max_tokens:
-                logits = llama_cpp.llama_get_logits_ith(llama._ctx.ctx, -1)
-                token = sampler.sample(np.ctypeslib.as_array(logits, shape=(llama._n_vocab,)))
+                token = sampler.sample(last_logits(llama))
                 if first_token_at is None:
                     first_token_at = time.perf_counter()
-                if llama_cpp.llama_vocab_is_eog(vocab, token):
+                if is_end_of_generation(llama, token):
                     break
                 generated.append(token)
                 piece = llama.detokenize([token])

@@ -24,20 +24,15 @@ learnt of the grammar before. Each position takes one number, from the seed and 
 """
 from __future__ import annotations
 
-import ctypes
 import math
 import weakref
 from collections import deque
 from dataclasses import dataclass
 
-import llama_cpp
 import numpy as np
-from llama_cpp import LlamaGrammar
-from llama_cpp._internals import LlamaModel, LlamaSampler
+from llama_cpp import Llama, LlamaGrammar
 
-# llama_token_data as numpy sees it, so that many candidates are filled in one copy.
-TOKEN_DATA = np.dtype([("id", np.int32), ("logit", np.float32), ("p", np.float32)], align=True)
-assert TOKEN_DATA.itemsize == ctypes.sizeof(llama_cpp.llama_token_data)
+from .llama_internals import Candidates, Sampler, accept_token, filter_chain, free_sampler, grammar_sampler
 
 # How far below the best score (in logits) a rejected token's replacement is looked for before the
 # whole vocabulary is: about 100 and 2,000 candidates on a JSON step, checked in 0.02 and 0.2 ms,
@@ -69,41 +64,20 @@ class SamplingSettings:
         return self.temperature <= 0.0
 
 
-class Candidates:
-    """A llama_token_data_array over numpy storage of a fixed capacity."""
-
-    def __init__(self, capacity: int) -> None:
-        self.data = np.zeros(capacity, dtype=TOKEN_DATA)
-        self._pointer = self.data.ctypes.data_as(llama_cpp.llama_token_data_p)
-        self.array = llama_cpp.llama_token_data_array()
-
-    def fill(self, ids: np.ndarray, scores: np.ndarray) -> ctypes._Pointer:
-        size = len(ids)
-        self.data["id"][:size] = ids
-        self.data["logit"][:size] = scores[ids]
-        self.data["p"][:size] = 0.0
-        self.array.data, self.array.size, self.array.selected, self.array.sorted = self._pointer, size, -1, False
-        return ctypes.pointer(self.array)
-
-    def drawn_token(self, uniform: float) -> int:
-        """The candidate a number in [0, 1) falls on, each taking its share of the probability, as
-        llama.cpp's dist sampler draws."""
-        # Read through the array's pointer: a sampler may point it at storage of its own.
-        left = np.ctypeslib.as_array(self.array.data, shape=(self.array.size,))
-        logits = left["logit"].astype(np.float64)
-        weights = np.exp(logits - logits.max())
-        index = int(np.searchsorted(np.cumsum(weights), uniform * weights.sum(), side="right"))
-        return int(left["id"][min(index, len(left) - 1)])
-
-    def finite_ids(self) -> np.ndarray:
-        data = self.data[: self.array.size]
-        return data["id"][np.isfinite(data["logit"])]
+def drawn_token(candidates: np.ndarray, uniform: float) -> int:
+    """The candidate a number in [0, 1) falls on, each taking its share of the probability, as llama.cpp's
+    dist sampler draws."""
+    logits = candidates["logit"].astype(np.float64)
+    weights = np.exp(logits - logits.max())
+    index = int(np.searchsorted(np.cumsum(weights), uniform * weights.sum(), side="right"))
+    return int(candidates["id"][min(index, len(candidates) - 1)])
 
 
 class TokenSampler:
     """Picks the next token from the context's last logits and remembers it (penalty, grammar)."""
 
-    def __init__(self, model: LlamaModel, n_vocab: int, settings: SamplingSettings, grammar: LlamaGrammar | None) -> None:
+    def __init__(self, llama: Llama, settings: SamplingSettings, grammar: LlamaGrammar | None) -> None:
+        n_vocab = llama.n_vocab()
         self._penalty = np.float32(settings.repeat_penalty)
         self._recent: deque[int] = deque(maxlen=settings.penalty_last_n)
         self._scores = np.empty(n_vocab, dtype=np.float32)
@@ -111,18 +85,18 @@ class TokenSampler:
         self._candidates = Candidates(n_vocab)
         self._one = Candidates(1)
         self._token = np.zeros(1, dtype=np.int32)
-        self._chain = None if settings.greedy else _filter_chain(settings)
+        self._chain = None
+        if not settings.greedy:
+            self._chain = filter_chain(settings.top_k, settings.top_p, settings.min_p, settings.temperature)
         self._seed = np.random.SeedSequence().entropy if settings.seed is None else settings.seed
         self._position = 0
         # How many allowed candidates the chain's pick depends on: the best one, or the best top_k.
         self._needed = 1 if settings.greedy else settings.top_k if settings.top_k > 0 else n_vocab
         self._opening_allowed = None if grammar is None else _allowed_after.setdefault(grammar, {})
         self._opening: tuple[int, ...] | None = ()
-        self._grammar = None
+        self._grammar: Sampler | None = None  # before llama.cpp may reject the grammar: close() reads it
         if grammar is not None:
-            self._grammar = llama_cpp.llama_sampler_init_grammar(model.vocab, grammar._grammar.encode("utf-8"), grammar._root.encode("utf-8"))
-            if not self._grammar:
-                raise ValueError("llama.cpp rejected the grammar")
+            self._grammar = grammar_sampler(llama, grammar)
 
     def sample(self, logits: np.ndarray) -> int:
         scores = self._penalised(logits)
@@ -151,8 +125,8 @@ class TokenSampler:
         if self._chain is None:
             # The first of equal bests, as llama.cpp's greedy sampler takes.
             return int(ids[np.argmax(scores[ids])]) if len(ids) < len(scores) else int(np.argmax(scores))
-        llama_cpp.llama_sampler_apply(self._chain.sampler, self._candidates.fill(ids, scores))
-        return self._candidates.drawn_token(np.random.default_rng((self._seed, self._position)).random())
+        self._candidates.filter(self._chain, ids, scores)
+        return drawn_token(self._candidates.kept(), np.random.default_rng((self._seed, self._position)).random())
 
     def _pick_allowed(self, scores: np.ndarray) -> int:
         best = scores.max()
@@ -168,12 +142,12 @@ class TokenSampler:
         return self._pick(scores, allowed)
 
     def _allowed_among(self, ids: np.ndarray) -> np.ndarray:
-        llama_cpp.llama_sampler_apply(self._grammar, self._candidates.fill(ids, self._scores))
+        self._candidates.filter(self._grammar, ids, self._scores)
         return self._candidates.finite_ids()
 
     def _allows(self, token: int) -> bool:
         self._token[0] = token
-        llama_cpp.llama_sampler_apply(self._grammar, self._one.fill(self._token, self._scores))
+        self._one.filter(self._grammar, self._token, self._scores)
         return not math.isinf(float(self._one.data["logit"][0]))
 
     def _accept(self, token: int) -> None:
@@ -183,28 +157,18 @@ class TokenSampler:
             self._opening = (*self._opening, token) if len(self._opening) < OPENING_TOKENS else None
         self._recent.append(token)
         if self._grammar is not None:
-            llama_cpp.llama_sampler_accept(self._grammar, token)
+            accept_token(self._grammar, token)
         if self._chain is not None:
-            self._chain.accept(token)
+            accept_token(self._chain, token)
 
     def close(self) -> None:
-        if self._grammar:
-            llama_cpp.llama_sampler_free(self._grammar)
+        if self._grammar is not None:
+            free_sampler(self._grammar)
             self._grammar = None
         if self._chain is not None:
-            self._chain.close()
+            free_sampler(self._chain)
             self._chain = None
 
     def __del__(self) -> None:
         self.close()
 
-
-def _filter_chain(settings: SamplingSettings) -> LlamaSampler:
-    """llama-cpp-python's own chain after the penalty, as its create_completion builds it, but its draw."""
-    chain = LlamaSampler()
-    chain.add_top_k(settings.top_k)
-    chain.add_typical(1.0, 1)
-    chain.add_top_p(settings.top_p, 1)
-    chain.add_min_p(settings.min_p, 1)
-    chain.add_temp(settings.temperature)
-    return chain

@@ -5,6 +5,7 @@ import pytest
 from langchain_core.messages import HumanMessage, SystemMessage
 
 from agents.chat_model import ClosedJson, LocalLlamaChatModel, compiled_grammar, step_schema
+from agents.llama_internals import grammar_text
 from agents.llama_runtime import ModelSettings
 from agents.model_files import bundled_model_path
 from agents.prompts import system_message
@@ -30,10 +31,10 @@ def chat_model() -> LocalLlamaChatModel:
 def test_every_step_schema_compiles_to_a_real_grammar(turn_context):
     tools = [convert_to_openai_tool(tool) for tool in build_tools(turn_context)]
     for choice in (None, "any", "none", *BUILTIN_TOOL_NAMES):
-        grammar = compiled_grammar(json.dumps(step_schema(tools, choice), sort_keys=True))
+        grammar = grammar_text(compiled_grammar(json.dumps(step_schema(tools, choice), sort_keys=True)))
         # A schema llama.cpp cannot convert silently becomes "any JSON": ours must name the tools.
-        assert ("reply" in grammar._grammar) == (choice in (None, "none"))
-        assert all(f'\\"{name}\\"' in grammar._grammar for name in BUILTIN_TOOL_NAMES if choice in (None, "any", name))
+        assert ("reply" in grammar) == (choice in (None, "none"))
+        assert all(f'\\"{name}\\"' in grammar for name in BUILTIN_TOOL_NAMES if choice in (None, "any", name))
 
 
 @pytest.mark.parametrize("name", BUILTIN_TOOL_NAMES)

@@ -1,0 +1,136 @@
+"""Every use Parley makes of llama-cpp-python beneath the public methods of its `Llama` and `LlamaGrammar`.
+
+Parley's own token loop (llama_runtime.py), sampler (sampling.py) and saved KV states (kv_cache.py) need
+what those classes do not offer: private attributes of the pinned llama-cpp-python 0.3.36, and llama.cpp's
+C functions and structures, public bindings whose names and signatures follow llama.cpp's C API from
+release to release (llama_kv_self_clear became llama_memory_clear). No other module reaches below the
+public classes: agents/tests/test_llama_internals.py checks that, and checks every symbol used here
+against the installed library, so an upgrade means reading this file against that test.
+"""
+from __future__ import annotations
+
+import ctypes
+from typing import TypeAlias
+
+import llama_cpp
+import numpy as np
+from llama_cpp import Llama, LlamaGrammar
+
+Sampler: TypeAlias = "ctypes._Pointer[llama_cpp.llama_sampler]"
+StateBuffer: TypeAlias = "ctypes.Array[ctypes.c_uint8]"
+
+# The one token sequence a Llama's context holds.
+SEQUENCE = 0
+
+# llama_token_data as numpy sees it, so that many candidates are filled in one copy.
+TOKEN_DATA = np.dtype([("id", np.int32), ("logit", np.float32), ("p", np.float32)], align=True)
+
+
+def last_logits(llama: Llama) -> np.ndarray:
+    """The scores of the context's last computed token, in place: Llama.eval keeps none unless logits_all."""
+    logits = llama_cpp.llama_get_logits_ith(llama.ctx, -1)
+    return np.ctypeslib.as_array(logits, shape=(llama.n_vocab(),))
+
+
+def is_end_of_generation(llama: Llama, token: int) -> bool:
+    """Whether `token` ends a generation (end of text, of turn...): Llama names only one, token_eos()."""
+    return bool(llama_cpp.llama_vocab_is_eog(_vocabulary(llama), token))
+
+
+def _vocabulary(llama: Llama) -> llama_cpp.llama_vocab_p:
+    return llama_cpp.llama_model_get_vocab(llama.model)
+
+
+def grammar_text(grammar: LlamaGrammar) -> str:
+    """The grammar's GBNF text: LlamaGrammar keeps it in a private attribute and has no getter."""
+    return grammar._grammar
+
+
+def grammar_sampler(llama: Llama, grammar: LlamaGrammar) -> Sampler:
+    """llama.cpp's grammar sampler on its own, to check chosen tokens against: Llama builds one only inside its
+    sampler chain, which runs the grammar over the whole vocabulary; the root rule's name is private too."""
+    sampler = llama_cpp.llama_sampler_init_grammar(
+        _vocabulary(llama), grammar_text(grammar).encode("utf-8"), grammar._root.encode("utf-8")
+    )
+    if not sampler:
+        raise ValueError("llama.cpp rejected the grammar")
+    return sampler
+
+
+def filter_chain(top_k: int, top_p: float, min_p: float, temperature: float) -> Sampler:
+    """llama.cpp's top-k, typical (off), top-p, min-p and temperature samplers chained as Llama's create_completion
+    chains them, without its draw: llama-cpp-python's chain builder (_internals.LlamaSampler) is private."""
+    chain = llama_cpp.llama_sampler_chain_init(llama_cpp.llama_sampler_chain_default_params())
+    for sampler in (
+        llama_cpp.llama_sampler_init_top_k(top_k),
+        llama_cpp.llama_sampler_init_typical(1.0, 1),
+        llama_cpp.llama_sampler_init_top_p(top_p, 1),
+        llama_cpp.llama_sampler_init_min_p(min_p, 1),
+        llama_cpp.llama_sampler_init_temp(temperature),
+    ):
+        llama_cpp.llama_sampler_chain_add(chain, sampler)
+    return chain
+
+
+def accept_token(sampler: Sampler, token: int) -> None:
+    """Move a sampler (a grammar's position, a chain's state) past the chosen token: C API only."""
+    llama_cpp.llama_sampler_accept(sampler, token)
+
+
+def free_sampler(sampler: Sampler) -> None:
+    """Give a sampler (a chain with its members) back to llama.cpp: C API only."""
+    llama_cpp.llama_sampler_free(sampler)
+
+
+class Candidates:
+    """A llama_token_data_array over numpy storage of a fixed capacity, for llama.cpp's samplers to filter."""
+
+    def __init__(self, capacity: int) -> None:
+        self.data = np.zeros(capacity, dtype=TOKEN_DATA)
+        self._pointer = self.data.ctypes.data_as(llama_cpp.llama_token_data_p)
+        self._array = llama_cpp.llama_token_data_array()
+
+    def filter(self, sampler: Sampler, ids: np.ndarray, scores: np.ndarray) -> None:
+        """Hold `ids` with their scores, unsorted, and let `sampler` work on them: a grammar sets the score of a
+        token it rejects to -inf, a chain keeps the ones it would draw from."""
+        size = len(ids)
+        self.data["id"][:size] = ids
+        self.data["logit"][:size] = scores[ids]
+        self.data["p"][:size] = 0.0
+        self._array.data, self._array.size, self._array.selected, self._array.sorted = self._pointer, size, -1, False
+        llama_cpp.llama_sampler_apply(sampler, ctypes.pointer(self._array))
+
+    def kept(self) -> np.ndarray:
+        """The candidates the last sampler kept, read through the array's pointer: it may point it at storage
+        of its own."""
+        return np.ctypeslib.as_array(self._array.data, shape=(self._array.size,))
+
+    def finite_ids(self) -> np.ndarray:
+        """The held tokens whose score the last sampler left finite."""
+        data = self.data[: self._array.size]
+        return data["id"][np.isfinite(data["logit"])]
+
+
+def sequence_state_size(llama: Llama) -> int:
+    """Bytes of the context's sequence state, its KV cells alone: Llama.save_state copies the whole context's
+    state and its scores array besides."""
+    return llama_cpp.llama_state_seq_get_size(llama.ctx, SEQUENCE)
+
+
+def copy_sequence_state(llama: Llama, buffer: StateBuffer) -> int:
+    """Write the context's sequence state into `buffer`, straight (Llama.save_state returns a copy of its own);
+    the bytes written."""
+    return llama_cpp.llama_state_seq_get_data(llama.ctx, buffer, len(buffer), SEQUENCE)
+
+
+def replace_sequence_state(llama: Llama, buffer: StateBuffer) -> bool:
+    """Empty the context and load a sequence state copied out before (Llama.load_state needs the whole state);
+    False when llama.cpp refuses it, leaving the context empty."""
+    llama_cpp.llama_memory_clear(llama_cpp.llama_get_memory(llama.ctx), True)
+    return llama_cpp.llama_state_seq_set_data(llama.ctx, buffer, len(buffer), SEQUENCE) != 0
+
+
+def mark_logits_stale(llama: Llama) -> None:
+    """Tell llama-cpp-python that the context's logits are not its last token's (a state was loaded beneath it),
+    so that its own generate() computes that token again: the flag it keeps for that is private."""
+    llama._requires_eval = True
