@@ -1,9 +1,7 @@
 """Saved KV states: interleaved conversations each resume from their own computed prompt."""
 import dataclasses
 
-import llama_cpp
 import pytest
-from llama_cpp import Llama
 
 from agents.llama_runtime import LoadedModel, ModelSettings
 from agents.model_files import bundled_model_path
@@ -33,14 +31,6 @@ def held_by_this_process() -> float:
 @pytest.fixture(scope="module")
 def settings() -> ModelSettings:
     return ModelSettings(path=bundled_model_path(), context_size=2048, kv_cache_bytes=256 * MB)
-
-
-def test_the_private_api_this_relies_on_is_still_there():
-    for name in ("llama_state_seq_get_size", "llama_state_seq_get_data", "llama_state_seq_set_data", "llama_memory_clear", "llama_get_memory"):
-        assert callable(getattr(llama_cpp, name)), name
-    model = LoadedModel(ModelSettings(path=bundled_model_path(), context_size=256))
-    assert model.llama._ctx.ctx is not None
-    assert hasattr(model.llama, "_requires_eval") and hasattr(Llama, "longest_token_prefix")
 
 
 def test_interleaved_conversations_resume_from_their_own_state(settings):
