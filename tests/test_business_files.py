@@ -50,3 +50,15 @@ def test_a_bad_business_file_is_refused_with_where_it_is_wrong(db, tmp_path, doc
     with pytest.raises(CommandError, match=problem):
         call_command("import_business", str(path))
     assert not Business.objects.exists()
+
+
+def test_faq_drafts_holding_customers_words_are_not_exported_and_survive_an_import(db, tmp_path):
+    call_command("import_business", str(DEMO_FILE))
+    business = Business.objects.get()
+    draft = business.faq_entries.create(question="Is the lilac cake for Basile ready?", answer="Cakes take a day.", published=False)
+    exported = tmp_path / "exported.yaml"
+    call_command("export_business", "demo-bakery", "--output", str(exported))
+    assert "Basile" not in exported.read_text()
+    call_command("import_business", str(exported))
+    assert business.faq_entries.filter(published=False).get() == draft
+    assert business.faq_entries.filter(published=True).count() == len(yaml.safe_load(DEMO_FILE.read_text())["faq"])
