@@ -16,7 +16,7 @@ from typing import Any
 from uuid import UUID
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -109,6 +109,10 @@ def webhook_view(
             except RequestDataTooBig:
                 logger.warning("%s webhook %s: body over the size limit refused", platform, key)
                 return HttpResponse("Request body too large", status=413)
+            except SuspiciousOperation as problem:
+                # More form or query fields than Django reads (DATA_UPLOAD_MAX_NUMBER_FIELDS): no platform's request.
+                logger.warning("%s webhook %s: request refused: %s", platform, key, problem)
+                return HttpResponse("Malformed request", status=400)
             except RefusedRequest as refusal:
                 logger.warning("%s webhook %s refused: %s", platform, key, refusal)
                 return HttpResponse("Forbidden", status=403)

@@ -212,3 +212,15 @@ def test_a_real_delivery_with_any_value_nested_deep_never_crashes(client, busine
             status = request(client, connection, changed, True, settings)[0]
             assert status not in CRASHES
             assert not extra_levels or (status == MALFORMED_ANSWER[platform] and not Message.objects.exists())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_a_request_with_more_fields_than_django_reads_is_refused_not_retried(client, business, settings, platform):
+    """Over DATA_UPLOAD_MAX_NUMBER_FIELDS, reading the form or the query raised an error answered 503."""
+    connection = connection_for(business, platform)
+    fields = "&".join(f"f{index}=1" for index in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
+    as_form = client.generic("POST", path_of(connection), fields, content_type="application/x-www-form-urlencoded")
+    as_query = client.get(f"{path_of(connection)}?{fields}")
+    assert as_form.status_code not in CRASHES and as_query.status_code not in CRASHES
+    assert not Message.objects.exists()
