@@ -32,6 +32,8 @@ def test_a_dropped_models_saved_conversation_states_are_given_back(settings):
     held_before = held_by_this_process()
     model = get_model(settings_with_context(512, kv_cache_bytes=64 * MB))
     model.complete([{"role": "user", "content": "Hello there"}], max_tokens=2, temperature=0.0, cache_key="conversation")
+    # The state is saved on a thread of its own; kv_states waits for it.
+    assert len(model.kv_states) == 1
     assert held_by_this_process() > held_before
     get_model(settings_with_context(640))
     assert held_by_this_process() == held_before
