@@ -15,8 +15,8 @@ from django.conf import settings
 
 from agents.models import AgentConfig
 from business.models import Business, FaqEntry
-from channels_app.meta.signature import sign
-from channels_app.models import ChannelConnection
+from channels.meta.signature import sign
+from conversations.models import ChannelConnection
 from tests.fake_platform import FakePlatformServer
 from tests.services import ServiceDidNotStart, database_url, start_celery_worker, stop
 

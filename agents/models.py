@@ -134,13 +134,13 @@ class AgentRun(models.Model):
         FAILED = "failed", "Failed"
 
     conversation = models.ForeignKey(
-        "channels_app.Conversation", on_delete=models.CASCADE, related_name="agent_runs"
+        "conversations.Conversation", on_delete=models.CASCADE, related_name="agent_runs"
     )
     inbound_message = models.ForeignKey(
-        "channels_app.Message", on_delete=models.CASCADE, related_name="agent_runs_answering"
+        "conversations.Message", on_delete=models.CASCADE, related_name="agent_runs_answering"
     )
     reply = models.OneToOneField(
-        "channels_app.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="agent_run"
+        "conversations.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="agent_run"
     )
     model = models.CharField(max_length=300)
     prompt_tokens = models.PositiveIntegerField(default=0, help_text="Tokens in the whole prompt.")

@@ -8,7 +8,7 @@ from django.core.mail import send_mail
 from django.urls import reverse
 
 from business.models import Membership
-from channels_app.models import Conversation
+from conversations.models import Conversation
 
 logger = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from langchain_core.tools import BaseTool
 
 from business.models import Business
-from channels_app.events import Kind
-from channels_app.models import Message
+from conversations.events import Kind
+from conversations.models import Message
 
 from .models import AgentConfig
 

@@ -5,7 +5,6 @@ from typing import Any
 
 from celery import shared_task
 from celery.signals import worker_init
-from django.conf import settings
 
 
 @worker_init.connect
@@ -14,7 +13,7 @@ def share_agent_code_with_pool_processes(sender: Any, **kwargs: Any) -> None:
     # instead of each importing LangChain and llama.cpp again (~45 MB each).
     from . import turns
 
-    if settings.CELERY_TASK_ROUTES["agents.*"]["queue"] in sender.app.amqp.queues.consume_from:
+    if LLM_QUEUE in sender.app.amqp.queues.consume_from:
         # Loaded, never run, here (llama_runtime.py): the pool processes share the loaded model and
         # its zeroed KV cache until each writes its own cells, 39 MB less for each measured. A
         # business with a model or context of its own still loads it in the process that uses it.
@@ -25,7 +24,11 @@ def share_agent_code_with_pool_processes(sender: Any, **kwargs: Any) -> None:
     gc.freeze()
 
 
-@shared_task(bind=True)
+# Inference has a queue of its own, so that a slow generation never delays a send.
+LLM_QUEUE = "llm"
+
+
+@shared_task(bind=True, queue=LLM_QUEUE)
 def answer_message(self, message_id: int) -> None:
     # Imported here so that the web process, which only enqueues, never loads llama.cpp.
     from .process_memory import give_back_free_memory

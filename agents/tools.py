@@ -25,8 +25,8 @@ from pydantic import BaseModel, Field
 from business import search
 from business.hours import DAY_NAMES, WEEKDAYS, is_open_at
 from business.models import Booking, Business, CatalogueItem, Customer, Document, FaqEntry, Lead, Order
-from channels_app.models import Contact
-from channels_app.registry import PLATFORMS
+from conversations.models import Contact
+from conversations.platforms import platform
 
 from .custom_tools import custom_http_tools
 
@@ -56,7 +56,7 @@ class TurnContext:
 
     def link_customer_by_phone(self) -> None:
         """On platforms where the customer's id is their phone number, find their customer record."""
-        if self.contact.customer_id is not None or not PLATFORMS[self.contact.connection.platform].ids_are_phone_numbers:
+        if self.contact.customer_id is not None or not platform(self.contact.connection.platform).ids_are_phone_numbers:
             return
         digits = re.sub(r"\D", "", self.contact.platform_user_id)
         if len(digits) < 8:

@@ -16,7 +16,7 @@ import redis
 from django.conf import settings
 from django.utils import timezone
 
-from channels_app.models import Conversation, Message
+from conversations.models import Conversation, Message
 from operations import metrics
 
 logger = logging.getLogger(__name__)

@@ -16,10 +16,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from channels_app import outbox
-from channels_app.events import Kind
-from channels_app.models import Conversation, Message
-from channels_app.task_queue import enqueue
+from conversations import outbox
+from conversations.events import Kind
+from conversations.models import Conversation, Message
+from conversations.task_queue import enqueue
 from operations import metrics
 from operations.log_context import bind as bind_log_ids
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from agents.models import AgentRun
 from business.models import Business
-from channels_app.models import Conversation, Message
+from conversations.models import Conversation, Message
 
 # A turn with one of these outcomes put the conversation in staff's hands.
 HANDED_OVER = [AgentRun.Outcome.FALLBACK, AgentRun.Outcome.HANDOFF, AgentRun.Outcome.FAILED]

@@ -1,4 +1,4 @@
-"""2. Turn latency as history grows, and 5. the naive baseline, on one conversation of console turns.
+"""2. Turn latency as history grows, and 5. the naive baseline, on one conversation of playground turns.
 
 Turns are driven in this process through agents.turns.answer_inbound_message(settle=False), the
 function the worker's task runs, timed around that call: the process is one worker, with no broker
@@ -22,7 +22,7 @@ from agents.interchange import export_document
 from agents.models import AgentRun
 from agents.turns import HISTORY_LIMIT, answer_inbound_message, chat_model_for
 from business.models import Business
-from channels_app.console.connection import console_connection, store_console_message
+from channels.playground.connection import playground_connection, store_playground_message
 
 from .stack import QUESTIONS, WARM_UP_QUESTION, questions_of
 
@@ -56,18 +56,18 @@ class Latencies:
 
 def parley_turns(business: Business, turns: int, conversations: int, reuse: bool) -> Latencies:
     """`conversations` conversations interleaved turn by turn, after one warm-up turn that loads the model."""
-    connection = console_connection(business)
+    connection = playground_connection(business)
     cache_mb = None if reuse else 0
     overrides = {} if cache_mb is None else {"PARLEY_KV_CACHE_MB": cache_mb}
     with override_settings(**overrides):
-        answer_inbound_message(store_console_message(connection, f"warm-up-{uuid.uuid4().hex[:6]}", WARM_UP_QUESTION).pk, settle=False)
+        answer_inbound_message(store_playground_message(connection, f"warm-up-{uuid.uuid4().hex[:6]}", WARM_UP_QUESTION).pk, settle=False)
         customers = [f"history-{index}-{uuid.uuid4().hex[:6]}" for index in range(conversations)]
         latencies: list[list[float]] = [[] for _ in customers]
         evaluated: list[list[int]] = [[] for _ in customers]
         for turn in range(turns):
             for index, customer in enumerate(customers):
                 questions = questions_of(index)
-                inbound = store_console_message(connection, customer, questions[turn % len(questions)])
+                inbound = store_playground_message(connection, customer, questions[turn % len(questions)])
                 started = time.perf_counter()
                 answer_inbound_message(inbound.pk, settle=False)
                 latencies[index].append(time.perf_counter() - started)

@@ -20,8 +20,8 @@ from urllib.parse import urlsplit
 
 from django.db import connection as database
 
-from channels_app.meta.signature import sign
-from channels_app.models import ChannelConnection
+from channels.meta.signature import sign
+from conversations.models import ChannelConnection
 
 from .pauses import collector_paused
 from .stack import APP_SECRET, QUESTIONS, messenger_delivery

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from agents.turns import chat_model_for
 from business.models import Business
-from channels_app.console.connection import console_connection, store_console_message
-from channels_app.models import Message
+from channels.playground.connection import playground_connection, store_playground_message
+from conversations.models import Message
 from operations.metrics import process_identifier, scrape_registry
 
 from .proc import children, mapping_pss, pss
@@ -68,7 +68,7 @@ class MemoryResult:
 
 
 def footprint(business: Business, processes: int, log_dir: Path, model_file: Path) -> Footprint:
-    connection = console_connection(business)
+    connection = playground_connection(business)
     with celery_worker(log_dir, concurrency=processes) as worker:
         deadline = time.monotonic() + 60 + 30 * processes
         while len(pool := children(worker.pid)) < processes:
@@ -81,7 +81,7 @@ def footprint(business: Business, processes: int, log_dir: Path, model_file: Pat
                 raise RuntimeError(f"not every one of {processes} worker processes loaded the model")
             if all(Message.objects.filter(reply_to=inbound).exists() for inbound in sent):
                 # Each process takes one turn at a time: as many turns as processes reach them all.
-                sent += [store_console_message(connection, f"memory-{uuid.uuid4().hex[:8]}", QUESTIONS[0]) for _ in pool]
+                sent += [store_playground_message(connection, f"memory-{uuid.uuid4().hex[:8]}", QUESTIONS[0]) for _ in pool]
             time.sleep(0.2)
         while not all(Message.objects.filter(reply_to=inbound).exists() for inbound in sent):
             if time.monotonic() > deadline:

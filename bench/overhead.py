@@ -27,7 +27,7 @@ from agents.models import AgentConfig, AgentRun
 from agents.prompts import system_message
 from agents.tools import TurnContext, build_tools
 from agents.turns import _recent_history, chat_model_for
-from channels_app.meta.signature import SIGNATURE_HEADER, sign
+from channels.meta.signature import SIGNATURE_HEADER, sign
 from tests.fake_platform import Answer, FakePlatformServer, RecordedRequest, graph_send_success
 from tests.services import ROOT
 

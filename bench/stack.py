@@ -137,7 +137,7 @@ def bench_business(reply_tokens: int):
 
 
 def messenger_connection(business, api_base: str):
-    from channels_app.models import ChannelConnection
+    from conversations.models import ChannelConnection
 
     return ChannelConnection.objects.create(
         business=business,

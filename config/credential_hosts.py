@@ -31,6 +31,13 @@ def check_base_url(url: str, allowed_hosts: Collection[str], setting: str) -> st
     return url.rstrip("/")
 
 
+def platform_base_url(api_base: str, default: str) -> str:
+    """The API base URL (the platform's own when empty), or HostNotAllowed unless its host is the
+    platform's own or one of PARLEY_PLATFORM_API_HOSTS: the connection's token goes with every request."""
+    allowed = {urlsplit(default).hostname or "", *settings.PARLEY_PLATFORM_API_HOSTS}
+    return check_base_url(api_base or default, allowed, "PARLEY_PLATFORM_API_HOSTS")
+
+
 @deconstructible
 class AllowedHostValidator:
     """A URL field's validator: its host must be one the named setting lists (read when validating)."""

@@ -49,7 +49,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "business",
     "agents",
-    "channels_app",
+    "conversations",
+    "channels",
     "operations",
     "analytics",
     "console",
@@ -212,7 +213,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     # A task taken by a worker that died unacknowledged is delivered again after this long; the
-    # sweeper (channels_app/sweeper.py) enqueues the work again long before.
+    # sweeper (conversations/sweeper.py) enqueues the work again long before.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("PARLEY_BROKER_VISIBILITY_TIMEOUT", "3600"))}
 else:
     _broker_dir = VAR_DIR / "broker"
@@ -244,7 +245,7 @@ CACHES = {
 # A webhook must not wait for an unreachable broker: the message is stored and the sweeper enqueues it.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-# Every minute, work the broker lost is enqueued again (channels_app/sweeper.py).
+# Every minute, work the broker lost is enqueued again (conversations/sweeper.py).
 PARLEY_SWEEP_INTERVAL_SECONDS = float(os.environ.get("PARLEY_SWEEP_INTERVAL_SECONDS", "60"))
 # Work younger than this is still on its normal way through the queues and is left alone.
 PARLEY_SWEEP_GRACE_SECONDS = float(os.environ.get("PARLEY_SWEEP_GRACE_SECONDS", "60"))
@@ -252,7 +253,7 @@ PARLEY_SWEEP_GRACE_SECONDS = float(os.environ.get("PARLEY_SWEEP_GRACE_SECONDS", 
 PARLEY_SEND_CLAIM_TIMEOUT_SECONDS = float(os.environ.get("PARLEY_SEND_CLAIM_TIMEOUT_SECONDS", "300"))
 CELERY_BEAT_SCHEDULE = {
     "sweep-unfinished-work": {
-        "task": "channels_app.tasks.sweep_unfinished_work",
+        "task": "conversations.tasks.sweep_unfinished_work",
         "schedule": PARLEY_SWEEP_INTERVAL_SECONDS,
     },
     "purge-expired-transcripts": {"task": "operations.tasks.purge_expired_transcripts", "schedule": 3600.0},
@@ -270,13 +271,6 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # a connection that failed dropped) applies around each task as around each request (celery.py).
 CELERY_DB_REUSE_MAX = 500
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Inference runs on its own queue so that a slow generation never delays sending another reply.
-CELERY_TASK_ROUTES = {
-    "agents.*": {"queue": "llm"},
-    "channels_app.*": {"queue": "outbound"},
-    # Short database work: on the queue whose tasks are quick, never behind a generation.
-    "operations.*": {"queue": "outbound"},
-}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 
 # Periodic tasks, run by `celery -A config beat`.

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from channels_app.urls import site_urlpatterns
+from channels.urls import site_urlpatterns
 
 from operations.views import metrics
 
@@ -18,6 +18,6 @@ urlpatterns = [
     path("metrics", metrics, name="metrics"),
     path("console/<slug:slug>/usage/", include("analytics.urls")),
     path("console/", include("console.urls")),
-    path("webhooks/", include("channels_app.urls")),
+    path("webhooks/", include("channels.urls")),
     path("", include(site_urlpatterns)),
 ]

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 
 from business.models import Business
 from business.tenancy import businesses_of
-from channels_app.models import Conversation
+from conversations.models import Conversation
 
 
 def business_or_404(request: HttpRequest, slug: str) -> Business:

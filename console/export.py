@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
-from channels_app.models import Conversation, Message
+from conversations.models import Conversation, Message
 
 MESSAGE_COLUMNS = ["created_at", "direction", "author", "kind", "text", "status", "error_code", "error_detail"]
 CSV_COLUMNS = ["conversation", "channel", "connection", "contact", "contact_name", "conversation_status", *MESSAGE_COLUMNS]

@@ -5,9 +5,9 @@ from django import forms
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 
 from business.models import Business
-from channels_app.console.platform import CONSOLE
-from channels_app.models import Conversation, Message
-from channels_app.registry import PLATFORMS
+from channels.playground.platform import PLAYGROUND
+from channels.registry import PLATFORMS
+from conversations.models import Conversation, Message
 
 
 class InboxFilter(forms.Form):
@@ -37,7 +37,7 @@ def conversations(business: Business, filters: InboxFilter) -> QuerySet[Conversa
         queryset = queryset.filter(connection__platform=wanted["channel"])
     else:
         # Staff's own tries (the playground, the chat command) are no customer's: shown when that channel is asked for.
-        queryset = queryset.exclude(connection__platform=CONSOLE.name)
+        queryset = queryset.exclude(connection__platform=PLAYGROUND.name)
     if "since" in wanted:
         queryset = queryset.filter(last_message_at__date__gte=wanted["since"])
     if "until" in wanted:

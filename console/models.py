@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 
 from business.models import FaqEntry
-from channels_app.models import Message
+from conversations.models import Message
 
 
 class Annotation(models.Model):

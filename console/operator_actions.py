@@ -10,8 +10,8 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from business.models import FaqEntry
-from channels_app import outbox
-from channels_app.models import Conversation, Message
+from conversations import outbox
+from conversations.models import Conversation, Message
 
 from .models import Annotation
 

@@ -1,6 +1,6 @@
 """The agent playground: staff chat with their business's agent, as it is configured now, before going live.
 
-Messages go through the console channel like the `chat` command's, and the real worker answers
+Messages go through the playground channel like the `chat` command's, and the real worker answers
 them, so what staff see is what customers will get; the page shows each reply's trace.
 """
 from __future__ import annotations
@@ -12,8 +12,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from business.models import Business
-from channels_app.console.connection import console_connection, store_console_message
-from channels_app.models import Conversation, Message
+from channels.playground.connection import playground_connection, store_playground_message
+from conversations.models import Conversation, Message
 
 from .access import business_or_404
 from .views import transcript_messages
@@ -29,7 +29,7 @@ def playground_sender(request: HttpRequest) -> str:
 
 def current_conversation(business: Business, sender: str) -> Conversation | None:
     return (
-        Conversation.objects.filter(connection=console_connection(business), contact__platform_user_id=sender)
+        Conversation.objects.filter(connection=playground_connection(business), contact__platform_user_id=sender)
         .exclude(status=Conversation.Status.CLOSED)
         .first()
     )
@@ -41,7 +41,7 @@ def playground(request: HttpRequest, slug: str) -> HttpResponse:
     sender = playground_sender(request)
     form = PlaygroundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        store_console_message(console_connection(business), sender, form.cleaned_data["text"])
+        store_playground_message(playground_connection(business), sender, form.cleaned_data["text"])
         return redirect("console:playground", slug)
     conversation = current_conversation(business, sender)
     transcript = list(transcript_messages(conversation)) if conversation else []
@@ -60,6 +60,6 @@ def playground(request: HttpRequest, slug: str) -> HttpResponse:
 def start_over(request: HttpRequest, slug: str) -> HttpResponse:
     business = business_or_404(request, slug)
     Conversation.objects.filter(
-        connection=console_connection(business), contact__platform_user_id=playground_sender(request)
+        connection=playground_connection(business), contact__platform_user_id=playground_sender(request)
     ).exclude(status=Conversation.Status.CLOSED).update(status=Conversation.Status.CLOSED)
     return redirect("console:playground", slug)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from business.tenancy import businesses_of
-from channels_app.models import Conversation, Message
+from conversations.models import Conversation, Message
 
 from . import export, operator_actions
 from .access import business_or_404, conversation_or_404

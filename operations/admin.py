@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
 from business.models import Business
-from channels_app.models import Contact
+from conversations.models import Contact
 
 from .erasure import forget
 from .models import ErasureRecord

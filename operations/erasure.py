@@ -15,8 +15,8 @@ from django.db import transaction
 from django.db.models import Q
 
 from business.models import Booking, Business, Customer, Lead
-from channels_app.models import Contact, Conversation, Message
 from console.operator_actions import drafts_made_from
+from conversations.models import Contact, Conversation, Message
 
 from .models import ErasureRecord
 
@@ -49,10 +49,10 @@ def forget(business: Business, contacts: Iterable[Contact], requested_by: str) -
         messages = Message.objects.filter(conversation__contact__in=everyone)
         removed = {"faq_drafts": drafts_made_from(messages).delete()[1].get("business.FaqEntry", 0)}
         removed["messages"] = messages.count()
-        removed["conversations"] = Conversation.objects.filter(contact__in=everyone).delete()[1].get("channels_app.Conversation", 0)
+        removed["conversations"] = Conversation.objects.filter(contact__in=everyone).delete()[1].get("conversations.Conversation", 0)
         removed["bookings"] = Booking.objects.filter(customer__in=customers).delete()[0]
         removed["leads"] = Lead.objects.filter(customer__in=customers).delete()[0]
-        removed["contacts"] = everyone.delete()[1].get("channels_app.Contact", 0)
+        removed["contacts"] = everyone.delete()[1].get("conversations.Contact", 0)
         # Orders stay for the business's accounts, under a customer record that no longer names anyone.
         removed["customers_emptied"] = customers.filter(orders__isnull=False).update(name="", email="", phone="", reference="")
         removed["customers_deleted"] = customers.filter(orders__isnull=True).delete()[1].get("business.Customer", 0)

@@ -12,6 +12,7 @@ import socket
 from typing import TYPE_CHECKING, Any
 
 import redis
+from celery import current_app
 from django.conf import settings
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest, values
 from prometheus_client.core import GaugeMetricFamily
@@ -135,7 +136,8 @@ class QueueDepthCollector:
 
 
 def task_queues() -> list[str]:
-    return sorted({route["queue"] for route in settings.CELERY_TASK_ROUTES.values()})
+    """The queues the registered tasks declare (`@shared_task(queue=...)`)."""
+    return sorted({task.queue for task in current_app.tasks.values() if getattr(task, "queue", None)})
 
 
 def scrape_registry() -> CollectorRegistry:

@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from business.models import Business
-from channels_app.models import Conversation, Message
 from console.operator_actions import drafts_made_from
+from conversations.models import Conversation, Message
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ def purge_expired_transcripts(now: datetime | None = None) -> dict[str, int]:
             drafts_made_from(expired).delete()
             _, by_model = expired.delete()
             Conversation.objects.filter(business=business, created_at__lt=cutoff, messages__isnull=True).delete()
-        purged[business.slug] = by_model.get("channels_app.Message", 0)
+        purged[business.slug] = by_model.get("conversations.Message", 0)
         if purged[business.slug]:
             logger.info("business %s: %s messages older than %s days deleted", business.pk, purged[business.slug], business.transcript_retention_days)
     return purged

@@ -5,6 +5,7 @@ from celery import shared_task
 from . import retention
 
 
-@shared_task
+# Short database work: on the queue whose tasks are quick, never behind a generation.
+@shared_task(queue="outbound")
 def purge_expired_transcripts() -> None:
     retention.purge_expired_transcripts()

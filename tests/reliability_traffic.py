@@ -6,8 +6,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
-from channels_app.meta.signature import sign
-from channels_app.models import ChannelConnection, Message
+from channels.meta.signature import sign
+from conversations.models import ChannelConnection, Message
 from tests.fake_platform import FakePlatformServer, RecordedRequest
 
 PAGE_ID = "104857361928374"

@@ -5,9 +5,9 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from channels_app import outbox
-from channels_app.models import Conversation, Message
 from conftest import wait_until
+from conversations import outbox
+from conversations.models import Conversation, Message
 from tests.reliability_traffic import deliver, messenger_text, replies_sent_to, sent_replies
 
 pytestmark = pytest.mark.django_db(transaction=True)

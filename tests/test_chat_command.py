@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from agents.models import AgentRun
-from channels_app.models import Message
+from conversations.models import Message
 
 
 @pytest.mark.django_db(transaction=True)

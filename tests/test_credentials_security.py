@@ -12,16 +12,17 @@ from cryptography.fernet import Fernet, InvalidToken
 from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import connection as database
+from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from agents.models import AgentConfig, AgentRun, HttpTool
 from agents.turns import answer_inbound_message
 from business.models import Business, Membership
-from channels_app import outbox
-from channels_app.console.connection import console_connection, store_console_message
-from channels_app.events import CustomerMessage
-from channels_app.inbound import store_customer_message
-from channels_app.models import ChannelConnection, Message
+from channels.playground.connection import playground_connection, store_playground_message
+from conversations import outbox
+from conversations.events import CustomerMessage
+from conversations.inbound import store_customer_message
+from conversations.models import ChannelConnection, Message
 from operations.encrypted_fields import UndecryptableSecret
 from tests.fake_platform import Answer, FakePlatformServer
 
@@ -92,16 +93,16 @@ def test_staff_who_are_not_superusers_cannot_point_a_connection_at_an_internal_s
     staff_client, business, fake_platform, internal_service
 ):
     connection = connect(business, "messenger", api_base=fake_platform.url)
-    change = reverse("admin:channels_app_channelconnection_change", args=[connection.pk])
+    change = reverse("admin:conversations_channelconnection_change", args=[connection.pk])
     page = staff_client.get(change).content.decode()
     assert 'name="api_base"' not in page and fake_platform.url not in page
     form = {"business": business.pk, "name": "Page", "is_active": "on", "credential_page_id": "104857361928374"}
     assert staff_client.post(change, form | {"api_base": internal_service.url}).status_code == 302
-    add = reverse("admin:channels_app_channelconnection_add")
+    add = reverse("admin:conversations_channelconnection_add")
     new = {"business": business.pk, "platform": "telegram", "is_active": "on", "api_base": internal_service.url}
     staff_client.post(add, new)
     assert set(ChannelConnection.objects.values_list("api_base", flat=True)) == {fake_platform.url, ""}
-    send_test = reverse("admin:channels_app_channelconnection_send_test", args=[connection.pk])
+    send_test = reverse("admin:conversations_channelconnection_send_test", args=[connection.pk])
     staff_client.post(send_test, {"recipient": "6785123409871234", "text": "Test"})
     assert internal_service.requests == [] and len(fake_platform.requests) == 1
 
@@ -109,7 +110,7 @@ def test_staff_who_are_not_superusers_cannot_point_a_connection_at_an_internal_s
 def test_a_superuser_may_choose_only_a_host_the_server_lists(admin_client, business, fake_platform, settings):
     settings.PARLEY_PLATFORM_API_HOSTS = ["graph.example-proxy.test"]
     connection = connect(business, "messenger")
-    change = reverse("admin:channels_app_channelconnection_change", args=[connection.pk])
+    change = reverse("admin:conversations_channelconnection_change", args=[connection.pk])
     assert 'name="api_base"' in admin_client.get(change).content.decode()
     form = {"business": business.pk, "name": "Page", "is_active": "on", "credential_page_id": "104857361928374"}
     refused = admin_client.post(change, form | {"api_base": fake_platform.url})
@@ -156,7 +157,7 @@ def test_an_error_page_from_an_allowed_host_is_neither_stored_nor_shown(
     reply = pending_reply(connection)
     outbox.deliver(reply.pk)
     reply.refresh_from_db()
-    send_test = reverse("admin:channels_app_channelconnection_send_test", args=[connection.pk])
+    send_test = reverse("admin:conversations_channelconnection_send_test", args=[connection.pk])
     test_message = {"recipient": "15551230000", "text": "Test"}
     shown = [admin_client.post(send_test, test_message).content.decode() for _ in range(2)]
     assert len(fake_platform.requests) == 3
@@ -203,7 +204,7 @@ def test_a_superuser_may_put_the_model_server_only_on_a_host_the_server_lists(ad
 
 
 def ask_the_agent(business: Business) -> AgentRun:
-    inbound = store_console_message(console_connection(business), "visitor-1", "Do you ship abroad?")
+    inbound = store_playground_message(playground_connection(business), "visitor-1", "Do you ship abroad?")
     answer_inbound_message(inbound.pk, settle=False)
     return AgentRun.objects.get(inbound_message=inbound)
 
@@ -265,7 +266,9 @@ def test_the_migrations_encrypt_the_secrets_stored_before_them(business):
     with database.cursor() as cursor:
         cursor.execute("UPDATE agents_httptool SET signing_secret = %s WHERE id = %s", [TOOL_SECRET, tool.pk])
     assert CREDENTIALS["twilio"]["auth_token"] in everything_stored() and TOOL_SECRET in everything_stored()
-    import_module("channels_app.migrations.0004_connection_secrets").encrypt_secrets(apps, None)
+    # The connection as that migration knew it, in the app that held it then.
+    then = MigrationExecutor(database).loader.project_state(("channels_app", "0004_connection_secrets")).apps
+    import_module("channels.migrations.0004_connection_secrets").encrypt_secrets(then, None)
     import_module("agents.migrations.0004_agent_secrets").encrypt_existing(apps, None)
     dump = everything_stored()
     assert CREDENTIALS["twilio"]["auth_token"] not in dump and TOOL_SECRET not in dump

@@ -3,8 +3,8 @@ import psycopg
 import pytest
 from django.db import connection as db
 
-from channels_app.models import Message
 from conftest import database_url
+from conversations.models import Message
 from tests.reliability_traffic import PAGE_ID, messenger_text
 from tests.test_hostile_input import connection_for, request
 

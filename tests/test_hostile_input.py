@@ -11,10 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
 
 from business.models import Business
-from channels_app.meta.signature import sign as meta_sign
-from channels_app.models import ChannelConnection, Message
-from channels_app.twilio.signature import sign as twilio_sign
-from channels_app.webhooks import MAX_JSON_DEPTH
+from channels.meta.signature import sign as meta_sign
+from channels.twilio.signature import sign as twilio_sign
+from channels.webhooks import MAX_JSON_DEPTH
+from conversations.models import ChannelConnection, Message
 
 PLATFORMS = ["messenger", "instagram", "whatsapp", "telegram", "twilio", "webchat"]
 # Each body goes to every endpoint: 1,700 x 6, over 10,000 requests.
@@ -23,7 +23,7 @@ SECRET = "hostile-test-secret-1234567890"
 SHOP_ORIGIN = "https://shop.example"
 # Never an answer to anything: a 500 is a crash, a 503 here an exception the decorator caught.
 CRASHES = {500, 503}
-FIXTURES = Path(__file__).parent.parent / "channels_app"
+FIXTURES = Path(__file__).parent.parent / "channels"
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),

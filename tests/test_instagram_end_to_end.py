@@ -2,9 +2,9 @@
 import pytest
 
 from agents.models import AgentRun
-from channels_app.instagram.tests.conftest import instagram_connection, raw  # noqa: F401 (fixture)
-from channels_app.models import Message
+from channels.instagram.tests.conftest import instagram_connection, raw  # noqa: F401 (fixture)
 from conftest import wait_until
+from conversations.models import Message
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("celery_worker")]
 

@@ -50,7 +50,7 @@ def test_a_generation_ends_where_its_caller_says_it_is_complete():
 def test_the_web_process_never_imports_llama_cpp():
     code = (
         "import django, os, sys; os.environ['DJANGO_SETTINGS_MODULE'] = 'config.settings'; django.setup();"
-        "import config.urls, agents.tasks, channels_app.inbound; print('llama_cpp' in sys.modules)"
+        "import config.urls, agents.tasks, conversations.inbound; print('llama_cpp' in sys.modules)"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"

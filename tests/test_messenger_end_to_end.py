@@ -2,9 +2,9 @@
 import pytest
 
 from agents.models import AgentRun
-from channels_app.messenger.tests.test_webhook import raw
-from channels_app.models import Message
+from channels.messenger.tests.test_webhook import raw
 from conftest import wait_until
+from conversations.models import Message
 from tests.fake_platform import Answer, FakePlatformServer
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("celery_worker")]

@@ -2,10 +2,10 @@
 import pytest
 from django.db import transaction
 
-from channels_app import outbox
-from channels_app.models import Contact, Conversation, Message
-from channels_app.tasks import deliver_message
 from conftest import wait_until
+from conversations import outbox
+from conversations.models import Contact, Conversation, Message
+from conversations.tasks import deliver_message
 from tests.fake_platform import Answer
 
 pytestmark = pytest.mark.django_db(transaction=True)

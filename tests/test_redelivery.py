@@ -1,8 +1,8 @@
 """A webhook delivered many times at once, and again later, is one stored message and one reply."""
 import pytest
 
-from channels_app.models import Message
 from conftest import wait_until
+from conversations.models import Message
 from tests.reliability_traffic import deliver_concurrently, messenger_text, replies_sent_to, sent_replies
 
 pytestmark = pytest.mark.django_db(transaction=True)

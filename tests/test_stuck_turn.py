@@ -3,8 +3,8 @@ import pytest
 
 from agents.agent_loop import FALLBACK_REPLY
 from agents.models import AgentConfig, AgentRun
-from channels_app.models import Conversation, Message
 from conftest import wait_until
+from conversations.models import Conversation, Message
 from tests.reliability_traffic import deliver, messenger_text, replies_sent_to
 
 pytestmark = pytest.mark.django_db(transaction=True)

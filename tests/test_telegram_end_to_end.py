@@ -2,10 +2,10 @@
 import pytest
 
 from agents.models import AgentRun
-from channels_app.models import Message
-from channels_app.telegram.tests.support import BOT_TOKEN, raw
-from channels_app.telegram.tests.support import fake_platform, post_update, telegram_connection  # noqa: F401 (fixtures)
+from channels.telegram.tests.support import BOT_TOKEN, raw
+from channels.telegram.tests.support import fake_platform, post_update, telegram_connection  # noqa: F401 (fixtures)
 from conftest import wait_until
+from conversations.models import Message
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("celery_worker")]
 

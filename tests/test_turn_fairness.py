@@ -14,9 +14,9 @@ from django.conf import settings
 
 from agents.models import AgentConfig, AgentRun
 from business.models import Business, FaqEntry
-from channels_app.models import ChannelConnection, Message
-from channels_app.sweeper import sweep_unfinished_work, unanswered_messages
 from conftest import TEST_REPLY_TOKENS, wait_until
+from conversations.models import ChannelConnection, Message
+from conversations.sweeper import sweep_unfinished_work, unanswered_messages
 from operations.metrics import scrape_registry
 
 pytestmark = pytest.mark.django_db(transaction=True)

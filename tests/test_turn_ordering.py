@@ -4,8 +4,8 @@ from collections.abc import Iterator
 import pytest
 
 from agents.models import AgentConfig
-from channels_app.models import Message
 from conftest import wait_until
+from conversations.models import Message
 from tests.fake_platform import FakePlatformServer, HeldAnswer, RecordedRequest, serve_held
 from tests.reliability_traffic import deliver, messenger_text, replies_sent_to, sent_replies, typing_for
 

@@ -11,7 +11,7 @@ PROBE = """
 import gc, json, sys
 import config.wsgi
 print(json.dumps({"frozen": gc.get_freeze_count(), "tracked": len(gc.get_objects()),
-                  "messenger_views": "channels_app.messenger.views" in sys.modules}))
+                  "messenger_views": "channels.messenger.views" in sys.modules}))
 """
 
 

@@ -2,9 +2,9 @@
 import pytest
 
 from agents.models import AgentRun
-from channels_app.models import Message
-from channels_app.whatsapp.tests.conftest import cloud_api, raw, whatsapp_connection  # noqa: F401 (fixtures)
+from channels.whatsapp.tests.conftest import cloud_api, raw, whatsapp_connection  # noqa: F401 (fixtures)
 from conftest import wait_until
+from conversations.models import Message
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("celery_worker")]
 

@@ -7,9 +7,9 @@ import pytest
 from django.db import connection
 
 from agents.models import AgentRun
-from channels_app.messenger.tests.test_webhook import raw
-from channels_app.models import Message
+from channels.messenger.tests.test_webhook import raw
 from conftest import WORKER_APPLICATION_NAME, wait_until
+from conversations.models import Message
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

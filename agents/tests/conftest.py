@@ -9,9 +9,9 @@ from agents.models import AgentConfig
 from agents.tools import TurnContext
 from agents.turns import answer_inbound_message
 from business.models import Business, CatalogueItem, Customer, Document, FaqEntry, Membership, Order
-from channels_app.events import CustomerMessage
-from channels_app.inbound import store_customer_message
-from channels_app.models import ChannelConnection, Contact, Conversation, Message
+from conversations.events import CustomerMessage
+from conversations.inbound import store_customer_message
+from conversations.models import ChannelConnection, Contact, Conversation, Message
 
 _message_ids = itertools.count()
 

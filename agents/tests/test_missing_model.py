@@ -12,7 +12,7 @@ from django.urls import reverse
 from agents.agent_loop import FALLBACK_REPLY
 from agents.models import AgentConfig, AgentRun
 from business.models import Membership
-from channels_app.models import Conversation
+from conversations.models import Conversation
 
 
 @pytest.fixture

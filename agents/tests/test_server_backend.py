@@ -13,10 +13,10 @@ from agents.models import AgentConfig, AgentRun
 from agents.server_chat_model import ServerChatModel
 from agents.tools import build_tools
 from agents.turns import answer_inbound_message
-from channels_app.events import CustomerMessage
-from channels_app.inbound import store_customer_message
-from channels_app.models import Message
 from conftest import ARTIFACTS
+from conversations.events import CustomerMessage
+from conversations.inbound import store_customer_message
+from conversations.models import Message
 
 
 def free_port() -> int:

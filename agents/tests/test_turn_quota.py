@@ -13,10 +13,10 @@ from django.conf import settings as django_settings
 from agents import turn_quota
 from agents.turn_quota import seconds_until_turn
 from business.models import Business
-from channels_app.events import CustomerMessage
-from channels_app.inbound import store_customer_message
-from channels_app.models import ChannelConnection, Message
-from channels_app.sweeper import unanswered_messages
+from conversations.events import CustomerMessage
+from conversations.inbound import store_customer_message
+from conversations.models import ChannelConnection, Message
+from conversations.sweeper import unanswered_messages
 from operations.metrics import scrape_registry
 
 CAP = 3

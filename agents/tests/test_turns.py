@@ -5,9 +5,9 @@ from django.core import mail
 
 from agents.models import AgentConfig, AgentRun
 from agents.turns import answer_inbound_message
-from channels_app.events import CustomerMessage
-from channels_app.inbound import store_customer_message
-from channels_app.models import Conversation, Message
+from conversations.events import CustomerMessage
+from conversations.inbound import store_customer_message
+from conversations.models import Conversation, Message
 
 
 def run_of(reply: Message) -> AgentRun:
@@ -132,7 +132,7 @@ def test_a_turn_over_its_time_budget_falls_back_and_flags_staff(say, shop):
 
 
 def test_interleaved_conversations_on_one_worker_each_reuse_their_own_history(say_as, console_contact):
-    from channels_app.models import Contact
+    from conversations.models import Contact
 
     other = Contact.objects.create(connection=console_contact.connection, platform_user_id="sam-terminal")
     for text in ("Do you deliver?", "Do you take cards?", "How much is the oat milk?"):

@@ -8,7 +8,7 @@ from django.utils import timezone
 from agents.models import AgentRun
 from analytics.figures import usage_figures
 from business.models import Business, Membership
-from channels_app.models import ChannelConnection, Contact, Conversation, Message
+from conversations.models import ChannelConnection, Contact, Conversation, Message
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from django.db.models import Model
 
 from agents.models import AgentConfig, AgentRun, HttpTool
 from business.models import Booking, Business, CatalogueItem, Customer, Document, FaqEntry, Lead, Membership, Order
-from channels_app.models import ChannelConnection, Contact, Conversation, Message
 from console.models import Annotation
+from conversations.models import ChannelConnection, Contact, Conversation, Message
 
 SECRET_TOKEN = "EAAsecret-page-token-do-not-show"
 SECRET_APP = "app-secret-do-not-show-1234"

@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from agents.models import AgentConfig
 from business.models import Business, Membership
-from channels_app.models import ChannelConnection
 from conftest import MESSENGER_SECRET
+from conversations.models import ChannelConnection
 from tests.fake_platform import Answer
 
 SECRETS_SHOWN_NEVER = ["EAAtestpagetoken", MESSENGER_SECRET]
@@ -22,7 +22,7 @@ def staff_client(client, business, django_user_model):
 
 
 def change_url(connection: ChannelConnection) -> str:
-    return reverse("admin:channels_app_channelconnection_change", args=[connection.pk])
+    return reverse("admin:conversations_channelconnection_change", args=[connection.pk])
 
 
 def connection_form(connection: ChannelConnection, **credentials: str) -> dict[str, str]:
@@ -50,7 +50,7 @@ def test_a_blank_secret_keeps_the_saved_one_and_a_new_one_replaces_it(staff_clie
 
 
 def test_a_new_connection_asks_for_the_platform_first_then_generates_what_parley_chooses(staff_client, business):
-    add = reverse("admin:channels_app_channelconnection_add")
+    add = reverse("admin:conversations_channelconnection_add")
     staff_client.post(add, {"business": business.pk, "platform": "webchat", "name": "Site", "is_active": "on"})
     connection = ChannelConnection.objects.get(platform="webchat")
     assert connection.credential("public_key")
@@ -60,7 +60,7 @@ def test_a_new_connection_asks_for_the_platform_first_then_generates_what_parley
 
 
 def test_the_test_message_reaches_the_platform(staff_client, messenger_connection, fake_platform):
-    url = reverse("admin:channels_app_channelconnection_send_test", args=[messenger_connection.pk])
+    url = reverse("admin:conversations_channelconnection_send_test", args=[messenger_connection.pk])
     assert staff_client.get(url).status_code == 200
     page = staff_client.post(url, {"recipient": "6785123409871234", "text": "Test from Parley"}, follow=True)
     assert "the platform accepted it as m_fake_1" in page.content.decode()
@@ -71,7 +71,7 @@ def test_the_test_message_reaches_the_platform(staff_client, messenger_connectio
 
 def test_a_refused_test_message_shows_the_platforms_reason(staff_client, messenger_connection, fake_platform):
     fake_platform.script(Answer(400, {"error": {"message": "Invalid OAuth access token.", "code": 190}}))
-    url = reverse("admin:channels_app_channelconnection_send_test", args=[messenger_connection.pk])
+    url = reverse("admin:conversations_channelconnection_send_test", args=[messenger_connection.pk])
     page = staff_client.post(url, {"recipient": "1", "text": "Test"})
     assert page.status_code == 200 and "Invalid OAuth access token." in page.content.decode()
 
@@ -110,7 +110,7 @@ def test_the_staff_member_edits_the_business_but_not_its_members(staff_client, b
 
 
 def test_the_console_channel_is_not_offered_for_a_new_connection(staff_client, business):
-    html = staff_client.get(reverse("admin:channels_app_channelconnection_add")).content.decode()
+    html = staff_client.get(reverse("admin:conversations_channelconnection_add")).content.decode()
     assert 'value="messenger"' in html and 'value="console"' not in html
-    page = staff_client.post(reverse("admin:channels_app_channelconnection_add"), {"business": business.pk, "platform": "console"})
+    page = staff_client.post(reverse("admin:conversations_channelconnection_add"), {"business": business.pk, "platform": "console"})
     assert page.status_code == 200 and not ChannelConnection.objects.filter(platform="console").exists()

@@ -7,10 +7,10 @@ from django.urls import reverse
 
 from agents.models import AgentRun
 from business.models import Booking, Business, Customer, FaqEntry, Lead, Membership, Order
-from channels_app.models import ChannelConnection, Contact
 from console.models import Annotation
+from conversations.models import ChannelConnection, Contact
 
-TENANT_APPS = {"business", "agents", "channels_app", "console"}
+TENANT_APPS = {"business", "agents", "conversations", "console"}
 TENANT_MODELS = sorted(
     (model for model in admin.site._registry if model._meta.app_label in TENANT_APPS and model._meta.model_name != "membership"),
     key=lambda model: model._meta.label,
@@ -83,7 +83,7 @@ def test_related_pickers_offer_only_the_staff_members_rows(staff_client, shop, r
 
 
 def test_another_businesss_connection_cannot_send_a_test_message(staff_client, rival):
-    url = reverse("admin:channels_app_channelconnection_send_test", args=[rival[ChannelConnection].pk])
+    url = reverse("admin:conversations_channelconnection_send_test", args=[rival[ChannelConnection].pk])
     assert staff_client.get(url).status_code == 404
     assert staff_client.post(url, {"recipient": "1", "text": "hi"}).status_code == 404
 

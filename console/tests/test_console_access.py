@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from business.models import Business
-from channels_app.models import Conversation, Message
+from conversations.models import Conversation, Message
 
 GET_PAGES = ["inbox", "export", "playground", "transcript", "export-conversation", "annotate"]
 POST_ACTIONS = ["take-over", "hand-back", "reply", "to-faq", "playground-start-over"]

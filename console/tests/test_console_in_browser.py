@@ -6,10 +6,10 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 from agents.models import AgentConfig, AgentRun
 from business.models import Business, Membership
-from channels_app.messenger.tests.test_webhook import raw
-from channels_app.models import ChannelConnection, Conversation, Message
-from channels_app.webchat.tests.test_widget_in_browser import CHROMIUM, CHROMIUM_ARGS
+from channels.messenger.tests.test_webhook import raw
+from channels.webchat.tests.test_widget_in_browser import CHROMIUM, CHROMIUM_ARGS
 from conftest import ARTIFACTS, wait_until
+from conversations.models import ChannelConnection, Conversation, Message
 from tests.fake_platform import FakePlatformServer
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("celery_worker")]

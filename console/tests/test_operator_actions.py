@@ -19,13 +19,13 @@ from agents.tools import TurnContext, build_tools, tool_result
 from agents.turns import finish_turn
 from business import search
 from business.models import FaqEntry, Membership
-from channels_app import outbox
-from channels_app.console.connection import console_connection, store_console_message
-from channels_app.events import CustomerMessage
-from channels_app.inbound import store_customer_message
-from channels_app.models import ChannelConnection, Contact, Conversation, Message
+from channels.playground.connection import playground_connection, store_playground_message
 from console import operator_actions
 from console.views import INBOX_PAGE_SIZE
+from conversations import outbox
+from conversations.events import CustomerMessage
+from conversations.inbound import store_customer_message
+from conversations.models import ChannelConnection, Contact, Conversation, Message
 
 
 @pytest.fixture
@@ -238,7 +238,7 @@ def test_the_inbox_filters_by_status_channel_date_and_text(member_client, inboun
 
 
 def test_the_inbox_shows_staff_tries_only_when_their_channel_is_asked_for(member_client, inbound, business):
-    tried = store_console_message(console_connection(business), "playground-7", "Do you deliver?")
+    tried = store_playground_message(playground_connection(business), "playground-7", "Do you deliver?")
     url = reverse("console:inbox", args=[business.slug])
     everything = member_client.get(url).content.decode()
     assert f'data-conversation="{inbound.conversation_id}"' in everything

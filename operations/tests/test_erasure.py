@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from agents.models import AgentRun
 from business.models import Booking, Customer, FaqEntry, Lead, Order
-from channels_app.models import ChannelConnection, Contact, Conversation, Message
 from console.operator_actions import add_to_knowledge, annotate
+from conversations.models import ChannelConnection, Contact, Conversation, Message
 from operations.models import ErasureRecord
 
 pytestmark = pytest.mark.django_db
@@ -118,11 +118,11 @@ def test_staff_erase_a_customer_from_the_contacts_admin_once_they_confirm(client
     client.force_login(admin_user)
     contact = Contact.objects.get(platform_user_id="PSID-77812")
     chosen = {"action": "erase_customer_data", "_selected_action": [contact.pk]}
-    asked = client.post("/admin/channels_app/contact/", chosen)
+    asked = client.post("/admin/conversations/contact/", chosen)
     assert asked.status_code == 200 and "cannot be undone" in asked.content.decode() and str(contact) in asked.content.decode()
     assert rows_naming(JEANNE) != [] and not ErasureRecord.objects.exists()
 
-    response = client.post("/admin/channels_app/contact/", {**chosen, "post": "yes"}, follow=True)
+    response = client.post("/admin/conversations/contact/", {**chosen, "post": "yes"}, follow=True)
     assert response.status_code == 200
     assert rows_naming(JEANNE) == []
     assert ErasureRecord.objects.get().requested_by == "boss"

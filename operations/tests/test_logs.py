@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from django.core.management import call_command
 
-from channels_app.models import Message
+from conversations.models import Message
 from operations.log_context import ContextFilter, JsonFormatter
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -10,9 +10,10 @@ import pytest
 import redis
 from prometheus_client.parser import text_string_to_metric_families
 
-from channels_app.messenger.tests.test_webhook import raw
-from channels_app.models import Message
+from channels.messenger.tests.test_webhook import raw
 from conftest import ROOT, database_url, wait_until
+from conversations.models import Message
+from operations import metrics
 
 Sample = tuple[str, frozenset]
 
@@ -102,10 +103,10 @@ def test_a_platform_refusal_is_counted_with_its_error_code(client, post_signed, 
 
 @pytest.mark.django_db
 def test_a_send_failing_on_its_last_attempt_is_counted_as_failed_not_as_retried(client, messenger_connection, fake_platform):
-    from channels_app import outbox
-    from channels_app.events import CustomerMessage
-    from channels_app.inbound import store_customer_message
-    from channels_app.sending import TemporarySendError
+    from conversations import outbox
+    from conversations.events import CustomerMessage
+    from conversations.inbound import store_customer_message
+    from conversations.sending import TemporarySendError
     from tests.fake_platform import Answer
 
     inbound = store_customer_message(messenger_connection, CustomerMessage(platform_message_id="m_last", sender_id="6785123409871234", text="Hi"))
@@ -124,8 +125,9 @@ def test_a_send_failing_on_its_last_attempt_is_counted_as_failed_not_as_retried(
     assert (grown("failed"), grown("will_retry")) == (1, 0)
 
 
-def test_queue_depth_is_the_number_of_tasks_waiting_in_redis(client, settings):
-    settings.CELERY_TASK_ROUTES = {**settings.CELERY_TASK_ROUTES, "nothing.*": {"queue": "parley-test-idle"}}
+def test_queue_depth_is_the_number_of_tasks_waiting_in_redis(client, settings, monkeypatch):
+    declared = metrics.task_queues
+    monkeypatch.setattr(metrics, "task_queues", lambda: [*declared(), "parley-test-idle"])
     broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
     broker.rpush("parley-test-idle", *[json.dumps({"n": n}) for n in range(3)])
     try:

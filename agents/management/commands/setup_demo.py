@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 from business.models import Membership
-from channels_app.models import ChannelConnection
+from conversations.models import ChannelConnection
 
 from ...interchange import import_document, read_document
 

@@ -1,0 +1,41 @@
+"""Calls to Meta's Graph API, with its errors sorted into those worth retrying and those not."""
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from conversations.sending import PermanentSendError, TemporarySendError
+
+from .. import api_calls
+
+if TYPE_CHECKING:
+    from conversations.models import ChannelConnection
+
+GRAPH_API_BASE = "https://graph.facebook.com"
+GRAPH_API_VERSION = "v21.0"
+# Meta's customer-service window: free-form messages only within 24 hours of the customer's last one.
+STANDARD_WINDOW = timedelta(hours=24)
+# A person may answer for 7 days after it, tagging the message HUMAN_AGENT.
+HUMAN_AGENT_WINDOW = timedelta(days=7)
+HUMAN_AGENT_TAG = {"messaging_type": "MESSAGE_TAG", "tag": "HUMAN_AGENT"}
+# Graph error codes that mean "not now": unknown/service errors and the rate limits, with WhatsApp's
+# service unavailable (131016), account rate limit (80007), throughput (130429) and pair rate limit (131056).
+TRANSIENT_CODES = frozenset({1, 2, 4, 17, 32, 341, 613, 80007, 130429, 131016, 131056})
+
+
+def post(connection: ChannelConnection, path: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """POST with the connection's access token; the answer's JSON object, or the error sorted."""
+    url = f"{api_calls.base_url(connection, GRAPH_API_BASE)}/{GRAPH_API_VERSION}/{path}"
+    headers = {"Authorization": f"Bearer {connection.credential('access_token')}"}
+    response = api_calls.post(url, json=payload, headers=headers)
+    body = api_calls.json_object(response)
+    if response.is_success:
+        return body
+    error = body.get("error") if isinstance(body.get("error"), dict) else {}
+    code = error.get("code")
+    reason = api_calls.refusal_reason(response, error.get("message"))
+    code_label = "/".join(str(part) for part in (code, error.get("error_subcode")) if part) or str(response.status_code)
+    if response.status_code == 429 or response.status_code >= 500 or code in TRANSIENT_CODES or error.get("is_transient"):
+        raise TemporarySendError(reason, code=code_label, retry_after=api_calls.retry_after(response))
+    raise PermanentSendError(reason, code=code_label)
+

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.urls import path, reverse
+
+from ..platform import PlatformSpec
+from .sender import send_text
+from .views import messages, widget_script
+
+if TYPE_CHECKING:
+    from conversations.models import ChannelConnection
+
+
+def embed_snippet(connection: ChannelConnection) -> str:
+    """The line the business adds to its website's pages."""
+    script = reverse("webchat-widget", args=[connection.credential("public_key")])
+    return f'<script src="{settings.PUBLIC_BASE_URL}{script}" async></script>'
+
+
+WEBCHAT = PlatformSpec(
+    name="webchat",
+    label="Web chat (website widget)",
+    send_text=send_text,
+    credential_keys=("public_key", "allowed_origins"),
+    generated_keys=("public_key",),
+    # The browser fetches each reply whole from the database: there is no message size to split for.
+    text_limit=1_000_000,
+    urls=(
+        path("<slug:key>/widget.js", widget_script, name="webchat-widget"),
+        path("<slug:key>/messages", messages, name="webchat-messages"),
+    ),
+    setup_line=embed_snippet,
+)

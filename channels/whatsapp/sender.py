@@ -1,0 +1,66 @@
+"""The Cloud API's messages endpoint: `POST {api_base}/{version}/{phone_number_id}/messages`."""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from conversations.events import Kind
+from conversations.models import ChannelConnection, Message
+from conversations.sending import PermanentSendError, Sent
+
+from ..meta import graph
+
+logger = logging.getLogger(__name__)
+
+
+def send_text(connection: ChannelConnection, recipient_id: str, text: str) -> Sent:
+    body = _post(
+        connection,
+        {
+            "messaging_product": "whatsapp",
+            "recipient_type": "individual",
+            "to": recipient_id,
+            "type": "text",
+            "text": {"body": text, "preview_url": False},
+        },
+    )
+    messages = body.get("messages")
+    wamid = messages[0].get("id") if isinstance(messages, list) and messages and isinstance(messages[0], dict) else None
+    if not wamid:
+        raise PermanentSendError("the Cloud API answered without a message id", code="no_message_id")
+    return Sent(platform_message_id=str(wamid))
+
+
+def send_typing(connection: ChannelConnection, recipient_id: str) -> None:
+    """WhatsApp shows typing by marking the customer's message read, so it needs that message's wamid."""
+    wamid = last_turn_id(connection, recipient_id)
+    if wamid is None:
+        logger.info("no message of %s to mark read on connection %s: no typing indicator", recipient_id, connection.pk)
+        return
+    _post(
+        connection,
+        {"messaging_product": "whatsapp", "status": "read", "message_id": wamid, "typing_indicator": {"type": "text"}},
+    )
+
+
+def last_turn_id(connection: ChannelConnection, recipient_id: str) -> str | None:
+    """The wamid of the customer's latest message that is a turn (not a reaction or an edit)."""
+    return (
+        Message.objects.filter(
+            connection=connection,
+            direction=Message.Direction.INBOUND,
+            conversation__contact__platform_user_id=recipient_id,
+            platform_message_id__isnull=False,
+        )
+        .exclude(kind__in=Kind.NOT_ANSWERED)
+        .order_by("-created_at", "-id")
+        .values_list("platform_message_id", flat=True)
+        .first()
+    )
+
+
+def _post(connection: ChannelConnection, payload: dict[str, Any]) -> dict[str, Any]:
+    phone_number_id = connection.credential("phone_number_id")
+    if not phone_number_id:
+        raise PermanentSendError("the connection has no phone_number_id to send from", code="no_phone_number_id")
+    return graph.post(connection, f"{phone_number_id}/messages", payload)

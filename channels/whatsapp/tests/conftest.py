@@ -1,0 +1,64 @@
+"""WhatsApp connections pointed at a fake Cloud API that answers in its wire format."""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+
+from business.models import Business
+from conftest import MESSENGER_SECRET, load_fixture
+from conversations.models import ChannelConnection
+from tests.fake_platform import Answer, FakePlatformServer, RecordedRequest
+
+PHONE_NUMBER_ID = "113355779900246"
+CUSTOMER = "447700900123"
+
+
+def cloud_api_success(request: RecordedRequest, count: int) -> Answer:
+    """What the Cloud API answers: `{"success": true}` to a read/typing call, the new wamid to a send."""
+    body = request.json()
+    if body.get("status") == "read":
+        return Answer(200, {"success": True})
+    return Answer(
+        200,
+        {
+            "messaging_product": "whatsapp",
+            "contacts": [{"input": body["to"], "wa_id": body["to"]}],
+            "messages": [{"id": f"wamid.fake_{count}"}],
+        },
+    )
+
+
+def raw(name: str) -> str:
+    return load_fixture(__file__, name)["raw_body"]
+
+
+def parsed_body(name: str) -> dict:
+    return json.loads(raw(name))
+
+
+@pytest.fixture
+def cloud_api() -> Iterator[FakePlatformServer]:
+    server = FakePlatformServer(default=cloud_api_success)
+    yield server
+    server.close()
+
+
+def connect(business: Business, api_base: str, phone_number_id: str, app_secret: str = MESSENGER_SECRET) -> ChannelConnection:
+    return ChannelConnection.objects.create(
+        business=business,
+        platform="whatsapp",
+        credentials={
+            "phone_number_id": phone_number_id,
+            "access_token": "EAAwhatsappsystemusertoken",
+            "app_secret": app_secret,
+            "verify_token": "my-verify-token-7731",
+        },
+        api_base=api_base,
+    )
+
+
+@pytest.fixture
+def whatsapp_connection(business: Business, cloud_api: FakePlatformServer) -> ChannelConnection:
+    return connect(business, cloud_api.url, PHONE_NUMBER_ID)

@@ -1,0 +1,136 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from conftest import load_fixture
+from conversations import outbox
+from conversations.events import CustomerMessage, Kind
+from conversations.inbound import store_customer_message
+from conversations.models import Conversation, Message
+from conversations.sending import TemporarySendError
+from tests.fake_platform import Answer
+
+from .conftest import CUSTOMER, PHONE_NUMBER_ID
+
+INBOUND_WAMID = "wamid.HBgMfacE3DNzZ6WWVU8qtMlYBllZ2ZjIvvTIW8L2oK9Ye1pWLE8AA="
+
+
+def cloud_api_error(status: int, code: int, message: str) -> Answer:
+    return Answer(status, {"error": {"message": message, "type": "OAuthException", "code": code, "fbtrace_id": "AbCdEf"}})
+
+
+def customer_says(connection, text: str, wamid: str = INBOUND_WAMID, kind: str = Kind.TEXT) -> Message:
+    return store_customer_message(connection, CustomerMessage(platform_message_id=wamid, sender_id=CUSTOMER, text=text, kind=kind))
+
+
+@pytest.fixture
+def pending_reply(whatsapp_connection):
+    inbound = customer_says(whatsapp_connection, "Hi, is my table for 4 tonight still confirmed?")
+    reply_text = load_fixture(__file__, "outbound_reply")["given"]["reply_text"]
+    return outbox.queue_reply(inbound.conversation, reply_text, author=Message.Author.AGENT, reply_to=inbound)
+
+
+def test_a_reply_is_posted_in_the_cloud_api_shape(pending_reply, cloud_api):
+    expected = load_fixture(__file__, "outbound_reply")
+    outbox.deliver(pending_reply.pk)
+    [request] = cloud_api.requests
+    assert (request.method, request.path) == ("POST", f"/v21.0/{PHONE_NUMBER_ID}/messages")
+    assert request.headers["Authorization"] == "Bearer EAAwhatsappsystemusertoken"
+    assert request.json() == {
+        "messaging_product": "whatsapp",
+        "recipient_type": "individual",
+        "to": expected["body"]["to"],
+        "type": "text",
+        "text": {"body": expected["given"]["reply_text"], "preview_url": False},
+    }
+    pending_reply.refresh_from_db()
+    assert (pending_reply.status, pending_reply.platform_message_id) == (Message.Status.SENT, "wamid.fake_1")
+
+
+def test_the_typing_indicator_marks_the_customers_last_turn_read(pending_reply, whatsapp_connection, cloud_api):
+    customer_says(whatsapp_connection, "[customer reacted 👍]", wamid="wamid.reaction", kind=Kind.REACTION)
+    outbox.show_typing(pending_reply.conversation)
+    [request] = cloud_api.requests
+    assert request.path == f"/v21.0/{PHONE_NUMBER_ID}/messages"
+    assert request.json() == load_fixture(__file__, "outbound_reply")["additional_requests"][0]["body"]
+
+
+def test_no_typing_indicator_without_a_message_to_mark_read(pending_reply, cloud_api):
+    Message.objects.filter(direction=Message.Direction.INBOUND).delete()
+    outbox.show_typing(pending_reply.conversation)
+    assert cloud_api.requests == []
+
+
+def test_a_reply_over_4096_characters_is_sent_in_parts_in_order(whatsapp_connection, cloud_api):
+    inbound = customer_says(whatsapp_connection, "Tell me everything")
+    text = " ".join(f"Dish {index}: slow-cooked ragù 🍝 with fresh basil." for index in range(200))
+    reply = outbox.queue_reply(inbound.conversation, text, author=Message.Author.AGENT, reply_to=inbound)
+    outbox.deliver(reply.pk)
+    bodies = [request.json()["text"]["body"] for request in cloud_api.requests]
+    assert len(bodies) == 3
+    assert all(len(body.encode("utf-16-le")) // 2 <= 4096 for body in bodies)
+    assert " ".join(bodies) == text
+    reply.refresh_from_db()
+    assert reply.metadata["sent_parts"] == ["wamid.fake_1", "wamid.fake_2", "wamid.fake_3"]
+
+
+@pytest.mark.parametrize(
+    "answer, code",
+    [
+        (cloud_api_error(400, 130429, "(#130429) Rate limit hit"), "130429"),
+        (cloud_api_error(400, 131056, "(#131056) (Business Account, Consumer Account) pair rate limit hit"), "131056"),
+        (cloud_api_error(429, 80007, "(#80007) Rate limit issues"), "80007"),
+        (Answer(503, b"upstream unavailable", {"Content-Type": "text/plain"}), "503"),
+    ],
+)
+def test_throttling_and_server_errors_are_retried(pending_reply, cloud_api, answer, code):
+    cloud_api.script(answer)
+    with pytest.raises(TemporarySendError):
+        outbox.deliver(pending_reply.pk)
+    pending_reply.refresh_from_db()
+    assert (pending_reply.status, pending_reply.error_code) == (Message.Status.PENDING, code)
+    outbox.deliver(pending_reply.pk)
+    pending_reply.refresh_from_db()
+    assert pending_reply.status == Message.Status.SENT and pending_reply.attempts == 2
+
+
+@pytest.mark.parametrize(
+    "answer, code",
+    [
+        (cloud_api_error(400, 131047, "(#131047) Re-engagement message"), "131047"),
+        (cloud_api_error(400, 131026, "(#131026) Message undeliverable"), "131026"),
+        (cloud_api_error(401, 190, "Error validating access token: Session has expired"), "190"),
+    ],
+)
+def test_a_permanent_error_fails_the_reply_with_whatsapps_code(pending_reply, cloud_api, answer, code):
+    cloud_api.script(answer)
+    outbox.deliver(pending_reply.pk)
+    pending_reply.refresh_from_db()
+    assert (pending_reply.status, pending_reply.error_code) == (Message.Status.FAILED, code)
+    outbox.deliver(pending_reply.pk)
+    assert len(cloud_api.requests) == 1
+
+
+def test_an_answer_without_a_wamid_is_not_sent_again(pending_reply, cloud_api):
+    cloud_api.script(Answer(200, {"messaging_product": "whatsapp", "messages": []}))
+    outbox.deliver(pending_reply.pk)
+    pending_reply.refresh_from_db()
+    assert (pending_reply.status, pending_reply.error_code) == (Message.Status.FAILED, "no_message_id")
+
+
+def test_a_connection_without_a_phone_number_id_cannot_send(pending_reply, whatsapp_connection, cloud_api):
+    whatsapp_connection.credentials.pop("phone_number_id")
+    whatsapp_connection.save()
+    outbox.deliver(pending_reply.pk)
+    pending_reply.refresh_from_db()
+    assert (pending_reply.status, pending_reply.error_code) == (Message.Status.FAILED, "no_phone_number_id")
+    assert cloud_api.requests == []
+
+
+def test_no_reply_goes_out_after_the_24_hour_window(pending_reply, cloud_api):
+    Conversation.objects.filter(pk=pending_reply.conversation_id).update(last_inbound_at=timezone.now() - timedelta(hours=25))
+    outbox.deliver(pending_reply.pk)
+    assert cloud_api.requests == []
+    pending_reply.refresh_from_db()
+    assert (pending_reply.status, pending_reply.error_code) == (Message.Status.FAILED, "window_closed")

@@ -1,0 +1,56 @@
+"""The store in the admin: conversations with their messages, and contacts (linked to customers, or erased)."""
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+
+from business.admin import BUSINESS_FILTER
+from business.admin_tenancy import TenantAdmin
+from operations.admin import erase_customer_data
+
+from .models import Contact, Conversation, Message
+
+
+class MessageInline(admin.TabularInline):
+    model = Message
+    extra = 0
+    fields = ["created_at", "direction", "author", "text", "status", "error_code"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return request.user.is_active and request.user.is_staff
+
+
+@admin.register(Conversation)
+class ConversationAdmin(TenantAdmin):
+    list_display = ["contact", "connection", "status", "last_message_at", "console_link"]
+    list_filter = [BUSINESS_FILTER, "status", "connection__platform"]
+    search_fields = ["contact__display_name", "contact__platform_user_id", "messages__text"]
+    inlines = [MessageInline]
+
+    @admin.display(description="Console")
+    def console_link(self, conversation: Conversation) -> str:
+        url = reverse("console:transcript", args=[conversation.business.slug, conversation.pk])
+        return format_html('<a href="{}">Open in the console</a>', url)
+
+
+@admin.register(Contact)
+class ContactAdmin(TenantAdmin):
+    tenant_path = "connection__business"
+    list_display = ["platform_user_id", "display_name", "customer", "connection"]
+    search_fields = ["platform_user_id", "display_name"]
+    actions = [erase_customer_data]
+    autocomplete_fields = ["customer"]
+    readonly_fields = ["connection", "platform_user_id"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Contacts come from the platforms' webhooks; staff only link them to customers.
+        return False

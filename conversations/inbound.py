@@ -1,0 +1,195 @@
+"""Storing what customers send, once each, and handing each new turn to the agent after commit."""
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, connection as database, transaction
+from django.utils import timezone
+
+from operations import metrics
+from operations.log_context import bind as bind_log_ids, log_body
+
+from .events import CustomerMessage, DeliveryState, Ignored, InboundEvent, StatusUpdate
+from .handoff import hand_to_staff
+from .models import ChannelConnection, Contact, Conversation, Message
+from .platforms import platform
+from .redaction import redact
+from .task_queue import ANSWER_MESSAGE, enqueue
+
+logger = logging.getLogger(__name__)
+
+MAX_SENDER_ID_LENGTH = Contact._meta.get_field("platform_user_id").max_length
+MAX_DISPLAY_NAME_LENGTH = Contact._meta.get_field("display_name").max_length
+MAX_MESSAGE_ID_LENGTH = Message._meta.get_field("platform_message_id").max_length
+
+# A status only moves a message forward: a late "delivered" must not undo "read".
+EARLIER_STATES = {
+    DeliveryState.SENT: [Message.Status.SENDING],
+    DeliveryState.DELIVERED: [Message.Status.SENDING, Message.Status.SENT],
+    DeliveryState.READ: [Message.Status.SENDING, Message.Status.SENT, Message.Status.DELIVERED],
+    DeliveryState.FAILED: [Message.Status.SENDING, Message.Status.SENT, Message.Status.DELIVERED],
+}
+
+
+def store_events(connection: ChannelConnection, events: Iterable[InboundEvent]) -> list[Message]:
+    """Store each new customer message and apply each status; a message id seen before is skipped."""
+    stored = []
+    for event in events:
+        if isinstance(event, Ignored):
+            metrics.inbound_messages.labels(connection.platform, "ignored").inc()
+            logger.info("%s connection %s: %s not answered %s", connection.platform, connection.pk, event.kind, event.detail)
+        elif isinstance(event, StatusUpdate):
+            apply_status(connection, event)
+        elif not ids_fit(event):
+            # No platform sends such ids: storing one would fail, and the delivery would be retried forever.
+            logger.warning("%s connection %s: message with an overlong id not stored", connection.platform, connection.pk)
+        elif (message := store_customer_message(connection, event)) is not None:
+            metrics.inbound_messages.labels(connection.platform, "stored").inc()
+            stored.append(message)
+        else:
+            metrics.inbound_messages.labels(connection.platform, "duplicate").inc()
+            logger.info(
+                "%s connection %s: message %s already stored, not answered again",
+                connection.platform,
+                connection.pk,
+                event.platform_message_id,
+            )
+    return stored
+
+
+def ids_fit(event: CustomerMessage) -> bool:
+    return len(event.sender_id) <= MAX_SENDER_ID_LENGTH and len(event.platform_message_id) <= MAX_MESSAGE_ID_LENGTH
+
+
+def without_nul(value: Any) -> Any:
+    """The value with U+0000 removed from every string: PostgreSQL's text and jsonb cannot hold it."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {without_nul(key): without_nul(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(without_nul(item) for item in value)
+    return value
+
+
+class AlreadyStored(Exception):
+    """This platform message id is stored for the connection already: a redelivery."""
+
+
+def store_customer_message(connection: ChannelConnection, event: CustomerMessage) -> Message | None:
+    """The stored message, or None when this platform message id was stored before."""
+    event = dataclasses.replace(
+        event,
+        platform_message_id=without_nul(event.platform_message_id),
+        sender_id=without_nul(event.sender_id),
+        sender_name=without_nul(event.sender_name),
+        text=without_nul(event.text),
+        details=without_nul(event.details),
+        attachments=tuple(dataclasses.replace(a, **without_nul(dataclasses.asdict(a))) for a in event.attachments),
+    )
+    try:
+        with transaction.atomic():
+            conversation_id = open_conversation(connection, event, now=timezone.now())
+            try:
+                message = Message.objects.create(
+                    conversation_id=conversation_id,
+                    connection=connection,
+                    direction=Message.Direction.INBOUND,
+                    author=Message.Author.CUSTOMER,
+                    kind=event.kind,
+                    text=redact(event.turn_text()),
+                    metadata=event.metadata(),
+                    platform_message_id=event.platform_message_id,
+                    platform_timestamp=event.sent_at,
+                    status=Message.Status.RECEIVED,
+                )
+            except IntegrityError as duplicate:
+                raise AlreadyStored from duplicate
+            bind_log_ids(business_id=connection.business_id, conversation_id=conversation_id, message_id=message.pk)
+            log_body(logger, f"message {message.pk} says", message.text)
+            if event.answerable:
+                transaction.on_commit(lambda: enqueue_turn(message.pk))
+    except AlreadyStored:
+        # The whole transaction is undone rather than a savepoint around the insert (two more round
+        # trips for every delivery); with it goes a conversation this redelivery may have opened.
+        return None
+    return message
+
+
+def apply_status(connection: ChannelConnection, update: StatusUpdate) -> int:
+    """Move our sent messages' delivery state; returns how many messages it moved."""
+    sent = Message.objects.filter(connection=connection, direction=Message.Direction.OUTBOUND)
+    if update.platform_message_id:
+        sent = sent.filter(platform_message_id=update.platform_message_id)
+    elif update.watermark is not None and update.recipient_id:
+        sent = sent.filter(conversation__contact__platform_user_id=update.recipient_id, sent_at__lte=update.watermark)
+    else:
+        return 0
+    changes: dict[str, str] = {"status": update.state}
+    if update.state == DeliveryState.FAILED:
+        changes |= {"error_code": update.error_code, "error_detail": update.error_detail}
+    moving = sent.filter(status__in=EARLIER_STATES[update.state])
+    conversation_ids = list(moving.values_list("conversation_id", flat=True))
+    moved = moving.update(**changes)
+    if update.state == DeliveryState.FAILED and update.error_code in _window_closed_codes(connection.platform):
+        hand_to_staff(conversation_ids)
+    if update.state == DeliveryState.FAILED and moved:
+        logger.warning(
+            "%s connection %s: message %s failed after sending (%s): %s",
+            connection.platform, connection.pk, update.platform_message_id, update.error_code, update.error_detail,
+        )  # fmt: skip
+    return moved
+
+
+def open_conversation(connection: ChannelConnection, event: CustomerMessage, now: datetime) -> int:
+    """The id of the sender's conversation that is not closed, its last message times set to `now`;
+    created, with its contact, if there is none."""
+    conversation_id = touch_open_conversation(connection, event.sender_id, now)
+    if conversation_id is not None:
+        return conversation_id
+    contact, _ = Contact.objects.get_or_create(
+        connection=connection,
+        platform_user_id=event.sender_id,
+        defaults={"display_name": event.sender_name[:MAX_DISPLAY_NAME_LENGTH]},
+    )
+    try:
+        with transaction.atomic():
+            return Conversation.objects.create(
+                business_id=connection.business_id, connection=connection, contact=contact, last_message_at=now, last_inbound_at=now
+            ).pk
+    except IntegrityError:
+        # Another delivery for the same customer created it a moment ago (unless it is closed already:
+        # the error then answers 503, and the platform delivers again).
+        conversation_id = touch_open_conversation(connection, event.sender_id, now)
+        if conversation_id is None:
+            raise
+        return conversation_id
+
+
+# Finding a known customer's conversation and moving its times in one statement, one round trip: the
+# ORM's update returns no ids, and a lookup then an update cost a webhook two.
+TOUCH_OPEN_CONVERSATION = f"""
+    UPDATE {Conversation._meta.db_table} SET last_message_at = %s, last_inbound_at = %s
+    WHERE status <> %s AND contact_id = (SELECT id FROM {Contact._meta.db_table} WHERE connection_id = %s AND platform_user_id = %s)
+    RETURNING id
+"""
+
+
+def touch_open_conversation(connection: ChannelConnection, sender_id: str, now: datetime) -> int | None:
+    with database.cursor() as cursor:
+        cursor.execute(TOUCH_OPEN_CONVERSATION, [now, now, Conversation.Status.CLOSED, connection.pk, sender_id])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def enqueue_turn(message_id: int) -> None:
+    # The message is stored; the broker being down must not turn the webhook into an error.
+    enqueue(ANSWER_MESSAGE, message_id)
+
+
+def _window_closed_codes(name: str) -> frozenset[str]:
+    return platform(name).window_closed_codes

@@ -1,0 +1,194 @@
+"""Replies waiting to be sent, and the one place that sends them.
+
+Each reply is a Message row created in the transaction that decides to send it; delivery claims
+it with a conditional UPDATE, so two workers holding the same task can never both send it. A reply
+longer than the platform allows goes out as several parts, and the parts already accepted are
+recorded one by one, so a retry continues where the platform stopped instead of repeating them.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from operations import metrics
+from operations.log_context import bind as bind_log_ids
+
+from .handoff import hand_to_staff
+from .models import Conversation, Message
+from .platforms import platform as platform_named
+from .redaction import redact
+from .sending import PermanentSendError, SendError, TemporarySendError
+from .task_queue import DELIVER_MESSAGE, enqueue
+from .text_split import split_text
+
+logger = logging.getLogger(__name__)
+
+MAX_SEND_ATTEMPTS = 8
+MAX_BACKOFF_SECONDS = 300.0
+
+
+def backoff_seconds(retries: int) -> float:
+    return min(2.0**retries, MAX_BACKOFF_SECONDS)
+
+
+def queue_reply(
+    conversation: Conversation, text: str, *, author: str, reply_to: Message | None = None, send_here: bool = False
+) -> Message:
+    """Store a reply as pending and send it once the surrounding transaction commits: from the send
+    task's queue, or with `send_here` at once from this process (deliver_now)."""
+    message = Message.objects.create(
+        conversation=conversation,
+        connection=conversation.connection,
+        direction=Message.Direction.OUTBOUND,
+        author=author,
+        text=redact(text),
+        reply_to=reply_to,
+        status=Message.Status.PENDING,
+    )
+    Conversation.objects.filter(pk=conversation.pk).update(last_message_at=timezone.now())
+    transaction.on_commit(lambda: deliver_now(message.pk) if send_here else enqueue(DELIVER_MESSAGE, message.pk))
+    return message
+
+
+def deliver_now(message_id: int) -> None:
+    """Send a reply from the worker that wrote it: that worker would otherwise end its task and take
+    the send task from the queue first, about 10 ms of every reply. A reply that cannot go out now
+    is left to the send task and its retries, this attempt counted as the first."""
+    try:
+        deliver(message_id)
+    except TemporarySendError as error:
+        enqueue(DELIVER_MESSAGE, message_id, countdown=error.retry_after or backoff_seconds(0), retries=1)
+    except Exception:
+        # Unclaimed, the send task sends it; claimed, the sweeper settles it as it would a dead sender's.
+        logger.exception("message %s could not be sent at once; the send task takes it", message_id)
+        enqueue(DELIVER_MESSAGE, message_id)
+
+
+def deliver(message_id: int, *, last_attempt: bool = False) -> None:
+    """Send one pending message; raises TemporarySendError when it should be tried again (unless
+    this is the `last_attempt`: the error is then counted as a failure, not as a retry to come)."""
+    claimed = Message.objects.filter(pk=message_id, status=Message.Status.PENDING).update(
+        status=Message.Status.SENDING, attempts=F("attempts") + 1, claimed_at=timezone.now()
+    )
+    if not claimed:
+        logger.info("message %s is not pending any more, nothing to send", message_id)
+        return
+    message = Message.objects.select_related("connection", "conversation__contact", "reply_to").get(pk=message_id)
+    bind_log_ids(business_id=message.connection.business_id, conversation_id=message.conversation_id, message_id=message_id)
+    platform = platform_named(message.connection.platform)
+    sends = metrics.outbound_sends
+    send_text = platform.send_text
+    if outside_reply_window(message):
+        if not human_agent_may_answer(message):
+            sends.labels(platform.name, "failed", "window_closed").inc()
+            window_closed(message)
+            return
+        send_text = platform.send_human_agent_text
+    parts = split_text(message.text, platform.text_limit, platform.measure)
+    sent_parts: list[str] = list(message.metadata.get("sent_parts", []))
+    try:
+        for part in parts[len(sent_parts):]:
+            sent = send_text(message.connection, message.conversation.contact.platform_user_id, part)
+            sent_parts.append(sent.platform_message_id)
+            # The last accepted part's id is the message's: its delivery status covers the whole reply.
+            Message.objects.filter(pk=message_id).update(
+                platform_message_id=sent.platform_message_id,
+                metadata={**message.metadata, "sent_parts": sent_parts},
+            )
+    except TemporarySendError as error:
+        sends.labels(platform.name, "failed" if last_attempt else "will_retry", error.code).inc()
+        _record_failure(message_id, Message.Status.PENDING, error)
+        raise
+    except PermanentSendError as error:
+        sends.labels(platform.name, "failed", error.code).inc()
+        logger.warning("message %s not sent (%s): %s", message_id, error.code, error.reason)
+        _record_failure(message_id, Message.Status.FAILED, error)
+        if error.code in platform.window_closed_codes:
+            hand_to_staff([message.conversation_id])
+        return
+    sent_at = timezone.now()
+    Message.objects.filter(pk=message_id).update(
+        status=Message.Status.SENT, sent_at=sent_at, error_code="", error_detail=""
+    )
+    sends.labels(platform.name, "sent", "").inc()
+    if message.author == Message.Author.AGENT and message.reply_to is not None:
+        metrics.reply_latency.labels(platform.name).observe((sent_at - message.reply_to.created_at).total_seconds())
+
+
+def recover_interrupted_send(message_id: int) -> bool:
+    """Settle a reply whose sender died after claiming it; returns whether the row changed.
+
+    Parts whose id was recorded reached the customer. The part in flight when the sender died may
+    or may not have: sending it again could say it twice, so the reply fails and staff take over.
+    """
+    message = Message.objects.select_related("connection").get(pk=message_id)
+    platform = platform_named(message.connection.platform)
+    parts = split_text(message.text, platform.text_limit, platform.measure)
+    sent_parts = message.metadata.get("sent_parts", [])
+    still_claimed = Message.objects.filter(pk=message_id, status=Message.Status.SENDING, claimed_at=message.claimed_at)
+    if len(sent_parts) >= len(parts):
+        return bool(still_claimed.update(status=Message.Status.SENT, sent_at=timezone.now()))
+    changed = still_claimed.update(
+        status=Message.Status.FAILED,
+        error_code="send_interrupted",
+        error_detail=f"the sender stopped after {len(sent_parts)} of {len(parts)} parts; the rest may not have arrived",
+    )
+    if changed:
+        logger.warning("message %s: its sender died mid-send; failed and handed to staff", message_id)
+        hand_to_staff([message.conversation_id])
+    return bool(changed)
+
+
+def outside_reply_window(message: Message) -> bool:
+    return _past(message, platform_named(message.connection.platform).reply_window)
+
+
+def human_agent_may_answer(message: Message) -> bool:
+    """An operator's reply past the standard window, within the platform's longer one for people."""
+    platform = platform_named(message.connection.platform)
+    return (
+        message.author == Message.Author.OPERATOR
+        and platform.send_human_agent_text is not None
+        and not _past(message, platform.human_agent_window)
+    )
+
+
+def _past(message: Message, window: timedelta | None) -> bool:
+    last_inbound = message.conversation.last_inbound_at
+    return window is not None and last_inbound is not None and timezone.now() - last_inbound > window
+
+
+def window_closed(message: Message) -> None:
+    """The platform would refuse a free-form message now: staff decide what to do."""
+    logger.warning("message %s not sent: the customer last wrote over the platform's window ago", message.pk)
+    _record_failure(
+        message.pk,
+        Message.Status.FAILED,
+        PermanentSendError("the customer last wrote longer ago than the platform allows replies", code="window_closed"),
+    )
+    hand_to_staff([message.conversation_id])
+
+
+def show_typing(conversation: Conversation) -> None:
+    """Best effort: a typing indicator that fails must not hold up the reply."""
+    platform = platform_named(conversation.connection.platform)
+    if platform.send_typing is None:
+        return
+    try:
+        platform.send_typing(conversation.connection, conversation.contact.platform_user_id)
+    except SendError as error:
+        logger.info("typing indicator not shown in conversation %s: %s", conversation.pk, error.reason)
+
+
+def give_up(message_id: int, error: SendError) -> None:
+    """After the last retry: the message stays failed, with the platform's last reason."""
+    _record_failure(message_id, Message.Status.FAILED, error)
+
+
+def _record_failure(message_id: int, status: str, error: SendError) -> None:
+    Message.objects.filter(pk=message_id).update(status=status, error_code=error.code, error_detail=error.reason)
+

@@ -1,0 +1,56 @@
+import pytest
+
+from conversations.events import Attachment, CustomerMessage
+from conversations.inbound import store_customer_message
+from conversations.models import ChannelConnection, Conversation, Message
+
+
+@pytest.mark.django_db
+def test_nul_characters_are_removed_before_storing(business):
+    connection = ChannelConnection.objects.create(business=business, platform="console")
+    event = CustomerMessage(
+        platform_message_id="id\x00-1",
+        sender_id="user\x00",
+        sender_name="Al\x00ex",
+        text="hi\x00 there",
+        details={"k\x00ey": ["v\x00"]},
+        attachments=(Attachment("image", caption="a\x00b"),),
+    )
+    message = store_customer_message(connection, event)
+    message.refresh_from_db()
+    assert message.platform_message_id == "id-1" and message.text.startswith("hi there")
+    assert message.metadata["key"] == ["v"] and message.metadata["attachments"][0]["caption"] == "ab"
+    assert message.conversation.contact.platform_user_id == "user"
+
+
+@pytest.mark.django_db
+def test_a_redelivered_message_id_is_not_stored_again_and_leaves_the_callers_transaction_usable(business):
+    connection = ChannelConnection.objects.create(business=business, platform="console")
+    first = store_customer_message(connection, CustomerMessage(platform_message_id="m-1", sender_id="u1", text="Hi"))
+    assert store_customer_message(connection, CustomerMessage(platform_message_id="m-1", sender_id="u1", text="Hi")) is None
+    assert list(Message.objects.values_list("pk", flat=True)) == [first.pk]
+
+
+@pytest.mark.django_db
+def test_a_redelivery_after_the_conversation_closed_opens_no_empty_conversation(business):
+    connection = ChannelConnection.objects.create(business=business, platform="console")
+    first = store_customer_message(connection, CustomerMessage(platform_message_id="m-1", sender_id="u1", text="Hi"))
+    Conversation.objects.filter(pk=first.conversation_id).update(status=Conversation.Status.CLOSED)
+    assert store_customer_message(connection, CustomerMessage(platform_message_id="m-1", sender_id="u1", text="Hi")) is None
+    assert list(Conversation.objects.values_list("pk", flat=True)) == [first.conversation_id]
+
+
+@pytest.mark.django_db
+def test_a_known_customers_message_is_stored_with_one_statement_finding_and_touching_their_conversation(
+    business, django_assert_num_queries
+):
+    connection = ChannelConnection.objects.create(business=business, platform="console")
+    first = store_customer_message(connection, CustomerMessage(platform_message_id="m-1", sender_id="u1", text="Hi"))
+    first_inbound_at = Conversation.objects.get().last_inbound_at
+    # The savepoint the test's own transaction turns the atomic block into, the conversation found and
+    # its times moved, the message, the savepoint's release: no contact lookup, no inner savepoint.
+    with django_assert_num_queries(4):
+        second = store_customer_message(connection, CustomerMessage(platform_message_id="m-2", sender_id="u1", text="And?"))
+    conversation = Conversation.objects.get()
+    assert first.conversation == second.conversation == conversation
+    assert conversation.last_message_at == conversation.last_inbound_at > first_inbound_at
