@@ -1,4 +1,4 @@
-"""Changes of who answers a conversation that the channels themselves decide."""
+"""Handing conversations to staff when their platform no longer lets the agent reach the customer."""
 from __future__ import annotations
 
 from .models import Conversation
