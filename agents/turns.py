@@ -123,7 +123,7 @@ def _enqueue_newer_turn(inbound: Message) -> None:
         .first()
     )
     if newer is not None:
-        enqueue(answer_message, newer)
+        enqueue(answer_message.name, newer)
 
 
 def _run_turn(inbound: Message, config: AgentConfig) -> None:

@@ -19,8 +19,9 @@ DELIVER_MESSAGE = "conversations.tasks.deliver_message"
 def enqueue(task_name: str, message_id: int, **options: Any) -> bool:
     """False when the broker is unreachable: the sweeper (sweeper.py) enqueues the message later.
     `options` are Celery's (countdown, retries)."""
+    task = current_app.tasks[task_name]  # an unknown name is a mistake, not an outage: it raises
     try:
-        current_app.tasks[task_name].apply_async((message_id,), **options)
+        task.apply_async((message_id,), **options)
     except Exception:
         logger.exception("could not enqueue %s for message %s: the sweeper will", task_name, message_id)
         return False
