@@ -183,6 +183,13 @@ def worker_pool(private_broker: RedisServer, session_pool: WorkerPool) -> Worker
 
 
 @pytest.fixture
+def pool_stopped(private_broker: RedisServer, session_pool: WorkerPool) -> None:
+    """The shared pool's workers stopped, so that a test's own worker (start_worker) is the only one taking
+    its tasks from the private broker; the next test that needs the pool starts it again (ensure_running)."""
+    session_pool.stop()
+
+
+@pytest.fixture
 def start_worker(private_broker: RedisServer) -> Iterator[Any]:
     """A worker (or beat) of the test's own, stopped at its end, with settings the pool does not have."""
     started: list[Worker] = []
