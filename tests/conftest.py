@@ -183,6 +183,12 @@ def worker_pool(private_broker: RedisServer, session_pool: WorkerPool) -> Worker
 
 
 @pytest.fixture
+def own_workers(session_pool) -> None:
+    """The shared pool stops, so that the test's own workers are the only ones taking tasks."""
+    session_pool.stop()
+
+
+@pytest.fixture
 def start_worker(private_broker: RedisServer) -> Iterator[Any]:
     """A worker (or beat) of the test's own, stopped at its end, with settings the pool does not have."""
     started: list[Worker] = []
