@@ -14,7 +14,7 @@ import redis
 from django.conf import settings
 
 from agents.models import AgentConfig
-from business.models import Business, FaqEntry
+from business.models import Business, FaqEntry, Membership
 from channels_app.meta.signature import sign
 from channels_app.models import ChannelConnection
 from tests.fake_platform import FakePlatformServer
@@ -86,6 +86,15 @@ def business(db: None) -> Business:
         business=shop, question="Do you ship abroad?", answer="Yes, we ship to Canada and the US in 3 to 5 business days."
     )
     return shop
+
+
+@pytest.fixture
+def staff_client(client: Any, business: Business, django_user_model: Any) -> Any:
+    """Logged in as a staff member of the business who is not a superuser."""
+    user = django_user_model.objects.create_user("sam", password="pw", is_staff=True)
+    Membership.objects.create(user=user, business=business)
+    client.force_login(user)
+    return client
 
 
 MESSENGER_SECRET = "f1c2d3e4a5b6978812345678abcdef90"

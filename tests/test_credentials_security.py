@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from agents.models import AgentConfig, AgentRun, HttpTool
 from agents.turns import answer_inbound_message
-from business.models import Business, Membership
+from business.models import Business
 from channels_app import outbox
 from channels_app.console.connection import console_connection, store_console_message
 from channels_app.events import CustomerMessage
@@ -51,15 +51,6 @@ def internal_service() -> Iterator[FakePlatformServer]:
     server = FakePlatformServer(default=lambda request, count: Answer(200, LEAKED_PAGE, {"Content-Type": "text/html"}))
     yield server
     server.close()
-
-
-@pytest.fixture
-def staff_client(client: Any, business: Business, django_user_model: Any) -> Any:
-    """A staff member of the business who is not a superuser."""
-    user = django_user_model.objects.create_user("sam", password="pw", is_staff=True)
-    Membership.objects.create(user=user, business=business)
-    client.force_login(user)
-    return client
 
 
 def connect(business: Business, platform: str, api_base: str = "") -> ChannelConnection:

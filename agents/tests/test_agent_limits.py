@@ -14,7 +14,6 @@ from django.test import Client
 from django.urls import reverse
 
 from agents.models import AgentConfig, HttpTool
-from business.models import Business, Membership
 
 # (field, value, what the refusal says): a file outside the model directory, or a number that would
 # take the worker's memory, cores or time.
@@ -36,15 +35,6 @@ def model_dir(tmp_path: Path, settings: Any) -> Path:
     directory.mkdir()
     settings.PARLEY_MODEL_DIR = str(directory)
     return directory
-
-
-@pytest.fixture
-def staff_client(client: Client, shop: Business, django_user_model: Any) -> Client:
-    """A staff member of the shop, not a superuser."""
-    user = django_user_model.objects.create_user("sam", password="pw", is_staff=True)
-    Membership.objects.create(user=user, business=shop)
-    client.force_login(user)
-    return client
 
 
 def agent_form(client: Client, config: AgentConfig) -> tuple[str, dict[str, Any]]:
