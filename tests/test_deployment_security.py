@@ -232,3 +232,32 @@ def test_metrics_without_a_token_are_refused_to_an_outside_client_coming_through
         assert response.status_code == 403, forwarded_for
     # A scraper on this machine calling the web server directly, not through the proxy.
     assert client.get("/metrics", REMOTE_ADDR="127.0.0.1").status_code == 200
+
+
+@pytest.mark.django_db
+def test_one_ipv6_client_rotating_addresses_in_its_64_gets_one_addresss_guesses_and_locks_nobody_out(
+    behind_the_proxy, django_user_model
+):
+    django_user_model.objects.create_superuser("owner-ipv6", "o@example.com", "right-password")
+    # 60 addresses, 2001:db8::1 to 2001:db8::3c: one client's /64, enough to reach the account-wide counter.
+    for host in range(1, 61):
+        assert not log_in("/admin/login/", "owner-ipv6", "wrong", f"2001:db8::{host:x}")
+    # Its sixth guess was already refused unchecked: the right password from a 61st address is refused too.
+    assert not log_in("/admin/login/", "owner-ipv6", "right-password", "2001:db8::3d")
+    assert log_in("/admin/login/", "owner-ipv6", "right-password", "198.51.100.30")
+
+
+@pytest.mark.django_db
+def test_an_owner_whose_ipv6_address_changed_within_its_64_still_logs_in_under_a_spread_attack(
+    behind_the_proxy, django_user_model
+):
+    behind_the_proxy.PARLEY_LOGIN_FAILURES_ALLOWED = 2
+    django_user_model.objects.create_superuser("owner-privacy", "o@example.com", "right-password")
+    assert log_in("/admin/login/", "owner-privacy", "right-password", "2001:db8:0:7::10")
+    for bot in range(10):
+        for _ in range(2):
+            assert not log_in("/admin/login/", "owner-privacy", "wrong", f"203.0.113.{150 + bot}")
+
+    assert not log_in("/admin/login/", "owner-privacy", "right-password", "2001:db8:0:8::10")
+    # A privacy extension gave the owner's machine a new address in the same /64.
+    assert log_in("/admin/login/", "owner-privacy", "right-password", "2001:db8:0:7::99")
