@@ -26,6 +26,10 @@ REFUSED = [
     ("max_reply_tokens", 2_000_000_000, "less than or equal to 4096"),
     ("time_budget_seconds", 36_000, "less than or equal to 600"),
     ("temperature", 1e9, "less than or equal to 2"),
+    # NaN fails every comparison, so range checks alone let it through: a time budget that never runs out.
+    ("time_budget_seconds", float("nan"), "Enter a number"),
+    ("temperature", float("nan"), "Enter a number"),
+    ("burst_settle_seconds", float("nan"), "Enter a number"),
 ]
 
 
@@ -102,7 +106,11 @@ def tool_form(**fields: Any) -> dict[str, Any]:
 
 @pytest.mark.parametrize(
     "timeout, refusal",
-    [(36_000, "less than or equal to 600"), (120, "At most the agent&#x27;s time budget, 60.0 seconds")],
+    [
+        (36_000, "less than or equal to 600"),
+        (120, "At most the agent&#x27;s time budget, 60.0 seconds"),
+        (float("nan"), "Enter a number"),
+    ],
 )
 def test_a_custom_tool_may_not_wait_longer_than_a_turn(staff_client, shop, timeout, refusal):
     page = staff_client.post(reverse("admin:agents_httptool_add"), tool_form(business=shop.pk, timeout_seconds=timeout))
