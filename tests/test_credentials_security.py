@@ -12,6 +12,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import connection as database
+from django.test import Client
 from django.urls import reverse
 
 from agents.models import AgentConfig, AgentRun, HttpTool
@@ -304,3 +305,17 @@ def test_an_installation_that_started_without_keys_moves_to_its_own_with_one_rot
     for token in raw_tokens():
         Fernet(own_key.encode()).decrypt(token)
     assert AgentConfig.objects.get(business=business).server_api_key == SERVER_KEY
+
+
+@pytest.mark.parametrize("platform", ["messenger", "instagram", "whatsapp", "telegram", "twilio"])
+def test_a_changed_secret_key_makes_webhooks_ask_for_redelivery_and_says_why(business, settings, caplog, platform):
+    settings.PARLEY_ENCRYPTION_KEYS = []
+    connection = connect(business, platform)
+    # Secrets stored under the key derived from DJANGO_SECRET_KEY; the operator then changes that key.
+    settings.SECRET_KEY = "a-new-secret-key-chosen-after-the-secrets-were-stored-Qx81"
+    response = Client(raise_request_exception=False).post(
+        connection.webhook_path(), data=b"{}", content_type="application/json"
+    )
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    assert "cannot be decrypted with PARLEY_ENCRYPTION_KEYS" in caplog.text
+    assert not Message.objects.exists()
