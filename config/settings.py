@@ -203,8 +203,15 @@ PARLEY_PLATFORM_API_HOSTS = [host.lower() for host in env_list("PARLEY_PLATFORM_
 PARLEY_MODEL_SERVER_HOSTS = [host.lower() for host in env_list("PARLEY_MODEL_SERVER_HOSTS")]
 
 # Fernet keys for credentials at rest (operations/encrypted_fields.py): the first encrypts, all decrypt.
-# None: a key derived from SECRET_KEY, for development only.
+# None: a key derived from SECRET_KEY, for development only (changing SECRET_KEY would lose every secret).
 PARLEY_ENCRYPTION_KEYS = env_list("PARLEY_ENCRYPTION_KEYS")
+if not PARLEY_ENCRYPTION_KEYS and not PARLEY_DEVELOPMENT:
+    raise ImproperlyConfigured(
+        "PARLEY_ENCRYPTION_KEYS is missing: set it to a key of your own, kept apart from the database (generate one "
+        'with `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`). '
+        "An installation that ran without it keeps reading its secrets (the key derived from DJANGO_SECRET_KEY "
+        "always decrypts last): set it, then run `manage.py rotate_encryption_keys`."
+    )
 
 # Celery: Redis when REDIS_URL is set, otherwise a broker in files under var/ so that the worker
 # still runs as its own process with no server installed.

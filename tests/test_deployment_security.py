@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 import yaml
+from cryptography.fernet import Fernet
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.test import Client
@@ -23,13 +24,14 @@ from tests.services import ROOT, ServiceDidNotStart, stop
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 PROXY = "10.0.0.2"
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-# "${NAME:-default}" in docker-compose.yml, as docker-compose reads it when NAME is not set.
-DEFAULT_OF_VARIABLE = re.compile(r"\$\{\w+:-([^}]*)\}")
+# "${NAME:-default}" in docker-compose.yml, as docker-compose reads it when NAME is not set ("" for a required
+# "${NAME:?message}", which compose_environment then sets).
+DEFAULT_OF_VARIABLE = re.compile(r"\$\{\w+:(?:-([^}]*)|\?[^}]*)\}")
 
 
 def compose_environment(**overrides: str) -> dict[str, str]:
     """The containers' environment as docker-compose.yml gives it with no variable set, on the tests' database
-    and Redis, with a key generated as the README says."""
+    and Redis, with keys generated as the README says."""
     declared = {name: DEFAULT_OF_VARIABLE.sub(r"\1", str(value)) for name, value in COMPOSE["x-parley-env"].items()}
     inherited = {name: value for name, value in os.environ.items() if not name.startswith(("DJANGO_", "PARLEY_"))}
     return {
@@ -38,6 +40,7 @@ def compose_environment(**overrides: str) -> dict[str, str]:
         "DATABASE_URL": database_url(settings.DATABASES["default"]),
         "REDIS_URL": settings.REDIS_URL,
         "DJANGO_SECRET_KEY": secrets.token_hex(32),
+        "PARLEY_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         **overrides,
     }
 
@@ -101,6 +104,17 @@ def test_the_web_process_refuses_to_start_with_a_missing_or_published_secret_key
     )  # fmt: skip
     assert started.returncode != 0
     assert "DJANGO_SECRET_KEY is missing or a published default" in started.stderr
+
+
+def test_the_web_process_refuses_to_start_without_encryption_keys_of_its_own():
+    # Without them secrets were encrypted under a key derived from DJANGO_SECRET_KEY: changing it lost them all.
+    assert COMPOSE["x-parley-env"]["PARLEY_ENCRYPTION_KEYS"].startswith("${PARLEY_ENCRYPTION_KEYS:?")
+    started = subprocess.run(
+        [sys.executable, "-c", "import config.wsgi"], cwd=ROOT, env=compose_environment(PARLEY_ENCRYPTION_KEYS=""),
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert started.returncode != 0
+    assert "PARLEY_ENCRYPTION_KEYS is missing" in started.stderr
 
 
 def test_the_production_settings_pass_every_deployment_check():
