@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import httpx
 from django.conf import settings
 
-from config.credential_hosts import HostNotAllowed, check_base_url
+from config.credential_hosts import HostNotAllowed, check_platform_url
 
 from .sending import PermanentSendError, TemporarySendError
 
@@ -33,10 +33,10 @@ def _shared_client() -> httpx.Client:
 
 
 def platform_base_url(api_base: str, default: str) -> str:
-    """The API base URL (the platform's own when empty), or HostNotAllowed unless its host is the
-    platform's own or one of PARLEY_PLATFORM_API_HOSTS: the connection's token goes with every request."""
-    allowed = {urlsplit(default).hostname or "", *settings.PARLEY_PLATFORM_API_HOSTS}
-    return check_base_url(api_base or default, allowed, "PARLEY_PLATFORM_API_HOSTS")
+    """The API base URL (the platform's own when empty), or HostNotAllowed unless it is the platform's own
+    (https, its port) or on a host PARLEY_PLATFORM_API_HOSTS lists: the connection's token goes with every request."""
+    hosts = settings.PARLEY_PLATFORM_API_HOSTS
+    return check_platform_url(api_base or default, default, hosts, "PARLEY_PLATFORM_API_HOSTS")
 
 
 def base_url(connection: ChannelConnection, default: str) -> str:

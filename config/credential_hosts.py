@@ -7,12 +7,15 @@ Parley's own network.
 from __future__ import annotations
 
 from collections.abc import Collection
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
+
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 class HostNotAllowed(ValueError):
@@ -29,6 +32,28 @@ def check_base_url(url: str, allowed_hosts: Collection[str], setting: str) -> st
         refusal = _("%(host)s is not an allowed host: the server's %(setting)s lists those.")
         raise HostNotAllowed(refusal % {"host": parts.hostname, "setting": setting})
     return url.rstrip("/")
+
+
+def check_platform_url(url: str, platform_url: str, other_hosts: Collection[str], setting: str) -> str:
+    """check_base_url for a platform's API: its own host, or one of `other_hosts`. The platform's own host
+    gets a token only as its own URL does (https, its port), never in clear text; hosts the server lists
+    are the operator's choice, plain http included (a test or proxy inside the network)."""
+    own = urlsplit(platform_url)
+    checked = check_base_url(url, {own.hostname or "", *other_hosts}, setting)
+    parts = urlsplit(checked)
+    if parts.hostname == own.hostname and _origin(parts) != _origin(own):
+        refusal = _("%(host)s receives a token only at %(origin)s.")
+        raise HostNotAllowed(refusal % {"host": parts.hostname, "origin": f"{own.scheme}://{own.netloc}"})
+    return checked
+
+
+def _origin(parts: SplitResult) -> tuple[str, int | None]:
+    """Scheme and port, the port made explicit; None for a port that is not a number."""
+    try:
+        port = parts.port
+    except ValueError:
+        return parts.scheme, None
+    return parts.scheme, port or DEFAULT_PORTS.get(parts.scheme)
 
 
 @deconstructible

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from importlib import import_module
 from io import StringIO
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from cryptography.fernet import Fernet, InvalidToken
@@ -23,6 +24,7 @@ from channels_app.console.connection import console_connection, store_console_me
 from channels_app.events import CustomerMessage
 from channels_app.inbound import store_customer_message
 from channels_app.models import ChannelConnection, Message
+from channels_app.registry import PLATFORMS
 from operations.encrypted_fields import UndecryptableSecret
 from tests.fake_platform import Answer, FakePlatformServer
 
@@ -126,6 +128,41 @@ def test_a_connection_written_to_point_at_an_unlisted_host_sends_it_nothing(
     assert internal_service.requests == []
     assert (reply.status, reply.error_code) == (Message.Status.FAILED, "api_host_not_allowed")
     assert "PARLEY_PLATFORM_API_HOSTS" in reply.error_detail
+
+
+def the_platforms_own_host(platform: str, scheme: str, port: int | None) -> str:
+    own = urlsplit(PLATFORMS[platform].default_api_base)
+    return urlunsplit(own._replace(scheme=scheme, netloc=f"{own.hostname}:{port}" if port else own.hostname))
+
+
+@pytest.mark.parametrize("platform", PLATFORMS_THAT_SEND)
+@pytest.mark.parametrize("scheme, port", [("http", None), ("https", 8443), ("http", 443)])
+def test_a_connection_written_to_reach_the_platforms_own_host_unencrypted_or_elsewhere_sends_nothing(
+    platform, scheme, port, business, settings
+):
+    settings.PARLEY_PLATFORM_API_HOSTS = []
+    connection = connect(business, platform)
+    api_base = the_platforms_own_host(platform, scheme, port)
+    ChannelConnection.objects.filter(pk=connection.pk).update(api_base=api_base)
+    reply = pending_reply(connection)
+    outbox.deliver(reply.pk)
+    reply.refresh_from_db()
+    assert (reply.status, reply.error_code) == (Message.Status.FAILED, "api_host_not_allowed")
+    assert "receives a token only at https://" in reply.error_detail
+
+
+def test_a_superuser_may_name_the_platforms_own_host_only_over_https_on_its_port(admin_client, business, settings):
+    settings.PARLEY_PLATFORM_API_HOSTS = []
+    connection = connect(business, "messenger")
+    change = reverse("admin:channels_app_channelconnection_change", args=[connection.pk])
+    form = {"business": business.pk, "name": "Page", "is_active": "on", "credential_page_id": "104857361928374"}
+    refused = admin_client.post(change, form | {"api_base": the_platforms_own_host("messenger", "http", None)})
+    assert refused.status_code == 200
+    assert "receives a token only at https://graph.facebook.com" in refused.content.decode()
+    explicit_port = the_platforms_own_host("messenger", "https", 443)
+    assert admin_client.post(change, form | {"api_base": explicit_port}).status_code == 302
+    connection.refresh_from_db()
+    assert connection.api_base == explicit_port
 
 
 def test_connect_channel_refuses_an_unlisted_host(business, settings):
