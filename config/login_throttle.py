@@ -27,6 +27,8 @@ from django.core.exceptions import PermissionDenied
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from agents.demo_account import is_refused_password
+
 from .client_address import client_address
 from .throttling import address_bucket, count_hit, current_count
 
@@ -76,6 +78,10 @@ class ThrottledModelBackend(ModelBackend):
         if request is not None and username and is_locked_out(username, request):
             # PermissionDenied stops Django trying any other backend: the login fails as a wrong password does.
             raise PermissionDenied("too many failed logins")
+        if is_refused_password(password):
+            # An upgraded installation may still hold the demo's account, created by earlier docker-compose files.
+            logger.warning("login refused: the demo's published password outside development")
+            return None
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 

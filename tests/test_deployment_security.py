@@ -67,15 +67,25 @@ def test_the_web_port_is_published_on_this_machine_only():
     assert all(str(port).startswith("127.0.0.1:") for port in published)
 
 
+def start_up_as_the_web_container() -> str:
+    """Runs the `python manage.py` steps of compose's `web` before gunicorn; their output, warnings included."""
+    _, _, script = shlex.split(service_commands()["web"])
+    steps = [shlex.split(step) for step in script.split("&&") if step.strip().startswith("python manage.py")]
+    assert steps, script
+    return "".join(
+        subprocess.run(
+            [sys.executable, *arguments], cwd=ROOT, env=compose_environment(), check=True, capture_output=True,
+            text=True,
+        ).stderr
+        for _python, *arguments in steps
+    )  # fmt: skip
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_production_start_up_creates_no_account_and_the_documented_step_creates_the_first_one(
     django_user_model,
 ):
-    _, _, script = shlex.split(service_commands()["web"])
-    steps = [shlex.split(step) for step in script.split("&&") if step.strip().startswith("python manage.py")]
-    assert steps, script
-    for _python, *arguments in steps:
-        subprocess.run([sys.executable, *arguments], cwd=ROOT, env=compose_environment(), check=True)
+    start_up_as_the_web_container()
     assert not django_user_model.objects.exists()
     assert authenticate(username="admin", password="parley-demo") is None
 
@@ -88,6 +98,35 @@ def test_the_production_start_up_creates_no_account_and_the_documented_step_crea
     )  # fmt: skip
     assert authenticate(username="owner", password=password).is_superuser
     assert list(django_user_model.objects.values_list("username", flat=True)) == ["owner"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_upgraded_installation_still_holding_the_demo_account_lets_nobody_in_with_its_published_password(
+    settings, django_user_model
+):
+    # What earlier docker-compose files left: setup_demo ran on every start of `web`.
+    demo = django_user_model.objects.create_superuser("admin", "admin@example.com", "parley-demo")
+    warnings = start_up_as_the_web_container()
+    assert "The account admin still has the demo's published password." in warnings
+    assert "python manage.py changepassword admin" in warnings
+
+    settings.PARLEY_DEVELOPMENT = False
+    for login_page in ("/admin/login/?next=/admin/", "/console/login/"):
+        assert Client().post(login_page, {"username": "admin", "password": "parley-demo"}).status_code == 200
+    demo.set_password("a-password-of-its-own-5521")
+    demo.save()
+    changed = Client().post("/admin/login/", {"username": "admin", "password": "a-password-of-its-own-5521"})
+    assert changed.status_code == 302
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_and_its_account_are_refused_outside_development(django_user_model):
+    refused = subprocess.run(
+        [sys.executable, "manage.py", "setup_demo"], cwd=ROOT, env=compose_environment(), capture_output=True, text=True
+    )
+    assert refused.returncode != 0
+    assert "runs only on a development machine (PARLEY_DEVELOPMENT=true" in refused.stderr
+    assert not django_user_model.objects.exists()
 
 
 # None, the development key, and the defaults that settings.py and docker-compose.yml used to fall back on.
