@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
+from ..coordinates import coordinates
 from ..events import Attachment, CustomerMessage, DeliveryState, Ignored, InboundEvent, Kind, MalformedPayload, StatusUpdate
 
 STATES = {
@@ -77,9 +78,8 @@ def _customer_message(form: Mapping[str, str], message_id: str, sender: str) -> 
     if form.get("Latitude") and form.get("Longitude"):
         place = Attachment(
             "location",
-            latitude=float(form["Latitude"]),
-            longitude=float(form["Longitude"]),
             name=" — ".join(part for part in (form.get("Label", ""), form.get("Address", "")) if part),
+            **coordinates(form["Latitude"], form["Longitude"]),
         )
         return replace(message, text="", kind=Kind.LOCATION, attachments=(place,))
     attachments = _attachments(form)

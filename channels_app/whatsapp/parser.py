@@ -14,6 +14,7 @@ from typing import Any
 
 from operations.log_context import log_body
 
+from ..coordinates import coordinates
 from ..events import (
     Attachment,
     CustomerMessage,
@@ -177,8 +178,7 @@ def _location(content: dict[str, Any]) -> Attachment:
         "location",
         url=str(content.get("url", "")),
         name=", ".join(str(part) for part in (content.get("name"), content.get("address")) if part),
-        latitude=float(content["latitude"]),
-        longitude=float(content["longitude"]),
+        **coordinates(content["latitude"], content["longitude"]),
     )
 
 
