@@ -18,6 +18,7 @@ from business.admin_tenancy import TenantAdmin
 from operations.admin import erase_customer_data
 
 from .connections import complete_credentials, connectable_platforms, setup_line
+from .meta.routing import ROUTING_KEYS
 from .models import ChannelConnection, Contact, Conversation, Message
 from .registry import PLATFORMS
 from .sending import SendError
@@ -110,6 +111,17 @@ class ChannelConnectionAdmin(TenantAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: ChannelConnection | None = None) -> list[str]:
         # Changing the platform would leave the wrong credentials behind: make a new connection instead.
         return ["setup", "platform"] if obj else []
+
+    def change_view(self, request: HttpRequest, object_id: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        connection = self.get_object(request, object_id)
+        key = ROUTING_KEYS.get(connection.platform, "") if connection else ""
+        if key and not connection.credential(key):
+            warning = _(
+                "This connection has no %(key)s, which its platform's deliveries name: while another connection "
+                "shares its Meta app, none of its customers' messages is stored. Set %(key)s."
+            )
+            messages.warning(request, warning % {"key": key})
+        return super().change_view(request, object_id, *args, **kwargs)
 
     @admin.display(description="Setup")
     def setup(self, connection: ChannelConnection) -> str:
