@@ -26,7 +26,8 @@ SHOP_ORIGIN = "https://shop.example"
 CRASHES = {500, 503}
 FIXTURES = Path(__file__).parent.parent / "channels_app"
 
-# Written as 1e999, a number JSON allows and no double holds (Python reads it as infinity); floats() adds NaN and Infinity.
+# Written as 1e999, a number JSON allows and no double holds (Python reads it as infinity);
+# floats() adds NaN and Infinity.
 BEYOND_A_DOUBLE = "<1e999>"
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.just(BEYOND_A_DOUBLE) | st.text(max_size=30),
@@ -231,7 +232,9 @@ def test_a_request_with_more_fields_than_django_reads_is_refused_not_retried(cli
 
 # A sample location of each platform that has them, with the fields holding its coordinates.
 LOCATIONS = {
-    "messenger": ("location", ("entry", 0, "messaging", 0, "message", "attachments", 0, "payload", "coordinates"), "lat"),
+    "messenger": (
+        "location", ("entry", 0, "messaging", 0, "message", "attachments", 0, "payload", "coordinates"), "lat"
+    ),
     "whatsapp": ("location", ("entry", 0, "changes", 0, "value", "messages", 0, "location"), "latitude"),
     "telegram": ("location", ("message", "location"), "latitude"),
     "twilio": ("whatsapp_location", (), "Latitude"),
@@ -255,7 +258,9 @@ def location_at(platform: str, latitude: str) -> bytes:
 @pytest.mark.django_db
 @pytest.mark.parametrize("platform", [platform for platform in LOCATIONS if platform != "twilio"])  # forms hold text
 @pytest.mark.parametrize("latitude", ["1e999", "-1e999", "NaN", "Infinity"])
-def test_a_signed_number_no_double_holds_is_answered_as_malformed_not_retried(client, business, settings, platform, latitude):
+def test_a_signed_number_no_double_holds_is_answered_as_malformed_not_retried(
+    client, business, settings, platform, latitude
+):
     """Read as infinity, 1e999 reached PostgreSQL's jsonb, which refuses it: a 503, redelivered for ever."""
     connection = connection_for(business, platform)
     assert request(client, connection, location_at(platform, latitude), True, settings)[0] == MALFORMED_ANSWER[platform]

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection as database
 from django.db.migrations.executor import MigrationExecutor
 
-from business.models import Business, FaqEntry
+from business.models import FaqEntry
 from channels_app.models import ChannelConnection, Conversation, Message
 from console.operator_actions import add_to_knowledge, annotate
 
@@ -17,13 +17,14 @@ ASKED = "Is the lilac cake for Basile ready? Pick-up at 12 rue des Lilas."
 REFUSED = "still holds the customer&#x27;s message word for word"
 
 
-def add_to_faq(connection: ChannelConnection, words: str, correct_answer: str = "Cakes are ready the next day.") -> FaqEntry:
+def add_to_faq(connection: ChannelConnection, words: str, correct_answer: str = "Cakes take a day.") -> FaqEntry:
     """A customer asks, the agent answers wrong, an operator corrects it and clicks "Add to FAQ"."""
     contact = connection.contacts.create(platform_user_id=f"PSID-{Message.objects.count()}")
     conversation = Conversation.objects.create(business=connection.business, connection=connection, contact=contact)
     asked = Message.objects.create(
-        conversation=conversation, connection=connection, direction="in", author="customer", text=words, status="received"
-    )
+        conversation=conversation, connection=connection, direction="in", author="customer", text=words,
+        status="received",
+    )  # fmt: skip
     reply = Message.objects.create(
         conversation=conversation, connection=connection, direction="out", author="agent", text="No idea.",
         reply_to=asked, status="sent",
@@ -87,7 +88,7 @@ def test_the_migration_takes_the_customers_words_that_add_to_faq_published_out_o
         rewritten.question = "Do you deliver?"
         long_words = add_to_faq(messenger_connection, "Gluten? " * 60, "Only the rice bread is gluten free.")
         FaqEntry.objects.update(published=True)
-        staff_written = FaqEntry.objects.create(business=messenger_connection.business, question="Open on Sundays?", answer="Yes.")
+        staff_written = messenger_connection.business.faq_entries.create(question="Open on Sundays?", answer="Yes.")
         FaqEntry.objects.filter(pk=rewritten.pk).update(question=rewritten.question)
         MigrationExecutor(database).migrate([("console", "0002_unpublish_customer_words")])
     finally:

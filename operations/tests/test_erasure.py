@@ -149,7 +149,8 @@ def test_forgetting_a_customer_deletes_the_faq_drafts_made_from_their_words_and_
 
 
 def test_forgetting_a_customer_deletes_an_faq_entry_published_with_their_words_still_in_it(jeanne):
-    """Published around the admin, which refuses it (a script, an entry from before drafts), it was out of erasure's reach."""
+    """Published around the admin, which refuses it (a script, an entry from before drafts), it was out of
+    erasure's reach."""
     on_messenger, _ = Conversation.objects.filter(contact__customer=jeanne).order_by("id")
     published_as_made = added_to_the_faq(on_messenger, "Cakes are made to order.")
     FaqEntry.objects.filter(pk=published_as_made.pk).update(published=True)

@@ -78,7 +78,8 @@ def test_a_connection_without_the_id_its_entries_carry_takes_no_other_pages_entr
     """It took every entry no connection claimed: another brand's Page of the same app, not connected
     (or switched off) in Parley, was stored under it and answered by its agent."""
     without_its_id(page_one)
-    page_two = page_connection(Business.objects.create(name="Other Brand", slug="other-brand"), page_one.platform, "2002")
+    other_brand = Business.objects.create(name="Other Brand", slug="other-brand")
+    page_two = page_connection(other_brand, page_one.platform, "2002")
     assert post_signed(page_one, delivery_for(page_one.platform, "3003")).status_code == 200
     assert post_signed(page_one, delivery_for(page_one.platform, "2002")).status_code == 200
     assert [message.connection for message in Message.objects.all()] == [page_two]
