@@ -26,9 +26,9 @@ class TemporarySendError(SendError):
 
     def __init__(self, reason: str, code: str = "", retry_after: float | None = None) -> None:
         super().__init__(reason, code)
-        self.retry_after = (
-            min(retry_after, MAX_RETRY_AFTER_SECONDS) if retry_after is not None and math.isfinite(retry_after) and retry_after >= 0 else None
-        )
+        self.retry_after: float | None = None
+        if retry_after is not None and math.isfinite(retry_after) and retry_after >= 0:
+            self.retry_after = min(retry_after, MAX_RETRY_AFTER_SECONDS)
 
 
 class PermanentSendError(SendError):
