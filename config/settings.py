@@ -153,7 +153,7 @@ PARLEY_WEBCHAT_MESSAGES_PER_ADDRESS_PER_MINUTE = int(
 # (agents/turn_quota.py, which needs REDIS_URL). 0: no cap.
 PARLEY_TURNS_PER_BUSINESS_PER_MINUTE = int(os.environ.get("PARLEY_TURNS_PER_BUSINESS_PER_MINUTE", "20"))
 
-# Reverse proxies in front of the web server that append to X-Forwarded-For (config/client_address.py):
+# Reverse proxies in front of the web server that append to X-Forwarded-For (operations/client_address.py):
 # 0 trusts none, 1 a single TLS proxy, and so on. Throttles and /metrics use the client address it gives.
 PARLEY_TRUSTED_PROXIES = int(os.environ.get("PARLEY_TRUSTED_PROXIES", "0"))
 # A trusted proxy also says which scheme the client used (it must replace any X-Forwarded-Proto sent to it).
@@ -171,10 +171,10 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("PARLEY_HSTS_INCLUDE_SUBDOMAINS", True
 SECURE_HSTS_PRELOAD = env_bool("PARLEY_HSTS_PRELOAD", True)
 
 # Staff login: this many failed passwords for an account from one client address lock it out for the
-# period; more for an address or an account as a whole (config/login_throttle.py).
+# period; more for an address or an account as a whole (console/login_throttle.py).
 PARLEY_LOGIN_FAILURES_ALLOWED = int(os.environ.get("PARLEY_LOGIN_FAILURES_ALLOWED", "5"))
 PARLEY_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("PARLEY_LOGIN_LOCKOUT_SECONDS", "900"))
-AUTHENTICATION_BACKENDS = ["config.login_throttle.ThrottledModelBackend"]
+AUTHENTICATION_BACKENDS = ["console.login_throttle.ThrottledModelBackend"]
 
 # Public address of this server, used to print the webhook URLs to paste into the platforms' consoles.
 PUBLIC_BASE_URL = os.environ.get("PARLEY_PUBLIC_BASE_URL", "http://localhost:8000").rstrip("/")
@@ -298,7 +298,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {
         "ids": {"()": "operations.log_context.ContextFilter"},
-        "redact_secrets": {"()": "config.log_redaction.RedactSecrets"},
+        "redact_secrets": {"()": "operations.log_redaction.RedactSecrets"},
     },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(ids)s] %(message)s"},

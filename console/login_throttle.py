@@ -9,7 +9,7 @@ Three counters of failed passwords, in fixed windows of PARLEY_LOGIN_LOCKOUT_SEC
   for newcomers without locking its owner out at the office.
 A refused attempt checks no password and counts nowhere: an attacker stuck at one address (at most
 PARLEY_LOGIN_FAILURES_ALLOWED tries on an account) never reaches the account's counter by itself.
-The client address is the one in front of the trusted proxies (config/client_address.py), never the proxy.
+The client address is the one in front of the trusted proxies (operations/client_address.py), never the proxy.
 """
 from __future__ import annotations
 
@@ -24,8 +24,8 @@ from django.core.exceptions import PermissionDenied
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from .client_address import client_address
-from .throttling import count_hit, current_count
+from operations.client_address import client_address
+from operations.throttling import count_hit, current_count
 
 logger = logging.getLogger(__name__)
 
