@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from llama_cpp import Llama
 
-from operations.metrics import kv_states_bytes
+from operations import metrics
 
 from .llama_internals import copy_sequence_state, mark_logits_stale, replace_sequence_state, sequence_state_size
 
@@ -89,7 +89,7 @@ class KvStateCache:
             return
         self._states[key] = state
         self._bytes += state.size
-        kv_states_bytes.inc(state.size)
+        metrics.kv_states_bytes.inc(state.size)
         while self._bytes > self.max_bytes:
             self._drop(next(iter(self._states)))
 
@@ -130,4 +130,4 @@ class KvStateCache:
         state = self._states.pop(key, None)
         if state is not None:
             self._bytes -= state.size
-            kv_states_bytes.dec(state.size)
+            metrics.kv_states_bytes.dec(state.size)

@@ -68,7 +68,6 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
-WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {
@@ -96,7 +95,6 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web server and the worker write to the same file: wait for the other's lock instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
 else:
     # Parameters sent apart from the SQL, so that psycopg prepares a query the connection runs
     # again and again (its fifth time) and PostgreSQL stops planning it: the turn's first query,
@@ -216,8 +214,6 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("PARLEY_BROKER_VISIBILITY_TIMEOUT", "3600"))}
 else:
     _broker_dir = VAR_DIR / "broker"
-    for _folder in ("queue", "control"):
-        (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://localhost/"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
@@ -250,6 +246,7 @@ PARLEY_SWEEP_INTERVAL_SECONDS = float(os.environ.get("PARLEY_SWEEP_INTERVAL_SECO
 PARLEY_SWEEP_GRACE_SECONDS = float(os.environ.get("PARLEY_SWEEP_GRACE_SECONDS", "60"))
 # A reply claimed by a sender this long ago, and still not sent, was interrupted by the sender's death.
 PARLEY_SEND_CLAIM_TIMEOUT_SECONDS = float(os.environ.get("PARLEY_SEND_CLAIM_TIMEOUT_SECONDS", "300"))
+# Periodic tasks, run by `celery -A config beat`.
 CELERY_BEAT_SCHEDULE = {
     "sweep-unfinished-work": {
         "task": "channels_app.tasks.sweep_unfinished_work",
@@ -279,15 +276,18 @@ CELERY_TASK_ROUTES = {
 }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 
-# Periodic tasks, run by `celery -A config beat`.
-# Metrics: every web and worker process writes its values here and /metrics adds them up. Empty the
-# directory when starting the servers. Without PARLEY_METRICS_TOKEN only this machine may read them.
-os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(VAR_DIR / "prometheus"))
-Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).mkdir(parents=True, exist_ok=True)
+# Metrics: every web and worker process writes its values to files in PROMETHEUS_MULTIPROC_DIR
+# (var/prometheus/ unless set; operations/metrics.py) and /metrics adds them up. Empty the directory
+# when starting the servers. Without PARLEY_METRICS_TOKEN only this machine may read them.
 PARLEY_METRICS_TOKEN = os.environ.get("PARLEY_METRICS_TOKEN", "")
 # A worker machine without the web server serves its metrics itself (no token: bind a private address).
 PARLEY_WORKER_METRICS_PORT = int(os.environ.get("PARLEY_WORKER_METRICS_PORT", "0"))
 PARLEY_WORKER_METRICS_ADDRESS = os.environ.get("PARLEY_WORKER_METRICS_ADDRESS", "127.0.0.1")
+
+# Process tuning at start-up (operations/process_tuning.py): the web server imports every view before its
+# first request, and web and worker processes move what they loaded out of the garbage collector's reach.
+PARLEY_LOAD_VIEWS_AT_START = env_bool("PARLEY_LOAD_VIEWS_AT_START", True)
+PARLEY_GC_FREEZE = env_bool("PARLEY_GC_FREEZE", True)
 
 # Logs: "plain" text or "json" (one object per line). Every line of a turn carries the business,
 # conversation and message ids. Message texts are logged only at DEBUG and only when asked.
