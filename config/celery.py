@@ -50,7 +50,7 @@ def start_worker(sender: WorkController, **_: object) -> None:
     from agents import turns
 
     if settings.CELERY_TASK_ROUTES["agents.*"]["queue"] in sender.app.amqp.queues.consume_from:
-        # Loaded, never run, here (llama_runtime.py): the pool processes share the loaded model and its
+        # Loaded, never run, here (agents/llama_runtime.py): the pool processes share the loaded model and its
         # zeroed KV cache until each writes its own cells. A business with a model or context of its own
         # still loads it in the process that uses it.
         turns.preload_default_model()
