@@ -55,6 +55,7 @@ def main() -> None:
     print(report)
 
 
+
 def run(sizes: Sizes, log_dir: Path) -> str:
     import django
 
@@ -63,6 +64,11 @@ def run(sizes: Sizes, log_dir: Path) -> str:
     load_before = os.getloadavg()[0]
     create_database(os.environ["DATABASE_URL"])
     django.setup()
+    from operations.process_start import start_process
+
+    # Started as a worker is: it reads the workers' metrics, and its raw llama.cpp baseline runs with
+    # the workers' thread tuning.
+    start_process()
     from django.core.management import call_command
     from django.db import connection
 
