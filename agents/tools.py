@@ -241,9 +241,8 @@ def build_tools(context: TurnContext, enabled: list[str] | None = None) -> list[
     return [tool for tool in tools if enabled is None or tool.name in enabled or tool.name == "handoff_to_human"]
 
 
-# The arguments' model of each built-in tool, by name. LangChain derives one from a function's
-# signature in 2-4 ms; each turn binds the same functions to another context, so one derivation
-# serves every turn (it was 20 ms of each turn).
+# The arguments' model of each built-in tool, by name. Deriving one from a function's signature is
+# slow; each turn binds the same functions to another context, so one derivation serves every turn.
 _ARGUMENT_MODELS: dict[str, type[BaseModel]] = {}
 
 

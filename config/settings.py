@@ -97,8 +97,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 else:
     # Parameters sent apart from the SQL, so that psycopg prepares a query the connection runs
-    # again and again (its fifth time) and PostgreSQL stops planning it: the turn's first query,
-    # 3 KB of SQL over six joins, took 4.8 ms planned each time against 1.8 ms prepared.
+    # again and again (its fifth time) and PostgreSQL stops planning it: the turn's first query
+    # joins six tables, and planning it each time cost more than running it.
     DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -186,8 +186,8 @@ PARLEY_MODEL_DIR = os.environ.get("PARLEY_MODEL_DIR", "")
 PARLEY_MODEL_CACHE_SIZE = max(1, int(os.environ.get("PARLEY_MODEL_CACHE_SIZE", "2")))
 PARLEY_MODEL_THREADS = int(os.environ.get("PARLEY_MODEL_THREADS", "0")) or None
 PARLEY_MODEL_GPU_LAYERS = int(os.environ.get("PARLEY_MODEL_GPU_LAYERS", "0"))
-# Memory per worker process for saved conversation KV states (about 22 KB per token with the bundled
-# model): conversations interleaved on one worker each resume from their own computed prompt. 0: off.
+# Memory per worker process for saved conversation KV states (README "Settings"): conversations
+# interleaved on one worker each resume from their own computed prompt. 0: off.
 PARLEY_KV_CACHE_MB = int(os.environ.get("PARLEY_KV_CACHE_MB", "512"))
 
 # Businesses' own HTTP tools may call only these hosts, and never private or local addresses
@@ -262,8 +262,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Celery closes Django's database connections around every task unless told to reuse them: each
-# turn then opened two (its own and its send's), about 15 ms each with the new server process's
-# first query. Reused here for up to this many tasks; Django's own rule (DATABASE_CONN_MAX_AGE,
+# turn then opened two (its own and its send's), each a new server process slow to its first query.
+# Reused here for up to this many tasks; Django's own rule (DATABASE_CONN_MAX_AGE,
 # a connection that failed dropped) applies around each task as around each request (celery.py).
 CELERY_DB_REUSE_MAX = 500
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
