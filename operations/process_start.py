@@ -1,7 +1,7 @@
 """What a Parley process does once when it starts, so that importing a module does nothing of the kind.
 
 The entry points call these: manage.py for commands, config/wsgi.py for the web server, config/celery.py's
-signals for workers and beat, and the tests' conftest.py for the test session.
+signals for workers and beat, the tests' conftest.py and the bench's __main__.py for their own process.
 """
 from __future__ import annotations
 
@@ -30,8 +30,9 @@ def start_web_process() -> None:
 def make_var_folders() -> None:
     """The SQLite database's folder and the file broker's (settings.py's defaults without a server), where
     neither SQLite nor kombu makes one."""
-    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-        settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        Path(database["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     if settings.CELERY_BROKER_URL.startswith("filesystem://"):
         for option in ("data_folder_in", "data_folder_out", "control_folder"):
             Path(settings.CELERY_BROKER_TRANSPORT_OPTIONS[option]).mkdir(parents=True, exist_ok=True)
