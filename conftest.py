@@ -17,6 +17,7 @@ from agents.models import AgentConfig
 from business.models import Business, FaqEntry, Membership
 from channels_app.meta.signature import sign
 from channels_app.models import ChannelConnection
+from operations.process_start import start_process
 from tests.fake_platform import FakePlatformServer
 from tests.services import ServiceDidNotStart, database_url, start_celery_worker, stop
 
@@ -30,6 +31,8 @@ WORKER_APPLICATION_NAME = "parley-test-worker"
 
 def pytest_configure(config: pytest.Config) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
+    # The test session is a Parley process too: its metrics go where a scrape reads them.
+    start_process()
     # The fake platforms and the model server listen on 127.0.0.1: an API host allowed in this process
     # (its settings are already loaded) and in the workers and servers the tests start.
     for setting in ("PARLEY_PLATFORM_API_HOSTS", "PARLEY_MODEL_SERVER_HOSTS"):

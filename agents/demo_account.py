@@ -2,7 +2,7 @@
 
 `make run` (PARLEY_DEVELOPMENT) creates it with `setup_demo`. Earlier docker-compose files ran that command
 on every start, so an upgraded production installation may still have the account: outside development
-the published password logs nobody in (config/login_throttle.py asks `is_refused_password`), and
+the published password logs nobody in (console/login_throttle.py asks `is_refused_password`), and
 `migrate` warns about the account until its password is changed.
 """
 from __future__ import annotations

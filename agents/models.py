@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from business.models import Business
-from config.credential_hosts import AllowedHostValidator
+from operations.credential_hosts import AllowedHostValidator
 from operations.encrypted_fields import EncryptedTextField
 
 from .finite_numbers import validate_finite

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import httpx
 from django.conf import settings
 
-from config.credential_hosts import HostNotAllowed, check_platform_url
+from operations.credential_hosts import HostNotAllowed, check_platform_url
 
 from .sending import PermanentSendError, TemporarySendError
 

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.db.models.fields.json import KeyTextTransform
 
 from business.models import Business, Customer
-from config.credential_hosts import HostNotAllowed
+from operations.credential_hosts import HostNotAllowed
 from operations.encrypted_fields import EncryptedJSONField
 
 from .api_calls import platform_base_url

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from config.throttling import over_limit
+from operations.throttling import over_limit
 
 from .models import ChannelConnection
 

@@ -138,8 +138,8 @@ PUBLISHED_KEYS = [
 @pytest.mark.parametrize("key", PUBLISHED_KEYS)
 def test_the_web_process_refuses_to_start_with_a_missing_or_published_secret_key(key):
     started = subprocess.run(
-        [sys.executable, "-c", "import config.wsgi"], cwd=ROOT, env=compose_environment(DJANGO_SECRET_KEY=key),
-        capture_output=True, text=True,
+        [sys.executable, "-c", "import config.wsgi; config.wsgi.create_application()"],
+        cwd=ROOT, env=compose_environment(DJANGO_SECRET_KEY=key), capture_output=True, text=True,
     )  # fmt: skip
     assert started.returncode != 0
     assert "DJANGO_SECRET_KEY is missing or a published default" in started.stderr
@@ -167,15 +167,15 @@ def test_the_production_settings_pass_every_deployment_check():
 
 @pytest.fixture
 def production_web_server(db: None) -> Iterator[str]:
-    """`gunicorn config.wsgi` with docker-compose's environment, as the web container starts it. There the proxy
-    calls from outside the container, an address gunicorn does not trust for X-Forwarded-Proto: neither here."""
+    """gunicorn with docker-compose's environment, as the web container starts it. There the proxy calls from
+    outside the container, an address gunicorn does not trust for X-Forwarded-Proto: neither here."""
     port = free_port()
     log_path = ARTIFACTS / "production-gunicorn.log"
     with log_path.open("w") as log:
         process = subprocess.Popen(
             [
-                sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1",
-                "--forwarded-allow-ips", "192.0.2.1",
+                sys.executable, "-m", "gunicorn", "config.wsgi:create_application()", "--bind", f"127.0.0.1:{port}",
+                "--workers", "1", "--forwarded-allow-ips", "192.0.2.1",
             ],
             cwd=ROOT, env=compose_environment(PARLEY_METRICS_TOKEN="scrape-me-5521"),
             stdout=log, stderr=subprocess.STDOUT,

@@ -12,8 +12,8 @@ from enum import StrEnum
 from django.conf import settings
 from django.http import HttpRequest
 
-from config.client_address import client_address
-from config.throttling import address_bucket, over_limit
+from operations.client_address import client_address
+from operations.throttling import address_bucket, over_limit
 from operations import metrics
 
 from ..models import ChannelConnection

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from business.models import Business
-from config.credential_hosts import HostNotAllowed
+from operations.credential_hosts import HostNotAllowed
 
 from ...api_calls import platform_base_url
 from ...connections import complete_credentials, connectable_platforms, setup_line
