@@ -149,8 +149,8 @@ def test_the_web_process_refuses_to_start_without_encryption_keys_of_its_own():
     # Without them secrets were encrypted under a key derived from DJANGO_SECRET_KEY: changing it lost them all.
     assert COMPOSE["x-parley-env"]["PARLEY_ENCRYPTION_KEYS"].startswith("${PARLEY_ENCRYPTION_KEYS:?")
     started = subprocess.run(
-        [sys.executable, "-c", "import config.wsgi"], cwd=ROOT, env=compose_environment(PARLEY_ENCRYPTION_KEYS=""),
-        capture_output=True, text=True,
+        [sys.executable, "-c", "import config.wsgi; config.wsgi.create_application()"],
+        cwd=ROOT, env=compose_environment(PARLEY_ENCRYPTION_KEYS=""), capture_output=True, text=True,
     )  # fmt: skip
     assert started.returncode != 0
     assert "PARLEY_ENCRYPTION_KEYS is missing" in started.stderr
