@@ -13,4 +13,4 @@ ENV PARLEY_VAR_DIR=/app/var
 RUN PARLEY_DEVELOPMENT=true DATABASE_URL=sqlite:////tmp/build.sqlite3 \
     python manage.py collectstatic --noinput --verbosity 0
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi", "--bind", "0.0.0.0:8000", "--workers", "2"]
+CMD ["gunicorn", "config.wsgi:create_application()", "--bind", "0.0.0.0:8000", "--workers", "2"]

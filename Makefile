@@ -40,7 +40,7 @@ run: install
 	@trap 'kill 0' INT TERM EXIT; \
 	$(PY) -m celery -A config worker -Q llm,outbound -c 1 -l info & \
 	$(PY) -m celery -A config beat -l info -s var/celerybeat-schedule & \
-	$(PY) -m gunicorn config.wsgi --bind $(BIND) --workers 2 --access-logfile - & \
+	$(PY) -m gunicorn 'config.wsgi:create_application()' --bind $(BIND) --workers 2 --access-logfile - & \
 	wait
 
 # Besides Python packages the tests need Debian packages they drive, PostgreSQL and Redis: each is

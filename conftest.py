@@ -14,9 +14,10 @@ import redis
 from django.conf import settings
 
 from agents.models import AgentConfig
-from business.models import Business, FaqEntry
+from business.models import Business, FaqEntry, Membership
 from channels.meta.signature import sign
 from conversations.models import ChannelConnection
+from operations.process_start import start_process
 from tests.fake_platform import FakePlatformServer
 from tests.services import ServiceDidNotStart, database_url, start_celery_worker, stop
 
@@ -30,6 +31,8 @@ WORKER_APPLICATION_NAME = "parley-test-worker"
 
 def pytest_configure(config: pytest.Config) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
+    # The test session is a Parley process too: its metrics go where a scrape reads them.
+    start_process()
     # The fake platforms and the model server listen on 127.0.0.1: an API host allowed in this process
     # (its settings are already loaded) and in the workers and servers the tests start.
     for setting in ("PARLEY_PLATFORM_API_HOSTS", "PARLEY_MODEL_SERVER_HOSTS"):
@@ -86,6 +89,15 @@ def business(db: None) -> Business:
         business=shop, question="Do you ship abroad?", answer="Yes, we ship to Canada and the US in 3 to 5 business days."
     )
     return shop
+
+
+@pytest.fixture
+def staff_client(client: Any, business: Business, django_user_model: Any) -> Any:
+    """Logged in as a staff member of the business who is not a superuser."""
+    user = django_user_model.objects.create_user("sam", password="pw", is_staff=True)
+    Membership.objects.create(user=user, business=business)
+    client.force_login(user)
+    return client
 
 
 MESSENGER_SECRET = "f1c2d3e4a5b6978812345678abcdef90"

@@ -17,8 +17,9 @@ from langchain_core.tools import BaseTool
 
 from . import guards, router
 from .chat_model import StepChatModel
+from .finite_numbers import at_most
 from .grounding import NUMBER, grounded_reply
-from .models import AgentConfig, AgentRun
+from .models import MAX_TIME_BUDGET_SECONDS, AgentConfig, AgentRun
 from .prompts import system_message
 from .tools import ToolResult, TurnContext, build_tools, tool_result
 
@@ -61,7 +62,8 @@ class AgentTurn:
         self.context = context
         self.config = config
         self.chat_model = chat_model
-        self.deadline = context.deadline = time.monotonic() + config.time_budget_seconds
+        budget = at_most(config.time_budget_seconds, MAX_TIME_BUDGET_SECONDS)
+        self.deadline = context.deadline = time.monotonic() + budget
         self.tools = build_tools(context, config.enabled_tools or None)
         self.tools_by_name: dict[str, BaseTool] = {tool.name: tool for tool in self.tools}
         self.trace: list[dict[str, Any]] = []

@@ -33,6 +33,9 @@ MAX_ANSWER_CHARACTERS = 2000
 MAX_ANSWER_BYTES = 4 * MAX_ANSWER_CHARACTERS
 # The IPv6 prefix through which NAT64 gateways reach IPv4 addresses (RFC 6052).
 NAT64_PREFIX = ipaddress.IPv6Network("64:ff9b::/96")
+# Local-use NAT64 (RFC 8215), which Python counts as global: a network's own translators, with the IPv4
+# address at a place only that network knows, so it is refused whole.
+LOCAL_NAT64_PREFIX = ipaddress.IPv6Network("64:ff9b:1::/48")
 
 IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -95,6 +98,8 @@ def _is_public(ip: IpAddress) -> bool:
     if not ip.is_global or ip.is_multicast:
         return False
     if isinstance(ip, ipaddress.IPv6Address):
+        if ip in LOCAL_NAT64_PREFIX:
+            return False
         nat64 = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF) if ip in NAT64_PREFIX else None
         return all(_is_public(carried) for carried in (ip.ipv4_mapped, ip.sixtofour, nat64) if carried)
     return True

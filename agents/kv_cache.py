@@ -21,14 +21,14 @@ from dataclasses import dataclass
 import numpy as np
 from llama_cpp import Llama
 
-from operations.metrics import kv_states_bytes
+from operations import metrics
 
 from .llama_internals import copy_sequence_state, mark_logits_stale, replace_sequence_state, sequence_state_size
 
 logger = logging.getLogger(__name__)
 
-# Putting a state back costs what computing a few prompt tokens does (15 ms for a state of 800
-# tokens, against about 4 ms a token on 2 cores): a state that saves fewer is not put back.
+# Putting a state back costs what computing a few prompt tokens does: a state that saves fewer is not
+# put back.
 MIN_TOKENS_GAINED = 8
 
 
@@ -75,10 +75,10 @@ class KvStateCache:
             return
         size = sequence_state_size(self.llama)
         # llama.cpp writes straight into the state's own buffer: one copy of tens of MB, not two.
-        # A mapping, not a bytearray: Python zeroes a bytearray holding the interpreter lock (10 ms
-        # for 18 MB, which stopped the turn's own thread while a background save ran), the kernel
-        # zeroes a mapping's pages as llama.cpp writes them; and it goes back to the system whole.
-        # Private: a shared one is shared memory, 5 ms slower to fill and 2 ms to give back (21 MB).
+        # A mapping, not a bytearray: Python zeroes a bytearray holding the interpreter lock (which
+        # stopped the turn's own thread while a background save ran), the kernel zeroes a mapping's
+        # pages as llama.cpp writes them; and it goes back to the system whole.
+        # Private: a shared one is shared memory, slower to fill and to give back.
         data = mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
         view = (ctypes.c_uint8 * size).from_buffer(data)
         written = copy_sequence_state(self.llama, view)
@@ -89,7 +89,7 @@ class KvStateCache:
             return
         self._states[key] = state
         self._bytes += state.size
-        kv_states_bytes.inc(state.size)
+        metrics.kv_states_bytes.inc(state.size)
         while self._bytes > self.max_bytes:
             self._drop(next(iter(self._states)))
 
@@ -130,4 +130,4 @@ class KvStateCache:
         state = self._states.pop(key, None)
         if state is not None:
             self._bytes -= state.size
-            kv_states_bytes.dec(state.size)
+            metrics.kv_states_bytes.dec(state.size)

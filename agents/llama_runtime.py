@@ -53,12 +53,11 @@ class Completion:
 
 
 # Prompt tokens computed between two looks at the turn's deadline: about a second on 2 cores. Smaller
-# slices cost throughput (an 800-token prompt took 4% and 23% longer in 64-token slices than in 256,
-# in two measurements). Also llama.cpp's batch: a larger one is never filled, and its compute
+# slices cost throughput. Also llama.cpp's batch: a larger one is never filled, and its compute
 # buffer grows with it.
 PROMPT_SLICE_TOKENS = 256
-# Flash attention computed an 800-token prompt in 2.43 s instead of 2.81 s on 2 cores, generated as
-# fast, and took 7 MB less per inference process (no attention matrix in the compute buffer).
+# Flash attention computes a prompt faster, generates as fast and takes less memory per inference
+# process (no attention matrix in the compute buffer).
 FLASH_ATTENTION = True
 
 
@@ -223,8 +222,8 @@ class LoadedModel:
             self._kv_states.clear()
 
     def _save_in_background(self, key: Hashable) -> None:
-        """Copy the context's state out while the caller goes on: the copy (18 MB for 800 tokens)
-        took 11-20 ms, most of it the kernel's page faults, which a reply then waited for. The
+        """Copy the context's state out while the caller goes on: the copy's time, most of it the
+        kernel's page faults, is otherwise a wait added to the reply. The
         context is left alone until the copy is done: every use of it waits for it first."""
         self._saving = threading.Thread(target=self._save, args=(key,), name="kv-state-save", daemon=True)
         self._saving.start()

@@ -7,9 +7,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from business.models import Business
-from config.credential_hosts import AllowedHostValidator
+from operations.credential_hosts import AllowedHostValidator
 from operations.encrypted_fields import EncryptedTextField
 
+from .finite_numbers import validate_finite
 from .model_files import validate_model_path
 
 DEFAULT_INSTRUCTIONS = (
@@ -44,7 +45,7 @@ class AgentConfig(models.Model):
         "(PARLEY_MODEL_PATH, else the bundled SmolLM2-135M-Instruct).",
     )
     temperature = models.FloatField(
-        default=0.3, validators=[MinValueValidator(0.0), MaxValueValidator(MAX_TEMPERATURE)]
+        default=0.3, validators=[validate_finite, MinValueValidator(0.0), MaxValueValidator(MAX_TEMPERATURE)]
     )
     max_reply_tokens = models.PositiveIntegerField(
         default=160,
@@ -77,8 +78,10 @@ class AgentConfig(models.Model):
     server_url = models.URLField(
         blank=True,
         validators=[AllowedHostValidator("PARLEY_MODEL_SERVER_HOSTS")],
-        help_text="For the server backend: its base URL, e.g. http://gpu-host:8080/v1, on a host the server's "
-        "PARLEY_MODEL_SERVER_HOSTS lists.",
+        help_text=_(
+            "For the server backend: its base URL, e.g. http://gpu-host:8080/v1, on a host the server's "
+            "PARLEY_MODEL_SERVER_HOSTS lists."
+        ),
     )
     server_model = models.CharField(max_length=200, blank=True, help_text="For the server backend: the model name.")
     server_api_key = EncryptedTextField(blank=True, help_text="For the server backend, if it needs one.")
@@ -98,12 +101,12 @@ class AgentConfig(models.Model):
     )
     time_budget_seconds = models.FloatField(
         default=60.0,
-        validators=[MinValueValidator(1.0), MaxValueValidator(MAX_TIME_BUDGET_SECONDS)],
+        validators=[validate_finite, MinValueValidator(1.0), MaxValueValidator(MAX_TIME_BUDGET_SECONDS)],
         help_text="A turn running longer is stopped; the customer gets the fallback reply.",
     )
     burst_settle_seconds = models.FloatField(
         default=2.0,
-        validators=[MinValueValidator(0.0), MaxValueValidator(MAX_SETTLE_SECONDS)],
+        validators=[validate_finite, MinValueValidator(0.0), MaxValueValidator(MAX_SETTLE_SECONDS)],
         help_text="Messages the customer sends within this time of each other are answered together.",
     )
     blocked_topics = models.TextField(blank=True, help_text="One topic per line the agent must not discuss.")
@@ -187,8 +190,10 @@ class HttpTool(models.Model):
     url = models.URLField(help_text="Must be on the server's allow-list (PARLEY_HTTP_TOOL_ALLOWED_HOSTS).")
     timeout_seconds = models.FloatField(
         default=5.0,
-        validators=[MinValueValidator(MIN_TOOL_TIMEOUT_SECONDS), MaxValueValidator(MAX_TIME_BUDGET_SECONDS)],
-        help_text="At most the agent's time budget; a call also stops when the turn's time is up.",
+        validators=[
+            validate_finite, MinValueValidator(MIN_TOOL_TIMEOUT_SECONDS), MaxValueValidator(MAX_TIME_BUDGET_SECONDS)
+        ],
+        help_text=_("At most the agent's time budget; a call also stops when the turn's time is up."),
     )
     signing_secret = EncryptedTextField(
         help_text="Requests carry X-Parley-Signature: sha256=HMAC(secret, body) so the URL can check them."

@@ -35,7 +35,7 @@ def keep_large_buffers_out_of_the_heap() -> None:
 
 def give_back_free_memory() -> None:
     """Return the heap's free pages after a turn: what a turn allocates and frees (prompt
-    rendering, sampling, ORM rows) otherwise stays resident in the process, about 30 MB."""
+    rendering, sampling, ORM rows) otherwise stays resident in the process."""
     libc = _libc()
     if libc is not None:
         libc.malloc_trim(0)

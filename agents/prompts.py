@@ -28,7 +28,7 @@ def tool_lines(tools: list[BaseTool]) -> list[str]:
     return [f"- {tool.name}({_arguments_json(tool)}): {tool.description}" for tool in tools]
 
 
-# Deriving a tool's argument schema from its model took about 2 ms, 13 ms of each turn; a built-in
+# Deriving a tool's argument schema from its model is slow next to a turn's other work; a built-in
 # tool's arguments model is the same on every turn (tools.py), so its line is derived once.
 _MODEL_ARGUMENTS: dict[tuple[str, type], str] = {}
 

@@ -1,28 +1,6 @@
 from __future__ import annotations
 
-import gc
-from typing import Any
-
 from celery import shared_task
-from celery.signals import worker_init
-
-
-@worker_init.connect
-def share_agent_code_with_pool_processes(sender: Any, **kwargs: Any) -> None:
-    # Imported once in the worker's parent, so that its forked pool processes share these pages
-    # instead of each importing LangChain and llama.cpp again (~45 MB each).
-    from . import turns
-
-    if LLM_QUEUE in sender.app.amqp.queues.consume_from:
-        # Loaded, never run, here (llama_runtime.py): the pool processes share the loaded model and
-        # its zeroed KV cache until each writes its own cells, 39 MB less for each measured. A
-        # business with a model or context of its own still loads it in the process that uses it.
-        turns.preload_default_model()
-
-    # Moved out of the collector's reach: a collection in a pool process would otherwise write to
-    # every object's header and so copy the parent's pages it shares into each process.
-    gc.freeze()
-
 
 # Inference has a queue of its own, so that a slow generation never delays a send.
 LLM_QUEUE = "llm"

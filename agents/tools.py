@@ -15,11 +15,13 @@ import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time
+from functools import partial
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from langchain_core.tools import BaseTool, StructuredTool
+from langchain_core.tools.base import FILTERED_ARGS, create_schema_from_function
 from pydantic import BaseModel, Field
 
 from business import search
@@ -95,136 +97,162 @@ class ToolResult:
 NOTHING_FOUND = ToolResult(content="Nothing found.", found=False)
 
 
-BUILTIN_TOOL_NAMES = (
-    "search_knowledge", "business_info", "search_catalogue", "order_status", "create_booking", "capture_lead", "handoff_to_human",
-)  # fmt: skip
+# The built-in tools by name, in the order the model sees them: what the admin offers and build_tools binds.
+BUILTIN_TOOLS: dict[str, Callable[..., str]] = {}
+
+
+def builtin_tool(function: Callable[..., str]) -> Callable[..., str]:
+    """Registers a built-in tool; its first argument is the turn's context, bound by build_tools."""
+    BUILTIN_TOOLS[function.__name__] = function
+    return function
+
+
+@builtin_tool
+def search_knowledge(context: TurnContext, query: str) -> str:
+    """Search the business's FAQ and documents for what the customer asks about."""
+    business = context.business
+    entries = search.search_objects(business, FaqEntry, query, limit=2)
+    documents = search.search_objects(business, Document, query, limit=1)
+    if not entries and not documents:
+        return NOTHING_FOUND.to_json()
+    lines = [f"Q: {entry.question}\nA: {entry.answer}" for entry in entries]
+    lines += [f"{document.title}: {_excerpt(document.body, query)}" for document in documents]
+    best = entries[0].answer if entries else _excerpt(documents[0].body, query)
+    return ToolResult(content="\n".join(lines), facts=(best,), answer=best).to_json()
+
+
+@builtin_tool
+def business_info(context: TurnContext, topic: Topic = "hours", day: Day = "") -> str:
+    """Opening hours (of a weekday, "today" or "tomorrow" if asked), whether open now, address and
+        contact details; topic is what the customer asks about: hours, address or contact."""
+    business = context.business
+    now = datetime.now(ZoneInfo(business.timezone))
+    today = WEEKDAYS[now.weekday()]
+    asked = _weekday(day, now)
+    open_now = is_open_at(business.opening_hours or {}, now)
+    all_hours = "; ".join(business.opening_hours_lines())
+    lines = [
+        f"It is now {DAY_NAMES[today]} {now:%H:%M} ({business.timezone}); we are {'open' if open_now else 'closed'} now.",
+        f"Opening hours: {all_hours}.",
+    ]
+    lines += [f"{label}: {value}." for label, value in (("Address", business.address), ("Phone", business.phone), ("Email", business.email)) if value]
+    if topic == "address" and business.address:
+        answer, facts = f"We are at {business.address}.", (business.address,)
+    elif topic == "contact" and (business.phone or business.email):
+        details = " or ".join(value for value in (business.phone, business.email) if value)
+        answer, facts = f"You can reach us at {details}.", tuple(value for value in (business.phone, business.email) if value)
+    elif asked:
+        hours = _hours_of(business, asked)
+        answer = f"On {DAY_NAMES[asked]} we are {'open ' + hours if hours != 'closed' else 'closed'}."
+        if asked == today:
+            answer += f" We are {'open' if open_now else 'closed'} right now."
+        facts = (hours,)
+    else:
+        answer = f"We are {'open' if open_now else 'closed'} now. Our opening hours: {all_hours}."
+        facts = tuple(business.opening_hours_lines())
+    return ToolResult(content="\n".join(lines), facts=facts, answer=answer).to_json()
+
+
+@builtin_tool
+def search_catalogue(context: TurnContext, query: str) -> str:
+    """Find products by name or description, with price, currency and availability."""
+    business = context.business
+    items = search.search_objects(business, CatalogueItem, query, limit=3)
+    if not items:
+        return NOTHING_FOUND.to_json()
+    lines = [_item_line(item) for item in items]
+    # A reply about a sold-out item must say so: its price alone reads as "we have it".
+    fact = items[0].price_label() if items[0].available else "sold out"
+    return ToolResult(content="\n".join(lines), facts=(fact,), answer=lines[0]).to_json()
+
+
+@builtin_tool
+def order_status(context: TurnContext, reference: str) -> str:
+    """The status of one of this customer's orders, by its reference (e.g. A-1042)."""
+    business = context.business
+    wanted = reference.strip().lstrip("#").upper()
+    order = Order.objects.filter(
+        business=business, customer__contacts=context.contact, reference__iexact=wanted
+    ).first()
+    if order is None:
+        return ToolResult(
+            content=f"No order {wanted} found for this customer.",
+            answer=f"I can't find an order {wanted} under your name. Could you check the reference?",
+            found=False,
+        ).to_json()
+    status = order.get_status_display()
+    updated = order.updated_at.astimezone(ZoneInfo(business.timezone)).strftime("%d %b %H:%M")
+    line = f"Order {order.reference} is {status.lower()} (updated {updated})."
+    # The status is the answer; a reply naming only the reference ("You've collected A-1042") is not one.
+    return ToolResult(content=line, facts=(status.lower(),), answer=line).to_json()
+
+
+@builtin_tool
+def create_booking(context: TurnContext, day: IsoDay, hour: Clock, party_size: int = 1, notes: ShortText = "") -> str:
+    """Book a table or appointment: day as YYYY-MM-DD, hour as HH:MM, and how many people."""
+    business = context.business
+    try:
+        starts = datetime.combine(date.fromisoformat(day), time.fromisoformat(hour), ZoneInfo(business.timezone))
+    except ValueError:
+        return ToolResult(content="Invalid day or hour.", answer="Which day and time would you like?", found=False).to_json()
+    if not is_open_at(business.opening_hours or {}, starts):
+        return ToolResult(
+            content=f"We are closed at {starts:%A %d %B %H:%M}.",
+            answer=f"We're closed at that time ({starts:%A %H:%M}). Our hours: " + "; ".join(business.opening_hours_lines()) + ".",
+            found=False,
+        ).to_json()
+    if not 1 <= party_size <= MAX_PARTY_SIZE:
+        return ToolResult(content="Invalid party size.", answer="For how many people?", found=False).to_json()
+    booking = Booking.objects.create(
+        business=business, customer=context.customer(), starts_at=starts, party_size=party_size, notes=notes
+    )
+    context.records.append(f"booking:{booking.pk}")
+    when = f"{starts:%A %d %B} at {starts:%H:%M}"
+    line = f"Booking requested for {booking.party_size} on {when}; staff will confirm it."
+    return ToolResult(content=line, facts=(when,), answer=line).to_json()
+
+
+@builtin_tool
+def capture_lead(context: TurnContext, interest: ShortText, contact_detail: ShortText = "") -> str:
+    """Note what a prospective customer wants so that staff follow up."""
+    business = context.business
+    lead = Lead.objects.create(
+        business=business, customer=context.customer(), interest=interest, contact_detail=contact_detail
+    )
+    context.records.append(f"lead:{lead.pk}")
+    line = "Thanks, I've passed your request on; a colleague will get back to you."
+    return ToolResult(content="Request noted for staff.", answer=line).to_json()
+
+
+@builtin_tool
+def handoff_to_human(context: TurnContext, reason: str) -> str:
+    """Hand the conversation to a human colleague, for what the agent cannot or should not answer."""
+    context.handoff_reason = reason or "the customer asked for a person"
+    line = "I've asked a colleague to take over; they will reply here soon."
+    return ToolResult(content="A colleague has been asked to take over.", answer=line).to_json()
+
+
+BUILTIN_TOOL_NAMES = tuple(BUILTIN_TOOLS)
 
 
 def build_tools(context: TurnContext, enabled: list[str] | None = None) -> list[BaseTool]:
-    business = context.business
-
-    def search_knowledge(query: str) -> str:
-        """Search the business's FAQ and documents for what the customer asks about."""
-        entries = search.search_objects(business, FaqEntry, query, limit=2)
-        documents = search.search_objects(business, Document, query, limit=1)
-        if not entries and not documents:
-            return NOTHING_FOUND.to_json()
-        lines = [f"Q: {entry.question}\nA: {entry.answer}" for entry in entries]
-        lines += [f"{document.title}: {_excerpt(document.body, query)}" for document in documents]
-        best = entries[0].answer if entries else _excerpt(documents[0].body, query)
-        return ToolResult(content="\n".join(lines), facts=(best,), answer=best).to_json()
-
-    def business_info(topic: Topic = "hours", day: Day = "") -> str:
-        """Opening hours (of a weekday, "today" or "tomorrow" if asked), whether open now, address and
-        contact details; topic is what the customer asks about: hours, address or contact."""
-        now = datetime.now(ZoneInfo(business.timezone))
-        today = WEEKDAYS[now.weekday()]
-        asked = _weekday(day, now)
-        open_now = is_open_at(business.opening_hours or {}, now)
-        all_hours = "; ".join(business.opening_hours_lines())
-        lines = [
-            f"It is now {DAY_NAMES[today]} {now:%H:%M} ({business.timezone}); we are {'open' if open_now else 'closed'} now.",
-            f"Opening hours: {all_hours}.",
-        ]
-        lines += [f"{label}: {value}." for label, value in (("Address", business.address), ("Phone", business.phone), ("Email", business.email)) if value]
-        if topic == "address" and business.address:
-            answer, facts = f"We are at {business.address}.", (business.address,)
-        elif topic == "contact" and (business.phone or business.email):
-            details = " or ".join(value for value in (business.phone, business.email) if value)
-            answer, facts = f"You can reach us at {details}.", tuple(value for value in (business.phone, business.email) if value)
-        elif asked:
-            hours = _hours_of(business, asked)
-            answer = f"On {DAY_NAMES[asked]} we are {'open ' + hours if hours != 'closed' else 'closed'}."
-            if asked == today:
-                answer += f" We are {'open' if open_now else 'closed'} right now."
-            facts = (hours,)
-        else:
-            answer = f"We are {'open' if open_now else 'closed'} now. Our opening hours: {all_hours}."
-            facts = tuple(business.opening_hours_lines())
-        return ToolResult(content="\n".join(lines), facts=facts, answer=answer).to_json()
-
-    def search_catalogue(query: str) -> str:
-        """Find products by name or description, with price, currency and availability."""
-        items = search.search_objects(business, CatalogueItem, query, limit=3)
-        if not items:
-            return NOTHING_FOUND.to_json()
-        lines = [_item_line(item) for item in items]
-        # A reply about a sold-out item must say so: its price alone reads as "we have it".
-        fact = items[0].price_label() if items[0].available else "sold out"
-        return ToolResult(content="\n".join(lines), facts=(fact,), answer=lines[0]).to_json()
-
-    def order_status(reference: str) -> str:
-        """The status of one of this customer's orders, by its reference (e.g. A-1042)."""
-        wanted = reference.strip().lstrip("#").upper()
-        order = Order.objects.filter(
-            business=business, customer__contacts=context.contact, reference__iexact=wanted
-        ).first()
-        if order is None:
-            return ToolResult(
-                content=f"No order {wanted} found for this customer.",
-                answer=f"I can't find an order {wanted} under your name. Could you check the reference?",
-                found=False,
-            ).to_json()
-        status = order.get_status_display()
-        updated = order.updated_at.astimezone(ZoneInfo(business.timezone)).strftime("%d %b %H:%M")
-        line = f"Order {order.reference} is {status.lower()} (updated {updated})."
-        # The status is the answer; a reply naming only the reference ("You've collected A-1042") is not one.
-        return ToolResult(content=line, facts=(status.lower(),), answer=line).to_json()
-
-    def create_booking(day: IsoDay, hour: Clock, party_size: int = 1, notes: ShortText = "") -> str:
-        """Book a table or appointment: day as YYYY-MM-DD, hour as HH:MM, and how many people."""
-        try:
-            starts = datetime.combine(date.fromisoformat(day), time.fromisoformat(hour), ZoneInfo(business.timezone))
-        except ValueError:
-            return ToolResult(content="Invalid day or hour.", answer="Which day and time would you like?", found=False).to_json()
-        if not is_open_at(business.opening_hours or {}, starts):
-            return ToolResult(
-                content=f"We are closed at {starts:%A %d %B %H:%M}.",
-                answer=f"We're closed at that time ({starts:%A %H:%M}). Our hours: " + "; ".join(business.opening_hours_lines()) + ".",
-                found=False,
-            ).to_json()
-        if not 1 <= party_size <= MAX_PARTY_SIZE:
-            return ToolResult(content="Invalid party size.", answer="For how many people?", found=False).to_json()
-        booking = Booking.objects.create(
-            business=business, customer=context.customer(), starts_at=starts, party_size=party_size, notes=notes
-        )
-        context.records.append(f"booking:{booking.pk}")
-        when = f"{starts:%A %d %B} at {starts:%H:%M}"
-        line = f"Booking requested for {booking.party_size} on {when}; staff will confirm it."
-        return ToolResult(content=line, facts=(when,), answer=line).to_json()
-
-    def capture_lead(interest: ShortText, contact_detail: ShortText = "") -> str:
-        """Note what a prospective customer wants so that staff follow up."""
-        lead = Lead.objects.create(
-            business=business, customer=context.customer(), interest=interest, contact_detail=contact_detail
-        )
-        context.records.append(f"lead:{lead.pk}")
-        line = "Thanks, I've passed your request on; a colleague will get back to you."
-        return ToolResult(content="Request noted for staff.", answer=line).to_json()
-
-    def handoff_to_human(reason: str) -> str:
-        """Hand the conversation to a human colleague, for what the agent cannot or should not answer."""
-        context.handoff_reason = reason or "the customer asked for a person"
-        line = "I've asked a colleague to take over; they will reply here soon."
-        return ToolResult(content="A colleague has been asked to take over.", answer=line).to_json()
-
-    # The functions above, by the names the admin offers: one list of the built-in tools, not two.
-    defined = locals()
-    tools: list[BaseTool] = [_as_tool(defined[name]) for name in BUILTIN_TOOL_NAMES]
-    tools += custom_http_tools(business, context.deadline)
+    tools: list[BaseTool] = [_as_tool(function, context) for function in BUILTIN_TOOLS.values()]
+    tools += custom_http_tools(context.business, context.deadline)
     return [tool for tool in tools if enabled is None or tool.name in enabled or tool.name == "handoff_to_human"]
 
 
-# The arguments' model of each built-in tool, by name. LangChain derives one from a function's
-# signature in 2-4 ms; each turn's functions differ only in the business they close over, so one
-# derivation serves every turn (it was 20 ms of each turn).
+# The arguments' model of each built-in tool, by name. Deriving one from a function's signature is
+# slow; each turn binds the same functions to another context, so one derivation serves every turn.
 _ARGUMENT_MODELS: dict[str, type[BaseModel]] = {}
 
 
-def _as_tool(function: Callable[..., str]) -> BaseTool:
-    tool = StructuredTool.from_function(function, args_schema=_ARGUMENT_MODELS.get(function.__name__))
-    _ARGUMENT_MODELS.setdefault(function.__name__, tool.args_schema)
-    return tool
+def _as_tool(function: Callable[..., str], context: TurnContext) -> BaseTool:
+    name = function.__name__
+    if name not in _ARGUMENT_MODELS:
+        _ARGUMENT_MODELS[name] = create_schema_from_function(name, function, filter_args=[*FILTERED_ARGS, "context"])
+    return StructuredTool.from_function(
+        partial(function, context), name=name, description=function.__doc__, args_schema=_ARGUMENT_MODELS[name]
+    )
 
 
 def _weekday(day: str, now: datetime) -> str:

@@ -68,7 +68,7 @@ def chat_model_for(config: AgentConfig, seed: int | None = None) -> StepChatMode
 
 
 def preload_default_model() -> None:
-    """Load the model of a business with the default agent settings; best effort (see tasks.py)."""
+    """Load the model of a business with the default agent settings; best effort (config/celery.py, start_worker)."""
     chat_model = chat_model_for(AgentConfig())
     if not isinstance(chat_model, LocalLlamaChatModel):
         return

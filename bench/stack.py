@@ -87,11 +87,14 @@ class WebServer:
 
 @contextmanager
 def gunicorn(log_dir: Path) -> Iterator[WebServer]:
-    """`gunicorn config.wsgi` as `make run` starts it, with the bench's settings (its bare view)."""
+    """gunicorn as `make run` starts it, with the bench's settings (its bare view)."""
     port = free_port()
     with (log_dir / "gunicorn.log").open("w") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(GUNICORN_WORKERS)],
+            [
+                sys.executable, "-m", "gunicorn", "config.wsgi:create_application()", "--bind", f"127.0.0.1:{port}",
+                "--workers", str(GUNICORN_WORKERS),
+            ],
             cwd=ROOT, env=service_env(), stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
     server = WebServer(process, f"http://127.0.0.1:{port}")

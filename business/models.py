@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .hours import describe, validate_opening_hours
+from .faq_publishing import faq_entry_publishing
 
 
 def validate_timezone(value: str) -> None:
@@ -98,6 +99,10 @@ class FaqEntry(models.Model):
 
     def __str__(self) -> str:
         return self.question
+
+    def clean(self) -> None:
+        if self.published:
+            faq_entry_publishing.send(sender=FaqEntry, entry=self)
 
 
 class CatalogueItem(models.Model):

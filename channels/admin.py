@@ -19,6 +19,7 @@ from conversations.models import ChannelConnection
 from conversations.sending import SendError
 
 from .connections import complete_credentials, connectable_platforms, setup_line
+from .meta.routing import ROUTING_KEYS
 from .registry import PLATFORMS
 
 CREDENTIAL_PREFIX = "credential_"
@@ -109,6 +110,17 @@ class ChannelConnectionAdmin(TenantAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: ChannelConnection | None = None) -> list[str]:
         # Changing the platform would leave the wrong credentials behind: make a new connection instead.
         return ["setup", "platform"] if obj else []
+
+    def change_view(self, request: HttpRequest, object_id: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        connection = self.get_object(request, object_id)
+        key = ROUTING_KEYS.get(connection.platform, "") if connection else ""
+        if key and not connection.credential(key):
+            warning = _(
+                "This connection has no %(key)s, which its platform's deliveries name: while another connection "
+                "shares its Meta app, none of its customers' messages is stored. Set %(key)s."
+            )
+            messages.warning(request, warning % {"key": key})
+        return super().change_view(request, object_id, *args, **kwargs)
 
     @admin.display(description="Setup")
     def setup(self, connection: ChannelConnection) -> str:

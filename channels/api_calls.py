@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from config.credential_hosts import HostNotAllowed, platform_base_url
 from conversations.sending import PermanentSendError, TemporarySendError
+from operations.credential_hosts import HostNotAllowed, platform_base_url
 
 if TYPE_CHECKING:
     from conversations.models import ChannelConnection

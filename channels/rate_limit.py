@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from config.throttling import over_limit
 from conversations.models import ChannelConnection
+from operations.throttling import over_limit
 
 WINDOW_SECONDS = 60
 

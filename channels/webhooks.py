@@ -3,13 +3,15 @@
 It finds the connection named in the URL, refuses oversized bodies before anything parses them,
 answers 429 to a connection over its rate limit, exempts the view from CSRF (the platform authenticates itself, checked by the view), and turns
 every failure into the answer the platform expects: 403 for a request that is not the platform's,
-400 for an authentic but unreadable body, and 503 when we could not store what arrived, so that the
+400 for an authentic but unreadable body, and 503 when we could not store what arrived (the database
+unavailable, or the connection's secrets undecryptable with the configured keys), so that the
 platform delivers it again instead of it being lost. A 500 never leaves here.
 """
 from __future__ import annotations
 
 import json
 import logging
+import math
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -24,6 +26,7 @@ from django.views.decorators.csrf import csrf_exempt
 from conversations.events import MalformedPayload, RefusedRequest
 from conversations.models import ChannelConnection
 from operations import metrics
+from operations.encrypted_fields import UndecryptableSecret
 from operations.log_context import bind as bind_log_ids
 
 from .rate_limit import WINDOW_SECONDS, over_rate_limit
@@ -37,14 +40,14 @@ MAX_JSON_DEPTH = 64
 
 def read_json(body: bytes) -> Any:
     """A webhook's JSON body; ValueError when it is not JSON as RFC 8259 defines it. Python's
-    parser also takes NaN and Infinity, which PostgreSQL's jsonb refuses: such a body, stored,
-    failed as a database error, and the platform was asked to send it again and again.
+    parser also takes NaN and Infinity, and reads 1e999 as infinity, which PostgreSQL's jsonb refuses:
+    such a body, stored, failed as a database error, and the platform was asked to send it again and again.
 
     A body nested deeper than MAX_JSON_DEPTH is refused too: past about 1,000 levels the parser
     raises RecursionError, and a few hundred were enough to make the parsers, the log and the
     jsonb encoder, which walk what they are given recursively, raise it after reading."""
     try:
-        value = json.loads(body, parse_constant=_refuse_constant)
+        value = json.loads(body, parse_constant=_refuse_constant, parse_float=_finite)
     except RecursionError as error:
         raise ValueError(f"nested deeper than {MAX_JSON_DEPTH} levels") from error
     if nesting_depth(value) > MAX_JSON_DEPTH:
@@ -63,6 +66,13 @@ def nesting_depth(value: Any) -> int:
 
 def _refuse_constant(name: str) -> None:
     raise ValueError(f"{name} is not JSON")
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"{text[:20]} is beyond any number JSON's readers share")
+    return number
 
 
 def try_again_later() -> HttpResponse:
@@ -100,6 +110,8 @@ def webhook_view(
             except DatabaseError:
                 logger.exception("%s webhook %s: database unavailable", platform, key)
                 return try_again_later()
+            except UndecryptableSecret as error:
+                return _undecryptable(platform, key, error)
             bind_log_ids(business_id=connection.business_id)
             if per_connection_limit and over_rate_limit(connection):
                 logger.warning("%s webhook %s: over the rate limit, asked to deliver later", platform, key)
@@ -122,6 +134,8 @@ def webhook_view(
             except DatabaseError:
                 logger.exception("%s webhook %s: database unavailable, asking the platform to redeliver", platform, key)
                 return try_again_later()
+            except UndecryptableSecret as error:
+                return _undecryptable(platform, key, error)
             except Exception:
                 logger.exception("%s webhook %s: unexpected error, asking the platform to redeliver", platform, key)
                 return try_again_later()
@@ -131,6 +145,12 @@ def webhook_view(
         return wrapped
 
     return decorator
+
+
+def _undecryptable(platform: str, key: UUID | str, error: UndecryptableSecret) -> HttpResponse:
+    # The server's keys changed, not the request: the platform delivers it again once the keys are put back.
+    logger.error("%s webhook %s: asking the platform to redeliver: %s", platform, key, error)
+    return try_again_later()
 
 
 def _declared_length(request: HttpRequest) -> int:

@@ -1,9 +1,12 @@
-"""The Celery application: settings come from Django's CELERY_* settings, tasks from each app's tasks.py."""
+"""The Celery application: settings come from Django's CELERY_* settings, tasks from each app's tasks.py.
+
+Its signals start each worker and beat process (operations/process_start.py): importing does nothing else."""
 import logging.config
 import os
 
 from celery import Celery, Task
-from celery.signals import setup_logging, task_postrun, task_prerun, worker_init, worker_process_shutdown
+from celery.signals import beat_init, setup_logging, task_postrun, task_prerun, worker_init, worker_process_shutdown
+from celery.worker import WorkController
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -33,7 +36,34 @@ def close_old_database_connections(sender: Task, **_: object) -> None:
 
 
 @worker_init.connect
-def serve_worker_metrics(**_: object) -> None:
+def start_worker(sender: WorkController, **_: object) -> None:
+    """The worker's parent process, before it forks its pool processes, which inherit what it sets and loads."""
+    from operations.process_start import start_process
+    from operations.process_tuning import freeze_loaded_objects
+
+    start_process()
+    serve_worker_metrics()
+    # Imported once in the parent, after start_process tuned llama.cpp's threads, so that the forked pool
+    # processes share these pages instead of each importing llama.cpp again.
+    from agents import turns
+    from agents.tasks import LLM_QUEUE
+
+    if LLM_QUEUE in sender.app.amqp.queues.consume_from:
+        # Loaded, never run, here (agents/llama_runtime.py): the pool processes share the loaded model and its
+        # zeroed KV cache until each writes its own cells. A business with a model or context of its own
+        # still loads it in the process that uses it.
+        turns.preload_default_model()
+    freeze_loaded_objects()
+
+
+@beat_init.connect
+def start_beat(**_: object) -> None:
+    from operations.process_start import start_process
+
+    start_process()
+
+
+def serve_worker_metrics() -> None:
     """A worker on another machine than the web server shows its metrics on its own port, when set."""
     from django.conf import settings
     from prometheus_client import start_http_server

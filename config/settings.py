@@ -69,7 +69,6 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
-WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {
@@ -97,11 +96,10 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The web server and the worker write to the same file: wait for the other's lock instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
 else:
     # Parameters sent apart from the SQL, so that psycopg prepares a query the connection runs
-    # again and again (its fifth time) and PostgreSQL stops planning it: the turn's first query,
-    # 3 KB of SQL over six joins, took 4.8 ms planned each time against 1.8 ms prepared.
+    # again and again (its fifth time) and PostgreSQL stops planning it: the turn's first query
+    # joins six tables, and planning it each time cost more than running it.
     DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -154,7 +152,7 @@ PARLEY_WEBCHAT_MESSAGES_PER_ADDRESS_PER_MINUTE = int(
 # (agents/turn_quota.py, which needs REDIS_URL). 0: no cap.
 PARLEY_TURNS_PER_BUSINESS_PER_MINUTE = int(os.environ.get("PARLEY_TURNS_PER_BUSINESS_PER_MINUTE", "20"))
 
-# Reverse proxies in front of the web server that append to X-Forwarded-For (config/client_address.py):
+# Reverse proxies in front of the web server that append to X-Forwarded-For (operations/client_address.py):
 # 0 trusts none, 1 a single TLS proxy, and so on. Throttles and /metrics use the client address it gives.
 PARLEY_TRUSTED_PROXIES = int(os.environ.get("PARLEY_TRUSTED_PROXIES", "0"))
 # A trusted proxy also says which scheme the client used (it must replace any X-Forwarded-Proto sent to it).
@@ -172,10 +170,10 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("PARLEY_HSTS_INCLUDE_SUBDOMAINS", True
 SECURE_HSTS_PRELOAD = env_bool("PARLEY_HSTS_PRELOAD", True)
 
 # Staff login: this many failed passwords for an account from one client address lock it out for the
-# period; more for an address or an account as a whole (config/login_throttle.py).
+# period; more for an address or an account as a whole (console/login_throttle.py).
 PARLEY_LOGIN_FAILURES_ALLOWED = int(os.environ.get("PARLEY_LOGIN_FAILURES_ALLOWED", "5"))
 PARLEY_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("PARLEY_LOGIN_LOCKOUT_SECONDS", "900"))
-AUTHENTICATION_BACKENDS = ["config.login_throttle.ThrottledModelBackend"]
+AUTHENTICATION_BACKENDS = ["console.login_throttle.ThrottledModelBackend"]
 
 # Public address of this server, used to print the webhook URLs to paste into the platforms' consoles.
 PUBLIC_BASE_URL = os.environ.get("PARLEY_PUBLIC_BASE_URL", "http://localhost:8000").rstrip("/")
@@ -189,8 +187,8 @@ PARLEY_MODEL_DIR = os.environ.get("PARLEY_MODEL_DIR", "")
 PARLEY_MODEL_CACHE_SIZE = max(1, int(os.environ.get("PARLEY_MODEL_CACHE_SIZE", "2")))
 PARLEY_MODEL_THREADS = int(os.environ.get("PARLEY_MODEL_THREADS", "0")) or None
 PARLEY_MODEL_GPU_LAYERS = int(os.environ.get("PARLEY_MODEL_GPU_LAYERS", "0"))
-# Memory per worker process for saved conversation KV states (about 22 KB per token with the bundled
-# model): conversations interleaved on one worker each resume from their own computed prompt. 0: off.
+# Memory per worker process for saved conversation KV states (README "Settings"): conversations
+# interleaved on one worker each resume from their own computed prompt. 0: off.
 PARLEY_KV_CACHE_MB = int(os.environ.get("PARLEY_KV_CACHE_MB", "512"))
 
 # Businesses' own HTTP tools may call only these hosts, and never private or local addresses
@@ -204,8 +202,15 @@ PARLEY_PLATFORM_API_HOSTS = [host.lower() for host in env_list("PARLEY_PLATFORM_
 PARLEY_MODEL_SERVER_HOSTS = [host.lower() for host in env_list("PARLEY_MODEL_SERVER_HOSTS")]
 
 # Fernet keys for credentials at rest (operations/encrypted_fields.py): the first encrypts, all decrypt.
-# None: a key derived from SECRET_KEY, for development only.
+# None: a key derived from SECRET_KEY, for development only (changing SECRET_KEY would lose every secret).
 PARLEY_ENCRYPTION_KEYS = env_list("PARLEY_ENCRYPTION_KEYS")
+if not PARLEY_ENCRYPTION_KEYS and not PARLEY_DEVELOPMENT:
+    raise ImproperlyConfigured(
+        "PARLEY_ENCRYPTION_KEYS is missing: set it to a key of your own, kept apart from the database (generate one "
+        'with `python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`). '
+        "An installation that ran without it keeps reading its secrets (the key derived from DJANGO_SECRET_KEY "
+        "always decrypts last): set it, then run `manage.py rotate_encryption_keys`."
+    )
 
 # Celery: Redis when REDIS_URL is set, otherwise a broker in files under var/ so that the worker
 # still runs as its own process with no server installed.
@@ -217,8 +222,6 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("PARLEY_BROKER_VISIBILITY_TIMEOUT", "3600"))}
 else:
     _broker_dir = VAR_DIR / "broker"
-    for _folder in ("queue", "control"):
-        (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://localhost/"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
@@ -251,6 +254,7 @@ PARLEY_SWEEP_INTERVAL_SECONDS = float(os.environ.get("PARLEY_SWEEP_INTERVAL_SECO
 PARLEY_SWEEP_GRACE_SECONDS = float(os.environ.get("PARLEY_SWEEP_GRACE_SECONDS", "60"))
 # A reply claimed by a sender this long ago, and still not sent, was interrupted by the sender's death.
 PARLEY_SEND_CLAIM_TIMEOUT_SECONDS = float(os.environ.get("PARLEY_SEND_CLAIM_TIMEOUT_SECONDS", "300"))
+# Periodic tasks, run by `celery -A config beat`.
 CELERY_BEAT_SCHEDULE = {
     "sweep-unfinished-work": {
         "task": "conversations.tasks.sweep_unfinished_work",
@@ -266,22 +270,25 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Celery closes Django's database connections around every task unless told to reuse them: each
-# turn then opened two (its own and its send's), about 15 ms each with the new server process's
-# first query. Reused here for up to this many tasks; Django's own rule (DATABASE_CONN_MAX_AGE,
+# turn then opened two (its own and its send's), each a new server process slow to its first query.
+# Reused here for up to this many tasks; Django's own rule (DATABASE_CONN_MAX_AGE,
 # a connection that failed dropped) applies around each task as around each request (celery.py).
 CELERY_DB_REUSE_MAX = 500
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 
-# Periodic tasks, run by `celery -A config beat`.
-# Metrics: every web and worker process writes its values here and /metrics adds them up. Empty the
-# directory when starting the servers. Without PARLEY_METRICS_TOKEN only this machine may read them.
-os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(VAR_DIR / "prometheus"))
-Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).mkdir(parents=True, exist_ok=True)
+# Metrics: every web and worker process writes its values to files in PROMETHEUS_MULTIPROC_DIR
+# (var/prometheus/ unless set; operations/metrics.py) and /metrics adds them up. Empty the directory
+# when starting the servers. Without PARLEY_METRICS_TOKEN only this machine may read them.
 PARLEY_METRICS_TOKEN = os.environ.get("PARLEY_METRICS_TOKEN", "")
 # A worker machine without the web server serves its metrics itself (no token: bind a private address).
 PARLEY_WORKER_METRICS_PORT = int(os.environ.get("PARLEY_WORKER_METRICS_PORT", "0"))
 PARLEY_WORKER_METRICS_ADDRESS = os.environ.get("PARLEY_WORKER_METRICS_ADDRESS", "127.0.0.1")
+
+# Process tuning at start-up (operations/process_tuning.py): the web server imports every view before its
+# first request, and web and worker processes move what they loaded out of the garbage collector's reach.
+PARLEY_LOAD_VIEWS_AT_START = env_bool("PARLEY_LOAD_VIEWS_AT_START", True)
+PARLEY_GC_FREEZE = env_bool("PARLEY_GC_FREEZE", True)
 
 # Logs: "plain" text or "json" (one object per line). Every line of a turn carries the business,
 # conversation and message ids. Message texts are logged only at DEBUG and only when asked.
@@ -292,7 +299,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {
         "ids": {"()": "operations.log_context.ContextFilter"},
-        "redact_secrets": {"()": "config.log_redaction.RedactSecrets"},
+        "redact_secrets": {"()": "operations.log_redaction.RedactSecrets"},
     },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(ids)s] %(message)s"},

@@ -5,7 +5,7 @@ from channels.urls import site_urlpatterns
 
 from operations.views import metrics
 
-from .health import healthz, readyz
+from operations.health import healthz, readyz
 
 admin.site.site_header = admin.site.site_title = "Parley admin"
 # "View site" leads staff to the operator console.

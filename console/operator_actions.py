@@ -7,7 +7,8 @@ lock, so whichever commits second sees the other: the agent's reply is dropped o
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Expression, F, Q, QuerySet
+from django.db.models.functions import Coalesce, Left
 
 from business.models import FaqEntry
 from conversations import outbox
@@ -16,6 +17,7 @@ from conversations.models import Conversation, Message
 from .models import Annotation
 
 OPEN_TO_TAKE_OVER = (Conversation.Status.BOT, Conversation.Status.NEEDS_HUMAN)
+QUESTION_LENGTH = FaqEntry._meta.get_field("question").max_length
 
 
 def take_over(conversation: Conversation) -> bool:
@@ -58,7 +60,7 @@ def add_to_knowledge(annotation: Annotation) -> FaqEntry:
     with transaction.atomic():
         entry = FaqEntry.objects.create(
             business_id=reply.conversation.business_id,
-            question=question[:300],
+            question=question[:QUESTION_LENGTH],
             answer=annotation.correct_answer,
             published=False,
         )
@@ -68,6 +70,20 @@ def add_to_knowledge(annotation: Annotation) -> FaqEntry:
 
 
 def drafts_made_from(messages: QuerySet[Message]) -> QuerySet[FaqEntry]:
-    """The unpublished FAQ entries made from these messages (a customer's, or the reply corrected)."""
+    """The FAQ entries made from these messages (a customer's, or the reply corrected) that are unpublished
+    or, published some other way than the admin (which refuses it), still hold the customer's words."""
     corrections = Annotation.objects.filter(Q(reply__in=messages) | Q(reply__reply_to__in=messages))
-    return FaqEntry.objects.filter(published=False, pk__in=corrections.values("faq_entry"))
+    quoting = still_quoting(corrections, F("faq_entry__question"), F("faq_entry__answer"))
+    return FaqEntry.objects.filter(
+        Q(published=False, pk__in=corrections.values("faq_entry")) | Q(pk__in=quoting.values("faq_entry"))
+    )
+
+
+def still_quoting(corrections: QuerySet[Annotation], question: Expression, answer: Expression) -> QuerySet[Annotation]:
+    """The corrections whose customer's words, as add_to_knowledge copied them, `question` or `answer` still holds."""
+    words = Left(Coalesce("reply__reply_to__text", "reply__text"), QUESTION_LENGTH)
+    return (
+        corrections.alias(words=words, question=question, answer=answer)
+        .exclude(words="")
+        .filter(Q(question__contains=F("words")) | Q(answer__contains=F("words")))
+    )

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.db.models.fields.json import KeyTextTransform
 
 from business.models import Business, Customer
-from config.credential_hosts import HostNotAllowed, platform_base_url
+from operations.credential_hosts import HostNotAllowed, platform_base_url
 from operations.encrypted_fields import EncryptedJSONField
 
 from .platforms import find_platform, platform, platform_choices

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
+from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import redis
@@ -16,6 +19,7 @@ from celery import current_app
 from django.conf import settings
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest, values
 from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.metrics import MetricWrapperBase
 from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
 
 if TYPE_CHECKING:
@@ -27,64 +31,95 @@ def process_identifier(pid: int | None = None) -> str:
     return f"{socket.gethostname().replace('_', '-')}-{os.getpid() if pid is None else pid}"
 
 
-values.ValueClass = values.MultiProcessValue(lambda: process_identifier())
-
 LATENCY_BUCKETS = (0.25, 0.5, 1, 2, 3, 5, 8, 13, 20, 30, 45, 60, 90, 120, float("inf"))
 
-webhook_deliveries = Counter(
-    "parley_webhook_deliveries", "Webhook requests by platform and outcome.", ["platform", "outcome"]
-)
-inbound_messages = Counter(
-    "parley_inbound_messages", "Customer messages in webhooks: stored, duplicate or ignored.", ["platform", "outcome"]
-)
-reply_latency = Histogram(
-    "parley_reply_latency_seconds",
-    "From the customer's message arriving to the agent's reply accepted by the platform.",
-    ["platform"],
-    buckets=LATENCY_BUCKETS,
-)
-turn_duration = Histogram(
-    "parley_turn_duration_seconds", "Time an agent turn took, model and tools.", buckets=LATENCY_BUCKETS
-)
-time_to_first_token = Histogram(
-    "parley_time_to_first_token_seconds",
-    "Time to the model's first token in a turn.",
-    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16, float("inf")),
-)
-tokens_per_second = Histogram(
-    "parley_generation_tokens_per_second",
-    "Tokens the model generated per second of generation, per turn.",
-    buckets=(1, 2, 5, 10, 20, 40, 80, 160, 320, float("inf")),
-)
-agent_turns = Counter("parley_agent_turns", "Agent turns by outcome.", ["outcome"])
-tool_calls = Counter("parley_tool_calls", "Tool calls by tool and outcome (found, not_found, error).", ["tool", "outcome"])
-handoffs = Counter("parley_handoffs", "Conversations the agent handed to staff, by turn outcome.", ["outcome"])
-outbound_sends = Counter(
-    "parley_outbound_sends",
-    "Attempts to send a message by platform, result and the platform's error code.",
-    ["platform", "result", "code"],
-)
-deferred_turns = Counter(
-    "parley_deferred_turns",
-    "Agent turns over their business's PARLEY_TURNS_PER_BUSINESS_PER_MINUTE, started later in their turn.",
-)
-turn_deferral = Histogram(
-    "parley_turn_deferral_seconds",
-    "How long each deferred agent turn was set to wait for its business's next free start.",
-    buckets=(1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, float("inf")),
-)
-webchat_refused = Counter(
-    "parley_webchat_refused",
-    "Web chat requests answered 429, by kind (poll, message) and limit (address, visitor).",
-    ["kind", "limit"],
-)
+# Each metric is made on its first use, as an attribute of this module (`metrics.agent_turns`): by then the
+# process's start-up has said where values go (write_to_shared_directory), and one made on import would keep
+# its values in this process's memory, out of every scrape.
+_DEFINITIONS: dict[str, Callable[[], MetricWrapperBase]] = {
+    "webhook_deliveries": lambda: Counter(
+        "parley_webhook_deliveries", "Webhook requests by platform and outcome.", ["platform", "outcome"]
+    ),
+    "inbound_messages": lambda: Counter(
+        "parley_inbound_messages",
+        "Customer messages in webhooks: stored, duplicate or ignored.",
+        ["platform", "outcome"],
+    ),
+    "reply_latency": lambda: Histogram(
+        "parley_reply_latency_seconds",
+        "From the customer's message arriving to the agent's reply accepted by the platform.",
+        ["platform"],
+        buckets=LATENCY_BUCKETS,
+    ),
+    "turn_duration": lambda: Histogram(
+        "parley_turn_duration_seconds", "Time an agent turn took, model and tools.", buckets=LATENCY_BUCKETS
+    ),
+    "time_to_first_token": lambda: Histogram(
+        "parley_time_to_first_token_seconds",
+        "Time to the model's first token in a turn.",
+        buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 16, float("inf")),
+    ),
+    "tokens_per_second": lambda: Histogram(
+        "parley_generation_tokens_per_second",
+        "Tokens the model generated per second of generation, per turn.",
+        buckets=(1, 2, 5, 10, 20, 40, 80, 160, 320, float("inf")),
+    ),
+    "agent_turns": lambda: Counter("parley_agent_turns", "Agent turns by outcome.", ["outcome"]),
+    "tool_calls": lambda: Counter(
+        "parley_tool_calls", "Tool calls by tool and outcome (found, not_found, error).", ["tool", "outcome"]
+    ),
+    "handoffs": lambda: Counter(
+        "parley_handoffs", "Conversations the agent handed to staff, by turn outcome.", ["outcome"]
+    ),
+    "outbound_sends": lambda: Counter(
+        "parley_outbound_sends",
+        "Attempts to send a message by platform, result and the platform's error code.",
+        ["platform", "result", "code"],
+    ),
+    "deferred_turns": lambda: Counter(
+        "parley_deferred_turns",
+        "Agent turns over their business's PARLEY_TURNS_PER_BUSINESS_PER_MINUTE, started later in their turn.",
+    ),
+    "turn_deferral": lambda: Histogram(
+        "parley_turn_deferral_seconds",
+        "How long each deferred agent turn was set to wait for its business's next free start.",
+        buckets=(1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, float("inf")),
+    ),
+    "webchat_refused": lambda: Counter(
+        "parley_webchat_refused",
+        "Web chat requests answered 429, by kind (poll, message) and limit (address, visitor).",
+        ["kind", "limit"],
+    ),
+    # One series per live inference process (label `pid`), to size PARLEY_KV_CACHE_MB against memory.
+    "kv_states_bytes": lambda: Gauge(
+        "parley_kv_states_bytes",
+        "Bytes of saved per-conversation KV states an inference process holds.",
+        multiprocess_mode="liveall",
+    ),
+}
+_made: dict[str, MetricWrapperBase] = {}
+_making = threading.Lock()
 
-# One series per live inference process (label `pid`), to size PARLEY_KV_CACHE_MB against memory.
-kv_states_bytes = Gauge(
-    "parley_kv_states_bytes",
-    "Bytes of saved per-conversation KV states an inference process holds.",
-    multiprocess_mode="liveall",
-)
+
+def __getattr__(name: str) -> Any:
+    if name not in _DEFINITIONS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return _metric(name)
+
+
+def _metric(name: str) -> Any:
+    with _making:
+        if name not in _made:
+            _made[name] = _DEFINITIONS[name]()
+    return _made[name]
+
+
+def write_to_shared_directory() -> None:
+    """Start-up (process_start.py): this process's values go to files in PROMETHEUS_MULTIPROC_DIR
+    (var/prometheus/ by default, made here), named by process_identifier. Its child processes inherit both."""
+    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(settings.VAR_DIR / "prometheus"))
+    Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).mkdir(parents=True, exist_ok=True)
+    values.ValueClass = values.MultiProcessValue(lambda: process_identifier())
 
 
 def forget_this_process() -> None:
@@ -97,25 +132,25 @@ WEBHOOK_OUTCOMES = {400: "malformed", 403: "refused", 404: "unknown_connection",
 
 def record_webhook(platform: str, status: int) -> None:
     outcome = "accepted" if status < 300 else WEBHOOK_OUTCOMES.get(status, f"http_{status}")
-    webhook_deliveries.labels(platform, outcome).inc()
+    _metric("webhook_deliveries").labels(platform, outcome).inc()
 
 
 def record_turn(run: AgentRun, handed_over: bool) -> None:
     """Everything a finished turn tells: its outcome, timings, speed and tool calls."""
-    agent_turns.labels(run.outcome).inc()
-    turn_duration.observe(run.total_ms / 1000)
+    _metric("agent_turns").labels(run.outcome).inc()
+    _metric("turn_duration").observe(run.total_ms / 1000)
     if run.time_to_first_token_ms is not None:
-        time_to_first_token.observe(run.time_to_first_token_ms / 1000)
+        _metric("time_to_first_token").observe(run.time_to_first_token_ms / 1000)
     model_steps = [step for step in run.trace if step.get("type") == "model"]
     generation_ms = sum(step["duration_ms"] for step in model_steps)
     if generation_ms > 0:
-        tokens_per_second.observe(sum(step["completion_tokens"] for step in model_steps) * 1000 / generation_ms)
+        _metric("tokens_per_second").observe(sum(step["completion_tokens"] for step in model_steps) * 1000 / generation_ms)
     for step in run.trace:
         if step.get("type") == "tool":
             outcome = "error" if step.get("failed") else "found" if step.get("found") else "not_found"
-            tool_calls.labels(step["tool"], outcome).inc()
+            _metric("tool_calls").labels(step["tool"], outcome).inc()
     if handed_over:
-        handoffs.labels(run.outcome).inc()
+        _metric("handoffs").labels(run.outcome).inc()
 
 
 class QueueDepthCollector:

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from config.client_address import client_address
+from operations.client_address import client_address
 
 from .metrics import exposition
 

@@ -183,9 +183,8 @@ def worker_pool(private_broker: RedisServer, session_pool: WorkerPool) -> Worker
 
 
 @pytest.fixture
-def pool_stopped(private_broker: RedisServer, session_pool: WorkerPool) -> None:
-    """The shared pool's workers stopped, so that a test's own worker (start_worker) is the only one taking
-    its tasks from the private broker; the next test that needs the pool starts it again (ensure_running)."""
+def own_workers(session_pool) -> None:
+    """The shared pool stops, so that the test's own workers are the only ones taking tasks."""
     session_pool.stop()
 
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from importlib import import_module
 from io import StringIO
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from cryptography.fernet import Fernet, InvalidToken
@@ -13,12 +14,14 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import connection as database
 from django.db.migrations.executor import MigrationExecutor
+from django.test import Client
 from django.urls import reverse
 
 from agents.models import AgentConfig, AgentRun, HttpTool
 from agents.turns import answer_inbound_message
-from business.models import Business, Membership
+from business.models import Business
 from channels.playground.connection import playground_connection, store_playground_message
+from channels.registry import PLATFORMS
 from conversations import outbox
 from conversations.events import CustomerMessage
 from conversations.inbound import store_customer_message
@@ -52,15 +55,6 @@ def internal_service() -> Iterator[FakePlatformServer]:
     server = FakePlatformServer(default=lambda request, count: Answer(200, LEAKED_PAGE, {"Content-Type": "text/html"}))
     yield server
     server.close()
-
-
-@pytest.fixture
-def staff_client(client: Any, business: Business, django_user_model: Any) -> Any:
-    """A staff member of the business who is not a superuser."""
-    user = django_user_model.objects.create_user("sam", password="pw", is_staff=True)
-    Membership.objects.create(user=user, business=business)
-    client.force_login(user)
-    return client
 
 
 def connect(business: Business, platform: str, api_base: str = "") -> ChannelConnection:
@@ -135,6 +129,41 @@ def test_a_connection_written_to_point_at_an_unlisted_host_sends_it_nothing(
     assert internal_service.requests == []
     assert (reply.status, reply.error_code) == (Message.Status.FAILED, "api_host_not_allowed")
     assert "PARLEY_PLATFORM_API_HOSTS" in reply.error_detail
+
+
+def the_platforms_own_host(platform: str, scheme: str, port: int | None) -> str:
+    own = urlsplit(PLATFORMS[platform].default_api_base)
+    return urlunsplit(own._replace(scheme=scheme, netloc=f"{own.hostname}:{port}" if port else own.hostname))
+
+
+@pytest.mark.parametrize("platform", PLATFORMS_THAT_SEND)
+@pytest.mark.parametrize("scheme, port", [("http", None), ("https", 8443), ("http", 443)])
+def test_a_connection_written_to_reach_the_platforms_own_host_unencrypted_or_elsewhere_sends_nothing(
+    platform, scheme, port, business, settings
+):
+    settings.PARLEY_PLATFORM_API_HOSTS = []
+    connection = connect(business, platform)
+    api_base = the_platforms_own_host(platform, scheme, port)
+    ChannelConnection.objects.filter(pk=connection.pk).update(api_base=api_base)
+    reply = pending_reply(connection)
+    outbox.deliver(reply.pk)
+    reply.refresh_from_db()
+    assert (reply.status, reply.error_code) == (Message.Status.FAILED, "api_host_not_allowed")
+    assert "receives a token only at https://" in reply.error_detail
+
+
+def test_a_superuser_may_name_the_platforms_own_host_only_over_https_on_its_port(admin_client, business, settings):
+    settings.PARLEY_PLATFORM_API_HOSTS = []
+    connection = connect(business, "messenger")
+    change = reverse("admin:conversations_channelconnection_change", args=[connection.pk])
+    form = {"business": business.pk, "name": "Page", "is_active": "on", "credential_page_id": "104857361928374"}
+    refused = admin_client.post(change, form | {"api_base": the_platforms_own_host("messenger", "http", None)})
+    assert refused.status_code == 200
+    assert "receives a token only at https://graph.facebook.com" in refused.content.decode()
+    explicit_port = the_platforms_own_host("messenger", "https", 443)
+    assert admin_client.post(change, form | {"api_base": explicit_port}).status_code == 302
+    connection.refresh_from_db()
+    assert connection.api_base == explicit_port
 
 
 def test_connect_channel_refuses_an_unlisted_host(business, settings):
@@ -316,3 +345,17 @@ def test_an_installation_that_started_without_keys_moves_to_its_own_with_one_rot
     for token in raw_tokens():
         Fernet(own_key.encode()).decrypt(token)
     assert AgentConfig.objects.get(business=business).server_api_key == SERVER_KEY
+
+
+@pytest.mark.parametrize("platform", ["messenger", "instagram", "whatsapp", "telegram", "twilio"])
+def test_a_changed_secret_key_makes_webhooks_ask_for_redelivery_and_says_why(business, settings, caplog, platform):
+    settings.PARLEY_ENCRYPTION_KEYS = []
+    connection = connect(business, platform)
+    # Secrets stored under the key derived from DJANGO_SECRET_KEY; the operator then changes that key.
+    settings.SECRET_KEY = "a-new-secret-key-chosen-after-the-secrets-were-stored-Qx81"
+    response = Client(raise_request_exception=False).post(
+        connection.webhook_path(), data=b"{}", content_type="application/json"
+    )
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    assert "cannot be decrypted with PARLEY_ENCRYPTION_KEYS" in caplog.text
+    assert not Message.objects.exists()

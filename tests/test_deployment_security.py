@@ -12,6 +12,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 import yaml
+from cryptography.fernet import Fernet
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.test import Client
@@ -23,13 +24,14 @@ from tests.services import ROOT, ServiceDidNotStart, stop
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 PROXY = "10.0.0.2"
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-# "${NAME:-default}" in docker-compose.yml, as docker-compose reads it when NAME is not set.
-DEFAULT_OF_VARIABLE = re.compile(r"\$\{\w+:-([^}]*)\}")
+# "${NAME:-default}" in docker-compose.yml, as docker-compose reads it when NAME is not set ("" for a required
+# "${NAME:?message}", which compose_environment then sets).
+DEFAULT_OF_VARIABLE = re.compile(r"\$\{\w+:(?:-([^}]*)|\?[^}]*)\}")
 
 
 def compose_environment(**overrides: str) -> dict[str, str]:
     """The containers' environment as docker-compose.yml gives it with no variable set, on the tests' database
-    and Redis, with a key generated as the README says."""
+    and Redis, with keys generated as the README says."""
     declared = {name: DEFAULT_OF_VARIABLE.sub(r"\1", str(value)) for name, value in COMPOSE["x-parley-env"].items()}
     inherited = {name: value for name, value in os.environ.items() if not name.startswith(("DJANGO_", "PARLEY_"))}
     return {
@@ -38,6 +40,7 @@ def compose_environment(**overrides: str) -> dict[str, str]:
         "DATABASE_URL": database_url(settings.DATABASES["default"]),
         "REDIS_URL": settings.REDIS_URL,
         "DJANGO_SECRET_KEY": secrets.token_hex(32),
+        "PARLEY_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         **overrides,
     }
 
@@ -64,15 +67,25 @@ def test_the_web_port_is_published_on_this_machine_only():
     assert all(str(port).startswith("127.0.0.1:") for port in published)
 
 
+def start_up_as_the_web_container() -> str:
+    """Runs the `python manage.py` steps of compose's `web` before gunicorn; their output, warnings included."""
+    _, _, script = shlex.split(service_commands()["web"])
+    steps = [shlex.split(step) for step in script.split("&&") if step.strip().startswith("python manage.py")]
+    assert steps, script
+    return "".join(
+        subprocess.run(
+            [sys.executable, *arguments], cwd=ROOT, env=compose_environment(), check=True, capture_output=True,
+            text=True,
+        ).stderr
+        for _python, *arguments in steps
+    )  # fmt: skip
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_production_start_up_creates_no_account_and_the_documented_step_creates_the_first_one(
     django_user_model,
 ):
-    _, _, script = shlex.split(service_commands()["web"])
-    steps = [shlex.split(step) for step in script.split("&&") if step.strip().startswith("python manage.py")]
-    assert steps, script
-    for _python, *arguments in steps:
-        subprocess.run([sys.executable, *arguments], cwd=ROOT, env=compose_environment(), check=True)
+    start_up_as_the_web_container()
     assert not django_user_model.objects.exists()
     assert authenticate(username="admin", password="parley-demo") is None
 
@@ -87,6 +100,35 @@ def test_the_production_start_up_creates_no_account_and_the_documented_step_crea
     assert list(django_user_model.objects.values_list("username", flat=True)) == ["owner"]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_an_upgraded_installation_still_holding_the_demo_account_lets_nobody_in_with_its_published_password(
+    settings, django_user_model
+):
+    # What earlier docker-compose files left: setup_demo ran on every start of `web`.
+    demo = django_user_model.objects.create_superuser("admin", "admin@example.com", "parley-demo")
+    warnings = start_up_as_the_web_container()
+    assert "The account admin still has the demo's published password." in warnings
+    assert "python manage.py changepassword admin" in warnings
+
+    settings.PARLEY_DEVELOPMENT = False
+    for login_page in ("/admin/login/?next=/admin/", "/console/login/"):
+        assert Client().post(login_page, {"username": "admin", "password": "parley-demo"}).status_code == 200
+    demo.set_password("a-password-of-its-own-5521")
+    demo.save()
+    changed = Client().post("/admin/login/", {"username": "admin", "password": "a-password-of-its-own-5521"})
+    assert changed.status_code == 302
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_and_its_account_are_refused_outside_development(django_user_model):
+    refused = subprocess.run(
+        [sys.executable, "manage.py", "setup_demo"], cwd=ROOT, env=compose_environment(), capture_output=True, text=True
+    )
+    assert refused.returncode != 0
+    assert "runs only on a development machine (PARLEY_DEVELOPMENT=true" in refused.stderr
+    assert not django_user_model.objects.exists()
+
+
 # None, the development key, and the defaults that settings.py and docker-compose.yml used to fall back on.
 PUBLISHED_KEYS = [
     "", "django-insecure-parley-development-key", "parley-insecure-development-key-change-me", "change-me-in-production"
@@ -96,11 +138,22 @@ PUBLISHED_KEYS = [
 @pytest.mark.parametrize("key", PUBLISHED_KEYS)
 def test_the_web_process_refuses_to_start_with_a_missing_or_published_secret_key(key):
     started = subprocess.run(
-        [sys.executable, "-c", "import config.wsgi"], cwd=ROOT, env=compose_environment(DJANGO_SECRET_KEY=key),
-        capture_output=True, text=True,
+        [sys.executable, "-c", "import config.wsgi; config.wsgi.create_application()"],
+        cwd=ROOT, env=compose_environment(DJANGO_SECRET_KEY=key), capture_output=True, text=True,
     )  # fmt: skip
     assert started.returncode != 0
     assert "DJANGO_SECRET_KEY is missing or a published default" in started.stderr
+
+
+def test_the_web_process_refuses_to_start_without_encryption_keys_of_its_own():
+    # Without them secrets were encrypted under a key derived from DJANGO_SECRET_KEY: changing it lost them all.
+    assert COMPOSE["x-parley-env"]["PARLEY_ENCRYPTION_KEYS"].startswith("${PARLEY_ENCRYPTION_KEYS:?")
+    started = subprocess.run(
+        [sys.executable, "-c", "import config.wsgi; config.wsgi.create_application()"],
+        cwd=ROOT, env=compose_environment(PARLEY_ENCRYPTION_KEYS=""), capture_output=True, text=True,
+    )  # fmt: skip
+    assert started.returncode != 0
+    assert "PARLEY_ENCRYPTION_KEYS is missing" in started.stderr
 
 
 def test_the_production_settings_pass_every_deployment_check():
@@ -114,15 +167,15 @@ def test_the_production_settings_pass_every_deployment_check():
 
 @pytest.fixture
 def production_web_server(db: None) -> Iterator[str]:
-    """`gunicorn config.wsgi` with docker-compose's environment, as the web container starts it. There the proxy
-    calls from outside the container, an address gunicorn does not trust for X-Forwarded-Proto: neither here."""
+    """gunicorn with docker-compose's environment, as the web container starts it. There the proxy calls from
+    outside the container, an address gunicorn does not trust for X-Forwarded-Proto: neither here."""
     port = free_port()
     log_path = ARTIFACTS / "production-gunicorn.log"
     with log_path.open("w") as log:
         process = subprocess.Popen(
             [
-                sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1",
-                "--forwarded-allow-ips", "192.0.2.1",
+                sys.executable, "-m", "gunicorn", "config.wsgi:create_application()", "--bind", f"127.0.0.1:{port}",
+                "--workers", "1", "--forwarded-allow-ips", "192.0.2.1",
             ],
             cwd=ROOT, env=compose_environment(PARLEY_METRICS_TOKEN="scrape-me-5521"),
             stdout=log, stderr=subprocess.STDOUT,
@@ -232,3 +285,32 @@ def test_metrics_without_a_token_are_refused_to_an_outside_client_coming_through
         assert response.status_code == 403, forwarded_for
     # A scraper on this machine calling the web server directly, not through the proxy.
     assert client.get("/metrics", REMOTE_ADDR="127.0.0.1").status_code == 200
+
+
+@pytest.mark.django_db
+def test_one_ipv6_client_rotating_addresses_in_its_64_gets_one_addresss_guesses_and_locks_nobody_out(
+    behind_the_proxy, django_user_model
+):
+    django_user_model.objects.create_superuser("owner-ipv6", "o@example.com", "right-password")
+    # 60 addresses, 2001:db8::1 to 2001:db8::3c: one client's /64, enough to reach the account-wide counter.
+    for host in range(1, 61):
+        assert not log_in("/admin/login/", "owner-ipv6", "wrong", f"2001:db8::{host:x}")
+    # Its sixth guess was already refused unchecked: the right password from a 61st address is refused too.
+    assert not log_in("/admin/login/", "owner-ipv6", "right-password", "2001:db8::3d")
+    assert log_in("/admin/login/", "owner-ipv6", "right-password", "198.51.100.30")
+
+
+@pytest.mark.django_db
+def test_an_owner_whose_ipv6_address_changed_within_its_64_still_logs_in_under_a_spread_attack(
+    behind_the_proxy, django_user_model
+):
+    behind_the_proxy.PARLEY_LOGIN_FAILURES_ALLOWED = 2
+    django_user_model.objects.create_superuser("owner-privacy", "o@example.com", "right-password")
+    assert log_in("/admin/login/", "owner-privacy", "right-password", "2001:db8:0:7::10")
+    for bot in range(10):
+        for _ in range(2):
+            assert not log_in("/admin/login/", "owner-privacy", "wrong", f"203.0.113.{150 + bot}")
+
+    assert not log_in("/admin/login/", "owner-privacy", "right-password", "2001:db8:0:8::10")
+    # A privacy extension gave the owner's machine a new address in the same /64.
+    assert log_in("/admin/login/", "owner-privacy", "right-password", "2001:db8:0:7::99")

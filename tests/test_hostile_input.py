@@ -14,6 +14,7 @@ from business.models import Business
 from channels.meta.signature import sign as meta_sign
 from channels.twilio.signature import sign as twilio_sign
 from channels.webhooks import MAX_JSON_DEPTH
+from conftest import load_fixture
 from conversations.models import ChannelConnection, Message
 
 PLATFORMS = ["messenger", "instagram", "whatsapp", "telegram", "twilio", "webchat"]
@@ -25,8 +26,11 @@ SHOP_ORIGIN = "https://shop.example"
 CRASHES = {500, 503}
 FIXTURES = Path(__file__).parent.parent / "channels"
 
+# Written as 1e999, a number JSON allows and no double holds (Python reads it as infinity);
+# floats() adds NaN and Infinity.
+BEYOND_A_DOUBLE = "<1e999>"
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
+    st.none() | st.booleans() | st.integers() | st.floats() | st.just(BEYOND_A_DOUBLE) | st.text(max_size=30),
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
     max_leaves=20,
 )
@@ -54,7 +58,7 @@ def mutated(value: Any) -> st.SearchStrategy[Any]:
 
 
 def as_body(value: Any) -> bytes:
-    return json.dumps(value).encode()
+    return json.dumps(value).replace(f'"{BEYOND_A_DOUBLE}"', "1e999").encode()
 
 
 json_bodies = st.one_of(st.binary(max_size=200), json_values.map(as_body), mutated(SAMPLE_MESSAGE).map(as_body))
@@ -224,3 +228,54 @@ def test_a_request_with_more_fields_than_django_reads_is_refused_not_retried(cli
     as_query = client.get(f"{path_of(connection)}?{fields}")
     assert as_form.status_code not in CRASHES and as_query.status_code not in CRASHES
     assert not Message.objects.exists()
+
+
+# A sample location of each platform that has them, with the fields holding its coordinates.
+LOCATIONS = {
+    "messenger": (
+        "location", ("entry", 0, "messaging", 0, "message", "attachments", 0, "payload", "coordinates"), "lat"
+    ),
+    "whatsapp": ("location", ("entry", 0, "changes", 0, "value", "messages", 0, "location"), "latitude"),
+    "telegram": ("location", ("message", "location"), "latitude"),
+    "twilio": ("whatsapp_location", (), "Latitude"),
+}
+
+
+def location_at(platform: str, latitude: str) -> bytes:
+    """The platform's sample location, routed to connection_for's ids, its latitude written as `latitude`."""
+    body = json.loads(json.dumps(load_fixture(f"{FIXTURES}/{platform}/tests/x", LOCATIONS[platform][0])["body"]))
+    if platform == "messenger":
+        body["entry"][0]["id"] = "1"
+    if platform == "whatsapp":
+        body["entry"][0]["changes"][0]["value"]["metadata"]["phone_number_id"] = "1"
+    place = body
+    for step in LOCATIONS[platform][1]:
+        place = place[step]
+    place[LOCATIONS[platform][2]] = "<latitude>"
+    return json.dumps(body).replace('"<latitude>"', latitude).encode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("platform", [platform for platform in LOCATIONS if platform != "twilio"])  # forms hold text
+@pytest.mark.parametrize("latitude", ["1e999", "-1e999", "NaN", "Infinity"])
+def test_a_signed_number_no_double_holds_is_answered_as_malformed_not_retried(
+    client, business, settings, platform, latitude
+):
+    """Read as infinity, 1e999 reached PostgreSQL's jsonb, which refuses it: a 503, redelivered for ever."""
+    connection = connection_for(business, platform)
+    assert request(client, connection, location_at(platform, latitude), True, settings)[0] == MALFORMED_ANSWER[platform]
+    assert not Message.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("platform", list(LOCATIONS))
+@pytest.mark.parametrize("latitude", ["1e999", "nan", "-inf", "91", "north"])
+def test_a_location_at_coordinates_no_place_has_is_stored_without_them(client, business, settings, platform, latitude):
+    """Written as text (all of Twilio's form is), they were read as inf or NaN and answered 503, or stored as given;
+    a 400 would lose the message for good on Twilio, and on Meta every other message of its batch."""
+    connection = connection_for(business, platform)
+    status = request(client, connection, location_at(platform, json.dumps(latitude)), True, settings)[0]
+    message = Message.objects.get()
+    assert status == 200 and message.kind == "location"
+    [place] = message.metadata["attachments"]
+    assert place["type"] == "location" and "latitude" not in place and "longitude" not in place

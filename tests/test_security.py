@@ -11,7 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from agents.custom_tools import ToolUrlRefused, check_url
 from agents.models import AgentConfig, HttpTool
-from config.log_redaction import RedactSecrets
+from operations.log_redaction import RedactSecrets
 from tests.test_hostile_input import SECRET, connection_for
 
 PLATFORMS = ["messenger", "instagram", "whatsapp", "telegram", "twilio", "webchat"]

@@ -51,7 +51,7 @@ def deferred_turns() -> float:
 
 
 def test_a_flood_for_one_business_waits_its_turn_in_order_without_delaying_another_business(
-    client, business, pool_stopped, start_worker, figures
+    client, business, own_workers, start_worker, figures
 ):
     start_worker("turn-cap", PARLEY_TURNS_PER_BUSINESS_PER_MINUTE=str(CAP))
     counted_before = deferred_turns()

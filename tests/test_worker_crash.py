@@ -26,12 +26,6 @@ def unacknowledged_tasks(broker_url: str) -> str:
     return " ".join(value.decode() for value in redis.Redis.from_url(broker_url).hvals("unacked"))
 
 
-@pytest.fixture
-def own_workers(session_pool) -> None:
-    """The shared pool stops, so that the test's own workers are the only ones taking tasks."""
-    session_pool.stop()
-
-
 def test_a_worker_killed_while_generating_answers_once_after_a_restart(
     live_server, messenger_connection, fake_platform, own_workers, private_broker, start_worker, settings, figures
 ):

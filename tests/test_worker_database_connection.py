@@ -1,6 +1,6 @@
 """The worker keeps its database connection from one task to the next, as a web process keeps its own
 between requests: Celery closed it after every task, and each turn opened two (its answer's and its
-send's), about 15 ms each with the new server process's first query."""
+send's), each a new server process slow to its first query (bench/results.md)."""
 from datetime import datetime
 
 import pytest

@@ -3,7 +3,7 @@
 from django.db import migrations, models
 from django.db.models.functions import Cast
 
-import config.credential_hosts
+import operations.credential_hosts
 import operations.encrypted_fields
 
 ENCRYPTED = (("AgentConfig", "server_api_key"), ("HttpTool", "signing_secret"))
@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
                 blank=True,
                 help_text="For the server backend: its base URL, e.g. http://gpu-host:8080/v1, on a host the server's "
                 "PARLEY_MODEL_SERVER_HOSTS lists.",
-                validators=[config.credential_hosts.AllowedHostValidator("PARLEY_MODEL_SERVER_HOSTS")],
+                validators=[operations.credential_hosts.AllowedHostValidator("PARLEY_MODEL_SERVER_HOSTS")],
             ),
         ),
         migrations.AlterField(

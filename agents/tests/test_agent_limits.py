@@ -14,7 +14,6 @@ from django.test import Client
 from django.urls import reverse
 
 from agents.models import AgentConfig, HttpTool
-from business.models import Business, Membership
 
 # (field, value, what the refusal says): a file outside the model directory, or a number that would
 # take the worker's memory, cores or time.
@@ -27,6 +26,10 @@ REFUSED = [
     ("max_reply_tokens", 2_000_000_000, "less than or equal to 4096"),
     ("time_budget_seconds", 36_000, "less than or equal to 600"),
     ("temperature", 1e9, "less than or equal to 2"),
+    # NaN fails every comparison, so range checks alone let it through: a time budget that never runs out.
+    ("time_budget_seconds", float("nan"), "Enter a number"),
+    ("temperature", float("nan"), "Enter a number"),
+    ("burst_settle_seconds", float("nan"), "Enter a number"),
 ]
 
 
@@ -36,15 +39,6 @@ def model_dir(tmp_path: Path, settings: Any) -> Path:
     directory.mkdir()
     settings.PARLEY_MODEL_DIR = str(directory)
     return directory
-
-
-@pytest.fixture
-def staff_client(client: Client, shop: Business, django_user_model: Any) -> Client:
-    """A staff member of the shop, not a superuser."""
-    user = django_user_model.objects.create_user("sam", password="pw", is_staff=True)
-    Membership.objects.create(user=user, business=shop)
-    client.force_login(user)
-    return client
 
 
 def agent_form(client: Client, config: AgentConfig) -> tuple[str, dict[str, Any]]:
@@ -112,7 +106,11 @@ def tool_form(**fields: Any) -> dict[str, Any]:
 
 @pytest.mark.parametrize(
     "timeout, refusal",
-    [(36_000, "less than or equal to 600"), (120, "At most the agent&#x27;s time budget, 60.0 seconds")],
+    [
+        (36_000, "less than or equal to 600"),
+        (120, "At most the agent&#x27;s time budget, 60.0 seconds"),
+        (float("nan"), "Enter a number"),
+    ],
 )
 def test_a_custom_tool_may_not_wait_longer_than_a_turn(staff_client, shop, timeout, refusal):
     page = staff_client.post(reverse("admin:agents_httptool_add"), tool_form(business=shop.pk, timeout_seconds=timeout))

@@ -13,7 +13,7 @@ from langchain_core.messages import AIMessage
 
 from agents.agent_loop import AgentTurn, TurnTimedOut
 from agents.custom_tools import call_http_tool
-from agents.models import AgentConfig, HttpTool
+from agents.models import MAX_TIME_BUDGET_SECONDS, AgentConfig, HttpTool
 
 from .scripted_model import scripted, tool_step
 
@@ -98,6 +98,14 @@ def test_a_tool_server_that_trickles_its_headers_cannot_hold_a_turn_past_its_bud
     assert run_turn_calling_the_tool(turn_context) < BUDGET_SECONDS + SLACK_SECONDS
 
 
+def test_a_time_budget_written_as_nan_still_gives_the_turn_a_deadline(turn_context):
+    # Written around the validators, as a script or a direct SQL update could.
+    AgentConfig.objects.filter(business=turn_context.business).update(time_budget_seconds=float("nan"))
+    config = AgentConfig.objects.get(business=turn_context.business)
+    turn = AgentTurn(turn_context, config, scripted(AIMessage(content="Hello.")))
+    assert turn.deadline - time.monotonic() <= MAX_TIME_BUDGET_SECONDS
+
+
 @pytest.mark.parametrize(
     "address",
     [
@@ -105,6 +113,7 @@ def test_a_tool_server_that_trickles_its_headers_cannot_hold_a_turn_past_its_bud
         "169.254.169.254",  # link-local metadata service
         "::ffff:10.0.0.1",  # a private IPv4 address inside an IPv6 one
         "64:ff9b::a00:1",  # the same through NAT64
+        "64:ff9b:1::6464:64c8",  # local-use NAT64, which Python counts as global
         "0.0.0.0",
         "224.0.0.1",  # multicast
         "ff02::1",

@@ -19,6 +19,7 @@ from conversations.events import (
 )
 from operations.log_context import log_body
 
+from ..coordinates import coordinates as read_coordinates
 from ..meta.routing import THIS_CONNECTION
 from ..timestamps import from_unix_time
 
@@ -151,8 +152,9 @@ def _attachment(item: dict[str, Any]) -> Attachment:
     if payload.get("sticker_id"):
         return Attachment("sticker", url=payload.get("url", ""), media_id=str(payload["sticker_id"]))
     if kind == "location" or payload.get("coordinates"):
-        coordinates = payload.get("coordinates") or {}
-        return Attachment("location", latitude=coordinates.get("lat"), longitude=coordinates.get("long"), name=item.get("title", ""))
+        place = payload.get("coordinates") or {}
+        where = read_coordinates(place.get("lat"), place.get("long"))
+        return Attachment("location", name=item.get("title", ""), **where)
     if kind == "fallback":
         return Attachment("share", url=payload.get("url", ""), name=item.get("title", ""))
     return Attachment(kind, url=str(payload.get("url", "")))

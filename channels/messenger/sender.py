@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext_noop
+
 from conversations.sending import PermanentSendError, Sent
 
 from ..meta import graph
@@ -38,7 +40,7 @@ def send_typing(connection: ChannelConnection, recipient_id: str) -> None:
 def post_message(connection: ChannelConnection, path: str, payload: dict[str, Any]) -> Sent:
     message_id = graph.post(connection, path, payload).get("message_id")
     if not message_id:
-        raise PermanentSendError("the Send API answered without a message_id", code="no_message_id")
+        raise PermanentSendError(gettext_noop("the Send API answered without a message_id"), code="no_message_id")
     return Sent(platform_message_id=str(message_id))
 
 

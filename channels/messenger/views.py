@@ -10,7 +10,7 @@ from .parser import parse_delivery
 
 
 def receive(connection: ChannelConnection, payload: Any) -> None:
-    store_by_account(connection, "page_id", parse_delivery(payload))
+    store_by_account(connection, parse_delivery(payload))
 
 
 messenger_webhook = meta_webhook("messenger", receive)

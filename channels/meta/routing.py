@@ -3,8 +3,7 @@
 A Meta app has one webhook URL for all its Pages (Instagram accounts, WhatsApp numbers), so the
 delivery arriving at one connection's URL may hold entries for another Page of the same app. Each
 entry goes to the connection of its own Page; an entry for a Page no connection of the app holds is
-logged and acknowledged, never stored under the connection whose URL it came to. The credential that
-holds the id an entry carries: Messenger's page_id, Instagram's account_id, WhatsApp's phone_number_id.
+logged and acknowledged, never stored under the connection whose URL it came to.
 """
 from __future__ import annotations
 
@@ -19,10 +18,13 @@ logger = logging.getLogger(__name__)
 
 # Events of an entry that names no Page or number belong to the connection the delivery came to.
 THIS_CONNECTION = ""
+# The credential holding the id each platform's entries carry.
+ROUTING_KEYS = {"messenger": "page_id", "instagram": "account_id", "whatsapp": "phone_number_id"}
 
 
-def store_by_account(connection: ChannelConnection, key: str, events_by_account: dict[str, list[InboundEvent]]) -> None:
-    """Store each account's events under its connection; `key` is the credential holding the account's id."""
+def store_by_account(connection: ChannelConnection, events_by_account: dict[str, list[InboundEvent]]) -> None:
+    """Store each account's events under its connection."""
+    key = ROUTING_KEYS[connection.platform]
     for account_id, events in events_by_account.items():
         target = connection_for(connection, key, account_id)
         if target is None:
@@ -44,7 +46,14 @@ def connection_for(connection: ChannelConnection, key: str, account_id: str) -> 
     candidates = ChannelConnection.objects.select_related("business").filter(
         platform=connection.platform, is_active=True, **{f"credentials__{key}": account_id}
     )
-    claimed = next((c for c in candidates if hmac.compare_digest(c.credential("app_secret").encode(), secret)), None)
-    # A connection set up without the id its deliveries carry (sending as the token's own, `me`) cannot
-    # tell its entries from others: it takes those that no connection of its app claims.
-    return claimed or (None if own_id else connection)
+    claimed = next((c for c in candidates if _same_app(c, secret)), None)
+    if claimed is not None or own_id:
+        return claimed
+    # A connection set up without the id its deliveries carry (sending as the token's own, `me`; Instagram
+    # before account_id) cannot tell its entries from another Page's: it takes them only alone in its app.
+    others = ChannelConnection.objects.filter(platform=connection.platform, is_active=True).exclude(pk=connection.pk)
+    return None if any(_same_app(other, secret) for other in others.iterator()) else connection
+
+
+def _same_app(connection: ChannelConnection, secret: bytes) -> bool:
+    return hmac.compare_digest(connection.credential("app_secret").encode(), secret)

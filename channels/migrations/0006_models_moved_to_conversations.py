@@ -7,8 +7,8 @@ class Migration(migrations.Migration):
     dependencies = [
         ("channels_app", "0005_webchat_public_key"),
         ("conversations", "0001_initial"),
-        ("agents", "0006_runs_reference_conversations"),
-        ("console", "0002_annotations_reference_conversations"),
+        ("agents", "0007_runs_reference_conversations"),
+        ("console", "0003_annotations_reference_conversations"),
     ]
 
     operations = [

@@ -14,6 +14,7 @@ from typing import Any
 from conversations.events import Attachment, CustomerMessage, Ignored, InboundEvent, Kind
 from operations.log_context import log_body
 
+from ..coordinates import coordinates
 from ..timestamps import from_unix_time
 
 logger = logging.getLogger(__name__)
@@ -169,9 +170,10 @@ def _content(message: dict[str, Any]) -> tuple[str, tuple[Attachment, ...]]:
             )
     if venue := message.get("venue"):
         place = ", ".join(part for part in (venue.get("title"), venue.get("address")) if part)
-        return "", (Attachment("location", name=place, **_coordinates(venue["location"])),)
+        where = venue["location"]
+        return "", (Attachment("location", name=place, **coordinates(where["latitude"], where["longitude"])),)
     if location := message.get("location"):
-        return "", (Attachment("location", **_coordinates(location)),)
+        return "", (Attachment("location", **coordinates(location["latitude"], location["longitude"])),)
     if contact := message.get("contact"):
         card = " ".join(part for part in (_full_name(contact), contact.get("phone_number")) if part)
         return "", (Attachment("contact", name=card),)
@@ -202,8 +204,3 @@ def _name(message: dict[str, Any]) -> str:
 
 def _full_name(person: dict[str, Any]) -> str:
     return " ".join(str(person[key]) for key in ("first_name", "last_name") if person.get(key))
-
-
-def _coordinates(location: dict[str, Any]) -> dict[str, float]:
-    return {"latitude": float(location["latitude"]), "longitude": float(location["longitude"])}
-

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext_noop
+
 from conversations.sending import PermanentSendError, Sent, TemporarySendError
 
 from .. import api_calls
@@ -16,7 +18,7 @@ TELEGRAM_API_BASE = "https://api.telegram.org"
 def send_text(connection: ChannelConnection, chat_id: str, text: str) -> Sent:
     result = call(connection, "sendMessage", {"chat_id": _chat_id(chat_id), "text": text})
     if not isinstance(result, dict) or "message_id" not in result:
-        raise PermanentSendError("sendMessage answered without a message", code="no_message_id")
+        raise PermanentSendError(gettext_noop("sendMessage answered without a message"), code="no_message_id")
     # Telegram numbers messages per chat: the chat makes the id unique, as for inbound messages.
     return Sent(platform_message_id=f"{chat_id}:{result['message_id']}")
 

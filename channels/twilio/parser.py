@@ -19,6 +19,8 @@ from conversations.events import (
     StatusUpdate,
 )
 
+from ..coordinates import coordinates
+
 STATES = {
     "sent": DeliveryState.SENT,
     "delivered": DeliveryState.DELIVERED,
@@ -86,9 +88,8 @@ def _customer_message(form: Mapping[str, str], message_id: str, sender: str) -> 
     if form.get("Latitude") and form.get("Longitude"):
         place = Attachment(
             "location",
-            latitude=float(form["Latitude"]),
-            longitude=float(form["Longitude"]),
             name=" — ".join(part for part in (form.get("Label", ""), form.get("Address", "")) if part),
+            **coordinates(form["Latitude"], form["Longitude"]),
         )
         return replace(message, text="", kind=Kind.LOCATION, attachments=(place,))
     attachments = _attachments(form)

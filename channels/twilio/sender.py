@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext_noop
+
 from conversations.sending import PermanentSendError, Sent, TemporarySendError
 
 from .. import api_calls
@@ -40,7 +42,7 @@ def send_text(connection: ChannelConnection, recipient_id: str, text: str) -> Se
     if response.is_success and body.get("sid"):
         return Sent(platform_message_id=str(body["sid"]))
     if response.is_success:
-        raise PermanentSendError("Twilio answered without a message sid", code="no_sid")
+        raise PermanentSendError(gettext_noop("Twilio answered without a message sid"), code="no_sid")
     code = body.get("code")
     reason = api_calls.refusal_reason(response, body.get("message"))
     label = str(code or response.status_code)

@@ -12,10 +12,10 @@ from enum import StrEnum
 from django.conf import settings
 from django.http import HttpRequest
 
-from config.client_address import client_address
-from config.throttling import address_bucket, over_limit
 from conversations.models import ChannelConnection
 from operations import metrics
+from operations.client_address import client_address
+from operations.throttling import address_bucket, over_limit
 
 WINDOW_SECONDS = 60
 

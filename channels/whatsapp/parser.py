@@ -24,6 +24,7 @@ from conversations.events import (
 )
 from operations.log_context import log_body
 
+from ..coordinates import coordinates
 from ..meta.routing import THIS_CONNECTION
 from ..timestamps import from_unix_time
 
@@ -177,8 +178,7 @@ def _location(content: dict[str, Any]) -> Attachment:
         "location",
         url=str(content.get("url", "")),
         name=", ".join(str(part) for part in (content.get("name"), content.get("address")) if part),
-        latitude=float(content["latitude"]),
-        longitude=float(content["longitude"]),
+        **coordinates(content["latitude"], content["longitude"]),
     )
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 from conversations.events import Kind
 from conversations.models import ChannelConnection, Message
 from conversations.sending import PermanentSendError, Sent
@@ -27,7 +29,7 @@ def send_text(connection: ChannelConnection, recipient_id: str, text: str) -> Se
     messages = body.get("messages")
     wamid = messages[0].get("id") if isinstance(messages, list) and messages and isinstance(messages[0], dict) else None
     if not wamid:
-        raise PermanentSendError("the Cloud API answered without a message id", code="no_message_id")
+        raise PermanentSendError(gettext_noop("the Cloud API answered without a message id"), code="no_message_id")
     return Sent(platform_message_id=str(wamid))
 
 
@@ -62,5 +64,6 @@ def last_turn_id(connection: ChannelConnection, recipient_id: str) -> str | None
 def _post(connection: ChannelConnection, payload: dict[str, Any]) -> dict[str, Any]:
     phone_number_id = connection.credential("phone_number_id")
     if not phone_number_id:
-        raise PermanentSendError("the connection has no phone_number_id to send from", code="no_phone_number_id")
+        reason = gettext_noop("the connection has no phone_number_id to send from")
+        raise PermanentSendError(reason, code="no_phone_number_id")
     return graph.post(connection, f"{phone_number_id}/messages", payload)

@@ -11,7 +11,7 @@ from .parser import parse_delivery
 
 
 def receive(connection: ChannelConnection, payload: Any) -> None:
-    store_by_account(connection, "phone_number_id", parse_delivery(payload))
+    store_by_account(connection, parse_delivery(payload))
 
 
 whatsapp_webhook = meta_webhook("whatsapp", receive)

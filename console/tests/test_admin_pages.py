@@ -5,20 +5,12 @@ import pytest
 from django.urls import reverse
 
 from agents.models import AgentConfig
-from business.models import Business, Membership
+from business.models import Business
 from conftest import MESSENGER_SECRET
 from conversations.models import ChannelConnection
 from tests.fake_platform import Answer
 
 SECRETS_SHOWN_NEVER = ["EAAtestpagetoken", MESSENGER_SECRET]
-
-
-@pytest.fixture
-def staff_client(client, business, django_user_model):
-    user = django_user_model.objects.create_user("sam", password="pw", is_staff=True)
-    Membership.objects.create(user=user, business=business)
-    client.force_login(user)
-    return client
 
 
 def change_url(connection: ChannelConnection) -> str:

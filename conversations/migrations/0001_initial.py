@@ -28,9 +28,13 @@ class Migration(migrations.Migration):
 
     initial = True
 
+    # After the last migration of every app from before the move, so that the move starts from one state,
+    # the one conversations/tests/test_move_from_channels_app.py migrates back to.
     dependencies = [
+        ('agents', '0006_finite_settings'),
         ('business', '0005_faq_customer_words'),
         ('channels_app', '0005_webchat_public_key'),
+        ('console', '0002_unpublish_customer_words'),
         ('contenttypes', '0002_remove_content_type_name'),
     ]
 

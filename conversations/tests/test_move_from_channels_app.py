@@ -13,8 +13,8 @@ from conversations.models import ChannelConnection, Contact, Conversation, Messa
 BEFORE_THE_MOVE = [
     ("business", "0005_faq_customer_words"),
     ("channels_app", "0005_webchat_public_key"),
-    ("agents", "0005_agent_limits"),
-    ("console", "0001_annotations"),
+    ("agents", "0006_finite_settings"),
+    ("console", "0002_unpublish_customer_words"),
     ("operations", "0001_erasure_records"),
 ]
 

@@ -146,3 +146,14 @@ def test_forgetting_a_customer_deletes_the_faq_drafts_made_from_their_words_and_
     assert rows_naming(JEANNE) == []
     assert FaqEntry.objects.filter(pk__in=[rewritten.pk, pauls.pk]).count() == 2
     assert ErasureRecord.objects.get().removed["faq_drafts"] == 1
+
+
+def test_forgetting_a_customer_deletes_an_faq_entry_published_with_their_words_still_in_it(jeanne):
+    """Published around the admin, which refuses it (a script, an entry from before drafts), it was out of
+    erasure's reach."""
+    on_messenger, _ = Conversation.objects.filter(contact__customer=jeanne).order_by("id")
+    published_as_made = added_to_the_faq(on_messenger, "Cakes are made to order.")
+    FaqEntry.objects.filter(pk=published_as_made.pk).update(published=True)
+
+    call_command("forget_contact", "corner-shop", "messenger", "PSID-77812")
+    assert rows_naming(JEANNE) == [] and not FaqEntry.objects.filter(pk=published_as_made.pk).exists()

@@ -2,22 +2,31 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from business.models import Membership
 from conversations.models import ChannelConnection
 
+from ...demo_account import DEMO_PASSWORD, DEMO_USERNAME
 from ...interchange import import_document, read_document
 
 DEMO_FILE = Path(settings.BASE_DIR) / "demo" / "demo_business.yaml"
-DEMO_USERNAME = "admin"
-DEMO_PASSWORD = "parley-demo"
 
 
 class Command(BaseCommand):
     help = "Load (or refresh) the demo business and its admin user; safe to run again."
 
     def handle(self, *args, **options) -> None:
+        if not settings.PARLEY_DEVELOPMENT:
+            # Its superuser's password is in the README: anywhere else it is everyone's account.
+            raise CommandError(
+                _(
+                    "setup_demo creates a superuser with a published password, so it runs only on a development "
+                    "machine (PARLEY_DEVELOPMENT=true, which `make run` sets). In production, create the first "
+                    "superuser with `python manage.py createsuperuser`."
+                )
+            )
         business = import_document(read_document(DEMO_FILE))
         ChannelConnection.objects.get_or_create(business=business, platform="console", defaults={"name": "Terminal"})
         user_model = get_user_model()

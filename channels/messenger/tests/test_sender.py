@@ -61,6 +61,14 @@ def test_throttling_is_temporary_and_honours_retry_after(pending_reply, fake_pla
     assert pending_reply.status == Message.Status.SENT and pending_reply.attempts == 2
 
 
+@pytest.mark.parametrize(("asked", "waited"), [("inf", None), ("nan", None), ("-5", None), ("99999999999", 3600)])
+def test_a_pause_no_clock_can_wait_is_not_taken_at_its_word(pending_reply, fake_platform, asked, waited):
+    fake_platform.script(Answer(429, {"error": {"message": "Too many calls", "code": 613}}, {"Retry-After": asked}))
+    with pytest.raises(TemporarySendError) as raised:
+        outbox.deliver(pending_reply.pk)
+    assert raised.value.retry_after == waited
+
+
 def test_a_server_error_is_temporary(pending_reply, fake_platform):
     fake_platform.script(Answer(503, b"upstream unavailable", {"Content-Type": "text/plain"}))
     with pytest.raises(TemporarySendError):

@@ -65,11 +65,37 @@ def test_an_entry_for_a_page_no_connection_of_the_app_holds_is_acknowledged_and_
     assert not Message.objects.exists()
 
 
-def test_a_connection_without_the_id_its_entries_carry_takes_those_no_other_connection_claims(post_signed, page_one):
-    """As before routing: a connection sending as `me`, or an Instagram one set up with its Page's id only."""
-    page_one.credentials.pop(PLATFORMS[page_one.platform][1])
-    page_one.save()
-    page_two = page_connection(page_one.business, page_one.platform, "2002")
-    assert post_signed(page_one, delivery_for(page_one.platform, "1001")).status_code == 200
+def without_its_id(connection: ChannelConnection) -> ChannelConnection:
+    """As a connection sending as `me`, or an Instagram one set up before account_id, is."""
+    connection.credentials.pop(PLATFORMS[connection.platform][1])
+    connection.save()
+    return connection
+
+
+def test_a_connection_without_the_id_its_entries_carry_takes_no_other_pages_entry_while_it_shares_its_app(
+    post_signed, page_one
+):
+    """It took every entry no connection claimed: another brand's Page of the same app, not connected
+    (or switched off) in Parley, was stored under it and answered by its agent."""
+    without_its_id(page_one)
+    other_brand = Business.objects.create(name="Other Brand", slug="other-brand")
+    page_two = page_connection(other_brand, page_one.platform, "2002")
+    assert post_signed(page_one, delivery_for(page_one.platform, "3003")).status_code == 200
     assert post_signed(page_one, delivery_for(page_one.platform, "2002")).status_code == 200
-    assert [message.connection for message in Message.objects.order_by("id")] == [page_one, page_two]
+    assert [message.connection for message in Message.objects.all()] == [page_two]
+
+
+def test_a_connection_without_the_id_its_entries_carry_alone_in_its_app_still_takes_its_entries(post_signed, page_one):
+    """A single-Page setup from before routing keeps working; another app's connection does not count."""
+    without_its_id(page_one)
+    page_connection(page_one.business, page_one.platform, "2002", app_secret="another-app-secret")
+    assert post_signed(page_one, delivery_for(page_one.platform, "1001")).status_code == 200
+    assert Message.objects.get().connection == page_one
+
+
+def test_the_admin_warns_staff_of_a_connection_without_the_id_its_entries_carry(staff_client, page_one):
+    change = f"/admin/conversations/channelconnection/{page_one.pk}/change/"
+    key = PLATFORMS[page_one.platform][1]
+    assert f"This connection has no {key}" not in staff_client.get(change).content.decode()
+    without_its_id(page_one)
+    assert f"This connection has no {key}, which its platform" in staff_client.get(change).content.decode()

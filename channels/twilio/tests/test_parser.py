@@ -140,7 +140,6 @@ def test_the_older_sms_sid_is_enough_to_identify_a_message():
         {"From": "+15551234567", "Body": "no sid"},
         {"MessageSid": "SMx", "Body": "no sender"},
         {"MessageSid": "SMx", "From": "+15551234567", "NumMedia": "two"},
-        {"MessageSid": "SMx", "From": "whatsapp:+1", "Latitude": "north", "Longitude": "2.29"},
     ],
 )
 def test_a_form_that_is_not_twilios_is_malformed(form):

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agents', '0005_agent_limits'),
+        ('agents', '0006_finite_settings'),
         ('conversations', '0001_initial'),
     ]
 

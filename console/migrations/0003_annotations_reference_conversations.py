@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('console', '0001_annotations'),
+        ('console', '0002_unpublish_customer_words'),
         ('conversations', '0001_initial'),
     ]
 

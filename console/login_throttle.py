@@ -9,7 +9,10 @@ Three counters of failed passwords, in fixed windows of PARLEY_LOGIN_LOCKOUT_SEC
   for newcomers without locking its owner out at the office.
 A refused attempt checks no password and counts nowhere: an attacker stuck at one address (at most
 PARLEY_LOGIN_FAILURES_ALLOWED tries on an account) never reaches the account's counter by itself.
-The client address is the one in front of the trusted proxies (config/client_address.py), never the proxy.
+The client address is the one in front of the trusted proxies (operations/client_address.py), never the proxy,
+and an IPv6 client counts as its whole /64 (throttling.address_bucket), which is what one client is given:
+otherwise one client rotating its own addresses would be as many attackers. A login remembers its /64 too,
+so its owner's next privacy address is as known as the last one.
 """
 from __future__ import annotations
 
@@ -24,8 +27,10 @@ from django.core.exceptions import PermissionDenied
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from .client_address import client_address
-from .throttling import count_hit, current_count
+from agents.demo_account import is_refused_password
+
+from operations.client_address import client_address
+from operations.throttling import address_bucket, count_hit, current_count
 
 logger = logging.getLogger(__name__)
 
@@ -39,8 +44,12 @@ def _known_address_key(username: str, address: str) -> str:
     return f"login-known:{username.lower()}:{address}"
 
 
+def _client(request: HttpRequest) -> str:
+    return address_bucket(client_address(request))
+
+
 def _counters(username: str, request: HttpRequest) -> list[tuple[str, int]]:
-    address = client_address(request)
+    address = _client(request)
     account = username.lower()
     allowed = settings.PARLEY_LOGIN_FAILURES_ALLOWED
     counters = [(f"login:{address}:{account}", allowed), (f"login:{address}", allowed * ADDRESS_FACTOR)]
@@ -69,6 +78,10 @@ class ThrottledModelBackend(ModelBackend):
         if request is not None and username and is_locked_out(username, request):
             # PermissionDenied stops Django trying any other backend: the login fails as a wrong password does.
             raise PermissionDenied("too many failed logins")
+        if is_refused_password(password):
+            # An upgraded installation may still hold the demo's account, created by earlier docker-compose files.
+            logger.warning("login refused: the demo's published password outside development")
+            return None
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 
@@ -89,7 +102,7 @@ def remember_login_address(sender: Any, request: HttpRequest | None, user: Any, 
     if request is None:
         return
     try:
-        cache.set(_known_address_key(user.get_username(), client_address(request)), 1, KNOWN_ADDRESS_SECONDS)
+        cache.set(_known_address_key(user.get_username(), _client(request)), 1, KNOWN_ADDRESS_SECONDS)
     except Exception:
         # Only the exemption is lost; the login itself succeeded.
         logger.warning("login address of %s not remembered: cache unavailable", user.pk, exc_info=True)

@@ -11,6 +11,9 @@ from kombu import Connection
 
 from agents.model_files import ModelFileUnavailable, resolve_model_path
 from agents.models import AgentConfig
+from operations.views import is_loopback, may_read_metrics
+
+from .client_address import client_address
 
 logger = logging.getLogger(__name__)
 
@@ -27,12 +30,23 @@ def readyz(request: HttpRequest) -> JsonResponse:
     missing model file is named); any failure makes the answer 503, so that a balancer stops sending
     traffic here. Businesses' own model files missing here are listed, but leave the server ready:
     one business's typo must not take it away from every other business.
+
+    Anyone can reach it, and paths tell about businesses and the machine: the reasons and the missing
+    files go only to this machine's own health checks and to whoever holds the metrics token.
     """
     results = {name: _outcome(name, check) for name, check in CHECKS.items()}
     ready = all(result == "ok" for result in results.values())
+    if not may_see_details(request):
+        checks = {name: "ok" if result == "ok" else "failed" for name, result in results.items()}
+        return JsonResponse({"ready": ready, "checks": checks}, status=200 if ready else 503)
     missing = _missing_business_model_files() if results["database"] == "ok" else []
     body = {"ready": ready, "checks": results, "missing_model_files": missing}
     return JsonResponse(body, status=200 if ready else 503)
+
+
+def may_see_details(request: HttpRequest) -> bool:
+    """A client on this machine (behind the proxy, the one it forwarded for), or one with the metrics token."""
+    return is_loopback(client_address(request)) or may_read_metrics(request)
 
 
 def _outcome(name: str, check: Callable[[], None]) -> str:
