@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -14,12 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-import httpx
 import psycopg
 import redis
 from django.conf import settings
 
-from tests.services import ROOT, ServiceDidNotStart, database_url, start_celery_worker, stop
+from tests.services import ROOT, database_url, start_celery_worker, start_gunicorn, stop
 
 DEMO_FILE = ROOT / "demo" / "demo_business.yaml"
 BENCH_SLUG = "bench-bakery"
@@ -73,12 +70,6 @@ def empty_broker() -> None:
         client.delete(*keys)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @dataclass
 class WebServer:
     process: subprocess.Popen
@@ -88,28 +79,10 @@ class WebServer:
 @contextmanager
 def gunicorn(log_dir: Path) -> Iterator[WebServer]:
     """gunicorn as `make run` starts it, with the bench's settings (its bare view)."""
-    port = free_port()
-    with (log_dir / "gunicorn.log").open("w") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable, "-m", "gunicorn", "config.wsgi:create_application()", "--bind", f"127.0.0.1:{port}",
-                "--workers", str(GUNICORN_WORKERS),
-            ],
-            cwd=ROOT, env=service_env(), stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    server = WebServer(process, f"http://127.0.0.1:{port}")
+    log_path = log_dir / "gunicorn.log"
+    process, url = start_gunicorn(service_env(), log_path, "--workers", str(GUNICORN_WORKERS), timeout=30)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{server.url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise ServiceDidNotStart(f"gunicorn did not start:\n{(log_dir / 'gunicorn.log').read_text()[-3000:]}")
-            time.sleep(0.2)
-        yield server
+        yield WebServer(process, url)
     finally:
         stop(process)
 

@@ -19,14 +19,9 @@ from django.conf import settings
 
 from config.celery import app as celery_app
 from conftest import ARTIFACTS, ROOT, database_url
+from tests.services import free_port
 
 FIGURES_FILE = ARTIFACTS / "reliability-figures.json"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class RedisServer:

@@ -1,11 +1,14 @@
-"""Starting Parley's own processes (a Celery worker) for the tests and the benchmarks alike."""
+"""Starting Parley's own processes (gunicorn, a Celery worker) for the tests and the benchmarks alike."""
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
+
+import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -19,6 +22,42 @@ def database_url(database: dict[str, Any]) -> str:
     password = f":{database['PASSWORD']}" if database.get("PASSWORD") else ""
     credentials = f"{user}{password}@" if user else ""
     return f"postgres://{credentials}{database.get('HOST') or '127.0.0.1'}:{database.get('PORT') or 5432}/{database['NAME']}"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_gunicorn(
+    env: dict[str, str], log_path: Path, *options: str, timeout: float = 60.0
+) -> tuple[subprocess.Popen, str]:
+    """gunicorn serving Parley on a free loopback port, and its URL, returned once /healthz answers."""
+    port = free_port()
+    with log_path.open("w") as log:
+        server = subprocess.Popen(
+            [
+                sys.executable, "-m", "gunicorn", "config.wsgi:create_application()",
+                "--bind", f"127.0.0.1:{port}", *options,
+            ],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while not _answers(f"{url}/healthz"):
+        if server.poll() is not None or time.monotonic() > deadline:
+            stop(server)
+            raise ServiceDidNotStart(f"gunicorn did not start:\n{log_path.read_text()[-3000:]}")
+        time.sleep(0.2)
+    return server, url
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=1).status_code == 200
+    except httpx.TransportError:
+        return False
 
 
 def start_celery_worker(env: dict[str, str], log_path: Path, name: str, concurrency: int = 1) -> subprocess.Popen:

@@ -6,7 +6,6 @@ import secrets
 import shlex
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 
 import httpx
@@ -18,8 +17,7 @@ from django.contrib.auth import authenticate
 from django.test import Client
 
 from conftest import ARTIFACTS, database_url
-from tests.conftest import free_port
-from tests.services import ROOT, ServiceDidNotStart, stop
+from tests.services import ROOT, start_gunicorn, stop
 
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 PROXY = "10.0.0.2"
@@ -169,34 +167,14 @@ def test_the_production_settings_pass_every_deployment_check():
 def production_web_server(db: None) -> Iterator[str]:
     """gunicorn with docker-compose's environment, as the web container starts it. There the proxy calls from
     outside the container, an address gunicorn does not trust for X-Forwarded-Proto: neither here."""
-    port = free_port()
-    log_path = ARTIFACTS / "production-gunicorn.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable, "-m", "gunicorn", "config.wsgi:create_application()", "--bind", f"127.0.0.1:{port}",
-                "--workers", "1", "--forwarded-allow-ips", "192.0.2.1",
-            ],
-            cwd=ROOT, env=compose_environment(PARLEY_METRICS_TOKEN="scrape-me-5521"),
-            stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
+    server, url = start_gunicorn(
+        compose_environment(PARLEY_METRICS_TOKEN="scrape-me-5521"), ARTIFACTS / "production-gunicorn.log",
+        "--workers", "1", "--forwarded-allow-ips", "192.0.2.1",
+    )
     try:
-        deadline = time.monotonic() + 60
-        while not _answers(f"{url}/healthz"):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise ServiceDidNotStart(f"gunicorn did not start:\n{log_path.read_text()[-3000:]}")
-            time.sleep(0.2)
         yield url
     finally:
-        stop(process)
-
-
-def _answers(url: str) -> bool:
-    try:
-        return httpx.get(url, timeout=1).status_code == 200
-    except httpx.TransportError:
-        return False
+        stop(server)
 
 
 def test_browsers_get_only_https_behind_the_proxy_while_health_checks_and_the_scraper_use_plain_http(

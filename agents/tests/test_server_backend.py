@@ -1,5 +1,4 @@
 """The agent on an OpenAI-compatible llama.cpp server instead of the in-process model."""
-import socket
 import subprocess
 import sys
 import time
@@ -17,12 +16,7 @@ from conftest import ARTIFACTS
 from conversations.events import CustomerMessage
 from conversations.inbound import store_customer_message
 from conversations.models import Message
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.services import free_port
 
 
 @pytest.fixture(scope="module")
