@@ -1,4 +1,5 @@
 """Fixtures shared by every test: real PostgreSQL, Redis, Celery worker and model; fake platform servers."""
+
 from __future__ import annotations
 
 import json
@@ -86,7 +87,9 @@ def business(db: None) -> Business:
         business=shop, max_reply_tokens=TEST_REPLY_TOKENS, temperature=0.0, burst_settle_seconds=0.2
     )
     FaqEntry.objects.create(
-        business=shop, question="Do you ship abroad?", answer="Yes, we ship to Canada and the US in 3 to 5 business days."
+        business=shop,
+        question="Do you ship abroad?",
+        answer="Yes, we ship to Canada and the US in 3 to 5 business days.",
     )
     return shop
 

@@ -118,7 +118,15 @@ class AgentConfigAdmin(TenantAdmin):
 @admin.register(AgentRun)
 class AgentRunAdmin(TenantAdmin):
     tenant_path = "conversation__business"
-    list_display = ["created_at", "conversation", "outcome", "prompt_tokens", "prompt_tokens_evaluated", "completion_tokens", "total_ms"]
+    list_display = [
+        "created_at",
+        "conversation",
+        "outcome",
+        "prompt_tokens",
+        "prompt_tokens_evaluated",
+        "completion_tokens",
+        "total_ms",
+    ]
     list_filter = ["outcome"]
     readonly_fields = [field.name for field in AgentRun._meta.fields]
 
@@ -145,4 +153,13 @@ class HttpToolAdmin(TenantAdmin):
     list_display = ["name", "business", "url", "enabled"]
     list_filter = [BUSINESS_FILTER, "enabled"]
     search_fields = ["name", "description"]
-    fields = ["business", "name", "description", "parameters", "url", "timeout_seconds", "signing_secret_new", "enabled"]
+    fields = [
+        "business",
+        "name",
+        "description",
+        "parameters",
+        "url",
+        "timeout_seconds",
+        "signing_secret_new",
+        "enabled",
+    ]

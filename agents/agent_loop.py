@@ -5,6 +5,7 @@ strategy; either way each step is a LangChain tool call executed on the server w
 context, bounded in number and in time. The reply carries the tool results' facts exactly
 (grounding.py); a question nothing answers gets the fallback and a colleague.
 """
+
 from __future__ import annotations
 
 import logging
@@ -94,7 +95,9 @@ class AgentTurn:
         if not any(result.found for result in self.results):
             if router.is_small_talk(customer_text):
                 # A greeting needs no facts; only a model trusted to choose its tools phrases it itself.
-                use_draft = self.config.tool_strategy == AgentConfig.ToolStrategy.MODEL and draft and not NUMBER.search(draft)
+                use_draft = (
+                    self.config.tool_strategy == AgentConfig.ToolStrategy.MODEL and draft and not NUMBER.search(draft)
+                )
                 text = draft if use_draft else router.small_talk_reply(customer_text)
                 self.trace.append({"type": "reply", "source": "model" if use_draft else "small talk"})
                 return self._outcome(text, AgentRun.Outcome.REPLIED)
@@ -165,7 +168,11 @@ class AgentTurn:
         self.trace.append(
             {
                 "type": "model",
-                "output": step.tool_calls[0] if step.tool_calls else {"cut_off": cut_off} if cut_off is not None else {"reply": step.content},
+                "output": step.tool_calls[0]
+                if step.tool_calls
+                else {"cut_off": cut_off}
+                if cut_off is not None
+                else {"reply": step.content},
                 "duration_ms": _ms(time.perf_counter() - started),
                 "prompt_tokens": metadata["prompt_tokens"],
                 "prompt_tokens_evaluated": metadata["prompt_tokens_evaluated"],

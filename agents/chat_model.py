@@ -5,6 +5,7 @@ the model; llama-cpp-python's own tool calling drops tool results (see docs in t
 output is constrained by a JSON-schema grammar over exactly the bound tools' argument schemas and a
 final reply, so every step is one of {"tool": name, "args": {...}} or {"reply": "..."}.
 """
+
 from __future__ import annotations
 
 import json
@@ -83,7 +84,10 @@ def parse_step(text: str) -> AIMessage:
     except ValueError:
         return AIMessage(content="", additional_kwargs={"cut_off": text[:500]})
     if "tool" in step:
-        return AIMessage(content="", tool_calls=[{"name": step["tool"], "args": step.get("args") or {}, "id": f"call_{uuid.uuid4().hex[:12]}"}])
+        return AIMessage(
+            content="",
+            tool_calls=[{"name": step["tool"], "args": step.get("args") or {}, "id": f"call_{uuid.uuid4().hex[:12]}"}],
+        )
     return AIMessage(content=str(step.get("reply", "")).strip())
 
 
@@ -139,7 +143,12 @@ class StepChatModel(BaseChatModel):
         raise NotImplementedError
 
     def complete(
-        self, turns: list[ChatTurn], schema: dict[str, Any] | None, stop: list[str] | None, deadline: float | None, cache_key: Any
+        self,
+        turns: list[ChatTurn],
+        schema: dict[str, Any] | None,
+        stop: list[str] | None,
+        deadline: float | None,
+        cache_key: Any,
     ) -> Completion:
         raise NotImplementedError
 
@@ -188,7 +197,12 @@ class LocalLlamaChatModel(StepChatModel):
         return self.settings.path.name
 
     def complete(
-        self, turns: list[ChatTurn], schema: dict[str, Any] | None, stop: list[str] | None, deadline: float | None, cache_key: Any
+        self,
+        turns: list[ChatTurn],
+        schema: dict[str, Any] | None,
+        stop: list[str] | None,
+        deadline: float | None,
+        cache_key: Any,
     ) -> Completion:
         grammar = None if schema is None else compiled_grammar(json.dumps(schema, sort_keys=True))
         return get_model(self.settings).complete(

@@ -5,6 +5,7 @@ wait (which would hold the worker while other conversations queue) but leaves th
 turn holding the lock, which looks for newer messages when it lets go (turns.py). The lock belongs to the database session, so a worker killed mid-turn releases it with its
 connection. SQLite, the single-process development setup, needs no lock.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator

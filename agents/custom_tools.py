@@ -5,6 +5,7 @@ addresses unless PARLEY_HTTP_TOOL_ALLOW_PRIVATE is set: a business's tool must n
 the servers around Parley. The request goes to the addresses checked. A call ends when its timeout
 or the turn's time is up, whichever comes first: a slow tool server cannot hold the shared worker.
 """
+
 from __future__ import annotations
 
 import hashlib

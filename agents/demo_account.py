@@ -5,6 +5,7 @@ on every start, so an upgraded production installation may still have the accoun
 the published password logs nobody in (console/login_throttle.py asks `is_refused_password`), and
 `migrate` warns about the account until its password is changed.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -40,7 +41,8 @@ def check_no_account_has_the_demo_password(
             hint=_(
                 "Parley refuses that password outside development. Give the account a password of its own with "
                 "`python manage.py changepassword %(username)s`, or delete it."
-            ) % {"username": DEMO_USERNAME},
+            )
+            % {"username": DEMO_USERNAME},
             id="parley.W001",
         )
     ]

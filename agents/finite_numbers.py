@@ -3,6 +3,7 @@
 NaN fails every comparison, so it passes Django's MinValueValidator and MaxValueValidator both; a time budget
 of NaN would give a turn a deadline that never comes.
 """
+
 from __future__ import annotations
 
 import math

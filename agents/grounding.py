@@ -5,6 +5,7 @@ in it appears in the tool results or the customer's own message, and it carries 
 the primary result's key facts word for word; otherwise the reply is the primary result's own
 answer, built from the data alone.
 """
+
 from __future__ import annotations
 
 import re

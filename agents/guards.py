@@ -3,6 +3,7 @@
 Checked before the model runs (on the customer's words) and after (on the reply), so that neither
 a question nor a model's slip produces what the business does not want said in its name.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,7 +17,9 @@ ADVICE = {
         r"is it safe to take|should i take|treat(ment)? (for|of) my|my (doctor|illness|disease|infection))\b",
         re.IGNORECASE,
     ),
-    "legal": re.compile(r"\b(legal advice|lawsuit|sue (you|them|him|her)|lawyer|attorney|is it legal|court case)\b", re.IGNORECASE),
+    "legal": re.compile(
+        r"\b(legal advice|lawsuit|sue (you|them|him|her)|lawyer|attorney|is it legal|court case)\b", re.IGNORECASE
+    ),
     "financial": re.compile(
         r"\b(financial advice|invest(ment|ing)? (advice|tips?)|should i invest|stock tips?|crypto\w*|mortgage|tax advice)\b",
         re.IGNORECASE,
@@ -49,7 +52,11 @@ def check(config: AgentConfig, text: str, *, customer: bool) -> Verdict | None:
     for topic in blocked_topics(config):
         if re.search(rf"\b{re.escape(topic)}\b", lowered):
             return Verdict("blocked", REFUSALS["blocked"])
-    allowed = {"medical": config.allow_medical_advice, "legal": config.allow_legal_advice, "financial": config.allow_financial_advice}
+    allowed = {
+        "medical": config.allow_medical_advice,
+        "legal": config.allow_legal_advice,
+        "financial": config.allow_financial_advice,
+    }
     for kind, pattern in ADVICE.items():
         if not allowed[kind] and pattern.search(text):
             return Verdict(kind, REFUSALS[kind])

@@ -1,4 +1,5 @@
 """A business file with its agent section: the business's own sections plus `agent:` settings."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -9,6 +9,7 @@ conversation of the same business, whose instructions and tools are the same pre
 
 This uses llama.cpp's low-level sequence-state API through llama_internals.py.
 """
+
 from __future__ import annotations
 
 import ctypes

@@ -7,6 +7,7 @@ release to release (llama_kv_self_clear became llama_memory_clear). No other mod
 public classes: agents/tests/test_llama_internals.py checks that, and checks every symbol used here
 against the installed library, so an upgrade means reading this file against that test.
 """
+
 from __future__ import annotations
 
 import ctypes

@@ -6,6 +6,7 @@ Django's start-up. A Celery worker's parent loads the default model before it fo
 own first inference (OpenMP), while loading runs nothing. One `Llama` holds one context, so calls
 are serialised per model.
 """
+
 from __future__ import annotations
 
 import logging
@@ -143,7 +144,9 @@ class LoadedModel:
         # As bytes, once: the generation loop looks for them in its text after every token.
         stops = [each.encode("utf-8") for each in template_stops + list(stop or []) if each]
         if len(tokens) + max_tokens > self.settings.context_size:
-            raise PromptTooLong(f"{len(tokens)} prompt tokens + {max_tokens} leave no room in {self.settings.context_size}")
+            raise PromptTooLong(
+                f"{len(tokens)} prompt tokens + {max_tokens} leave no room in {self.settings.context_size}"
+            )
         with self._lock:
             self._wait_for_save()
             if cache_key is not None:

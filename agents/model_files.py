@@ -5,6 +5,7 @@ A business may name its own file, but only one the server offers: a file inside 
 symbolic links included, before they are checked, so that `..` or a link cannot lead out of the
 directory to another file on the worker.
 """
+
 from __future__ import annotations
 
 import importlib.util

@@ -1,4 +1,5 @@
 """How a business's agent is set up, and a record of every reply it generated."""
+
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
@@ -136,9 +137,7 @@ class AgentRun(models.Model):
         GUARDED = "guarded", "Stopped by a guard rule"
         FAILED = "failed", "Failed"
 
-    conversation = models.ForeignKey(
-        "conversations.Conversation", on_delete=models.CASCADE, related_name="agent_runs"
-    )
+    conversation = models.ForeignKey("conversations.Conversation", on_delete=models.CASCADE, related_name="agent_runs")
     inbound_message = models.ForeignKey(
         "conversations.Message", on_delete=models.CASCADE, related_name="agent_runs_answering"
     )
@@ -177,7 +176,9 @@ class HttpTool(models.Model):
     business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="http_tools")
     name = models.CharField(
         max_length=40,
-        validators=[RegexValidator(r"^[a-z][a-z0-9_]{2,39}$", "Lower-case letters, digits and _, starting with a letter.")],
+        validators=[
+            RegexValidator(r"^[a-z][a-z0-9_]{2,39}$", "Lower-case letters, digits and _, starting with a letter.")
+        ],
         help_text="How the agent calls it, e.g. check_stock.",
     )
     description = models.TextField(help_text="When the agent should use it; the model reads this.")
@@ -191,7 +192,9 @@ class HttpTool(models.Model):
     timeout_seconds = models.FloatField(
         default=5.0,
         validators=[
-            validate_finite, MinValueValidator(MIN_TOOL_TIMEOUT_SECONDS), MaxValueValidator(MAX_TIME_BUDGET_SECONDS)
+            validate_finite,
+            MinValueValidator(MIN_TOOL_TIMEOUT_SECONDS),
+            MaxValueValidator(MAX_TIME_BUDGET_SECONDS),
         ],
         help_text=_("At most the agent's time budget; a call also stops when the turn's time is up."),
     )

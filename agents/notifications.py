@@ -1,4 +1,5 @@
 """Telling a business's staff that a conversation needs them."""
+
 from __future__ import annotations
 
 import logging
@@ -17,7 +18,9 @@ def notify_staff(conversation: Conversation, reason: str) -> None:
     recipients = sorted(
         {
             email
-            for email in Membership.objects.filter(business_id=conversation.business_id).values_list("user__email", flat=True)
+            for email in Membership.objects.filter(business_id=conversation.business_id).values_list(
+                "user__email", flat=True
+            )
             if email
         }
     )

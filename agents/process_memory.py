@@ -3,6 +3,7 @@ states, and runs for days, so memory it no longer uses must not stay counted aga
 
 glibc only: elsewhere these do nothing.
 """
+
 from __future__ import annotations
 
 import ctypes

@@ -4,6 +4,7 @@ The system part depends only on the business and its agent's settings, so it is 
 prefix on every turn and llama.cpp reuses its cached computation instead of evaluating it again.
 Facts are not written here: they reach the model as tool results, which the reply is checked against.
 """
+
 from __future__ import annotations
 
 import json
@@ -43,7 +44,14 @@ def _arguments_json(tool: BaseTool) -> str:
 
 
 def system_message(business: Business, config: AgentConfig, tools: list[BaseTool]) -> SystemMessage:
-    lines = [config.instructions.strip(), "", f"You work for {business.name}. Tools:", *tool_lines(tools), "", STEP_FORMAT]
+    lines = [
+        config.instructions.strip(),
+        "",
+        f"You work for {business.name}. Tools:",
+        *tool_lines(tools),
+        "",
+        STEP_FORMAT,
+    ]
     return SystemMessage("\n".join(lines))
 
 

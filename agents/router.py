@@ -6,6 +6,7 @@ always. So for small models the server plans the tool calls: what is unambiguous
 reference, asking for a person, a question about opening hours) is recognised by pattern, and the
 rest is searched. Only what needs understanding the model fills in: a booking's day and hour.
 """
+
 from __future__ import annotations
 
 import re
@@ -25,7 +26,9 @@ ABOUT_HOURS = re.compile(
     r"e-?mail|contact)\b",
     re.IGNORECASE,
 )
-ABOUT_PRICE = re.compile(r"\b(price|prices|cost|costs|how much|sell|selling|buy|stock|available|availability|menu)\b", re.IGNORECASE)
+ABOUT_PRICE = re.compile(
+    r"\b(price|prices|cost|costs|how much|sell|selling|buy|stock|available|availability|menu)\b", re.IGNORECASE
+)
 WANTS_BOOKING = re.compile(r"\b(book|booking|reserve|reservation|table for|appointment)\b", re.IGNORECASE)
 ABOUT_ADDRESS = re.compile(r"\b(address|where are you|located|location|find you|directions)\b", re.IGNORECASE)
 ABOUT_CONTACT = re.compile(r"\b(phone|call you|email|e-mail|contact)\b", re.IGNORECASE)

@@ -20,6 +20,7 @@ every pick: a position whose first pick the grammar rejected would take two numb
 step would then depend on which picks needed replacing, which depends on what the process had
 learnt of the grammar before. Each position takes one number, from the seed and the position alone.
 """
+
 from __future__ import annotations
 
 import math
@@ -168,4 +169,3 @@ class TokenSampler:
 
     def __del__(self) -> None:
         self.close()
-

@@ -4,6 +4,7 @@ llama-cpp-python's server) instead of in the worker: for GPUs serving many conve
 The step schema is sent as `response_format` {"type": "json_object", "schema": ...}, which both
 servers turn into the same grammar the in-process backend uses, so steps parse here too.
 """
+
 from __future__ import annotations
 
 import time
@@ -46,7 +47,12 @@ class ServerChatModel(StepChatModel):
         return self.model or self.base_url
 
     def complete(
-        self, turns: list[ChatTurn], schema: dict[str, Any] | None, stop: list[str] | None, deadline: float | None, cache_key: Any
+        self,
+        turns: list[ChatTurn],
+        schema: dict[str, Any] | None,
+        stop: list[str] | None,
+        deadline: float | None,
+        cache_key: Any,
     ) -> Completion:
         base_url = server_base_url(self.base_url)
         body: dict[str, Any] = {
@@ -90,4 +96,3 @@ class ServerChatModel(StepChatModel):
             time_to_first_token=None,
             total_time=total,
         )
-

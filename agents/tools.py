@@ -8,6 +8,7 @@ Every tool answers with a ToolResult: what the model reads (`content`), the fact
 it must carry exactly (`facts`), and a reply made only of those facts (`answer`) for when the
 model's own wording cannot be trusted.
 """
+
 from __future__ import annotations
 
 import json
@@ -124,7 +125,7 @@ def search_knowledge(context: TurnContext, query: str) -> str:
 @builtin_tool
 def business_info(context: TurnContext, topic: Topic = "hours", day: Day = "") -> str:
     """Opening hours (of a weekday, "today" or "tomorrow" if asked), whether open now, address and
-        contact details; topic is what the customer asks about: hours, address or contact."""
+    contact details; topic is what the customer asks about: hours, address or contact."""
     business = context.business
     now = datetime.now(ZoneInfo(business.timezone))
     today = WEEKDAYS[now.weekday()]
@@ -135,12 +136,19 @@ def business_info(context: TurnContext, topic: Topic = "hours", day: Day = "") -
         f"It is now {DAY_NAMES[today]} {now:%H:%M} ({business.timezone}); we are {'open' if open_now else 'closed'} now.",
         f"Opening hours: {all_hours}.",
     ]
-    lines += [f"{label}: {value}." for label, value in (("Address", business.address), ("Phone", business.phone), ("Email", business.email)) if value]
+    lines += [
+        f"{label}: {value}."
+        for label, value in (("Address", business.address), ("Phone", business.phone), ("Email", business.email))
+        if value
+    ]
     if topic == "address" and business.address:
         answer, facts = f"We are at {business.address}.", (business.address,)
     elif topic == "contact" and (business.phone or business.email):
         details = " or ".join(value for value in (business.phone, business.email) if value)
-        answer, facts = f"You can reach us at {details}.", tuple(value for value in (business.phone, business.email) if value)
+        answer, facts = (
+            f"You can reach us at {details}.",
+            tuple(value for value in (business.phone, business.email) if value),
+        )
     elif asked:
         hours = _hours_of(business, asked)
         answer = f"On {DAY_NAMES[asked]} we are {'open ' + hours if hours != 'closed' else 'closed'}."
@@ -194,11 +202,15 @@ def create_booking(context: TurnContext, day: IsoDay, hour: Clock, party_size: i
     try:
         starts = datetime.combine(date.fromisoformat(day), time.fromisoformat(hour), ZoneInfo(business.timezone))
     except ValueError:
-        return ToolResult(content="Invalid day or hour.", answer="Which day and time would you like?", found=False).to_json()
+        return ToolResult(
+            content="Invalid day or hour.", answer="Which day and time would you like?", found=False
+        ).to_json()
     if not is_open_at(business.opening_hours or {}, starts):
         return ToolResult(
             content=f"We are closed at {starts:%A %d %B %H:%M}.",
-            answer=f"We're closed at that time ({starts:%A %H:%M}). Our hours: " + "; ".join(business.opening_hours_lines()) + ".",
+            answer=f"We're closed at that time ({starts:%A %H:%M}). Our hours: "
+            + "; ".join(business.opening_hours_lines())
+            + ".",
             found=False,
         ).to_json()
     if not 1 <= party_size <= MAX_PARTY_SIZE:
@@ -256,7 +268,7 @@ def _as_tool(function: Callable[..., str], context: TurnContext) -> BaseTool:
 
 
 def _weekday(day: str, now: datetime) -> str:
-    """"sunday", "today" or "tomorrow" as a weekday key (mon..sun); "" when no day is meant."""
+    """ "sunday", "today" or "tomorrow" as a weekday key (mon..sun); "" when no day is meant."""
     day = day.strip().lower()
     if day == "today":
         return WEEKDAYS[now.weekday()]

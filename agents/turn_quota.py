@@ -6,6 +6,7 @@ and waits for it on the broker (a countdown) while the worker answers other busi
 kept on the message (`turn_not_before`), so the same turn enqueued again (after the settle wait, by a
 newer message, by the sweeper) waits for that start and takes no other.
 """
+
 from __future__ import annotations
 
 import functools

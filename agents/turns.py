@@ -4,6 +4,7 @@ A customer often sends several short messages in a row. Each stored message sche
 a turn waits until the customer has been quiet for the business's settle time, and only the turn
 of the latest message runs: it answers every message since the last reply, together.
 """
+
 from __future__ import annotations
 
 import logging
@@ -82,7 +83,10 @@ def answer_inbound_message(message_id: int, settle: bool = True) -> float | None
     """Answer the turn this message ends; returns seconds to wait when the customer may still be typing."""
     inbound = (
         Message.objects.select_related(
-            "conversation__business", "conversation__connection", "conversation__contact__customer", "conversation__contact__connection"
+            "conversation__business",
+            "conversation__connection",
+            "conversation__contact__customer",
+            "conversation__contact__connection",
         )
         .filter(pk=message_id, direction=Message.Direction.INBOUND)
         .first()
@@ -102,7 +106,11 @@ def answer_inbound_message(message_id: int, settle: bool = True) -> float | None
     with conversation_turn(conversation.pk) as acquired:
         if not acquired:
             # Not polled for: the turn holding the lock looks for newer messages once it has let go.
-            logger.info("message %s: another worker is answering conversation %s, which takes this up next", message_id, conversation.pk)
+            logger.info(
+                "message %s: another worker is answering conversation %s, which takes this up next",
+                message_id,
+                conversation.pk,
+            )
             return None
         _run_turn(inbound, config)
     _enqueue_newer_turn(inbound)
@@ -186,7 +194,9 @@ def finish_turn(inbound: Message, outcome: TurnOutcome, model: str, elapsed: flo
             return
         try:
             with transaction.atomic():
-                reply = outbox.queue_reply(conversation, outcome.text, author=Message.Author.AGENT, reply_to=inbound, send_here=True)
+                reply = outbox.queue_reply(
+                    conversation, outcome.text, author=Message.Author.AGENT, reply_to=inbound, send_here=True
+                )
         except IntegrityError:
             logger.info("message %s was answered by another worker meanwhile", inbound.pk)
             return
@@ -199,7 +209,9 @@ def finish_turn(inbound: Message, outcome: TurnOutcome, model: str, elapsed: flo
             prompt_tokens=usage.prompt_tokens,
             prompt_tokens_evaluated=usage.prompt_tokens_evaluated,
             completion_tokens=usage.completion_tokens,
-            time_to_first_token_ms=None if usage.time_to_first_token is None else round(usage.time_to_first_token * 1000),
+            time_to_first_token_ms=None
+            if usage.time_to_first_token is None
+            else round(usage.time_to_first_token * 1000),
             total_ms=round(elapsed * 1000),
             outcome=outcome.outcome,
             error=error,
@@ -216,7 +228,12 @@ def _answerable(conversation: Conversation):
 
 
 def _last_reply_id(conversation: Conversation) -> int:
-    last = conversation.messages.filter(direction=Message.Direction.OUTBOUND).order_by("-id").values_list("id", flat=True).first()
+    last = (
+        conversation.messages.filter(direction=Message.Direction.OUTBOUND)
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+    )
     return last or 0
 
 

@@ -1,4 +1,5 @@
 """Bar charts as inline SVG, drawn on the server: no script, no external library."""
+
 from __future__ import annotations
 
 from django.utils.html import format_html, format_html_join

@@ -1,4 +1,5 @@
 """A business's usage figures over a period, from its stored conversations and agent runs."""
+
 from __future__ import annotations
 
 import re
@@ -60,8 +61,9 @@ def usage_figures(business: Business, days: int) -> UsageFigures:
     )
     reply_seconds = sorted(
         (sent_at - asked_at).total_seconds()
-        for sent_at, asked_at in messages.filter(author=Message.Author.AGENT, sent_at__isnull=False, reply_to__isnull=False)
-        .values_list("sent_at", "reply_to__created_at")
+        for sent_at, asked_at in messages.filter(
+            author=Message.Author.AGENT, sent_at__isnull=False, reply_to__isnull=False
+        ).values_list("sent_at", "reply_to__created_at")
     )
     return UsageFigures(
         days=day_list,
@@ -78,12 +80,22 @@ def usage_figures(business: Business, days: int) -> UsageFigures:
 
 
 def _per_day(rows, tz: zoneinfo.ZoneInfo, day_list: list[date]) -> list[int]:
-    counts = dict(rows.annotate(day=TruncDate("created_at", tzinfo=tz)).values("day").annotate(n=Count("id")).values_list("day", "n"))
+    counts = dict(
+        rows.annotate(day=TruncDate("created_at", tzinfo=tz))
+        .values("day")
+        .annotate(n=Count("id"))
+        .values_list("day", "n")
+    )
     return [counts.get(day, 0) for day in day_list]
 
 
 def _per_hour(rows, tz: zoneinfo.ZoneInfo) -> list[int]:
-    counts = dict(rows.annotate(hour=ExtractHour("created_at", tzinfo=tz)).values("hour").annotate(n=Count("id")).values_list("hour", "n"))
+    counts = dict(
+        rows.annotate(hour=ExtractHour("created_at", tzinfo=tz))
+        .values("hour")
+        .annotate(n=Count("id"))
+        .values_list("hour", "n")
+    )
     return [counts.get(hour, 0) for hour in range(24)]
 
 
@@ -97,9 +109,13 @@ def _percentile(sorted_values: list[float], percent: int) -> float | None:
 
 def _unanswered(business: Business, since: datetime) -> list[Question]:
     """The customers' words the agent had no answer to, the same question however it was cased or punctuated."""
-    asked = AgentRun.objects.filter(
-        conversation__business=business, outcome=AgentRun.Outcome.FALLBACK, created_at__gte=since
-    ).order_by("-created_at").values_list("inbound_message__text", flat=True)
+    asked = (
+        AgentRun.objects.filter(
+            conversation__business=business, outcome=AgentRun.Outcome.FALLBACK, created_at__gte=since
+        )
+        .order_by("-created_at")
+        .values_list("inbound_message__text", flat=True)
+    )
     counts: Counter[str] = Counter()
     wording: dict[str, str] = {}
     for text in asked:

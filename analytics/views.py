@@ -27,8 +27,12 @@ def usage(request: HttpRequest, slug: str) -> HttpResponse:
         "days": days,
         "periods": PERIODS,
         "figures": figures,
-        "conversations_chart": bar_chart(day_labels, figures.conversations_per_day, "Conversations per day", max(1, days // 7)),
+        "conversations_chart": bar_chart(
+            day_labels, figures.conversations_per_day, "Conversations per day", max(1, days // 7)
+        ),
         "messages_chart": bar_chart(day_labels, figures.messages_per_day, "Messages per day", max(1, days // 7)),
-        "hours_chart": bar_chart([f"{hour:02d}" for hour in range(24)], figures.messages_per_hour, "Customer messages by hour", 2),
+        "hours_chart": bar_chart(
+            [f"{hour:02d}" for hour in range(24)], figures.messages_per_hour, "Customer messages by hour", 2
+        ),
     }
     return render(request, "analytics/usage.html", context)

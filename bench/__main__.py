@@ -3,6 +3,7 @@
 The benchmark's database (BENCH_DATABASE_URL, created and migrated here) and Redis (BENCH_REDIS_URL;
 its keys carry their own prefix) are its own. See bench/README.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,13 +30,23 @@ class Sizes:
 
 
 SMOKE = Sizes(
-    overhead_turns=1, history_turns=2, naive_turns=1, interleaved=2, paced_count=20, wrk_seconds=1, wrk_capacity=10_000, memory_processes=(1, 2), reply_tokens=8
+    overhead_turns=1,
+    history_turns=2,
+    naive_turns=1,
+    interleaved=2,
+    paced_count=20,
+    wrk_seconds=1,
+    wrk_capacity=10_000,
+    memory_processes=(1, 2),
+    reply_tokens=8,
 )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--smoke", action="store_true", help="tiny sizes: checks the bench code, measures nothing worth keeping")
+    parser.add_argument(
+        "--smoke", action="store_true", help="tiny sizes: checks the bench code, measures nothing worth keeping"
+    )
     parser.add_argument("--output", type=Path, default=BENCH_DIR / "results.md")
     parser.add_argument("--log-dir", type=Path, default=BENCH_DIR.parent / "var" / "bench")
     parser.add_argument("--turns", type=int, help="turns per conversation in benchmarks 2 and 5 (default 30)")
@@ -61,7 +72,7 @@ KEPT_BY_HAND = "\n## Measured while writing the code\n"
 
 def kept_by_hand(output: Path) -> str:
     previous = output.read_text() if output.exists() else ""
-    return previous[previous.index(KEPT_BY_HAND):] if KEPT_BY_HAND in previous else ""
+    return previous[previous.index(KEPT_BY_HAND) :] if KEPT_BY_HAND in previous else ""
 
 
 def run(sizes: Sizes, log_dir: Path) -> str:
@@ -99,7 +110,13 @@ def run(sizes: Sizes, log_dir: Path) -> str:
     with gunicorn(log_dir) as web:
         # No worker runs while deliveries are poured in: the turns they enqueue are dropped after.
         ingested = ingest.run(
-            web.url, messenger_connection(business, "http://127.0.0.1:9"), sizes.rate, sizes.paced_count, sizes.wrk_seconds, sizes.wrk_capacity, log_dir
+            web.url,
+            messenger_connection(business, "http://127.0.0.1:9"),
+            sizes.rate,
+            sizes.paced_count,
+            sizes.wrk_seconds,
+            sizes.wrk_capacity,
+            log_dir,
         )
         empty_broker()
         done("3. webhook ingest")

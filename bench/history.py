@@ -5,6 +5,7 @@ function the worker's task runs, timed around that call: the process is one work
 or HTTP in the figure. Reuse is Parley's saved per-conversation KV states (PARLEY_KV_CACHE_MB);
 with it off, llama.cpp still reuses the common prefix of whatever its one context holds.
 """
+
 from __future__ import annotations
 
 import time
@@ -60,7 +61,9 @@ def parley_turns(business: Business, turns: int, conversations: int, reuse: bool
     cache_mb = None if reuse else 0
     overrides = {} if cache_mb is None else {"PARLEY_KV_CACHE_MB": cache_mb}
     with override_settings(**overrides):
-        answer_inbound_message(store_playground_message(connection, f"warm-up-{uuid.uuid4().hex[:6]}", WARM_UP_QUESTION).pk, settle=False)
+        answer_inbound_message(
+            store_playground_message(connection, f"warm-up-{uuid.uuid4().hex[:6]}", WARM_UP_QUESTION).pk, settle=False
+        )
         customers = [f"history-{index}-{uuid.uuid4().hex[:6]}" for index in range(conversations)]
         latencies: list[list[float]] = [[] for _ in customers]
         evaluated: list[list[int]] = [[] for _ in customers]
@@ -88,7 +91,11 @@ def naive_turns(business: Business, turns: int) -> Latencies:
     config = business.agent_config
     with override_settings(PARLEY_KV_CACHE_MB=0):
         model: LocalLlamaChatModel = chat_model_for(config)
-    facts = yaml.safe_dump({key: value for key, value in export_document(business).items() if key != "agent"}, allow_unicode=True, sort_keys=False)
+    facts = yaml.safe_dump(
+        {key: value for key, value in export_document(business).items() if key != "agent"},
+        allow_unicode=True,
+        sort_keys=False,
+    )
     agent = create_agent(model, tools=[])
 
     def system() -> SystemMessage:

@@ -6,6 +6,7 @@ from a constant-rate generator here, measured from each request's scheduled star
 answer cannot hide the requests queued behind it. Every delivery is a new message id (a redelivery
 takes a cheaper path); the turns they enqueue are dropped afterwards, no worker runs meanwhile.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -63,12 +64,16 @@ def signed_deliveries(count: int) -> list[tuple[str, bytes]]:
     """(signature, body) of `count` distinct text deliveries from a few customers."""
     deliveries = []
     for index in range(count):
-        body = messenger_delivery(f"ingest-{index % SENDERS}", QUESTIONS[index % len(QUESTIONS)], f"m_ingest_{uuid.uuid4().hex}")
+        body = messenger_delivery(
+            f"ingest-{index % SENDERS}", QUESTIONS[index % len(QUESTIONS)], f"m_ingest_{uuid.uuid4().hex}"
+        )
         deliveries.append((sign(APP_SECRET, body), body))
     return deliveries
 
 
-async def _one(host: str, port: int, request: bytes, scheduled: float, in_flight: asyncio.Semaphore) -> tuple[float, bool]:
+async def _one(
+    host: str, port: int, request: bytes, scheduled: float, in_flight: asyncio.Semaphore
+) -> tuple[float, bool]:
     """Latency from the scheduled start, and whether the answer was 200; a refused or dropped connection is a failure."""
     await asyncio.sleep(max(0.0, scheduled - time.perf_counter()))
     async with in_flight:
@@ -100,7 +105,10 @@ def paced_load(url: str, deliveries: list[tuple[str, bytes]], rate: float) -> Pa
         in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
         start = time.perf_counter() + 0.05
         return await asyncio.gather(
-            *(_one(parts.hostname, parts.port, request, start + index / rate, in_flight) for index, request in enumerate(requests))
+            *(
+                _one(parts.hostname, parts.port, request, start + index / rate, in_flight)
+                for index, request in enumerate(requests)
+            )
         )
 
     with collector_paused():
@@ -114,7 +122,9 @@ def paced_load(url: str, deliveries: list[tuple[str, bytes]], rate: float) -> Pa
     )
 
 
-def wrk_throughput(url: str, deliveries: list[tuple[str, bytes]], seconds: float, work_dir: Path, distinct: bool) -> float:
+def wrk_throughput(
+    url: str, deliveries: list[tuple[str, bytes]], seconds: float, work_dir: Path, distinct: bool
+) -> float:
     """Requests per second answered 2xx by wrk, cycling through the deliveries (`distinct`: never twice)."""
     wrk = shutil.which("wrk")
     if wrk is None:
@@ -141,18 +151,34 @@ def wrk_throughput(url: str, deliveries: list[tuple[str, bytes]], seconds: float
 def create_delivery_table() -> None:
     """The storing view's table, emptied: a table that grew run after run would slow its inserts."""
     with database.cursor() as cursor:
-        cursor.execute(f"CREATE TABLE IF NOT EXISTS {DELIVERY_TABLE} (id bigserial PRIMARY KEY, body jsonb NOT NULL, received_at timestamptz NOT NULL DEFAULT now())")
+        cursor.execute(
+            f"CREATE TABLE IF NOT EXISTS {DELIVERY_TABLE} (id bigserial PRIMARY KEY, body jsonb NOT NULL, received_at timestamptz NOT NULL DEFAULT now())"
+        )
         cursor.execute(f"TRUNCATE {DELIVERY_TABLE}")
 
 
-def run(web_url: str, connection: ChannelConnection, rate: float, paced_count: int, wrk_seconds: float, wrk_capacity: int, work_dir: Path) -> IngestResult:
-    webhook_url, bare_url, storing_url = web_url + connection.webhook_path(), web_url + BARE_PATH, web_url + STORING_PATH
+def run(
+    web_url: str,
+    connection: ChannelConnection,
+    rate: float,
+    paced_count: int,
+    wrk_seconds: float,
+    wrk_capacity: int,
+    work_dir: Path,
+) -> IngestResult:
+    webhook_url, bare_url, storing_url = (
+        web_url + connection.webhook_path(),
+        web_url + BARE_PATH,
+        web_url + STORING_PATH,
+    )
     create_delivery_table()
     # Warm both gunicorn workers on every view (imports, database connections) before anything is timed.
     for url in (webhook_url, bare_url, storing_url):
         paced_load(url, signed_deliveries(10), rate)
     return IngestResult(
-        webhook_throughput=wrk_throughput(webhook_url, signed_deliveries(wrk_capacity), wrk_seconds, work_dir, distinct=True),
+        webhook_throughput=wrk_throughput(
+            webhook_url, signed_deliveries(wrk_capacity), wrk_seconds, work_dir, distinct=True
+        ),
         bare_throughput=wrk_throughput(bare_url, signed_deliveries(1000), wrk_seconds, work_dir, distinct=False),
         storing_throughput=wrk_throughput(storing_url, signed_deliveries(1000), wrk_seconds, work_dir, distinct=False),
         webhook=paced_load(webhook_url, signed_deliveries(paced_count), rate),

@@ -6,6 +6,7 @@ among the processes sharing it, so the sum counts the mmap'd weights once. A pro
 is its context's (n_ctx x layers x 2 x KV width x 2 bytes, from the model file's metadata) and the
 per-conversation states it saved, which each worker process reports in its metrics.
 """
+
 from __future__ import annotations
 
 import json
@@ -81,7 +82,9 @@ def footprint(business: Business, processes: int, log_dir: Path, model_file: Pat
                 raise RuntimeError(f"not every one of {processes} worker processes loaded the model")
             if all(Message.objects.filter(reply_to=inbound).exists() for inbound in sent):
                 # Each process takes one turn at a time: as many turns as processes reach them all.
-                sent += [store_playground_message(connection, f"memory-{uuid.uuid4().hex[:8]}", QUESTIONS[0]) for _ in pool]
+                sent += [
+                    store_playground_message(connection, f"memory-{uuid.uuid4().hex[:8]}", QUESTIONS[0]) for _ in pool
+                ]
             time.sleep(0.2)
         while not all(Message.objects.filter(reply_to=inbound).exists() for inbound in sent):
             if time.monotonic() > deadline:
@@ -117,6 +120,11 @@ def run(business: Business, process_counts: tuple[int, ...], log_dir: Path) -> M
 
 def probe(n_ctx: int) -> dict:
     result = subprocess.run(
-        [sys.executable, "-m", "bench.memory_probe", str(n_ctx)], cwd=ROOT, env=service_env(), capture_output=True, text=True, check=True
+        [sys.executable, "-m", "bench.memory_probe", str(n_ctx)],
+        cwd=ROOT,
+        env=service_env(),
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return json.loads(result.stdout)

@@ -7,6 +7,7 @@ the business's context. The last step
 less the one before is the KV cache (with the compute buffers that grow with n_ctx), measured: the
 first model is closed before the second is loaded.
 """
+
 from __future__ import annotations
 
 import json
@@ -22,7 +23,10 @@ def kv_cache_bytes(metadata: dict[str, str], n_ctx: int) -> int:
     architecture = metadata["general.architecture"]
     layers = int(metadata[f"{architecture}.block_count"])
     width = int(metadata[f"{architecture}.embedding_length"])
-    heads, kv_heads = int(metadata[f"{architecture}.attention.head_count"]), int(metadata[f"{architecture}.attention.head_count_kv"])
+    heads, kv_heads = (
+        int(metadata[f"{architecture}.attention.head_count"]),
+        int(metadata[f"{architecture}.attention.head_count_kv"]),
+    )
     return n_ctx * layers * 2 * (width // heads * kv_heads) * 2
 
 

@@ -6,6 +6,7 @@ repeated first question is one prompt again, which Parley's saved KV states woul
 the bare script computes it, and the figure would measure that reuse instead of Parley's overhead.
 Turn 0 is cold: the worker loads the model on it, as the bare script does before its first call.
 """
+
 from __future__ import annotations
 
 import json
@@ -105,7 +106,9 @@ class SendClock:
 def run(web_url: str, business: Any, turns: int) -> OverheadResult:
     """Each Parley turn, then the bare script's same calls, side by side in time."""
     if turns >= len(OVERHEAD_QUESTIONS):
-        raise ValueError(f"{turns} warm turns need more than the {len(OVERHEAD_QUESTIONS)} questions no earlier turn asked")
+        raise ValueError(
+            f"{turns} warm turns need more than the {len(OVERHEAD_QUESTIONS)} questions no earlier turn asked"
+        )
     clock = SendClock()
     fake = FakePlatformServer(default=clock)
     # The worker's own template rendering and tokenizer (a small context: it never generates),
@@ -128,7 +131,9 @@ def run(web_url: str, business: Any, turns: int) -> OverheadResult:
                     inbound_message__connection=connection, inbound_message__platform_message_id=mid
                 )
                 turn_seconds.append(agent_run.total_ms / 1000)
-                model_seconds.append(sum(step["duration_ms"] for step in agent_run.trace if step["type"] == "model") / 1000)
+                model_seconds.append(
+                    sum(step["duration_ms"] for step in agent_run.trace if step["type"] == "model") / 1000
+                )
                 calls = model_calls(agent_run, renderer)
                 if turn == 0:
                     raw.load()
@@ -153,7 +158,11 @@ def model_calls(run: AgentRun, renderer: LoadedModel) -> list[dict[str, Any]]:
     """The prompt tokens and generated token count of each model step of the turn, rebuilt from its trace."""
     inbound = run.inbound_message
     config = inbound.conversation.business.agent_config
-    context = TurnContext(business=inbound.conversation.business, contact=inbound.conversation.contact, conversation_id=inbound.conversation_id)
+    context = TurnContext(
+        business=inbound.conversation.business,
+        contact=inbound.conversation.contact,
+        conversation_id=inbound.conversation_id,
+    )
     tools = build_tools(context, config.enabled_tools or None)
     messages: list[BaseMessage] = [system_message(context.business, config, tools), *_recent_history(inbound)]
     calls = []
@@ -165,7 +174,9 @@ def model_calls(run: AgentRun, renderer: LoadedModel) -> list[dict[str, Any]]:
             calls.append({"tokens": tokens, "max_tokens": max(step["completion_tokens"], 1)})
         elif step["type"] == "tool":
             call_id = f"call_{len(calls)}"
-            messages.append(AIMessage(content="", tool_calls=[{"name": step["tool"], "args": step["args"], "id": call_id}]))
+            messages.append(
+                AIMessage(content="", tool_calls=[{"name": step["tool"], "args": step["args"], "id": call_id}])
+            )
             messages.append(ToolMessage(content=step["result"], name=step["tool"], tool_call_id=call_id))
     return calls
 
@@ -187,7 +198,11 @@ class RawLlama:
 
     def __enter__(self) -> RawLlama:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "bench.raw_llama"], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+            [sys.executable, "-m", "bench.raw_llama"],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
         )
         return self
 

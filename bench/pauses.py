@@ -1,4 +1,5 @@
 """The bench process's own pauses, kept out of what it times."""
+
 from __future__ import annotations
 
 import gc

@@ -1,4 +1,5 @@
 """Memory and process figures read from /proc (Linux)."""
+
 from __future__ import annotations
 
 from pathlib import Path

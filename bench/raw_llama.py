@@ -8,6 +8,7 @@ a number of tokens to generate; the turn's seconds are answered. Every call runs
 llama.cpp's own prefix reuse applies as it does in the worker. End-of-sequence is suppressed so each
 call generates exactly as many tokens as Parley's did.
 """
+
 from __future__ import annotations
 
 import json

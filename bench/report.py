@@ -1,4 +1,5 @@
 """The results table: each figure beside its baseline and target, with the machine and commit it ran on."""
+
 from __future__ import annotations
 
 import os
@@ -33,15 +34,23 @@ class Results:
 
 def machine() -> str:
     cpu = next(
-        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")),
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
         platform.processor(),
     )
-    memory_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal:"))
+    memory_kb = next(
+        int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal:")
+    )
     return f"{cpu}, {os.cpu_count()} cores, {memory_kb / 1024 / 1024:.1f} GiB"
 
 
 def commit() -> str:
-    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    head = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
     dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     return f"{head}{' (with uncommitted changes)' if dirty else ''}"
 
@@ -116,7 +125,9 @@ def details(results: Results) -> list[str]:
         turns = range(len(latencies.conversations[0]))
         text = ", ".join(f"{latencies.at_turn(turn + 1):.2f}" for turn in turns)
         if latencies.evaluated:
-            computed = (sum(tokens[turn] for tokens in latencies.evaluated) / len(latencies.evaluated) for turn in turns)
+            computed = (
+                sum(tokens[turn] for tokens in latencies.evaluated) / len(latencies.evaluated) for turn in turns
+            )
             text += f"; prompt tokens computed per turn: {', '.join(f'{tokens:.0f}' for tokens in computed)}"
         return text
 
@@ -146,7 +157,9 @@ def details(results: Results) -> list[str]:
             for total, weights, states in zip(footprint.children_pss, footprint.weights_pss, footprint.saved_states)
         )
         lines.append(f"  - {footprint.processes}: {each} MB; parent {footprint.parent_pss / MB:.0f} MB")
-    lines.append("- What one inference process is made of (PSS of a fresh process after each step, and what the step added):")
+    lines.append(
+        "- What one inference process is made of (PSS of a fresh process after each step, and what the step added):"
+    )
     previous = 0
     for step, total in memory.steps.items():
         lines.append(f"  - {step}: {total / MB:.0f} MB (+{(total - previous) / MB:.0f} MB)")

@@ -4,6 +4,7 @@ and a webhook rate limit above the bench's load.
 Only the benchmark's own processes use this module (DJANGO_SETTINGS_MODULE=bench.settings); production
 and the tests never serve the bare view.
 """
+
 from config.settings import *  # noqa: F403
 from config.settings import CELERY_BROKER_TRANSPORT_OPTIONS, PARLEY_PLATFORM_API_HOSTS, REDIS_URL
 

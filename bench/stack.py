@@ -1,4 +1,5 @@
 """The real stack the benchmarks run against: their own database, gunicorn, Celery workers, the bench business."""
+
 from __future__ import annotations
 
 import json
@@ -23,7 +24,12 @@ BENCH_SLUG = "bench-bakery"
 APP_SECRET = "bench-app-secret-5d1c"
 PAGE_ID = "204857361928374"
 # The customer questions every conversation cycles through: FAQ answers, a price, opening hours.
-QUESTIONS = ("Do you deliver?", "How much is the sourdough loaf?", "Are you open on Sunday?", "Can I order a birthday cake?")
+QUESTIONS = (
+    "Do you deliver?",
+    "How much is the sourdough loaf?",
+    "Are you open on Sunday?",
+    "Can I order a birthday cake?",
+)
 # Asked once in a conversation of its own before anything is timed, so that the model is loaded.
 WARM_UP_QUESTION = "Do you have gluten-free bread?"
 
@@ -90,7 +96,10 @@ def gunicorn(log_dir: Path) -> Iterator[WebServer]:
 @contextmanager
 def celery_worker(log_dir: Path, concurrency: int = 1, **env: str) -> Iterator[subprocess.Popen]:
     worker = start_celery_worker(
-        service_env(**env), log_dir / f"celery-worker-{concurrency}.log", name=f"parley-bench-{uuid.uuid4().hex[:8]}", concurrency=concurrency
+        service_env(**env),
+        log_dir / f"celery-worker-{concurrency}.log",
+        name=f"parley-bench-{uuid.uuid4().hex[:8]}",
+        concurrency=concurrency,
     )
     try:
         yield worker
@@ -108,7 +117,12 @@ def bench_business(reply_tokens: int):
     document["business"]["slug"] = BENCH_SLUG
     # Temperature 0 makes a reply's length the same from run to run; the settle wait is a product choice.
     # A slow machine must show slow turns, not the fallback reply the turn's time budget would give.
-    document["agent"] |= {"burst_settle_seconds": 0, "temperature": 0.0, "max_reply_tokens": reply_tokens, "time_budget_seconds": 600}
+    document["agent"] |= {
+        "burst_settle_seconds": 0,
+        "temperature": 0.0,
+        "max_reply_tokens": reply_tokens,
+        "time_budget_seconds": 600,
+    }
     return import_document(document)
 
 
@@ -118,7 +132,12 @@ def messenger_connection(business, api_base: str):
     return ChannelConnection.objects.create(
         business=business,
         platform="messenger",
-        credentials={"page_id": PAGE_ID, "access_token": "EAAbenchtoken", "app_secret": APP_SECRET, "verify_token": "bench"},
+        credentials={
+            "page_id": PAGE_ID,
+            "access_token": "EAAbenchtoken",
+            "app_secret": APP_SECRET,
+            "verify_token": "bench",
+        },
         api_base=api_base,
     )
 
@@ -133,7 +152,12 @@ def messenger_delivery(sender: str, text: str, mid: str) -> bytes:
                 "id": PAGE_ID,
                 "time": now,
                 "messaging": [
-                    {"sender": {"id": sender}, "recipient": {"id": PAGE_ID}, "timestamp": now, "message": {"mid": mid, "text": text}}
+                    {
+                        "sender": {"id": sender},
+                        "recipient": {"id": PAGE_ID},
+                        "timestamp": now,
+                        "message": {"mid": mid, "text": text},
+                    }
                 ],
             }
         ],

@@ -1,5 +1,6 @@
 """Parley's URLs plus two views to compare the webhook with: a bare view that does nothing at all, and
 a storing view that does the least any webhook storing before it acknowledges must do."""
+
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
@@ -26,4 +27,8 @@ def storing(request: HttpRequest) -> HttpResponse:
     return HttpResponse("EVENT_RECEIVED", content_type="text/plain")
 
 
-urlpatterns = [path(BARE_PATH.strip("/") + "/", bare), path(STORING_PATH.strip("/") + "/", storing), *parley_urlpatterns]
+urlpatterns = [
+    path(BARE_PATH.strip("/") + "/", bare),
+    path(STORING_PATH.strip("/") + "/", storing),
+    *parley_urlpatterns,
+]

@@ -1,4 +1,5 @@
 """Form pieces the admin shares: secrets that can be written but never read back."""
+
 from __future__ import annotations
 
 from django import forms
@@ -37,7 +38,9 @@ class WriteOnlySecretsForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for name in self.secrets:
-            show_secret_state(self.fields[f"{name}_new"], bool(getattr(self.instance, name)), name in self.required_secrets)
+            show_secret_state(
+                self.fields[f"{name}_new"], bool(getattr(self.instance, name)), name in self.required_secrets
+            )
 
     def save(self, commit: bool = True):
         for name in self.secrets:

@@ -4,6 +4,7 @@ A staff user's right to a business comes from their Membership, not from Django'
 permissions: lists, search, related pickers (select boxes and autocompletes) and single pages are all
 cut down to the businesses they belong to. Superusers see everything.
 """
+
 from __future__ import annotations
 
 from typing import Any

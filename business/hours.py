@@ -1,4 +1,5 @@
 """Opening hours: stored as {"mon": [["09:00", "17:00"]], ...}, a list of open intervals per weekday."""
+
 from __future__ import annotations
 
 import re
@@ -35,7 +36,7 @@ def validate_opening_hours(value: object) -> None:
                 or len(interval) != 2
                 or not all(isinstance(t, str) and _CLOCK.match(t) for t in interval)
             ):
-                raise ValidationError(f"{day}: {interval!r} is not an [\"HH:MM\", \"HH:MM\"] pair.")
+                raise ValidationError(f'{day}: {interval!r} is not an ["HH:MM", "HH:MM"] pair.')
             if interval[0] >= interval[1]:
                 raise ValidationError(f"{day}: {interval[0]} is not before {interval[1]}.")
 

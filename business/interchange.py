@@ -6,6 +6,7 @@ existing slug updates that business: each section present replaces that part of 
 (its FAQ, documents and catalogue become exactly the file's); customers and orders are matched
 by reference and updated, so importing a fresh export of the shop's system keeps them current.
 """
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -72,7 +73,9 @@ def import_business(document: dict[str, Any]) -> Business:
     for index, entry in enumerate(_section(document, "customers", list, default=[])):
         if not isinstance(entry, dict) or not entry.get("reference") or not set(entry) <= set(CUSTOMER_FIELDS):
             raise BusinessFileError(f"customers[{index}]: expected reference and {', '.join(CUSTOMER_FIELDS[1:])}")
-        customer = Customer.objects.filter(business=business, reference=entry["reference"]).first() or Customer(business=business)
+        customer = Customer.objects.filter(business=business, reference=entry["reference"]).first() or Customer(
+            business=business
+        )
         for field, value in entry.items():
             setattr(customer, field, value)
         _validated(customer, f"customers[{index}]").save()
@@ -84,13 +87,26 @@ def import_business(document: dict[str, Any]) -> Business:
 
 
 def _import_order(business: Business, customers: dict[str, Customer], entry: Any, where: str) -> None:
-    if not isinstance(entry, dict) or not {"reference", "customer", "updated"} <= set(entry) or not set(entry) <= set(ORDER_FIELDS):
-        raise BusinessFileError(f"{where}: expected reference, customer, updated and optionally status, items, total, currency")
-    customer = customers.get(entry["customer"]) or Customer.objects.filter(business=business, reference=entry["customer"]).first()
+    if (
+        not isinstance(entry, dict)
+        or not {"reference", "customer", "updated"} <= set(entry)
+        or not set(entry) <= set(ORDER_FIELDS)
+    ):
+        raise BusinessFileError(
+            f"{where}: expected reference, customer, updated and optionally status, items, total, currency"
+        )
+    customer = (
+        customers.get(entry["customer"])
+        or Customer.objects.filter(business=business, reference=entry["customer"]).first()
+    )
     if customer is None:
         raise BusinessFileError(f"{where}: no customer with reference {entry['customer']!r}")
     try:
-        updated = entry["updated"] if isinstance(entry["updated"], datetime) else datetime.fromisoformat(str(entry["updated"]))
+        updated = (
+            entry["updated"]
+            if isinstance(entry["updated"], datetime)
+            else datetime.fromisoformat(str(entry["updated"]))
+        )
         total = None if entry.get("total") in (None, "") else Decimal(str(entry["total"]))
     except (ValueError, InvalidOperation) as error:
         raise BusinessFileError(f"{where}: {error}") from error

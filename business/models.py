@@ -2,6 +2,7 @@
 
 This app knows no messaging platform and no agent: those apps point at it, never the reverse.
 """
+
 from __future__ import annotations
 
 import zoneinfo
@@ -172,7 +173,9 @@ class OfOneCustomer:
     def clean(self) -> None:
         super().clean()  # type: ignore[misc]
         if self.customer_id and self.business_id and self.customer.business_id != self.business_id:  # type: ignore[attr-defined]
-            raise ValidationError({"customer": "This customer is another business's: pick one of this business's customers."})
+            raise ValidationError(
+                {"customer": "This customer is another business's: pick one of this business's customers."}
+            )
 
 
 class Order(OfOneCustomer, models.Model):

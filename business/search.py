@@ -7,6 +7,7 @@ created by migration 0003 and kept current by the signals in signals.py.
 
 Customers write whole sentences, so a query matches any of its words (OR), best-ranked first.
 """
+
 from __future__ import annotations
 
 import re
@@ -66,10 +67,13 @@ def reindex(instance: Model) -> None:
     if connection.vendor == "postgresql":
         config = postgres_config(instance.business)
         vector = " || ".join(
-            f"setweight(to_tsvector(%s::regconfig, coalesce({column}, '')), '{weight}')" for column, weight in columns.items()
+            f"setweight(to_tsvector(%s::regconfig, coalesce({column}, '')), '{weight}')"
+            for column, weight in columns.items()
         )
         with connection.cursor() as cursor:
-            cursor.execute(f"UPDATE {table} SET search_vector = {vector} WHERE id = %s", [config] * len(columns) + [instance.pk])
+            cursor.execute(
+                f"UPDATE {table} SET search_vector = {vector} WHERE id = %s", [config] * len(columns) + [instance.pk]
+            )
     else:
         text = "\n".join(str(getattr(instance, column) or "") for column in columns)
         with connection.cursor() as cursor:

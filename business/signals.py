@@ -1,4 +1,5 @@
 """Keep the search index in step with the FAQ, documents and catalogue, however they are edited."""
+
 from __future__ import annotations
 
 from typing import Any

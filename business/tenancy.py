@@ -1,4 +1,5 @@
 """Which businesses a user may see: their memberships', or every one for a superuser."""
+
 from __future__ import annotations
 
 from django.db.models import Model, QuerySet

@@ -1,4 +1,5 @@
 """Channel connections in the admin: one field per credential the platform takes, secrets write-only, a test send."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -36,7 +37,9 @@ class ChannelConnectionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not self.instance.pk:
             connectable = connectable_platforms()
-            self.fields["platform"].choices = [(name, label) for name, label in self.fields["platform"].choices if name in connectable]
+            self.fields["platform"].choices = [
+                (name, label) for name, label in self.fields["platform"].choices if name in connectable
+            ]
             return
         spec = PLATFORMS[self.instance.platform]
         for key in spec.settable_keys():
@@ -65,14 +68,18 @@ def connection_form_for(connection: ChannelConnection | None) -> type[ChannelCon
         return ChannelConnectionForm
     spec = PLATFORMS[connection.platform]
     declared = {
-        CREDENTIAL_PREFIX + key: secret_field(key) if key in spec.secret_keys else forms.CharField(label=key, required=False)
+        CREDENTIAL_PREFIX + key: secret_field(key)
+        if key in spec.secret_keys
+        else forms.CharField(label=key, required=False)
         for key in spec.settable_keys()
     }
     return type("ChannelConnectionForm", (ChannelConnectionForm,), declared)
 
 
 class SendTestForm(forms.Form):
-    recipient = forms.CharField(help_text="The customer's id on the platform (a Page-scoped id, a phone number, a chat id).")
+    recipient = forms.CharField(
+        help_text="The customer's id on the platform (a Page-scoped id, a phone number, a chat id)."
+    )
     text = forms.CharField(initial="Test message from Parley.", widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -83,7 +90,9 @@ class ChannelConnectionAdmin(TenantAdmin):
     search_fields = ["name"]
     readonly_fields = ["setup"]
 
-    def get_form(self, request: HttpRequest, obj: ChannelConnection | None = None, **kwargs: Any) -> type[forms.ModelForm]:
+    def get_form(
+        self, request: HttpRequest, obj: ChannelConnection | None = None, **kwargs: Any
+    ) -> type[forms.ModelForm]:
         kwargs["form"] = connection_form_for(obj)
         kwargs["fields"] = None
         return super().get_form(request, obj, **kwargs)
@@ -129,7 +138,9 @@ class ChannelConnectionAdmin(TenantAdmin):
         return format_html(
             '<code style="user-select: all">{}</code>{}<p><a class="button" href="{}">Send a test message</a></p>',
             setup_line(connection),
-            format_html('<p>Verify token: <code style="user-select: all">{}</code></p>', verify_token) if verify_token else "",
+            format_html('<p>Verify token: <code style="user-select: all">{}</code></p>', verify_token)
+            if verify_token
+            else "",
             test_url,
         )
 
@@ -152,7 +163,9 @@ class ChannelConnectionAdmin(TenantAdmin):
         form = SendTestForm(request.POST or None, initial={"recipient": latest or ""})
         if request.method == "POST" and form.is_valid():
             try:
-                sent = PLATFORMS[connection.platform].send_text(connection, form.cleaned_data["recipient"], form.cleaned_data["text"])
+                sent = PLATFORMS[connection.platform].send_text(
+                    connection, form.cleaned_data["recipient"], form.cleaned_data["text"]
+                )
             except SendError as error:
                 refusal = _("The platform refused the test message: %(reason)s")
                 messages.error(request, refusal % {"reason": error.reason})

@@ -1,4 +1,5 @@
 """Calling a platform's HTTP API: a missing answer and a throttling hint read the same way on every platform."""
+
 from __future__ import annotations
 
 import os

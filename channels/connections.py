@@ -1,4 +1,5 @@
 """Setting up a connection, the same way from `connect_channel` and from the admin."""
+
 from __future__ import annotations
 
 import secrets

@@ -1,4 +1,5 @@
 """A location's coordinates, which arrive as whatever a sender put there."""
+
 from __future__ import annotations
 
 import math

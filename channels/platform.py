@@ -2,6 +2,7 @@
 
 The outbound side is what the conversation store reads (conversations/platforms.py's Platform), installed
 there at start-up (apps.py)."""
+
 from __future__ import annotations
 
 from collections.abc import Callable

@@ -3,6 +3,7 @@
 Platforms deliver again after a 429, so a burst over the limit is delayed, not lost. The web chat,
 whose callers are visitors' browsers, is limited per client address instead (webchat/limits.py).
 """
+
 from __future__ import annotations
 
 from django.conf import settings

@@ -1,4 +1,5 @@
 """Every platform Parley speaks: adding one means its own package and one line here."""
+
 from __future__ import annotations
 
 from .playground.platform import PLAYGROUND

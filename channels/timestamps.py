@@ -1,4 +1,5 @@
 """The platforms' Unix times, which arrive as whatever a sender put there."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime

@@ -7,6 +7,7 @@ every failure into the answer the platform expects: 403 for a request that is no
 unavailable, or the connection's secrets undecryptable with the configured keys), so that the
 platform delivers it again instead of it being lost. A 500 never leaves here.
 """
+
 from __future__ import annotations
 
 import json

@@ -1,6 +1,7 @@
 """The Celery application: settings come from Django's CELERY_* settings, tasks from each app's tasks.py.
 
 Its signals start each worker and beat process (operations/process_start.py): importing does nothing else."""
+
 import logging.config
 import os
 

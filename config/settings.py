@@ -3,6 +3,7 @@
 With no DATABASE_URL Parley runs on SQLite, and with no REDIS_URL on kombu's filesystem transport,
 so that `make run` works on a machine with neither server.
 """
+
 import os
 from pathlib import Path
 
@@ -28,7 +29,10 @@ PARLEY_DEVELOPMENT = env_bool("PARLEY_DEVELOPMENT", False) or DEBUG
 DEVELOPMENT_SECRET_KEY = "django-insecure-parley-development-key"
 # The development key, and the defaults of earlier versions (the settings' and docker-compose's).
 PUBLISHED_SECRET_KEYS = {
-    "", DEVELOPMENT_SECRET_KEY, "parley-insecure-development-key-change-me", "change-me-in-production"
+    "",
+    DEVELOPMENT_SECRET_KEY,
+    "parley-insecure-development-key-change-me",
+    "change-me-in-production",
 }
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "") or (DEVELOPMENT_SECRET_KEY if PARLEY_DEVELOPMENT else "")
 if SECRET_KEY in PUBLISHED_SECRET_KEYS and not PARLEY_DEVELOPMENT:
@@ -219,7 +223,9 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     # A task taken by a worker that died unacknowledged is delivered again after this long; the
     # sweeper (conversations/sweeper.py) enqueues the work again long before.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("PARLEY_BROKER_VISIBILITY_TIMEOUT", "3600"))}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": int(os.environ.get("PARLEY_BROKER_VISIBILITY_TIMEOUT", "3600"))
+    }
 else:
     _broker_dir = VAR_DIR / "broker"
     CELERY_BROKER_URL = "filesystem://localhost/"

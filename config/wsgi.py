@@ -1,4 +1,5 @@
 """The web server's application: `gunicorn 'config.wsgi:create_application()'` makes it in each of its processes."""
+
 import os
 
 from django.core.handlers.wsgi import WSGIHandler

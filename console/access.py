@@ -1,4 +1,5 @@
 """The console's one rule of access: a user reaches a business's pages only through a membership."""
+
 from __future__ import annotations
 
 from django.http import HttpRequest
@@ -15,4 +16,6 @@ def business_or_404(request: HttpRequest, slug: str) -> Business:
 
 
 def conversation_or_404(business: Business, pk: int) -> Conversation:
-    return get_object_or_404(Conversation.objects.select_related("contact", "connection", "business"), pk=pk, business=business)
+    return get_object_or_404(
+        Conversation.objects.select_related("contact", "connection", "business"), pk=pk, business=business
+    )

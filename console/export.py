@@ -1,4 +1,5 @@
 """Conversations as JSON or CSV, for records or analysis: their messages, never a connection's credentials."""
+
 from __future__ import annotations
 
 import csv
@@ -12,7 +13,15 @@ from django.db.models import Prefetch, QuerySet
 from conversations.models import Conversation, Message
 
 MESSAGE_COLUMNS = ["created_at", "direction", "author", "kind", "text", "status", "error_code", "error_detail"]
-CSV_COLUMNS = ["conversation", "channel", "connection", "contact", "contact_name", "conversation_status", *MESSAGE_COLUMNS]
+CSV_COLUMNS = [
+    "conversation",
+    "channel",
+    "connection",
+    "contact",
+    "contact_name",
+    "conversation_status",
+    *MESSAGE_COLUMNS,
+]
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP's list for CSV injection,
 # which names a leading tab and carriage return too).
 FORMULA_STARTS = ("=", "+", "-", "@")
@@ -20,7 +29,9 @@ FORMULA_STARTS = ("=", "+", "-", "@")
 
 def with_messages(conversations: QuerySet[Conversation]) -> list[Conversation]:
     ordered = Message.objects.order_by("created_at", "id")
-    return list(conversations.select_related("contact", "connection").prefetch_related(Prefetch("messages", queryset=ordered)))
+    return list(
+        conversations.select_related("contact", "connection").prefetch_related(Prefetch("messages", queryset=ordered))
+    )
 
 
 def conversation_record(conversation: Conversation) -> dict[str, Any]:
@@ -45,7 +56,9 @@ def message_record(message: Message) -> dict[str, Any]:
 
 
 def as_json(conversations: QuerySet[Conversation]) -> str:
-    return json.dumps({"conversations": [conversation_record(c) for c in with_messages(conversations)]}, indent=2, ensure_ascii=False)
+    return json.dumps(
+        {"conversations": [conversation_record(c) for c in with_messages(conversations)]}, indent=2, ensure_ascii=False
+    )
 
 
 def as_csv(conversations: QuerySet[Conversation]) -> str:

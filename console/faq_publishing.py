@@ -1,4 +1,5 @@
 """Staff publish an FAQ entry made from a customer's message only once they have rewritten the customer's words."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,4 +1,5 @@
 """The inbox's conversations: one business's, filtered as the operator asked, those needing attention first."""
+
 from __future__ import annotations
 
 from django import forms
@@ -17,7 +18,9 @@ class InboxFilter(forms.Form):
     )
     since = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
-    q = forms.CharField(required=False, label="Search", widget=forms.TextInput(attrs={"placeholder": "Text or customer"}))
+    q = forms.CharField(
+        required=False, label="Search", widget=forms.TextInput(attrs={"placeholder": "Text or customer"})
+    )
 
 
 def conversations(business: Business, filters: InboxFilter) -> QuerySet[Conversation]:
@@ -48,5 +51,7 @@ def conversations(business: Business, filters: InboxFilter) -> QuerySet[Conversa
         queryset = queryset.filter(
             Q(contact__display_name__icontains=text) | Q(contact__platform_user_id__icontains=text) | Exists(matches)
         )
-    attention = ExpressionWrapper(Q(status=Conversation.Status.NEEDS_HUMAN) | Q(has_failed=True), output_field=BooleanField())
+    attention = ExpressionWrapper(
+        Q(status=Conversation.Status.NEEDS_HUMAN) | Q(has_failed=True), output_field=BooleanField()
+    )
     return queryset.annotate(needs_attention=attention).order_by("-needs_attention", "-last_message_at", "-id")

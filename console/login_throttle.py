@@ -14,6 +14,7 @@ and an IPv6 client counts as its whole /64 (throttling.address_bucket), which is
 otherwise one client rotating its own addresses would be as many attackers. A login remembers its /64 too,
 so its owner's next privacy address is as known as the last one.
 """
+
 from __future__ import annotations
 
 import logging

@@ -1,4 +1,5 @@
 """What operators record about the agent's replies."""
+
 from __future__ import annotations
 
 from django.conf import settings

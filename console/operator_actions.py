@@ -4,6 +4,7 @@ Taking over is one conditional UPDATE of the conversation's status. An agent tur
 the same moment locks the same row (agents.turns.finish_turn) and reads the status under that
 lock, so whichever commits second sees the other: the agent's reply is dropped once a person has it.
 """
+
 from __future__ import annotations
 
 from django.db import transaction
@@ -23,14 +24,18 @@ QUESTION_LENGTH = FaqEntry._meta.get_field("question").max_length
 def take_over(conversation: Conversation) -> bool:
     """Pause the agent in this conversation; False when it was closed or already a person's."""
     return bool(
-        Conversation.objects.filter(pk=conversation.pk, status__in=OPEN_TO_TAKE_OVER).update(status=Conversation.Status.HUMAN)
+        Conversation.objects.filter(pk=conversation.pk, status__in=OPEN_TO_TAKE_OVER).update(
+            status=Conversation.Status.HUMAN
+        )
     )
 
 
 def hand_back(conversation: Conversation) -> bool:
     """The agent answers the customer's next message again."""
     taken = (Conversation.Status.HUMAN, Conversation.Status.NEEDS_HUMAN)
-    return bool(Conversation.objects.filter(pk=conversation.pk, status__in=taken).update(status=Conversation.Status.BOT))
+    return bool(
+        Conversation.objects.filter(pk=conversation.pk, status__in=taken).update(status=Conversation.Status.BOT)
+    )
 
 
 def reply_as_operator(conversation: Conversation, text: str) -> Message:

@@ -3,6 +3,7 @@
 Messages go through the playground channel like the `chat` command's, and the real worker answers
 them, so what staff see is what customers will get; the page shows each reply's trace.
 """
+
 from __future__ import annotations
 
 from django import forms
@@ -20,7 +21,9 @@ from .views import transcript_messages
 
 
 class PlaygroundForm(forms.Form):
-    text = forms.CharField(max_length=2000, widget=forms.TextInput(attrs={"placeholder": "Write as a customer would", "autofocus": True}))
+    text = forms.CharField(
+        max_length=2000, widget=forms.TextInput(attrs={"placeholder": "Write as a customer would", "autofocus": True})
+    )
 
 
 def playground_sender(request: HttpRequest) -> str:
@@ -51,7 +54,13 @@ def playground(request: HttpRequest, slug: str) -> HttpResponse:
         and last.direction == Message.Direction.INBOUND
         and conversation.status == Conversation.Status.BOT
     )
-    context = {"business": business, "conversation": conversation, "transcript": transcript, "form": form, "waiting": waiting}
+    context = {
+        "business": business,
+        "conversation": conversation,
+        "transcript": transcript,
+        "form": form,
+        "waiting": waiting,
+    }
     return render(request, "console/playground.html", context)
 
 

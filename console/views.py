@@ -1,4 +1,5 @@
 """The operator console: inbox, transcript, takeover, replies, corrections and exports, per business."""
+
 from __future__ import annotations
 
 from django import forms
@@ -24,12 +25,18 @@ EXPORTERS = {"json": (export.as_json, "application/json"), "csv": (export.as_csv
 
 
 class ReplyForm(forms.Form):
-    text = forms.CharField(max_length=4000, widget=forms.Textarea(attrs={"rows": 3, "placeholder": "Write to the customer"}))
+    text = forms.CharField(
+        max_length=4000, widget=forms.Textarea(attrs={"rows": 3, "placeholder": "Write to the customer"})
+    )
 
 
 class AnnotationForm(forms.Form):
-    correct_answer = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), help_text="What the agent should have said.")
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="Why it was wrong (optional).")
+    correct_answer = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), help_text="What the agent should have said."
+    )
+    note = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="Why it was wrong (optional)."
+    )
 
 
 @login_required

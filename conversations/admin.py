@@ -1,4 +1,5 @@
 """The store in the admin: conversations with their messages, and contacts (linked to customers, or erased)."""
+
 from __future__ import annotations
 
 from typing import Any

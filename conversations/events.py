@@ -1,4 +1,5 @@
 """What a platform's parser turns a webhook delivery into, whatever the platform."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field

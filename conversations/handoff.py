@@ -1,4 +1,5 @@
 """Handing conversations to staff when their platform no longer lets the agent reach the customer."""
+
 from __future__ import annotations
 
 from .models import Conversation

@@ -1,4 +1,5 @@
 """Storing what customers send, once each, and handing each new turn to the agent after commit."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -41,12 +42,16 @@ def store_events(connection: ChannelConnection, events: Iterable[InboundEvent]) 
     for event in events:
         if isinstance(event, Ignored):
             metrics.inbound_messages.labels(connection.platform, "ignored").inc()
-            logger.info("%s connection %s: %s not answered %s", connection.platform, connection.pk, event.kind, event.detail)
+            logger.info(
+                "%s connection %s: %s not answered %s", connection.platform, connection.pk, event.kind, event.detail
+            )
         elif isinstance(event, StatusUpdate):
             apply_status(connection, event)
         elif not ids_fit(event):
             # No platform sends such ids: storing one would fail, and the delivery would be retried forever.
-            logger.warning("%s connection %s: message with an overlong id not stored", connection.platform, connection.pk)
+            logger.warning(
+                "%s connection %s: message with an overlong id not stored", connection.platform, connection.pk
+            )
         elif (message := store_customer_message(connection, event)) is not None:
             metrics.inbound_messages.labels(connection.platform, "stored").inc()
             stored.append(message)
@@ -159,7 +164,11 @@ def open_conversation(connection: ChannelConnection, event: CustomerMessage, now
     try:
         with transaction.atomic():
             return Conversation.objects.create(
-                business_id=connection.business_id, connection=connection, contact=contact, last_message_at=now, last_inbound_at=now
+                business_id=connection.business_id,
+                connection=connection,
+                contact=contact,
+                last_message_at=now,
+                last_inbound_at=now,
             ).pk
     except IntegrityError:
         # Another delivery for the same customer created it a moment ago (unless it is closed already:

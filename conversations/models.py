@@ -4,6 +4,7 @@ The tables keep the names they were made with in the channels app (`db_table`): 
 moved the models here without touching a row. A connection lives with the messages that reference it: the
 platform packages, which import the store, read and write it; the store knows a platform only by its name.
 """
+
 from __future__ import annotations
 
 import uuid

@@ -5,6 +5,7 @@ it with a conditional UPDATE, so two workers holding the same task can never bot
 longer than the platform allows goes out as several parts, and the parts already accepted are
 recorded one by one, so a retry continues where the platform stopped instead of repeating them.
 """
+
 from __future__ import annotations
 
 import logging
@@ -78,7 +79,9 @@ def deliver(message_id: int, *, last_attempt: bool = False) -> None:
         logger.info("message %s is not pending any more, nothing to send", message_id)
         return
     message = Message.objects.select_related("connection", "conversation__contact", "reply_to").get(pk=message_id)
-    bind_log_ids(business_id=message.connection.business_id, conversation_id=message.conversation_id, message_id=message_id)
+    bind_log_ids(
+        business_id=message.connection.business_id, conversation_id=message.conversation_id, message_id=message_id
+    )
     platform = platform_named(message.connection.platform)
     sends = metrics.outbound_sends
     send_text = platform.send_text
@@ -91,7 +94,7 @@ def deliver(message_id: int, *, last_attempt: bool = False) -> None:
     parts = split_text(message.text, platform.text_limit, platform.measure)
     sent_parts: list[str] = list(message.metadata.get("sent_parts", []))
     try:
-        for part in parts[len(sent_parts):]:
+        for part in parts[len(sent_parts) :]:
             sent = send_text(message.connection, message.conversation.contact.platform_user_id, part)
             sent_parts.append(sent.platform_message_id)
             # The last accepted part's id is the message's: its delivery status covers the whole reply.
@@ -191,4 +194,3 @@ def give_up(message_id: int, error: SendError) -> None:
 
 def _record_failure(message_id: int, status: str, error: SendError) -> None:
     Message.objects.filter(pk=message_id).update(status=status, error_code=error.code, error_detail=error.reason)
-

@@ -4,6 +4,7 @@ The channels app installs its registry here when Django starts (channels/apps.py
 reads a platform's limits and calls its sender without importing any platform: the channels import
 the store, never the other way round.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping

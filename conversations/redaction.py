@@ -2,6 +2,7 @@
 
 Customers paste them into chats; a transcript kept for staff, and a prompt, must not hold them.
 """
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """The outcome of one attempt to send a message through a platform's API."""
+
 from __future__ import annotations
 
 import math

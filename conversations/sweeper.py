@@ -7,6 +7,7 @@ turn and each reply still waiting to be sent. Enqueuing twice is harmless: a tur
 that is answered, one turn per conversation runs at a time, and a reply is sent only by the worker
 that claims its pending row.
 """
+
 from __future__ import annotations
 
 import logging
@@ -39,12 +40,18 @@ class SweepResult:
 def sweep_unfinished_work(now: datetime | None = None) -> SweepResult:
     now = now or timezone.now()
     settled_before = now - timedelta(seconds=settings.PARLEY_SWEEP_GRACE_SECONDS)
-    turns = sum(enqueue(ANSWER_MESSAGE, pk) for pk in unanswered_messages(now, settled_before).values_list("pk", flat=True))
-    replies = sum(enqueue(DELIVER_MESSAGE, pk) for pk in unsent_replies(now, settled_before).values_list("pk", flat=True))
+    turns = sum(
+        enqueue(ANSWER_MESSAGE, pk) for pk in unanswered_messages(now, settled_before).values_list("pk", flat=True)
+    )
+    replies = sum(
+        enqueue(DELIVER_MESSAGE, pk) for pk in unsent_replies(now, settled_before).values_list("pk", flat=True)
+    )
     interrupted = sum(outbox.recover_interrupted_send(pk) for pk in interrupted_sends(now).values_list("pk", flat=True))
     result = SweepResult(turns=turns, replies=replies, interrupted=interrupted)
     if turns or replies or interrupted:
-        logger.warning("sweeper: enqueued %s turns and %s replies, recovered %s interrupted sends", turns, replies, interrupted)
+        logger.warning(
+            "sweeper: enqueued %s turns and %s replies, recovered %s interrupted sends", turns, replies, interrupted
+        )
     return result
 
 

@@ -3,6 +3,7 @@
 By name, so that the store enqueues the agent's turn without importing the agent; each task's queue
 is declared on the task itself.
 """
+
 from __future__ import annotations
 
 import logging

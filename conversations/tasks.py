@@ -1,4 +1,5 @@
 """The store's Celery tasks, on the `outbound` queue: quick database work and sends, never behind a generation."""
+
 from __future__ import annotations
 
 from typing import Any

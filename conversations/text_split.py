@@ -4,6 +4,7 @@ Lengths are measured the way each platform counts (UTF-16 code units for most, U
 Instagram), and a cut never falls inside an emoji: not between a surrogate pair, a flag's two
 regional indicators, a ZWJ sequence, or a character and its modifiers.
 """
+
 from __future__ import annotations
 
 import re
@@ -77,7 +78,7 @@ def split_text(text: str, limit: int, measure: Measure = utf16_length) -> list[s
                 # One "character" longer than the limit (a run of combining marks): cut inside it.
                 head = next(c for c in _prefixes(current) if measure(c) <= limit)
             parts.append(head)
-            current = current[len(head):]
+            current = current[len(head) :]
     if current.strip():
         parts.append(current.strip())
     return parts

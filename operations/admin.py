@@ -26,7 +26,9 @@ class ErasureRecordAdmin(admin.ModelAdmin):
 
 
 @admin.action(description="Erase these customers' data (messages, contact, bookings, leads)", permissions=["delete"])
-def erase_customer_data(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Contact]) -> TemplateResponse | None:
+def erase_customer_data(
+    modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Contact]
+) -> TemplateResponse | None:
     """Asks first, as the admin's own delete does: a click on the wrong rows would erase for good."""
     contacts = list(queryset.select_related("connection__business"))
     if request.POST.get("post") != "yes":

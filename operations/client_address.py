@@ -6,6 +6,7 @@ X-Forwarded-For (each trusted proxy appends the address it was called from); a c
 forge it, since any addresses it sends itself stand further left. With 0 (the default, no proxy),
 X-Forwarded-For is ignored.
 """
+
 from __future__ import annotations
 
 import ipaddress

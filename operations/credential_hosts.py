@@ -4,6 +4,7 @@ Only hosts the server's configuration names pass, so that a URL changed in the d
 an import, a direct write) cannot send a token to a host of its choosing, such as a service inside
 Parley's own network.
 """
+
 from __future__ import annotations
 
 from collections.abc import Collection

@@ -7,6 +7,7 @@ development and tests, but production sets its own, kept apart from the database
 always decrypts last, so that an installation that started without keys can move to its own by
 setting them and running the rotation, without having to know the derived one.
 """
+
 from __future__ import annotations
 
 import base64

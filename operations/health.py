@@ -1,4 +1,5 @@
 """Health endpoints for load balancers and the compose health checks."""
+
 from __future__ import annotations
 
 import logging

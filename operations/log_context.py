@@ -4,6 +4,7 @@ Code that learns an id binds it once; a logging filter copies the bound ids onto
 written afterwards in the same request or task, whichever module writes it. Each web request and
 each Celery task starts with nothing bound, so ids never leak from one to the next.
 """
+
 from __future__ import annotations
 
 import json

@@ -4,6 +4,7 @@ Platform clients' errors quote URLs (Telegram puts the bot token in the path) an
 secret in a log file is readable by everyone who can read the logs, so they are masked here, once,
 whatever code logged them.
 """
+
 from __future__ import annotations
 
 import logging

@@ -5,6 +5,7 @@ PROMETHEUS_MULTIPROC_DIR (prometheus_client's multiprocess mode) and a scrape ad
 names carry the host name as well as the process id, so web and worker containers may share one
 directory without two processes ever writing the same file.
 """
+
 from __future__ import annotations
 
 import os
@@ -144,7 +145,9 @@ def record_turn(run: AgentRun, handed_over: bool) -> None:
     model_steps = [step for step in run.trace if step.get("type") == "model"]
     generation_ms = sum(step["duration_ms"] for step in model_steps)
     if generation_ms > 0:
-        _metric("tokens_per_second").observe(sum(step["completion_tokens"] for step in model_steps) * 1000 / generation_ms)
+        _metric("tokens_per_second").observe(
+            sum(step["completion_tokens"] for step in model_steps) * 1000 / generation_ms
+        )
     for step in run.trace:
         if step.get("type") == "tool":
             outcome = "error" if step.get("failed") else "found" if step.get("found") else "not_found"

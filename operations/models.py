@@ -1,4 +1,5 @@
 """What operations keep about themselves: a record of each erasure, with nothing that names the person."""
+
 from __future__ import annotations
 
 from django.db import models

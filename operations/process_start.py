@@ -3,6 +3,7 @@
 The entry points call these: manage.py for commands, config/wsgi.py for the web server, config/celery.py's
 signals for workers and beat, the tests' conftest.py and the bench's __main__.py for their own process.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

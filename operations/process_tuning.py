@@ -4,6 +4,7 @@ One trick a function, each switched by a setting or an environment variable (REA
 by the processes' start-up (operations/process_start.py), never on import. Measured figures:
 bench/results.md, "Measured while writing the code".
 """
+
 from __future__ import annotations
 
 import gc

@@ -1,4 +1,5 @@
 """Deleting transcripts older than each business's retention period."""
+
 from __future__ import annotations
 
 import logging
@@ -32,5 +33,10 @@ def purge_expired_transcripts(now: datetime | None = None) -> dict[str, int]:
             Conversation.objects.filter(business=business, created_at__lt=cutoff, messages__isnull=True).delete()
         purged[business.slug] = by_model.get("conversations.Message", 0)
         if purged[business.slug]:
-            logger.info("business %s: %s messages older than %s days deleted", business.pk, purged[business.slug], business.transcript_retention_days)
+            logger.info(
+                "business %s: %s messages older than %s days deleted",
+                business.pk,
+                purged[business.slug],
+                business.transcript_retention_days,
+            )
     return purged

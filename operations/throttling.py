@@ -3,6 +3,7 @@
 A counter's store being down must not take the site down with it: the caller is then told None
 and lets the request through, logged.
 """
+
 from __future__ import annotations
 
 import ipaddress

@@ -1,6 +1,7 @@
 """Fixtures for the reliability tests: a Redis server of their own (so that stopping it stops no one
 else's), Celery worker processes on it that can be killed and restarted, and the figures each test
 records for docs/reliability.md."""
+
 from __future__ import annotations
 
 import json
@@ -60,7 +61,12 @@ class Worker:
     or with `beat=True` the `celery beat` process that sends the periodic tasks."""
 
     def __init__(
-        self, name: str, broker_url: str, extra_args: tuple[str, ...] = (), env: dict[str, str] | None = None, beat: bool = False
+        self,
+        name: str,
+        broker_url: str,
+        extra_args: tuple[str, ...] = (),
+        env: dict[str, str] | None = None,
+        beat: bool = False,
     ) -> None:
         self.name = name
         self.log_path = ARTIFACTS / f"reliability-{name}.log"

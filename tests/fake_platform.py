@@ -3,6 +3,7 @@
 It records every request exactly as received and answers in the platform's wire format: by
 default what the platform answers on success, or a scripted sequence of answers (errors, throttling).
 """
+
 from __future__ import annotations
 
 import json
@@ -105,7 +106,9 @@ class FakePlatformServer:
                 if len(self.requests) >= count:
                     return list(self.requests)
             time.sleep(0.05)
-        raise AssertionError(f"expected {count} requests at the fake platform within {timeout} s, got {len(self.requests)}")
+        raise AssertionError(
+            f"expected {count} requests at the fake platform within {timeout} s, got {len(self.requests)}"
+        )
 
     def close(self) -> None:
         self._http.shutdown()

@@ -1,4 +1,5 @@
 """Signed platform deliveries sent over real HTTP, and counts of what reached the customer."""
+
 from __future__ import annotations
 
 import json
@@ -15,12 +16,22 @@ PAGE_ID = "104857361928374"
 
 def messenger_text(sender: str, mid: str, text: str) -> bytes:
     """A Messenger delivery of one text message, in the platform's wire format."""
-    event = {"sender": {"id": sender}, "recipient": {"id": PAGE_ID}, "timestamp": 1749812345000, "message": {"mid": mid, "text": text}}
-    return json.dumps({"object": "page", "entry": [{"id": PAGE_ID, "time": 1749812345210, "messaging": [event]}]}).encode()
+    event = {
+        "sender": {"id": sender},
+        "recipient": {"id": PAGE_ID},
+        "timestamp": 1749812345000,
+        "message": {"mid": mid, "text": text},
+    }
+    return json.dumps(
+        {"object": "page", "entry": [{"id": PAGE_ID, "time": 1749812345210, "messaging": [event]}]}
+    ).encode()
 
 
 def deliver(base_url: str, connection: ChannelConnection, body: bytes) -> int:
-    headers = {"Content-Type": "application/json", "X-Hub-Signature-256": sign(connection.credential("app_secret"), body)}
+    headers = {
+        "Content-Type": "application/json",
+        "X-Hub-Signature-256": sign(connection.credential("app_secret"), body),
+    }
     return httpx.post(base_url + connection.webhook_path(), content=body, headers=headers, timeout=30).status_code
 
 
@@ -43,7 +54,11 @@ def replies_sent_to(fake_platform: FakePlatformServer, recipient: str) -> list[s
 
 def typing_for(fake_platform: FakePlatformServer, recipient: str) -> list[float]:
     """When each typing indicator for this customer reached the platform, in order."""
-    return [request.received_at for request, body in requests_to(fake_platform, recipient) if body.get("sender_action") == "typing_on"]
+    return [
+        request.received_at
+        for request, body in requests_to(fake_platform, recipient)
+        if body.get("sender_action") == "typing_on"
+    ]
 
 
 def sent_replies() -> list[Message]:

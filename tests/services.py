@@ -1,4 +1,5 @@
 """Starting Parley's own processes (gunicorn, a Celery worker) for the tests and the benchmarks alike."""
+
 from __future__ import annotations
 
 import socket

@@ -1,4 +1,5 @@
 """`make bench` rewrites bench/results.md and keeps its section of figures measured by hand."""
+
 from bench.__main__ import BENCH_DIR, KEPT_BY_HAND, kept_by_hand
 
 

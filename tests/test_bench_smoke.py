@@ -2,6 +2,7 @@
 
 It measures nothing worth keeping (`make bench` does, at full sizes); it proves the bench still runs.
 """
+
 import os
 import subprocess
 import sys

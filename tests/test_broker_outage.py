@@ -1,4 +1,5 @@
 """Redis stopped while webhooks arrive: each is stored and acknowledged, and answered once when it returns."""
+
 import time
 
 import pytest
@@ -16,7 +17,15 @@ CUSTOMERS = [f"70050000000000{index:02}" for index in range(3)]
 
 
 def test_webhooks_during_a_broker_outage_are_stored_acknowledged_and_answered_once_it_returns(
-    live_server, messenger_connection, fake_platform, worker_pool, private_broker, start_worker, tmp_path, settings, figures
+    live_server,
+    messenger_connection,
+    fake_platform,
+    worker_pool,
+    private_broker,
+    start_worker,
+    tmp_path,
+    settings,
+    figures,
 ):
     assert deliver(live_server.url, messenger_connection, messenger_text(CUSTOMERS[0], "m_before", "Hello")) == 200
     wait_until(lambda: sent_replies(), what="the reply before the outage")
@@ -29,7 +38,13 @@ def test_webhooks_during_a_broker_outage_are_stored_acknowledged_and_answered_on
     statuses, seconds = [], []
     for index, customer in enumerate(CUSTOMERS):
         started = time.monotonic()
-        statuses.append(deliver(live_server.url, messenger_connection, messenger_text(customer, f"m_outage_{index}", "Do you ship abroad?")))
+        statuses.append(
+            deliver(
+                live_server.url,
+                messenger_connection,
+                messenger_text(customer, f"m_outage_{index}", "Do you ship abroad?"),
+            )
+        )
         seconds.append(time.monotonic() - started)
     stored = Message.objects.filter(platform_message_id__startswith="m_outage_").count()
 

@@ -41,7 +41,13 @@ def test_the_demo_file_round_trips_through_import_and_export(db, tmp_path):
         ({"business": {"slug": "x", "name": "X", "timezone": "Mars/Olympus"}}, "timezone"),
         ({"business": {"slug": "x", "name": "X", "opening_hours": {"mon": [["18:00", "09:00"]]}}}, "mon"),
         ({"business": {"slug": "x", "name": "X"}, "catalogue": [{"name": "Bread", "price": "cheap"}]}, "price"),
-        ({"business": {"slug": "x", "name": "X"}, "orders": [{"reference": "A-1", "customer": "nobody", "updated": "2026-01-01T00:00:00+00:00"}]}, "nobody"),
+        (
+            {
+                "business": {"slug": "x", "name": "X"},
+                "orders": [{"reference": "A-1", "customer": "nobody", "updated": "2026-01-01T00:00:00+00:00"}],
+            },
+            "nobody",
+        ),
     ],
 )
 def test_a_bad_business_file_is_refused_with_where_it_is_wrong(db, tmp_path, document, problem):
@@ -55,7 +61,9 @@ def test_a_bad_business_file_is_refused_with_where_it_is_wrong(db, tmp_path, doc
 def test_faq_drafts_holding_customers_words_are_not_exported_and_survive_an_import(db, tmp_path):
     call_command("import_business", str(DEMO_FILE))
     business = Business.objects.get()
-    draft = business.faq_entries.create(question="Is the lilac cake for Basile ready?", answer="Cakes take a day.", published=False)
+    draft = business.faq_entries.create(
+        question="Is the lilac cake for Basile ready?", answer="Cakes take a day.", published=False
+    )
     exported = tmp_path / "exported.yaml"
     call_command("export_business", "demo-bakery", "--output", str(exported))
     assert "Basile" not in exported.read_text()

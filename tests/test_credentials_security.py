@@ -1,5 +1,6 @@
 """Platform tokens and model server keys go only to hosts the server's configuration allows, error pages
 from those hosts are never shown, and a database dump alone reveals no credential (issue 14, items 2 and 14)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -308,8 +309,11 @@ def test_the_migrations_encrypt_the_secrets_stored_before_them(business):
 def raw_tokens() -> list[bytes]:
     tokens = []
     with database.cursor() as cursor:
-        for column, table in [("secrets", "channels_app_channelconnection"), ("signing_secret", "agents_httptool"),
-                              ("server_api_key", "agents_agentconfig")]:
+        for column, table in [
+            ("secrets", "channels_app_channelconnection"),
+            ("signing_secret", "agents_httptool"),
+            ("server_api_key", "agents_agentconfig"),
+        ]:
             cursor.execute(f"SELECT {column} FROM {table} WHERE {column} <> ''")
             tokens += [row[0].encode() for row in cursor.fetchall()]
     return tokens

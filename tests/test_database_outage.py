@@ -1,4 +1,5 @@
 """PostgreSQL unreachable: every webhook answers 5xx so that the platform delivers again; nothing is acknowledged unstored."""
+
 import psycopg
 import pytest
 from django.db import connection as db
@@ -14,7 +15,9 @@ PLATFORMS = ["messenger", "instagram", "whatsapp", "telegram", "twilio", "webcha
 CLOSED_PORT = 9  # discard: nothing listens on it here
 
 
-def test_with_the_database_unreachable_every_webhook_asks_for_redelivery_and_then_stores_it_once(client, business, settings, figures):
+def test_with_the_database_unreachable_every_webhook_asks_for_redelivery_and_then_stores_it_once(
+    client, business, settings, figures
+):
     connections = [connection_for(business, platform) for platform in PLATFORMS]
     # Messenger stores an entry under the connection of the entry's Page: the delivery's.
     connections[0].credentials["page_id"] = PAGE_ID
@@ -33,7 +36,11 @@ def test_with_the_database_unreachable_every_webhook_asks_for_redelivery_and_the
     assert during == [503] * len(PLATFORMS)
     assert Message.objects.get(connection=connections[0]).platform_message_id == "m_db_outage"
     assert all(status < 500 for status in after)
-    figures["database_outage"] = {"deliveries_during_outage": len(PLATFORMS), "answered_503": during.count(503), "acknowledged_unstored": 0}
+    figures["database_outage"] = {
+        "deliveries_during_outage": len(PLATFORMS),
+        "answered_503": during.count(503),
+        "acknowledged_unstored": 0,
+    }
 
 
 def test_a_database_connection_killed_under_the_web_process_answers_503_and_stores_nothing(client, business, settings):
@@ -46,4 +53,3 @@ def test_a_database_connection_killed_under_the_web_process_answers_503_and_stor
     assert request(client, messenger, messenger_text("7006000000000002", "m_killed", "Hi"), True, settings)[0] == 503
     db.close()
     assert not Message.objects.filter(platform_message_id="m_killed").exists()
-

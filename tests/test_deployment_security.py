@@ -1,5 +1,6 @@
 """The production path (docker-compose behind a TLS proxy) creates no account, refuses a published secret key,
 speaks only https to browsers, and throttles logins and guards /metrics by the client's address, not the proxy's."""
+
 import os
 import re
 import secrets
@@ -129,7 +130,10 @@ def test_the_demo_and_its_account_are_refused_outside_development(django_user_mo
 
 # None, the development key, and the defaults that settings.py and docker-compose.yml used to fall back on.
 PUBLISHED_KEYS = [
-    "", "django-insecure-parley-development-key", "parley-insecure-development-key-change-me", "change-me-in-production"
+    "",
+    "django-insecure-parley-development-key",
+    "parley-insecure-development-key-change-me",
+    "change-me-in-production",
 ]
 
 
@@ -168,8 +172,12 @@ def production_web_server(db: None) -> Iterator[str]:
     """gunicorn with docker-compose's environment, as the web container starts it. There the proxy calls from
     outside the container, an address gunicorn does not trust for X-Forwarded-Proto: neither here."""
     server, url = start_gunicorn(
-        compose_environment(PARLEY_METRICS_TOKEN="scrape-me-5521"), ARTIFACTS / "production-gunicorn.log",
-        "--workers", "1", "--forwarded-allow-ips", "192.0.2.1",
+        compose_environment(PARLEY_METRICS_TOKEN="scrape-me-5521"),
+        ARTIFACTS / "production-gunicorn.log",
+        "--workers",
+        "1",
+        "--forwarded-allow-ips",
+        "192.0.2.1",
     )
     try:
         yield url

@@ -1,4 +1,5 @@
 """`make run`'s set-up on a machine with neither PostgreSQL nor Redis: SQLite and a broker in files."""
+
 import os
 import subprocess
 import sys
@@ -24,7 +25,9 @@ def test_the_demo_answers_from_its_data_on_the_embedded_defaults(tmp_path):
     # SQLite's FTS5 index finds the product, the FAQ answer and the document, as PostgreSQL's does.
     assert "1.40 EUR" in manage(tmp_path, "chat", "demo-bakery", "--message", "How much is a croissant?")
     assert "30 EUR" in manage(tmp_path, "chat", "demo-bakery", "--message", "Do you deliver?")
-    order = manage(tmp_path, "chat", "demo-bakery", "--customer", "+33612345678", "--message", "Where is my order A-1042?")
+    order = manage(
+        tmp_path, "chat", "demo-bakery", "--customer", "+33612345678", "--message", "Where is my order A-1042?"
+    )
     assert "A-1042" in order and "ready" in order.lower()
 
 
@@ -37,7 +40,11 @@ def test_the_file_broker_writes_its_queue_bindings_under_var_not_in_the_working_
     enqueue = "from agents.tasks import answer_message; answer_message.delay(0)"
     result = subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), "shell", "-c", enqueue],
-        cwd=working_directory, env=env, capture_output=True, text=True, timeout=120,
+        cwd=working_directory,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert list(working_directory.iterdir()) == []

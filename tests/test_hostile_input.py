@@ -1,4 +1,5 @@
 """Generated and mutated payloads at every webhook endpoint: never a 500, nothing stored unless authentic."""
+
 import json
 import re
 import uuid
@@ -36,7 +37,20 @@ json_values = st.recursive(
 )
 SAMPLE_MESSAGE = {
     "object": "page",
-    "entry": [{"id": "1", "time": 1, "messaging": [{"sender": {"id": "5"}, "recipient": {"id": "1"}, "timestamp": 1, "message": {"mid": "m_1", "text": "hi"}}]}],
+    "entry": [
+        {
+            "id": "1",
+            "time": 1,
+            "messaging": [
+                {
+                    "sender": {"id": "5"},
+                    "recipient": {"id": "1"},
+                    "timestamp": 1,
+                    "message": {"mid": "m_1", "text": "hi"},
+                }
+            ],
+        }
+    ],
     "update_id": 1,
     "message": {"message_id": 1, "chat": {"id": 5, "type": "private"}, "from": {"id": 5}, "date": 1, "text": "hi"},
     "visitor_id": str(uuid.uuid4()),
@@ -70,7 +84,9 @@ def connection_for(business: Business, platform: str) -> ChannelConnection:
         "bot_token": "1:" + SECRET, "secret_token": SECRET, "auth_token": SECRET, "account_sid": "AC1", "from_number": "+15550001",
         "public_key": uuid.uuid4().hex, "allowed_origins": SHOP_ORIGIN,
     }  # fmt: skip
-    return ChannelConnection.objects.create(business=business, platform=platform, credentials=credentials, api_base="http://127.0.0.1:9")
+    return ChannelConnection.objects.create(
+        business=business, platform=platform, credentials=credentials, api_base="http://127.0.0.1:9"
+    )
 
 
 def path_of(connection: ChannelConnection) -> str:
@@ -79,7 +95,9 @@ def path_of(connection: ChannelConnection) -> str:
     return connection.webhook_path()
 
 
-def request(client: Any, connection: ChannelConnection, body: bytes, authentic: bool, settings: Any) -> tuple[int, bool]:
+def request(
+    client: Any, connection: ChannelConnection, body: bytes, authentic: bool, settings: Any
+) -> tuple[int, bool]:
     """Posts the body as the platform would, signed when `authentic`; returns the status and whether it was."""
     platform, path = connection.platform, path_of(connection)
     headers: dict[str, str] = {}
@@ -138,10 +156,11 @@ def test_a_body_over_a_megabyte_is_refused_before_it_is_parsed(client, business,
 def test_a_connection_over_its_rate_limit_is_answered_429_and_others_are_not(client, business, settings):
     settings.WEBHOOK_RATE_LIMIT_PER_MINUTE = 5
     flooded, other = connection_for(business, "telegram"), connection_for(business, "telegram")
-    statuses = [client.post(flooded.webhook_path(), b"{}", content_type="application/json").status_code for _ in range(8)]
+    statuses = [
+        client.post(flooded.webhook_path(), b"{}", content_type="application/json").status_code for _ in range(8)
+    ]
     assert statuses[:5] == [403] * 5 and statuses[5:] == [429] * 3
     assert client.post(other.webhook_path(), b"{}", content_type="application/json").status_code == 403
-
 
 
 def nested(depth: int) -> bytes:
@@ -233,7 +252,9 @@ def test_a_request_with_more_fields_than_django_reads_is_refused_not_retried(cli
 # A sample location of each platform that has them, with the fields holding its coordinates.
 LOCATIONS = {
     "messenger": (
-        "location", ("entry", 0, "messaging", 0, "message", "attachments", 0, "payload", "coordinates"), "lat"
+        "location",
+        ("entry", 0, "messaging", 0, "message", "attachments", 0, "payload", "coordinates"),
+        "lat",
     ),
     "whatsapp": ("location", ("entry", 0, "changes", 0, "value", "messages", 0, "location"), "latitude"),
     "telegram": ("location", ("message", "location"), "latitude"),

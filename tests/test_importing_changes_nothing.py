@@ -1,5 +1,6 @@
 """Importing a module changes nothing global: the environment, prometheus_client, the garbage collector and
 the filesystem are left to the processes' start-up (operations/process_start.py)."""
+
 import json
 import os
 import subprocess

@@ -1,4 +1,5 @@
 """An Instagram customer's message answered by the real worker and model, sent to a fake Graph API."""
+
 import pytest
 
 from agents.models import AgentRun

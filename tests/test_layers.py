@@ -2,6 +2,7 @@
 below never import the ones above: the store enqueues the agent's turn by name and reaches the platforms through
 what the channels app installs at start-up (conversations/platforms.py); the business knows no platform,
 no conversation and no agent. Tests are left out: they exercise the layers together on purpose."""
+
 import ast
 from pathlib import Path
 

@@ -8,7 +8,10 @@ from agents.llama_runtime import ModelSettings, get_model
 from agents.model_files import bundled_model_path
 
 SETTINGS = ModelSettings(path=bundled_model_path(), context_size=2048)
-SYSTEM = {"role": "system", "content": "You are the assistant of a bakery. Opening hours: Tuesday to Sunday, 7:00 to 19:00."}
+SYSTEM = {
+    "role": "system",
+    "content": "You are the assistant of a bakery. Opening hours: Tuesday to Sunday, 7:00 to 19:00.",
+}
 
 
 def test_the_bundled_model_is_found_in_its_package():

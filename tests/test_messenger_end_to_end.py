@@ -1,4 +1,5 @@
 """A Messenger customer's message answered by the real worker, model and database, sent to a fake Graph API."""
+
 import pytest
 
 from agents.models import AgentRun
@@ -65,7 +66,11 @@ def test_an_echo_and_a_read_receipt_get_no_reply(post_signed, messenger_connecti
 def test_a_throttled_reply_is_retried_by_the_worker_after_retry_after(post_signed, messenger_connection, fake_platform):
     fake_platform.script(
         Answer(200, {"recipient_id": "6785123409871234"}),  # the typing indicator
-        Answer(429, {"error": {"message": "(#613) Calls to this api have exceeded the rate limit.", "code": 613}}, {"Retry-After": "1"}),
+        Answer(
+            429,
+            {"error": {"message": "(#613) Calls to this api have exceeded the rate limit.", "code": 613}},
+            {"Retry-After": "1"},
+        ),
     )
     assert post_signed(messenger_connection, raw("text_message")).status_code == 200
     [reply] = wait_until(lambda: sent_replies(), what="the reply to go out on the second attempt")

@@ -1,4 +1,5 @@
 """A send retried after the platform accepted (part of) a reply sends nothing it already sent."""
+
 import pytest
 from django.db import transaction
 
@@ -14,14 +15,18 @@ CUSTOMER = "7004000000000001"
 
 
 def part_sends(fake_platform) -> list[str]:
-    return [request.json()["message"]["text"] for request in list(fake_platform.requests) if "message" in request.json()]
+    return [
+        request.json()["message"]["text"] for request in list(fake_platform.requests) if "message" in request.json()
+    ]
 
 
 def test_a_reply_whose_second_part_failed_is_finished_without_repeating_the_first_and_never_sent_again(
     messenger_connection, fake_platform, worker_pool, figures
 ):
     contact = Contact.objects.create(connection=messenger_connection, platform_user_id=CUSTOMER)
-    conversation = Conversation.objects.create(business=messenger_connection.business, connection=messenger_connection, contact=contact)
+    conversation = Conversation.objects.create(
+        business=messenger_connection.business, connection=messenger_connection, contact=contact
+    )
     fake_platform.script(
         Answer(200, {"recipient_id": CUSTOMER, "message_id": "m_part_1"}),
         Answer(500, {"error": {"message": "An unexpected error has occurred.", "code": 2, "is_transient": True}}),
@@ -31,13 +36,18 @@ def test_a_reply_whose_second_part_failed_is_finished_without_repeating_the_firs
     with transaction.atomic():
         reply = outbox.queue_reply(conversation, text, author=Message.Author.OPERATOR)
 
-    wait_until(lambda: Message.objects.get(pk=reply.pk).status == Message.Status.SENT, what="the retried reply to be sent")
+    wait_until(
+        lambda: Message.objects.get(pk=reply.pk).status == Message.Status.SENT, what="the retried reply to be sent"
+    )
     first, failed, retried = part_sends(fake_platform)
     # The task is delivered again after it succeeded, twice, as a broker redelivery would.
     deliver_message.delay(reply.pk)
     deliver_message.delay(reply.pk)
     wait_until(
-        lambda: sum(worker.log().count(f"message {reply.pk} is not pending any more") for worker in worker_pool.workers) >= 2,
+        lambda: (
+            sum(worker.log().count(f"message {reply.pk} is not pending any more") for worker in worker_pool.workers)
+            >= 2
+        ),
         what="both redelivered tasks to run",
     )
 

@@ -1,4 +1,5 @@
 """A webhook delivered many times at once, and again later, is one stored message and one reply."""
+
 import pytest
 
 from conftest import wait_until
@@ -20,7 +21,9 @@ def test_twenty_concurrent_deliveries_and_twenty_late_ones_are_one_message_and_o
     wait_until(lambda: len(sent_replies()) == 1, what="the reply")
     later = deliver_concurrently(live_server.url, messenger_connection, body, DELIVERIES)
     # A later message's reply proves the worker got past anything the late copies could have caused.
-    assert deliver_concurrently(live_server.url, messenger_connection, messenger_text(CUSTOMER, "m_next", "Thanks!"), 1) == [200]
+    assert deliver_concurrently(
+        live_server.url, messenger_connection, messenger_text(CUSTOMER, "m_next", "Thanks!"), 1
+    ) == [200]
     wait_until(lambda: len(sent_replies()) == 2, what="the next message's reply")
 
     assert first == later == [200] * DELIVERIES

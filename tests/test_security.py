@@ -1,5 +1,6 @@
 """Secrets stay out of logs, admin lists and exports; CSRF guards every view but the webhooks; logins are throttled;
 businesses' HTTP tools reach only allowed public hosts."""
+
 import io
 import logging
 
@@ -25,7 +26,9 @@ def test_secrets_in_messages_and_tracebacks_are_masked_in_the_log_output():
     logger.addHandler(handler)
     try:
         logger.warning("POST https://api.telegram.org/bot123456:%s/sendMessage failed", SECRET)
-        logger.warning("headers %s", {"Authorization": f"Bearer {SECRET}", "X-Hub-Signature-256": "sha256=" + "ab" * 32})
+        logger.warning(
+            "headers %s", {"Authorization": f"Bearer {SECRET}", "X-Hub-Signature-256": "sha256=" + "ab" * 32}
+        )
         try:
             raise ValueError(f"access_token={SECRET}&x=1")
         except ValueError:
@@ -52,7 +55,13 @@ def test_worker_logs_of_this_session_hold_no_connection_secret():
 def test_no_admin_list_and_no_export_shows_a_secret(admin_client, business):
     for platform in PLATFORMS:
         connection_for(business, platform)
-    HttpTool.objects.create(business=business, name="check_stock", description="Stock", url="https://tools.example/stock", signing_secret=SECRET)
+    HttpTool.objects.create(
+        business=business,
+        name="check_stock",
+        description="Stock",
+        url="https://tools.example/stock",
+        signing_secret=SECRET,
+    )
     AgentConfig.objects.filter(business=business).update(server_api_key=SECRET)
     for model in admin.site._registry:
         url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
@@ -93,12 +102,16 @@ def test_a_staff_form_posted_without_its_csrf_token_is_refused(django_user_model
 
 
 @pytest.mark.django_db
-def test_admin_login_is_locked_after_repeated_failures_even_with_the_right_password(client, django_user_model, settings):
+def test_admin_login_is_locked_after_repeated_failures_even_with_the_right_password(
+    client, django_user_model, settings
+):
     settings.PARLEY_LOGIN_FAILURES_ALLOWED = 3
     django_user_model.objects.create_superuser("owner-locked", "o@example.com", "right-password")
 
     def log_in(password: str, address: str = "203.0.113.7") -> bool:
-        response = client.post("/admin/login/?next=/admin/", {"username": "owner-locked", "password": password}, REMOTE_ADDR=address)
+        response = client.post(
+            "/admin/login/?next=/admin/", {"username": "owner-locked", "password": password}, REMOTE_ADDR=address
+        )
         return response.status_code == 302
 
     assert [log_in("wrong") for _ in range(3)] == [False] * 3
@@ -114,7 +127,17 @@ def test_admin_login_is_locked_after_repeated_failures_even_with_the_right_passw
     ],
 )  # fmt: skip
 def test_a_custom_tool_cannot_reach_a_local_private_or_unlisted_address(url, settings):
-    settings.PARLEY_HTTP_TOOL_ALLOWED_HOSTS = ["127.0.0.1", "localhost", "::1", "[::1]", "10.0.0.5", "192.168.1.20", "169.254.169.254", "0.0.0.0", "tools.example"]
+    settings.PARLEY_HTTP_TOOL_ALLOWED_HOSTS = [
+        "127.0.0.1",
+        "localhost",
+        "::1",
+        "[::1]",
+        "10.0.0.5",
+        "192.168.1.20",
+        "169.254.169.254",
+        "0.0.0.0",
+        "tools.example",
+    ]
     settings.PARLEY_HTTP_TOOL_ALLOW_PRIVATE = False
     with pytest.raises(ToolUrlRefused):
         check_url(url)

@@ -1,6 +1,7 @@
 """A worker killed with SIGKILL while the platform holds its reply's send request (the agent's
 worker sends the reply it wrote): the reply is never sent twice, and since nobody can know whether
 the platform took it, it fails and staff take the conversation."""
+
 from collections.abc import Iterator
 
 import pytest
@@ -30,10 +31,21 @@ def fake_platform(held_send: HeldAnswer) -> Iterator[FakePlatformServer]:
 
 
 def test_a_sender_killed_mid_send_is_never_sent_twice_and_its_reply_goes_to_staff(
-    live_server, messenger_connection, fake_platform, held_send, own_workers, private_broker, start_worker, settings, figures
+    live_server,
+    messenger_connection,
+    fake_platform,
+    held_send,
+    own_workers,
+    private_broker,
+    start_worker,
+    settings,
+    figures,
 ):
     victim = start_worker("send-victim")
-    assert deliver(live_server.url, messenger_connection, messenger_text(CUSTOMER, "m_send_crash", "Do you ship abroad?")) == 200
+    assert (
+        deliver(live_server.url, messenger_connection, messenger_text(CUSTOMER, "m_send_crash", "Do you ship abroad?"))
+        == 200
+    )
     wait_until(held_send.held.is_set, what="the reply's send to reach the platform")
     victim.kill()
     reply = Message.objects.get(direction=Message.Direction.OUTBOUND)
@@ -50,7 +62,9 @@ def test_a_sender_killed_mid_send_is_never_sent_twice_and_its_reply_goes_to_staf
     call_command("sweep_unfinished_work")
     # A later message's reply proves the worker got past everything the crash left behind.
     Conversation.objects.update(status=Conversation.Status.BOT)
-    assert deliver(live_server.url, messenger_connection, messenger_text(CUSTOMER, "m_after_send_crash", "Hello?")) == 200
+    assert (
+        deliver(live_server.url, messenger_connection, messenger_text(CUSTOMER, "m_after_send_crash", "Hello?")) == 200
+    )
     wait_until(lambda: len(replies_sent_to(fake_platform, CUSTOMER)) == 2, what="the later message's reply")
     Conversation.objects.update(status=Conversation.Status.NEEDS_HUMAN)
 

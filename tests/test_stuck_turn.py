@@ -1,4 +1,5 @@
 """A generation over the business's time budget is stopped in the worker; the customer gets the fallback."""
+
 import pytest
 
 from agents.agent_loop import FALLBACK_REPLY
@@ -20,7 +21,14 @@ def test_a_turn_over_its_time_budget_is_stopped_answered_with_the_fallback_and_f
     # Room for a long generation, and too little time for it. The question finds an FAQ entry, so the
     # model does write a draft (a question nothing answers gets the fallback without a model call).
     AgentConfig.objects.filter(business=business).update(time_budget_seconds=BUDGET_SECONDS, max_reply_tokens=2000)
-    assert deliver(live_server.url, messenger_connection, messenger_text(CUSTOMER, "m_slow", "Do you ship abroad? Tell me everything about it.")) == 200
+    assert (
+        deliver(
+            live_server.url,
+            messenger_connection,
+            messenger_text(CUSTOMER, "m_slow", "Do you ship abroad? Tell me everything about it."),
+        )
+        == 200
+    )
 
     wait_until(lambda: replies_sent_to(fake_platform, CUSTOMER), what="the fallback reply")
     run = AgentRun.objects.get()

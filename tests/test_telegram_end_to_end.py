@@ -1,4 +1,5 @@
 """A Telegram customer's message answered by the real worker, model and database, sent to a fake Bot API."""
+
 import pytest
 
 from agents.models import AgentRun
@@ -21,7 +22,10 @@ def test_a_message_and_its_redelivery_get_one_reply_through_the_worker(post_upda
     typing, send = fake_platform.wait_for_requests(2)
     [reply] = wait_until(lambda: sent_replies(), what="the reply to be recorded as sent")
     assert reply.reply_to == Message.objects.get(direction=Message.Direction.INBOUND)
-    assert (typing.path, typing.json()) == (f"/bot{BOT_TOKEN}/sendChatAction", {"chat_id": 731245980, "action": "typing"})
+    assert (typing.path, typing.json()) == (
+        f"/bot{BOT_TOKEN}/sendChatAction",
+        {"chat_id": 731245980, "action": "typing"},
+    )
     assert (send.path, send.json()) == (f"/bot{BOT_TOKEN}/sendMessage", {"chat_id": 731245980, "text": reply.text})
     assert reply.platform_message_id == "731245980:5002"
     assert AgentRun.objects.get(reply=reply).outcome == AgentRun.Outcome.REPLIED

@@ -3,6 +3,7 @@
 A real worker with PARLEY_TURNS_PER_BUSINESS_PER_MINUTE set, the bundled model, web chat messages
 posted through the real endpoint.
 """
+
 from __future__ import annotations
 
 import json

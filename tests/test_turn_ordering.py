@@ -1,4 +1,5 @@
 """One conversation's turns run one at a time in arrival order across worker processes; others run meanwhile."""
+
 from collections.abc import Iterator
 
 import pytest
@@ -41,7 +42,9 @@ def test_a_conversations_turns_wait_for_each_other_while_another_conversation_go
 ):
     # No settling: each message's turn starts at once, so that two workers can reach one conversation together.
     AgentConfig.objects.filter(business=business).update(burst_settle_seconds=0)
-    assert deliver(live_server.url, messenger_connection, messenger_text(HELD, "m_held_1", "Do you ship abroad?")) == 200
+    assert (
+        deliver(live_server.url, messenger_connection, messenger_text(HELD, "m_held_1", "Do you ship abroad?")) == 200
+    )
     wait_until(lambda: typing_for(fake_platform, HELD), what="the first turn to start")
 
     # The first turn is held mid-way on one worker: the second message's turn, on the other, finds it busy.
@@ -51,14 +54,18 @@ def test_a_conversations_turns_wait_for_each_other_while_another_conversation_go
         what="the second turn to meet the first one's lock",
     )
     # Meanwhile another customer's turn is not held up by that lock.
-    assert deliver(live_server.url, messenger_connection, messenger_text(OTHER, "m_other_1", "Do you ship abroad?")) == 200
+    assert (
+        deliver(live_server.url, messenger_connection, messenger_text(OTHER, "m_other_1", "Do you ship abroad?")) == 200
+    )
     wait_until(lambda: typing_for(fake_platform, OTHER), what="the other conversation's turn to start")
     assert len(typing_for(fake_platform, HELD)) == 1
     held_typing.release.set()
     wait_until(lambda: len(replies_sent_to(fake_platform, HELD)) == 2, what="both replies to the held customer")
     wait_until(lambda: len(sent_replies()) == 3, what="the other customer's reply")
 
-    first, second, other = (Message.objects.get(platform_message_id=mid) for mid in ("m_held_1", "m_held_2", "m_other_1"))
+    first, second, other = (
+        Message.objects.get(platform_message_id=mid) for mid in ("m_held_1", "m_held_2", "m_other_1")
+    )
     assert first.reply.id < second.reply.id
     assert replies_sent_to(fake_platform, HELD) == [first.reply.text, second.reply.text]
     # The second turn began only after the first had stored its reply; the other customer's began before.

@@ -1,5 +1,6 @@
 """A web process loads every view at start and moves what it loaded out of the garbage collector's
 reach: a full collection over it landed inside some webhook's acknowledgement."""
+
 import json
 import os
 import subprocess

@@ -1,4 +1,5 @@
 """A WhatsApp customer's message answered by the real worker and model, sent to a fake Cloud API."""
+
 import pytest
 
 from agents.models import AgentRun

@@ -1,4 +1,5 @@
 """A worker killed with SIGKILL while generating: after a restart the customer gets one reply."""
+
 import re
 
 import pytest
@@ -30,7 +31,10 @@ def test_a_worker_killed_while_generating_answers_once_after_a_restart(
     live_server, messenger_connection, fake_platform, own_workers, private_broker, start_worker, settings, figures
 ):
     victim = start_worker("crash-victim")
-    assert deliver(live_server.url, messenger_connection, messenger_text(CUSTOMER, "m_crash", "Do you ship abroad?")) == 200
+    assert (
+        deliver(live_server.url, messenger_connection, messenger_text(CUSTOMER, "m_crash", "Do you ship abroad?"))
+        == 200
+    )
     # The typing indicator goes out just before the model's first step, which then computes for seconds.
     wait_until(lambda: typing_for(fake_platform, CUSTOMER), what="the turn to start generating")
     interrupted = tasks_received(victim.log(), "agents.tasks.answer_message")[-1]

@@ -1,6 +1,7 @@
 """The worker keeps its database connection from one task to the next, as a web process keeps its own
 between requests: Celery closed it after every task, and each turn opened two (its answer's and its
 send's), each a new server process slow to its first query (bench/results.md)."""
+
 from datetime import datetime
 
 import pytest
@@ -23,7 +24,9 @@ def worker_connections_opened() -> list[datetime]:
         return [opened for (opened,) in cursor.fetchall()]
 
 
-def test_the_reply_is_sent_over_the_connection_its_turn_was_answered_on(celery_worker, post_signed, messenger_connection, fake_platform):
+def test_the_reply_is_sent_over_the_connection_its_turn_was_answered_on(
+    celery_worker, post_signed, messenger_connection, fake_platform
+):
     assert post_signed(messenger_connection, raw("text_message")).status_code == 200
     wait_until(
         lambda: Message.objects.filter(direction=Message.Direction.OUTBOUND, status=Message.Status.SENT).exists(),

@@ -1,5 +1,6 @@
 """The worker's parent loads the default model before it forks its pool, and the pool process answers
 with the model it inherited: loading runs nothing, so the fork is safe (after a run it would hang)."""
+
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,9 @@ def pool_processes(pid: int) -> list[int]:
     return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
 
 
-def test_the_pool_process_answers_with_the_model_the_workers_parent_loaded(celery_worker, post_signed, messenger_connection, fake_platform):
+def test_the_pool_process_answers_with_the_model_the_workers_parent_loaded(
+    celery_worker, post_signed, messenger_connection, fake_platform
+):
     assert maps_model(celery_worker.pid)
     assert post_signed(messenger_connection, raw("text_message")).status_code == 200
 

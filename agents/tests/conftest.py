@@ -21,18 +21,45 @@ ALWAYS_OPEN = {day: [["00:00", "23:59"]] for day in ("mon", "tue", "wed", "thu",
 @pytest.fixture
 def shop(business: Business, django_user_model) -> Business:
     """The corner shop with knowledge, products, a customer with an order, and a staff member."""
-    FaqEntry.objects.create(business=business, question="Do you deliver?", answer="Yes, we deliver within 5 km for 3.50 EUR.")
-    FaqEntry.objects.create(business=business, question="Do you take cards?", answer="Yes, all major cards and contactless.")
-    Document.objects.create(business=business, title="Returns", body="Unopened items can be returned within 14 days with the receipt.")
-    CatalogueItem.objects.create(business=business, name="Oat milk", description="1 litre carton", price=Decimal("2.10"), currency="EUR")
-    CatalogueItem.objects.create(business=business, name="Olive oil", description="Extra virgin, 75 cl", price=Decimal("9.80"), currency="EUR", available=False)
+    FaqEntry.objects.create(
+        business=business, question="Do you deliver?", answer="Yes, we deliver within 5 km for 3.50 EUR."
+    )
+    FaqEntry.objects.create(
+        business=business, question="Do you take cards?", answer="Yes, all major cards and contactless."
+    )
+    Document.objects.create(
+        business=business, title="Returns", body="Unopened items can be returned within 14 days with the receipt."
+    )
+    CatalogueItem.objects.create(
+        business=business, name="Oat milk", description="1 litre carton", price=Decimal("2.10"), currency="EUR"
+    )
+    CatalogueItem.objects.create(
+        business=business,
+        name="Olive oil",
+        description="Extra virgin, 75 cl",
+        price=Decimal("9.80"),
+        currency="EUR",
+        available=False,
+    )
     business.phone = "+33 1 23 45 67 89"
     business.address = "3 place du Marché, Paris"
     business.save()
     customer = Customer.objects.create(business=business, name="Alex", reference="c-1", phone="+33611111111")
-    Order.objects.create(business=business, reference="A-1042", customer=customer, status=Order.Status.SHIPPED, updated_at=datetime(2026, 11, 26, 15, 0, tzinfo=UTC))
+    Order.objects.create(
+        business=business,
+        reference="A-1042",
+        customer=customer,
+        status=Order.Status.SHIPPED,
+        updated_at=datetime(2026, 11, 26, 15, 0, tzinfo=UTC),
+    )
     other = Customer.objects.create(business=business, name="Sam", reference="c-2")
-    Order.objects.create(business=business, reference="A-2077", customer=other, status=Order.Status.PREPARING, updated_at=datetime(2026, 11, 26, 16, 0, tzinfo=UTC))
+    Order.objects.create(
+        business=business,
+        reference="A-2077",
+        customer=other,
+        status=Order.Status.PREPARING,
+        updated_at=datetime(2026, 11, 26, 16, 0, tzinfo=UTC),
+    )
     staff = django_user_model.objects.create_user("owner", "owner@corner.example", "pw")
     Membership.objects.create(user=staff, business=business, role=Membership.Role.OWNER)
     return business
@@ -44,7 +71,13 @@ def rival(db) -> Business:
     rival = Business.objects.create(name="Rival Deli", slug="rival-deli", opening_hours=ALWAYS_OPEN)
     AgentConfig.objects.create(business=rival)
     customer = Customer.objects.create(business=rival, name="Rival customer", reference="r-1")
-    Order.objects.create(business=rival, reference="B-3001", customer=customer, status=Order.Status.CANCELLED, updated_at=datetime(2026, 11, 20, tzinfo=UTC))
+    Order.objects.create(
+        business=rival,
+        reference="B-3001",
+        customer=customer,
+        status=Order.Status.CANCELLED,
+        updated_at=datetime(2026, 11, 20, tzinfo=UTC),
+    )
     FaqEntry.objects.create(business=rival, question="Secret recipe?", answer="The rival secret is saffron.")
     return rival
 
@@ -60,7 +93,9 @@ def console_contact(shop: Business) -> Contact:
 
 @pytest.fixture
 def turn_context(shop: Business, console_contact: Contact) -> TurnContext:
-    conversation = Conversation.objects.create(business=shop, connection=console_contact.connection, contact=console_contact)
+    conversation = Conversation.objects.create(
+        business=shop, connection=console_contact.connection, contact=console_contact
+    )
     return TurnContext(business=shop, contact=console_contact, conversation_id=conversation.pk)
 
 

@@ -1,4 +1,5 @@
 """A chat model whose steps the test writes: LangChain's fake chat model, shaped like ours."""
+
 from typing import Any
 
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel

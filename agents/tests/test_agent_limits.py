@@ -1,6 +1,7 @@
 """What one business may ask of the worker every business shares: settings within bounds, model files only
 from where the server offers them (issue 14 item 5). Each attack is tried as a business's staff would:
 through the admin's change form and through a business file."""
+
 from __future__ import annotations
 
 from pathlib import Path

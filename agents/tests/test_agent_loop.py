@@ -1,4 +1,5 @@
 """The loop itself, with the model scripted by LangChain's fake chat model."""
+
 import pytest
 from langchain_core.messages import AIMessage
 

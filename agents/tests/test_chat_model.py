@@ -1,4 +1,5 @@
 """Tool calls from the real model always parse and validate, whatever the model."""
+
 import json
 
 import pytest
@@ -25,7 +26,9 @@ QUESTIONS = {
 
 @pytest.fixture(scope="module")
 def chat_model() -> LocalLlamaChatModel:
-    return LocalLlamaChatModel(settings=ModelSettings(path=bundled_model_path(), context_size=2048), max_tokens=160, temperature=0.0)
+    return LocalLlamaChatModel(
+        settings=ModelSettings(path=bundled_model_path(), context_size=2048), max_tokens=160, temperature=0.0
+    )
 
 
 def test_every_step_schema_compiles_to_a_real_grammar(turn_context):

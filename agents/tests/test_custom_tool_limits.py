@@ -1,5 +1,6 @@
 """A business's own HTTP tool cannot hold the shared worker past the turn's budget, nor reach an address
 that is not globally routable (issue 14 items 5 and 11)."""
+
 from __future__ import annotations
 
 import threading

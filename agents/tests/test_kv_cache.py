@@ -1,4 +1,5 @@
 """Saved KV states: interleaved conversations each resume from their own computed prompt."""
+
 import dataclasses
 
 import pytest
@@ -11,7 +12,9 @@ MB = 1024 * 1024
 
 
 def conversation(business: str, turns: int) -> list[dict]:
-    messages = [{"role": "system", "content": f"You are the assistant of {business}. " + "We bake bread and cakes daily. " * 20}]
+    messages = [
+        {"role": "system", "content": f"You are the assistant of {business}. " + "We bake bread and cakes daily. " * 20}
+    ]
     for index in range(turns):
         messages += [
             {"role": "user", "content": f"Question {index} about {business}'s opening hours and prices?"},
@@ -38,8 +41,12 @@ def test_interleaved_conversations_resume_from_their_own_state(settings):
     a, b = conversation("Bakery A", 3), conversation("Deli B", 3)
     model.complete(ask(a, "Hi"), max_tokens=4, temperature=0.0, cache_key="a")
     model.complete(ask(b, "Hi"), max_tokens=4, temperature=0.0, cache_key="b")
-    resumed = model.complete(ask(a, "Hi") + [{"role": "assistant", "content": "Hello"}, {"role": "user", "content": "Bye"}],
-                             max_tokens=4, temperature=0.0, cache_key="a")
+    resumed = model.complete(
+        ask(a, "Hi") + [{"role": "assistant", "content": "Hello"}, {"role": "user", "content": "Bye"}],
+        max_tokens=4,
+        temperature=0.0,
+        cache_key="a",
+    )
     assert resumed.prompt_tokens > 300
     assert resumed.prompt_tokens_evaluated < 30
     assert len(model.kv_states) == 2
@@ -50,8 +57,12 @@ def test_without_saved_states_an_interleaved_turn_computes_its_prompt_again(sett
     a, b = conversation("Bakery A", 3), conversation("Deli B", 3)
     model.complete(ask(a, "Hi"), max_tokens=4, temperature=0.0, cache_key="a")
     model.complete(ask(b, "Hi"), max_tokens=4, temperature=0.0, cache_key="b")
-    resumed = model.complete(ask(a, "Hi") + [{"role": "assistant", "content": "Hello"}, {"role": "user", "content": "Bye"}],
-                             max_tokens=4, temperature=0.0, cache_key="a")
+    resumed = model.complete(
+        ask(a, "Hi") + [{"role": "assistant", "content": "Hello"}, {"role": "user", "content": "Bye"}],
+        max_tokens=4,
+        temperature=0.0,
+        cache_key="a",
+    )
     assert resumed.prompt_tokens_evaluated > resumed.prompt_tokens * 0.9
 
 

@@ -1,6 +1,7 @@
 """Every symbol of llama-cpp-python that agents/llama_internals.py reaches below the public `Llama` and
 `LlamaGrammar` methods is still there, with the shape and meaning the adapter was written for, and no other
 module reaches below them: after an upgrade, read the adapter against this test."""
+
 from __future__ import annotations
 
 import ast

@@ -1,5 +1,6 @@
 """A business's model file missing on this machine (a typo, a new worker without it): the customer still gets
 an answer and a colleague, the run says why, and /readyz and the agent's page name the file (issue 14 item 9)."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,5 +1,6 @@
 """A worker keeps a bounded number of loaded models: a business cycling through model settings (each
 combination a model of its own) cannot fill the worker's memory (issue 14 item 5)."""
+
 from __future__ import annotations
 
 import gc
@@ -31,7 +32,9 @@ def test_a_dropped_models_saved_conversation_states_are_given_back(settings):
     settings.PARLEY_MODEL_CACHE_SIZE = 1
     held_before = held_by_this_process()
     model = get_model(settings_with_context(512, kv_cache_bytes=64 * MB))
-    model.complete([{"role": "user", "content": "Hello there"}], max_tokens=2, temperature=0.0, cache_key="conversation")
+    model.complete(
+        [{"role": "user", "content": "Hello there"}], max_tokens=2, temperature=0.0, cache_key="conversation"
+    )
     # The state is saved on a thread of its own; kv_states waits for it.
     assert len(model.kv_states) == 1
     assert held_by_this_process() > held_before

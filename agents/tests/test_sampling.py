@@ -9,7 +9,13 @@ from agents.model_files import bundled_model_path
 
 SETTINGS = ModelSettings(path=bundled_model_path(), context_size=2048)
 QUESTION = [{"role": "user", "content": "Do you deliver to the city centre?"}]
-ORDER_TOOL = {"type": "function", "function": {"name": "lookup_order", "parameters": {"type": "object", "properties": {"reference": {"type": "string"}}, "required": ["reference"]}}}
+ORDER_TOOL = {
+    "type": "function",
+    "function": {
+        "name": "lookup_order",
+        "parameters": {"type": "object", "properties": {"reference": {"type": "string"}}, "required": ["reference"]},
+    },
+}
 
 
 def library_text(grammar: LlamaGrammar | None, max_tokens: int) -> str:
@@ -19,11 +25,15 @@ def library_text(grammar: LlamaGrammar | None, max_tokens: int) -> str:
         flash_attn=FLASH_ATTENTION, verbose=False,
     )  # fmt: skip
     prompt, _ = get_model(SETTINGS).prompt_tokens(QUESTION)
-    completion = library.create_completion(prompt, max_tokens=max_tokens, temperature=0.0, repeat_penalty=1.1, grammar=grammar)
+    completion = library.create_completion(
+        prompt, max_tokens=max_tokens, temperature=0.0, repeat_penalty=1.1, grammar=grammar
+    )
     return completion["choices"][0]["text"].strip()
 
 
-def parley_text(grammar: LlamaGrammar | None, max_tokens: int, temperature: float = 0.0, seed: int | None = None) -> str:
+def parley_text(
+    grammar: LlamaGrammar | None, max_tokens: int, temperature: float = 0.0, seed: int | None = None
+) -> str:
     model = get_model(SETTINGS)
     # From an empty context, as the library's: a prompt computed in other batches may differ in the
     # last bits of its scores, enough to change a near tie between two tokens.

@@ -1,4 +1,5 @@
 """The agent on an OpenAI-compatible llama.cpp server instead of the in-process model."""
+
 import subprocess
 import sys
 import time
@@ -76,7 +77,9 @@ def test_a_turn_runs_on_the_server_backend(model_server, shop, console_contact):
     )
     inbound = store_customer_message(
         console_contact.connection,
-        CustomerMessage(platform_message_id="server-1", sender_id=console_contact.platform_user_id, text="How much is the oat milk?"),
+        CustomerMessage(
+            platform_message_id="server-1", sender_id=console_contact.platform_user_id, text="How much is the oat milk?"
+        ),
     )
     answer_inbound_message(inbound.pk, settle=False)
     reply = Message.objects.get(reply_to=inbound)

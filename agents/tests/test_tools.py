@@ -1,4 +1,5 @@
 """The tools on their own: each reads only the turn's business and customer."""
+
 import hashlib
 import hmac
 import json
@@ -25,7 +26,9 @@ def call(context, name, **args) -> ToolResult:
 def test_no_tool_lets_the_model_choose_a_business_or_a_customer(turn_context):
     for tool in build_tools(turn_context):
         properties = set(tool.tool_call_schema.model_json_schema().get("properties", {}))
-        assert not properties & {"business", "business_id", "customer", "customer_id", "contact", "conversation"}, tool.name
+        assert not properties & {"business", "business_id", "customer", "customer_id", "contact", "conversation"}, (
+            tool.name
+        )
 
 
 def test_knowledge_is_found_with_the_customers_own_words(turn_context):
@@ -76,7 +79,10 @@ def test_an_order_reply_must_give_the_status_not_only_the_reference(turn_context
     question = "Where is my order A-1042?"
     # A draft the 135M model wrote for the demo's order: the reference right, the status made up.
     assert grounded_reply("You've collected the order A-1042.", [result], question) == (result.answer, False)
-    assert grounded_reply("Your order A-1042 is shipped.", [result], question) == ("Your order A-1042 is shipped.", True)
+    assert grounded_reply("Your order A-1042 is shipped.", [result], question) == (
+        "Your order A-1042 is shipped.",
+        True,
+    )
 
 
 def test_a_reply_about_a_sold_out_item_must_say_it_is_sold_out(turn_context):

@@ -2,6 +2,7 @@
 
 On the real Redis and database; the flood through a real worker is in tests/test_turn_fairness.py.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta

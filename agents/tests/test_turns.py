@@ -1,4 +1,5 @@
 """Whole turns with the real model: the reply carries the data's facts exactly, and nothing else's."""
+
 import time
 
 from django.core import mail
@@ -73,7 +74,9 @@ def test_a_burst_of_messages_is_answered_once_together(console_contact, shop):
     stored = [
         store_customer_message(
             console_contact.connection,
-            CustomerMessage(platform_message_id=f"burst-{index}", sender_id=console_contact.platform_user_id, text=text),
+            CustomerMessage(
+                platform_message_id=f"burst-{index}", sender_id=console_contact.platform_user_id, text=text
+            ),
         )
         for index, text in enumerate(["Hi", "how much is", "the oat milk?"])
     ]
@@ -98,7 +101,12 @@ def test_every_reply_stores_its_trace(say):
     reply = say("How much is the oat milk?")
     trace = run_of(reply).trace
     tool_steps = [step for step in trace if step["type"] == "tool"]
-    assert tool_steps[0] == {**tool_steps[0], "tool": "search_catalogue", "args": {"query": "How much is the oat milk?"}, "found": True}
+    assert tool_steps[0] == {
+        **tool_steps[0],
+        "tool": "search_catalogue",
+        "args": {"query": "How much is the oat milk?"},
+        "found": True,
+    }
     assert {"duration_ms", "result", "chosen_by"} <= set(tool_steps[0])
     assert trace[-1] == {"type": "final", "text": reply.text}
     assert any(step["type"] == "model" and step["prompt_tokens"] > 0 for step in trace)
@@ -149,7 +157,11 @@ def test_old_history_is_dropped_a_block_at_a_time_so_the_cached_prefix_survives(
     for index in range(HISTORY_LIMIT + 2 * HISTORY_BLOCK):
         inbound = store_customer_message(
             console_contact.connection,
-            CustomerMessage(platform_message_id=f"history-{index}", sender_id=console_contact.platform_user_id, text=f"message {index}"),
+            CustomerMessage(
+                platform_message_id=f"history-{index}",
+                sender_id=console_contact.platform_user_id,
+                text=f"message {index}",
+            ),
         )
         history = _recent_history(inbound)
         assert HISTORY_LIMIT <= len(history) < HISTORY_LIMIT + HISTORY_BLOCK or index < HISTORY_LIMIT

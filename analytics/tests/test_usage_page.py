@@ -1,4 +1,5 @@
 """The usage page: a business's figures for its own staff, drawn as charts, and for nobody else."""
+
 from datetime import timedelta
 
 import pytest
@@ -18,7 +19,12 @@ def turn(business: Business, words: str, outcome: str, reply_after: float | None
     contact = Contact.objects.create(connection=connection, platform_user_id=f"c-{Contact.objects.count()}")
     conversation = Conversation.objects.create(business=business, connection=connection, contact=contact, status=status)
     asked = Message.objects.create(
-        conversation=conversation, connection=connection, direction="in", author="customer", text=words, status="received"
+        conversation=conversation,
+        connection=connection,
+        direction="in",
+        author="customer",
+        text=words,
+        status="received",
     )
     reply = Message.objects.create(
         conversation=conversation, connection=connection, direction="out", author="agent", text="...", reply_to=asked,
@@ -82,7 +88,7 @@ def test_a_member_sees_the_figures_and_charts_of_their_business(client, month):
     assert "<b>40%</b>handed to staff" in page
     assert "<b>2.0 s</b>median reply time" in page
     assert page.count("<svg") == 3 and 'class="bar"' in page
-    assert "do you sell gift cards</td><td class=\"times\">2" in page
+    assert 'do you sell gift cards</td><td class="times">2' in page
     assert "<script" not in page
 
 

@@ -3,6 +3,7 @@
 Messenger's parser reads everything the two share; this adds what only Instagram sends: unsent
 messages (`is_deleted`), shared posts and reels, and replies to the business's story.
 """
+
 from __future__ import annotations
 
 from dataclasses import replace

@@ -1,4 +1,5 @@
 """Instagram's messaging API: Messenger's Send API at `{api_base}/{version}/{page_id or me}/messages`."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -13,7 +14,9 @@ if TYPE_CHECKING:
 
 
 def send_text(connection: ChannelConnection, recipient_id: str, text: str) -> Sent:
-    return post_message(connection, messages_path(connection), {"recipient": {"id": recipient_id}, "message": {"text": text}})
+    return post_message(
+        connection, messages_path(connection), {"recipient": {"id": recipient_id}, "message": {"text": text}}
+    )
 
 
 def send_human_agent_text(connection: ChannelConnection, recipient_id: str, text: str) -> Sent:

@@ -1,4 +1,5 @@
 """Where Messenger's webhook deliveries are read: `object: page`, `entry[].messaging[]`, one event each."""
+
 from __future__ import annotations
 
 import logging
@@ -25,7 +26,14 @@ from ..timestamps import from_unix_time
 
 logger = logging.getLogger(__name__)
 
-NOT_FOR_US = ("optin", "referral", "account_linking", "pass_thread_control", "take_thread_control", "policy_enforcement")
+NOT_FOR_US = (
+    "optin",
+    "referral",
+    "account_linking",
+    "pass_thread_control",
+    "take_thread_control",
+    "policy_enforcement",
+)
 
 EventParser = Callable[[dict[str, Any]], list[InboundEvent]]
 
@@ -85,13 +93,21 @@ def parse_event(event: dict[str, Any]) -> list[InboundEvent]:
     if "delivery" in event:
         delivery = event["delivery"]
         watermark = from_unix_time(delivery.get("watermark"), units_per_second=1000)
-        updates = [StatusUpdate(DeliveryState.DELIVERED, platform_message_id=str(mid)) for mid in delivery.get("mids") or []]
+        updates = [
+            StatusUpdate(DeliveryState.DELIVERED, platform_message_id=str(mid)) for mid in delivery.get("mids") or []
+        ]
         return updates or [StatusUpdate(DeliveryState.DELIVERED, recipient_id=sender_id, watermark=watermark)]
     if "read" in event:
         read = event["read"]
         if read.get("mid"):
             return [StatusUpdate(DeliveryState.READ, platform_message_id=str(read["mid"]))]
-        return [StatusUpdate(DeliveryState.READ, recipient_id=sender_id, watermark=from_unix_time(read.get("watermark"), units_per_second=1000))]
+        return [
+            StatusUpdate(
+                DeliveryState.READ,
+                recipient_id=sender_id,
+                watermark=from_unix_time(read.get("watermark"), units_per_second=1000),
+            )
+        ]
     if "reaction" in event:
         reaction = event["reaction"]
         action = reaction.get("action", "react")
@@ -137,13 +153,17 @@ def _message(message: dict[str, Any], sender_id: str, sent_at: datetime | None) 
     if message.get("quick_reply"):
         details["payload"] = message["quick_reply"].get("payload", "")
         return CustomerMessage(mid, sender_id, text, sent_at, kind=Kind.BUTTON, details=details)
-    attachments = tuple(_attachment(item) for item in message.get("attachments") or [] if item.get("type") != "template")
+    attachments = tuple(
+        _attachment(item) for item in message.get("attachments") or [] if item.get("type") != "template"
+    )
     if attachments:
         kind = Kind.LOCATION if all(a.type == "location" for a in attachments) else Kind.MEDIA
         return CustomerMessage(mid, sender_id, text, sent_at, kind=kind, attachments=attachments, details=details)
     if text and not message.get("is_unsupported"):
         return CustomerMessage(mid, sender_id, text, sent_at, details=details)
-    return CustomerMessage(mid, sender_id, "[customer sent a message type we cannot read]", sent_at, kind=Kind.UNSUPPORTED)
+    return CustomerMessage(
+        mid, sender_id, "[customer sent a message type we cannot read]", sent_at, kind=Kind.UNSUPPORTED
+    )
 
 
 def _attachment(item: dict[str, Any]) -> Attachment:
@@ -158,4 +178,3 @@ def _attachment(item: dict[str, Any]) -> Attachment:
     if kind == "fallback":
         return Attachment("share", url=payload.get("url", ""), name=item.get("title", ""))
     return Attachment(kind, url=str(payload.get("url", "")))
-

@@ -3,6 +3,7 @@
 Instagram's messaging API is the same Send API on another path, so it reuses `post_message` and
 `post_sender_action`.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -29,7 +30,9 @@ def send_text(connection: ChannelConnection, recipient_id: str, text: str) -> Se
 
 def send_human_agent_text(connection: ChannelConnection, recipient_id: str, text: str) -> Sent:
     return post_message(
-        connection, MESSAGES_PATH, {"recipient": {"id": recipient_id}, **graph.HUMAN_AGENT_TAG, "message": {"text": text}}
+        connection,
+        MESSAGES_PATH,
+        {"recipient": {"id": recipient_id}, **graph.HUMAN_AGENT_TAG, "message": {"text": text}},
     )
 
 

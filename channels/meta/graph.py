@@ -1,4 +1,5 @@
 """Calls to Meta's Graph API, with its errors sorted into those worth retrying and those not."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -35,7 +36,11 @@ def post(connection: ChannelConnection, path: str, payload: dict[str, Any]) -> d
     code = error.get("code")
     reason = api_calls.refusal_reason(response, error.get("message"))
     code_label = "/".join(str(part) for part in (code, error.get("error_subcode")) if part) or str(response.status_code)
-    if response.status_code == 429 or response.status_code >= 500 or code in TRANSIENT_CODES or error.get("is_transient"):
+    if (
+        response.status_code == 429
+        or response.status_code >= 500
+        or code in TRANSIENT_CODES
+        or error.get("is_transient")
+    ):
         raise TemporarySendError(reason, code=code_label, retry_after=api_calls.retry_after(response))
     raise PermanentSendError(reason, code=code_label)
-

@@ -5,6 +5,7 @@ delivery arriving at one connection's URL may hold entries for another Page of t
 entry goes to the connection of its own Page; an entry for a Page no connection of the app holds is
 logged and acknowledged, never stored under the connection whose URL it came to.
 """
+
 from __future__ import annotations
 
 import hmac

@@ -1,4 +1,5 @@
 """Meta's webhook authentication, shared by Messenger, Instagram and WhatsApp."""
+
 from __future__ import annotations
 
 import hashlib

@@ -1,4 +1,5 @@
 """The webhook every Meta platform shares: the subscription handshake, then signed JSON deliveries."""
+
 from __future__ import annotations
 
 from collections.abc import Callable

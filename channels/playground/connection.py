@@ -1,4 +1,5 @@
 """The playground channel's connection and messages: typed by a person at Parley itself, not on a platform."""
+
 from __future__ import annotations
 
 import uuid

@@ -4,6 +4,7 @@ There is no platform server behind it: a reply is delivered once it is stored, a
 the playground page shows it from there. Its rows keep the platform name "console" they were stored
 under (the inbox's `?channel=console`, `forget_contact <slug> console <id>`); only the code moved.
 """
+
 from __future__ import annotations
 
 import uuid

@@ -4,6 +4,7 @@ A message is identified by its chat and its number in that chat (`chat.id:messag
 numbers messages per chat, and an edit keeps the number of the message it changes. A redelivered
 update (same `update_id`) always carries the same message, so that identity deduplicates it too.
 """
+
 from __future__ import annotations
 
 import logging

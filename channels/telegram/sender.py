@@ -1,4 +1,5 @@
 """Telegram's Bot API: `POST {api_base}/bot<token>/<method>` with a JSON body, answered `{"ok": ..}`."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any

@@ -12,6 +12,8 @@ def test_seconds_and_milliseconds_name_the_same_moment():
     assert from_unix_time(1749812745000, units_per_second=1000) == moment
 
 
-@pytest.mark.parametrize("value", [None, 0, "", "soon", True, [], 10**20, -(10**20), float("nan"), float("inf"), "1e400"])
+@pytest.mark.parametrize(
+    "value", [None, 0, "", "soon", True, [], 10**20, -(10**20), float("nan"), float("inf"), "1e400"]
+)
 def test_what_is_no_time_gives_none_rather_than_an_error(value):
     assert from_unix_time(value) is None

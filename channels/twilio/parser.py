@@ -3,6 +3,7 @@
 SMS, MMS and WhatsApp share the format; WhatsApp addresses carry a `whatsapp:` prefix, which the
 contact id keeps so that the reply goes back on the channel the customer wrote on.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -80,11 +81,20 @@ def _status(form: Mapping[str, str], message_id: str) -> InboundEvent:
 
 def _customer_message(form: Mapping[str, str], message_id: str, sender: str) -> CustomerMessage:
     text = form.get("Body", "")
-    details = {key: form[field] for key, field in (("wa_id", "WaId"), ("reply_to", "OriginalRepliedMessageSid")) if form.get(field)}
+    details = {
+        key: form[field]
+        for key, field in (("wa_id", "WaId"), ("reply_to", "OriginalRepliedMessageSid"))
+        if form.get(field)
+    }
     message = CustomerMessage(message_id, sender, text, sender_name=form.get("ProfileName", ""), details=details)
     if form.get("ButtonPayload") or form.get("ButtonText"):
         payload = form.get("ButtonPayload", "")
-        return replace(message, text=form.get("ButtonText") or text or payload, kind=Kind.BUTTON, details={**details, "payload": payload})
+        return replace(
+            message,
+            text=form.get("ButtonText") or text or payload,
+            kind=Kind.BUTTON,
+            details={**details, "payload": payload},
+        )
     if form.get("Latitude") and form.get("Longitude"):
         place = Attachment(
             "location",
@@ -104,7 +114,10 @@ def _customer_message(form: Mapping[str, str], message_id: str, sender: str) -> 
 
 def _attachments(form: Mapping[str, str]) -> list[Attachment]:
     count = int(form.get("NumMedia") or 0)
-    return [_attachment(form.get(f"MediaUrl{index}", ""), form.get(f"MediaContentType{index}", "")) for index in range(min(count, MAX_MEDIA))]
+    return [
+        _attachment(form.get(f"MediaUrl{index}", ""), form.get(f"MediaContentType{index}", ""))
+        for index in range(min(count, MAX_MEDIA))
+    ]
 
 
 def _attachment(url: str, mime_type: str) -> Attachment:

@@ -3,6 +3,7 @@
 One connection is one Twilio sender number. A customer who wrote on WhatsApp has a `whatsapp:`
 contact id, and the reply goes from the same number with the same prefix; an SMS customer gets SMS.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -50,4 +51,3 @@ def send_text(connection: ChannelConnection, recipient_id: str, text: str) -> Se
         raise TemporarySendError(reason, code=label, retry_after=api_calls.retry_after(response))
     # 21610 opted out (STOP), 21211 invalid number, 63016 outside the WhatsApp window, 20003 bad credentials...
     raise PermanentSendError(reason, code=label)
-

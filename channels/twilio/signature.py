@@ -4,6 +4,7 @@ Twilio signs the URL it was given, which is the public one. Behind a proxy or a 
 request's Host header and scheme are the internal ones, so the URL is rebuilt from
 settings.PUBLIC_BASE_URL and the request's path and query string, never from the Host header.
 """
+
 from __future__ import annotations
 
 import base64

@@ -3,6 +3,7 @@
 Fetching a reply is its delivery: the replies a poll returns are marked delivered, and read when
 the widget says its panel is open in front of the visitor.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta

@@ -5,6 +5,7 @@ with messages let 40 open panels lock every visitor out of writing. The visitor 
 own choice, so only the client's address limits one client; the agent's turns are capped per
 business besides (agents/turn_quota.py).
 """
+
 from __future__ import annotations
 
 from enum import StrEnum

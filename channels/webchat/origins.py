@@ -4,6 +4,7 @@ The public key is printed in the website's HTML, so it names the business but pr
 Origin header a browser sets (and page scripts cannot change) is what keeps other websites from
 embedding the widget with it. Allowed origins are a comma-separated credential; empty allows any.
 """
+
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse

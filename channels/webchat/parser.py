@@ -1,10 +1,11 @@
 """Where the widget's requests are read: one JSON object per message the visitor sends.
 
-    {"visitor_id": "<uuid kept in the browser's localStorage>",
-     "client_message_id": "<uuid made for this message, the same on every retry>",
-     "text": "Do you deliver on Sundays?",
-     "page_url": "https://shop.example/delivery"}          (optional)
+{"visitor_id": "<uuid kept in the browser's localStorage>",
+ "client_message_id": "<uuid made for this message, the same on every retry>",
+ "text": "Do you deliver on Sundays?",
+ "page_url": "https://shop.example/delivery"}          (optional)
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -3,6 +3,7 @@
 Sending a reply therefore only gives it the id the poll reports it by; the outbox then marks it
 sent, and the poll marks it delivered once the browser has fetched it (see feed.py).
 """
+
 from __future__ import annotations
 
 import uuid

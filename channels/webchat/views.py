@@ -4,6 +4,7 @@ Replies arrive by polling rather than server-sent events: gunicorn's sync worker
 held by one open event stream, so a handful of visitors would stall the site, while a poll is a
 short request any worker answers, survives proxies and reconnects by itself.
 """
+
 from __future__ import annotations
 
 import json

@@ -4,6 +4,7 @@ A value carries the customers' messages (`messages[]`, with their names in `cont
 statuses of ours (`statuses[]`). Its `metadata.phone_number_id` says which business number it
 concerns, so the events come back grouped by that id for the view to route.
 """
+
 from __future__ import annotations
 
 import logging
@@ -128,7 +129,9 @@ def read_content(message: dict[str, Any]) -> Content:
         choice = body[body["type"]]
         return Content(str(choice.get("title") or choice["id"]), Kind.BUTTON, details={"payload": choice["id"]})
     if kind == "button":
-        return Content(str(body.get("text") or body["payload"]), Kind.BUTTON, details={"payload": body.get("payload", "")})
+        return Content(
+            str(body.get("text") or body["payload"]), Kind.BUTTON, details={"payload": body.get("payload", "")}
+        )
     if kind == "reaction":
         emoji = str(body.get("emoji") or "")
         text = f"[customer reacted {emoji}]" if emoji else "[customer removed a reaction]"
@@ -198,4 +201,3 @@ def _context(message: dict[str, Any]) -> dict[str, Any]:
     if message.get("referral"):
         details["referral"] = message["referral"]
     return details
-

@@ -1,4 +1,5 @@
 """The Cloud API's messages endpoint: `POST {api_base}/{version}/{phone_number_id}/messages`."""
+
 from __future__ import annotations
 
 import logging

@@ -1,4 +1,5 @@
 """WhatsApp's webhook: one Meta app may deliver changes for several business numbers to one URL."""
+
 from __future__ import annotations
 
 from typing import Any

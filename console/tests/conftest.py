@@ -1,4 +1,5 @@
 """Two tenants with one row of every kind each, and the people who work for them."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -27,18 +28,31 @@ def populate(business: Business, tag: str) -> dict[type[Model], Model]:
     rows[Order] = Order.objects.create(
         business=business, reference=f"{tag}-1", customer=customer, updated_at=datetime(2026, 11, 20, tzinfo=UTC)
     )
-    rows[Booking] = Booking.objects.create(business=business, customer=customer, starts_at=datetime(2026, 12, 1, 12, tzinfo=UTC))
+    rows[Booking] = Booking.objects.create(
+        business=business, customer=customer, starts_at=datetime(2026, 12, 1, 12, tzinfo=UTC)
+    )
     rows[Lead] = Lead.objects.create(business=business, customer=customer, interest=f"{tag} catering")
     rows[HttpTool] = HttpTool.objects.create(
-        business=business, name=f"{tag.lower()}_stock", description="Stock.", url="https://tools.example/stock", signing_secret="s"
+        business=business,
+        name=f"{tag.lower()}_stock",
+        description="Stock.",
+        url="https://tools.example/stock",
+        signing_secret="s",
     )
     connection = rows[ChannelConnection] = ChannelConnection.objects.create(
         business=business,
         platform="messenger",
         name=f"{tag} page",
-        credentials={"page_id": "1", "access_token": SECRET_TOKEN, "app_secret": SECRET_APP, "verify_token": f"{tag}-verify"},
+        credentials={
+            "page_id": "1",
+            "access_token": SECRET_TOKEN,
+            "app_secret": SECRET_APP,
+            "verify_token": f"{tag}-verify",
+        },
     )
-    contact = rows[Contact] = Contact.objects.create(connection=connection, platform_user_id=f"{tag}-psid", display_name=f"{tag} Kim")
+    contact = rows[Contact] = Contact.objects.create(
+        connection=connection, platform_user_id=f"{tag}-psid", display_name=f"{tag} Kim"
+    )
     conversation = rows[Conversation] = Conversation.objects.create(
         business=business, connection=connection, contact=contact, status=Conversation.Status.NEEDS_HUMAN,
         last_message_at=datetime(2026, 11, 27, 9, tzinfo=UTC), last_inbound_at=datetime(2026, 11, 27, 9, tzinfo=UTC),

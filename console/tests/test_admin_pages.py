@@ -1,4 +1,5 @@
 """The staff's admin pages: connection secrets are write-only, setup lines are shown, tools toggle."""
+
 from __future__ import annotations
 
 import pytest
@@ -18,7 +19,12 @@ def change_url(connection: ChannelConnection) -> str:
 
 
 def connection_form(connection: ChannelConnection, **credentials: str) -> dict[str, str]:
-    data = {"business": connection.business_id, "name": connection.name, "api_base": connection.api_base, "is_active": "on"}
+    data = {
+        "business": connection.business_id,
+        "name": connection.name,
+        "api_base": connection.api_base,
+        "is_active": "on",
+    }
     return data | {f"credential_{key}": value for key, value in credentials.items()}
 
 
@@ -33,7 +39,9 @@ def test_the_connection_page_shows_the_webhook_url_and_verify_token_but_no_secre
 def test_a_blank_secret_keeps_the_saved_one_and_a_new_one_replaces_it(staff_client, messenger_connection):
     page = staff_client.post(
         change_url(messenger_connection),
-        connection_form(messenger_connection, page_id="999", verify_token="tok", access_token="", app_secret="new-secret"),
+        connection_form(
+            messenger_connection, page_id="999", verify_token="tok", access_token="", app_secret="new-secret"
+        ),
     )
     assert page.status_code == 302
     messenger_connection.refresh_from_db()
@@ -73,7 +81,11 @@ def test_tools_are_switched_off_and_on_in_the_agent_page(staff_client, business)
     url = reverse("admin:agents_agentconfig_change", args=[config.pk])
     form = staff_client.get(url).context["adminform"].form
     data = {name: value for name, value in form.initial.items() if value is not None and name != "enabled_tools"}
-    data |= {"business": business.pk, "instructions": "Be brief.", "enabled_tools": ["search_knowledge", "business_info"]}
+    data |= {
+        "business": business.pk,
+        "instructions": "Be brief.",
+        "enabled_tools": ["search_knowledge", "business_info"],
+    }
     assert staff_client.post(url, data).status_code == 302
     config.refresh_from_db()
     assert (config.instructions, config.enabled_tools) == ("Be brief.", ["search_knowledge", "business_info"])
@@ -104,5 +116,7 @@ def test_the_staff_member_edits_the_business_but_not_its_members(staff_client, b
 def test_the_console_channel_is_not_offered_for_a_new_connection(staff_client, business):
     html = staff_client.get(reverse("admin:conversations_channelconnection_add")).content.decode()
     assert 'value="messenger"' in html and 'value="console"' not in html
-    page = staff_client.post(reverse("admin:conversations_channelconnection_add"), {"business": business.pk, "platform": "console"})
+    page = staff_client.post(
+        reverse("admin:conversations_channelconnection_add"), {"business": business.pk, "platform": "console"}
+    )
     assert page.status_code == 200 and not ChannelConnection.objects.filter(platform="console").exists()

@@ -1,4 +1,5 @@
 """A staff user sees and edits only their own business's rows, on every admin page; a superuser sees all."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,7 +13,11 @@ from conversations.models import ChannelConnection, Contact
 
 TENANT_APPS = {"business", "agents", "conversations", "console"}
 TENANT_MODELS = sorted(
-    (model for model in admin.site._registry if model._meta.app_label in TENANT_APPS and model._meta.model_name != "membership"),
+    (
+        model
+        for model in admin.site._registry
+        if model._meta.app_label in TENANT_APPS and model._meta.model_name != "membership"
+    ),
     key=lambda model: model._meta.label,
 )
 

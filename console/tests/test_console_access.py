@@ -1,4 +1,5 @@
 """Every console page is a member's only: others get "not found", visitors the login page."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Staff and operators in headless Chromium, against the live server, the real worker and the real model."""
+
 from __future__ import annotations
 
 import pytest
@@ -70,15 +71,29 @@ def test_staff_edits_the_instructions_and_sees_a_tool_call_in_the_playground(liv
 
 
 def test_an_operator_takes_over_a_conversation_that_needs_a_human_replies_and_hands_back(
-    live_server, business, member, messenger_connection: ChannelConnection, post_signed, fake_platform: FakePlatformServer
+    live_server,
+    business,
+    member,
+    messenger_connection: ChannelConnection,
+    post_signed,
+    fake_platform: FakePlatformServer,
 ):
     member("olive", Membership.Role.OPERATOR, is_staff=False)
     # A real customer question the shop's data cannot answer: the agent says so and asks for a person.
-    assert post_signed(messenger_connection, raw("text_message").replace("Hi! Do you ship to Canada?", "Can you repair my bicycle?")).status_code == 200
+    assert (
+        post_signed(
+            messenger_connection,
+            raw("text_message").replace("Hi! Do you ship to Canada?", "Can you repair my bicycle?"),
+        ).status_code
+        == 200
+    )
     conversation = wait_until(
         lambda: Conversation.objects.filter(status=Conversation.Status.NEEDS_HUMAN).first(), what="the agent's handoff"
     )
-    wait_until(lambda: conversation.messages.filter(author=Message.Author.AGENT, status=Message.Status.SENT).exists(), what="the agent's reply")
+    wait_until(
+        lambda: conversation.messages.filter(author=Message.Author.AGENT, status=Message.Status.SENT).exists(),
+        what="the agent's reply",
+    )
     before = len(fake_platform.requests)
     operator_words = "Hello, Olive here: we don't repair bicycles, but the shop next door does."
     with sync_playwright() as playwright:
@@ -103,9 +118,17 @@ def test_an_operator_takes_over_a_conversation_that_needs_a_human_replies_and_ha
         expect(page.locator("#status")).to_have_text("Answered by the agent")
         page.context.browser.close()
 
-    assert sent.json() == {"recipient": {"id": "6785123409871234"}, "messaging_type": "RESPONSE", "message": {"text": operator_words}}
+    assert sent.json() == {
+        "recipient": {"id": "6785123409871234"},
+        "messaging_type": "RESPONSE",
+        "message": {"text": operator_words},
+    }
     reply = Message.objects.get(author=Message.Author.OPERATOR)
-    assert (reply.text, reply.status, reply.platform_message_id) == (operator_words, Message.Status.SENT, sent_id(fake_platform, sent))
+    assert (reply.text, reply.status, reply.platform_message_id) == (
+        operator_words,
+        Message.Status.SENT,
+        sent_id(fake_platform, sent),
+    )
     assert Conversation.objects.get(pk=conversation.pk).status == Conversation.Status.BOT
 
 

@@ -1,4 +1,5 @@
 """An FAQ entry made from a customer's message is published only once the customer's words are gone from it."""
+
 from __future__ import annotations
 
 from typing import Any

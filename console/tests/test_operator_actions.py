@@ -1,4 +1,5 @@
 """Operators take conversations over, answer through the channel within its rules, hand back, correct the agent."""
+
 from __future__ import annotations
 
 import csv
@@ -31,7 +32,8 @@ from conversations.models import ChannelConnection, Contact, Conversation, Messa
 @pytest.fixture
 def inbound(messenger_connection) -> Message:
     return store_customer_message(
-        messenger_connection, CustomerMessage(platform_message_id="m_in_1", sender_id="6785123409871234", text="Is it gluten free?")
+        messenger_connection,
+        CustomerMessage(platform_message_id="m_in_1", sender_id="6785123409871234", text="Is it gluten free?"),
     )
 
 
@@ -39,7 +41,9 @@ def inbound(messenger_connection) -> Message:
 def unanswered(messenger_connection) -> Message:
     """A customer message stored without scheduling its turn: in this test, the turn is ours to finish."""
     contact = Contact.objects.create(connection=messenger_connection, platform_user_id="6785123409871234")
-    conversation = Conversation.objects.create(business=messenger_connection.business, connection=messenger_connection, contact=contact)
+    conversation = Conversation.objects.create(
+        business=messenger_connection.business, connection=messenger_connection, contact=contact
+    )
     return Message.objects.create(
         conversation=conversation, connection=messenger_connection, direction=Message.Direction.INBOUND,
         author=Message.Author.CUSTOMER, text="Is it gluten free?", status=Message.Status.RECEIVED,
@@ -81,6 +85,7 @@ def test_taking_over_while_a_reply_is_generated_drops_that_reply(unanswered):
     operator = threading.Thread(target=operator_takes_over)
     operator.start()
     assert taken.wait(10)
+
     # The turn reaches its end while the takeover is not yet committed: it must wait for the lock.
     def agent_finishes() -> None:
         finish_turn(inbound, replied("Yes, all of it."), "m.gguf", 0.1)
@@ -121,7 +126,9 @@ def test_an_operator_reply_takes_over_and_goes_out_as_a_response(inbound, fake_p
     outbox.deliver(reply.pk)
     [request] = fake_platform.requests
     assert request.json() == {
-        "recipient": {"id": "6785123409871234"}, "messaging_type": "RESPONSE", "message": {"text": "Yes, our rice bread is."}
+        "recipient": {"id": "6785123409871234"},
+        "messaging_type": "RESPONSE",
+        "message": {"text": "Yes, our rice bread is."},
     }
     reply.refresh_from_db()
     assert (reply.author, reply.status) == (Message.Author.OPERATOR, Message.Status.SENT)
@@ -155,9 +162,14 @@ def test_nobody_may_answer_on_messenger_past_7_days(inbound, fake_platform):
 
 def test_an_operator_on_whatsapp_is_held_to_the_24_hour_window(business, fake_platform):
     whatsapp = ChannelConnection.objects.create(
-        business=business, platform="whatsapp", credentials={"phone_number_id": "1", "access_token": "t"}, api_base=fake_platform.url
+        business=business,
+        platform="whatsapp",
+        credentials={"phone_number_id": "1", "access_token": "t"},
+        api_base=fake_platform.url,
     )
-    inbound = store_customer_message(whatsapp, CustomerMessage(platform_message_id="wamid.1", sender_id="33611111111", text="Hi"))
+    inbound = store_customer_message(
+        whatsapp, CustomerMessage(platform_message_id="wamid.1", sender_id="33611111111", text="Hi")
+    )
     last_wrote(inbound.conversation, timedelta(days=2))
     reply = operator_actions.reply_as_operator(inbound.conversation, "Hello.")
     outbox.deliver(reply.pk)
@@ -243,7 +255,10 @@ def test_the_inbox_shows_staff_tries_only_when_their_channel_is_asked_for(member
     everything = member_client.get(url).content.decode()
     assert f'data-conversation="{inbound.conversation_id}"' in everything
     assert f'data-conversation="{tried.conversation_id}"' not in everything
-    assert f'data-conversation="{tried.conversation_id}"' in member_client.get(url, {"channel": "console"}).content.decode()
+    assert (
+        f'data-conversation="{tried.conversation_id}"'
+        in member_client.get(url, {"channel": "console"}).content.decode()
+    )
 
 
 def test_the_inbox_pages_through_every_conversation_keeping_its_filters(member_client, messenger_connection, business):
@@ -267,7 +282,8 @@ def test_exports_carry_the_messages_and_no_credentials(client, admin_user, inbou
     as_json = client.get(reverse("console:export-conversation", args=[business.slug, pk, "json"]))
     [conversation] = as_json.json()["conversations"]
     assert [(m["author"], m["text"]) for m in conversation["messages"]] == [
-        ("customer", "Is it gluten free?"), ("agent", "Yes, the rice bread.")
+        ("customer", "Is it gluten free?"),
+        ("agent", "Yes, the rice bread."),
     ]
     as_csv = client.get(reverse("console:export", args=[business.slug, "csv"]), {"channel": "messenger"})
     lines = as_csv.content.decode().splitlines()

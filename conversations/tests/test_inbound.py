@@ -27,7 +27,10 @@ def test_nul_characters_are_removed_before_storing(business):
 def test_a_redelivered_message_id_is_not_stored_again_and_leaves_the_callers_transaction_usable(business):
     connection = ChannelConnection.objects.create(business=business, platform="console")
     first = store_customer_message(connection, CustomerMessage(platform_message_id="m-1", sender_id="u1", text="Hi"))
-    assert store_customer_message(connection, CustomerMessage(platform_message_id="m-1", sender_id="u1", text="Hi")) is None
+    assert (
+        store_customer_message(connection, CustomerMessage(platform_message_id="m-1", sender_id="u1", text="Hi"))
+        is None
+    )
     assert list(Message.objects.values_list("pk", flat=True)) == [first.pk]
 
 
@@ -36,7 +39,10 @@ def test_a_redelivery_after_the_conversation_closed_opens_no_empty_conversation(
     connection = ChannelConnection.objects.create(business=business, platform="console")
     first = store_customer_message(connection, CustomerMessage(platform_message_id="m-1", sender_id="u1", text="Hi"))
     Conversation.objects.filter(pk=first.conversation_id).update(status=Conversation.Status.CLOSED)
-    assert store_customer_message(connection, CustomerMessage(platform_message_id="m-1", sender_id="u1", text="Hi")) is None
+    assert (
+        store_customer_message(connection, CustomerMessage(platform_message_id="m-1", sender_id="u1", text="Hi"))
+        is None
+    )
     assert list(Conversation.objects.values_list("pk", flat=True)) == [first.conversation_id]
 
 
@@ -50,7 +56,9 @@ def test_a_known_customers_message_is_stored_with_one_statement_finding_and_touc
     # The savepoint the test's own transaction turns the atomic block into, the conversation found and
     # its times moved, the message, the savepoint's release: no contact lookup, no inner savepoint.
     with django_assert_num_queries(4):
-        second = store_customer_message(connection, CustomerMessage(platform_message_id="m-2", sender_id="u1", text="And?"))
+        second = store_customer_message(
+            connection, CustomerMessage(platform_message_id="m-2", sender_id="u1", text="And?")
+        )
     conversation = Conversation.objects.get()
     assert first.conversation == second.conversation == conversation
     assert conversation.last_message_at == conversation.last_inbound_at > first_inbound_at

@@ -1,5 +1,6 @@
 """The store's models moved from the channels app (label `channels_app`) to this one with their tables:
 a database migrated from before the move keeps every row, and the permissions staff hold on them."""
+
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection as database
@@ -42,12 +43,22 @@ def test_a_database_from_before_the_move_keeps_its_connections_contacts_conversa
         )
         messages = old.get_model("channels_app", "Message").objects
         question = messages.create(
-            conversation=conversation, connection=connection, direction="in", author="customer", text="Open Sunday?",
-            platform_message_id="m.1", status="received",
+            conversation=conversation,
+            connection=connection,
+            direction="in",
+            author="customer",
+            text="Open Sunday?",
+            platform_message_id="m.1",
+            status="received",
         )
         answer = messages.create(
-            conversation=conversation, connection=connection, direction="out", author="agent", text="Yes, 8 to 13.",
-            reply_to=question, status="sent",
+            conversation=conversation,
+            connection=connection,
+            direction="out",
+            author="agent",
+            text="Yes, 8 to 13.",
+            reply_to=question,
+            status="sent",
         )
         run = old.get_model("agents", "AgentRun").objects.create(
             conversation=conversation, inbound_message=question, reply=answer, model="m.gguf", outcome="replied"
@@ -64,7 +75,8 @@ def test_a_database_from_before_the_move_keeps_its_connections_contacts_conversa
     assert Conversation.objects.get(pk=conversation.pk).contact_id == contact.pk
     assert Message.objects.get(pk=answer.pk).reply_to_id == question.pk
     assert list(Message.objects.filter(conversation_id=conversation.pk).values_list("text", flat=True)) == [
-        "Open Sunday?", "Yes, 8 to 13."
+        "Open Sunday?",
+        "Yes, 8 to 13.",
     ]
     assert AgentRun.objects.get(pk=run.pk).reply_id == answer.pk
     assert Annotation.objects.get(pk=annotation.pk).reply.text == "Yes, 8 to 13."

@@ -1,4 +1,5 @@
 """Erasing one customer on request: nothing that names them is left anywhere, others are untouched."""
+
 from datetime import timedelta
 
 import pytest
@@ -21,7 +22,12 @@ JEANNE = ["Jeanne", "Dupont", "jeanne.dupont@example.org", "+33611223344", "PSID
 def chat(connection: ChannelConnection, contact: Contact, words: str) -> Conversation:
     conversation = Conversation.objects.create(business=connection.business, connection=connection, contact=contact)
     asked = Message.objects.create(
-        conversation=conversation, connection=connection, direction="in", author="customer", text=words, status="received"
+        conversation=conversation,
+        connection=connection,
+        direction="in",
+        author="customer",
+        text=words,
+        status="received",
     )
     reply = Message.objects.create(
         conversation=conversation, connection=connection, direction="out", author="agent",
@@ -36,9 +42,15 @@ def chat(connection: ChannelConnection, contact: Contact, words: str) -> Convers
 
 @pytest.fixture
 def jeanne(business, messenger_connection):
-    whatsapp = ChannelConnection.objects.create(business=business, platform="whatsapp", credentials={"phone_number_id": "1"})
+    whatsapp = ChannelConnection.objects.create(
+        business=business, platform="whatsapp", credentials={"phone_number_id": "1"}
+    )
     customer = Customer.objects.create(
-        business=business, name="Jeanne Dupont", email="jeanne.dupont@example.org", phone="+33611223344", reference="c-9"
+        business=business,
+        name="Jeanne Dupont",
+        email="jeanne.dupont@example.org",
+        phone="+33611223344",
+        reference="c-9",
     )
     on_messenger = Contact.objects.create(
         connection=messenger_connection, platform_user_id="PSID-77812", display_name="Jeanne D.", customer=customer
@@ -46,9 +58,15 @@ def jeanne(business, messenger_connection):
     on_whatsapp = Contact.objects.create(connection=whatsapp, platform_user_id="+33611223344", customer=customer)
     chat(messenger_connection, on_messenger, "I want the lilac cake for Basile")
     chat(whatsapp, on_whatsapp, "Is my lilac cake for Basile ready? Jeanne")
-    Booking.objects.create(business=business, customer=customer, starts_at=timezone.now() + timedelta(days=2), notes="Jeanne's party")
-    Lead.objects.create(business=business, customer=customer, interest="Wedding cake", contact_detail="jeanne.dupont@example.org")
-    Order.objects.create(business=business, reference="A-77", customer=customer, updated_at=timezone.now(), total="12.00")
+    Booking.objects.create(
+        business=business, customer=customer, starts_at=timezone.now() + timedelta(days=2), notes="Jeanne's party"
+    )
+    Lead.objects.create(
+        business=business, customer=customer, interest="Wedding cake", contact_detail="jeanne.dupont@example.org"
+    )
+    Order.objects.create(
+        business=business, reference="A-77", customer=customer, updated_at=timezone.now(), total="12.00"
+    )
     return customer
 
 
@@ -119,7 +137,11 @@ def test_staff_erase_a_customer_from_the_contacts_admin_once_they_confirm(client
     contact = Contact.objects.get(platform_user_id="PSID-77812")
     chosen = {"action": "erase_customer_data", "_selected_action": [contact.pk]}
     asked = client.post("/admin/conversations/contact/", chosen)
-    assert asked.status_code == 200 and "cannot be undone" in asked.content.decode() and str(contact) in asked.content.decode()
+    assert (
+        asked.status_code == 200
+        and "cannot be undone" in asked.content.decode()
+        and str(contact) in asked.content.decode()
+    )
     assert rows_naming(JEANNE) != [] and not ErasureRecord.objects.exists()
 
     response = client.post("/admin/conversations/contact/", {**chosen, "post": "yes"}, follow=True)

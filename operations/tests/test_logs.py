@@ -1,4 +1,5 @@
 """Structured logs: every line of a turn names what it is about, and none carries the customer's words."""
+
 import io
 import json
 import logging

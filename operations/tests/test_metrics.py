@@ -1,4 +1,5 @@
 """Metrics as Prometheus scrapes them, after real webhooks answered by the real worker."""
+
 import json
 import os
 import socket
@@ -53,10 +54,12 @@ def test_a_webhook_turn_through_the_worker_is_counted(client, post_signed, messe
         return value(after, name, **labels) - value(before, name, **labels)
 
     after = wait_until(
-        lambda: (samples := scrape(client))
-        and value(samples, "parley_outbound_sends_total", platform="messenger", result="sent", code="")
-        > value(before, "parley_outbound_sends_total", platform="messenger", result="sent", code="")
-        and samples,
+        lambda: (
+            (samples := scrape(client))
+            and value(samples, "parley_outbound_sends_total", platform="messenger", result="sent", code="")
+            > value(before, "parley_outbound_sends_total", platform="messenger", result="sent", code="")
+            and samples
+        ),
         what="the worker's send to be counted",
     )
     assert grown("parley_webhook_deliveries_total", platform="messenger", outcome="accepted") == 2
@@ -92,24 +95,34 @@ def test_a_platform_refusal_is_counted_with_its_error_code(client, post_signed, 
     )
     labels = {"platform": "messenger", "result": "failed", "code": failed.error_code}
     after = wait_until(
-        lambda: (samples := scrape(client))
-        and value(samples, "parley_outbound_sends_total", **labels) > value(before, "parley_outbound_sends_total", **labels)
-        and samples,
+        lambda: (
+            (samples := scrape(client))
+            and value(samples, "parley_outbound_sends_total", **labels)
+            > value(before, "parley_outbound_sends_total", **labels)
+            and samples
+        ),
         what="the failure to be counted",
     )
     assert failed.error_code == "551"
-    assert value(after, "parley_outbound_sends_total", **labels) - value(before, "parley_outbound_sends_total", **labels) == 1
+    assert (
+        value(after, "parley_outbound_sends_total", **labels) - value(before, "parley_outbound_sends_total", **labels)
+        == 1
+    )
 
 
 @pytest.mark.django_db
-def test_a_send_failing_on_its_last_attempt_is_counted_as_failed_not_as_retried(client, messenger_connection, fake_platform):
+def test_a_send_failing_on_its_last_attempt_is_counted_as_failed_not_as_retried(
+    client, messenger_connection, fake_platform
+):
     from conversations import outbox
     from conversations.events import CustomerMessage
     from conversations.inbound import store_customer_message
     from conversations.sending import TemporarySendError
     from tests.fake_platform import Answer
 
-    inbound = store_customer_message(messenger_connection, CustomerMessage(platform_message_id="m_last", sender_id="6785123409871234", text="Hi"))
+    inbound = store_customer_message(
+        messenger_connection, CustomerMessage(platform_message_id="m_last", sender_id="6785123409871234", text="Hi")
+    )
     reply = outbox.queue_reply(inbound.conversation, "Hello!", author=Message.Author.AGENT, reply_to=inbound)
     fake_platform.script(Answer(503, b"upstream unavailable", {"Content-Type": "text/plain"}))
     before = scrape(client)
@@ -120,7 +133,9 @@ def test_a_send_failing_on_its_last_attempt_is_counted_as_failed_not_as_retried(
 
     def grown(result: str) -> float:
         labels = {"platform": "messenger", "result": result, "code": reply.error_code}
-        return value(after, "parley_outbound_sends_total", **labels) - value(before, "parley_outbound_sends_total", **labels)
+        return value(after, "parley_outbound_sends_total", **labels) - value(
+            before, "parley_outbound_sends_total", **labels
+        )
 
     assert (grown("failed"), grown("will_retry")) == (1, 0)
 
@@ -167,7 +182,9 @@ def test_a_worker_on_its_own_machine_serves_its_metrics_on_the_port_it_is_given(
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        page = wait_until(lambda: _get(f"http://127.0.0.1:{port}/metrics"), timeout=60, what="the worker's metrics port")
+        page = wait_until(
+            lambda: _get(f"http://127.0.0.1:{port}/metrics"), timeout=60, what="the worker's metrics port"
+        )
     finally:
         worker.terminate()
         worker.wait(timeout=30)

@@ -1,4 +1,5 @@
 """Transcripts older than a business's retention period are purged, by the periodic task in the worker."""
+
 from datetime import timedelta
 
 import pytest
@@ -22,7 +23,12 @@ def conversation_with(business: Business, *ages_in_days: int) -> Conversation:
     Conversation.objects.filter(pk=conversation.pk).update(created_at=oldest)
     for age in ages_in_days:
         message = Message.objects.create(
-            conversation=conversation, connection=connection, direction="in", author="customer", text=f"{age} days ago", status="received"
+            conversation=conversation,
+            connection=connection,
+            direction="in",
+            author="customer",
+            text=f"{age} days ago",
+            status="received",
         )
         Message.objects.filter(pk=message.pk).update(created_at=timezone.now() - timedelta(days=age))
         AgentRun.objects.create(conversation=conversation, inbound_message=message, model="m", outcome="replied")

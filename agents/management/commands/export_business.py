@@ -1,4 +1,5 @@
 """`export_business SLUG`: in agents/, as a business file carries its agent's settings and business/ knows no agent."""
+
 import sys
 
 import yaml

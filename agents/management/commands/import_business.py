@@ -1,4 +1,5 @@
 """`import_business FILE`: in agents/, as a business file carries its agent's settings and business/ knows no agent."""
+
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser

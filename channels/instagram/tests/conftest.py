@@ -1,4 +1,5 @@
 """An Instagram connection pointed at a fake Graph API (the Send API answers as for Messenger)."""
+
 from __future__ import annotations
 
 import json

@@ -23,7 +23,11 @@ def parsed(name: str) -> list:
 
 def test_text_message_becomes_one_customer_message():
     [event] = parsed("text_message")
-    assert (event.sender_id, event.text, event.kind) == (CUSTOMER, "hey! is the linen shirt back in stock in M? 👀", Kind.TEXT)
+    assert (event.sender_id, event.text, event.kind) == (
+        CUSTOMER,
+        "hey! is the linen shirt back in stock in M? 👀",
+        Kind.TEXT,
+    )
     assert event.platform_message_id.startswith("aWdfaXRlbToxOklHTWVzc2FnZVRocmVhZDox")
     assert event.sent_at.timestamp() == 1749813000
 

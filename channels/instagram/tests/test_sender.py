@@ -12,7 +12,9 @@ from .conftest import ACCOUNT_ID, CUSTOMER
 
 
 def queue(connection, text: str) -> Message:
-    inbound = store_customer_message(connection, CustomerMessage(platform_message_id="m_ig_in_1", sender_id=CUSTOMER, text="Hi"))
+    inbound = store_customer_message(
+        connection, CustomerMessage(platform_message_id="m_ig_in_1", sender_id=CUSTOMER, text="Hi")
+    )
     return outbox.queue_reply(inbound.conversation, text, author=Message.Author.AGENT, reply_to=inbound)
 
 
@@ -58,7 +60,11 @@ def test_a_reply_over_1000_utf8_bytes_is_sent_in_parts_in_order(instagram_connec
 
 def test_throttling_is_retried_after_retry_after(pending_reply, fake_platform):
     fake_platform.script(
-        Answer(429, {"error": {"message": "(#613) Calls to this api have exceeded the rate limit.", "code": 613}}, {"Retry-After": "5"})
+        Answer(
+            429,
+            {"error": {"message": "(#613) Calls to this api have exceeded the rate limit.", "code": 613}},
+            {"Retry-After": "5"},
+        )
     )
     with pytest.raises(TemporarySendError) as raised:
         outbox.deliver(pending_reply.pk)
@@ -70,7 +76,16 @@ def test_throttling_is_retried_after_retry_after(pending_reply, fake_platform):
 
 def test_a_closed_window_is_permanent_and_recorded(pending_reply, fake_platform):
     fake_platform.script(
-        Answer(400, {"error": {"message": "(#10) This message is sent outside of allowed window.", "code": 10, "error_subcode": 2534022}})
+        Answer(
+            400,
+            {
+                "error": {
+                    "message": "(#10) This message is sent outside of allowed window.",
+                    "code": 10,
+                    "error_subcode": 2534022,
+                }
+            },
+        )
     )
     outbox.deliver(pending_reply.pk)
     pending_reply.refresh_from_db()

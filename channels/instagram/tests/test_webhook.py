@@ -23,10 +23,15 @@ def test_handshake_with_a_wrong_token_is_refused(client, instagram_connection):
 
 def test_the_fixture_signature_is_what_we_compute():
     fixture = load_fixture(__file__, "text_message")
-    assert sign(fixture["signing"]["example_secret"], fixture["raw_body"].encode()) == fixture["signing"]["example_signature"]
+    assert (
+        sign(fixture["signing"]["example_secret"], fixture["raw_body"].encode())
+        == fixture["signing"]["example_signature"]
+    )
 
 
-def test_a_signed_message_is_stored_and_its_turn_enqueued(post_signed, instagram_connection, django_capture_on_commit_callbacks):
+def test_a_signed_message_is_stored_and_its_turn_enqueued(
+    post_signed, instagram_connection, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks() as callbacks:
         assert post_signed(instagram_connection, raw("text_message")).status_code == 200
     [message] = Message.objects.all()

@@ -1,4 +1,5 @@
 """Talk to a business's agent from the terminal, through the same inbound, turn and outbox code as a webhook."""
+
 from __future__ import annotations
 
 import getpass

@@ -1,4 +1,5 @@
 """Create or update a business's connection to a platform, for scripted deployments."""
+
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser

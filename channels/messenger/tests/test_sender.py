@@ -49,7 +49,11 @@ def test_a_sent_message_is_never_sent_again(pending_reply, fake_platform):
 
 def test_throttling_is_temporary_and_honours_retry_after(pending_reply, fake_platform):
     fake_platform.script(
-        Answer(429, {"error": {"message": "(#613) Calls to this api have exceeded the rate limit.", "code": 613}}, {"Retry-After": "7"})
+        Answer(
+            429,
+            {"error": {"message": "(#613) Calls to this api have exceeded the rate limit.", "code": 613}},
+            {"Retry-After": "7"},
+        )
     )
     with pytest.raises(TemporarySendError) as raised:
         outbox.deliver(pending_reply.pk)
@@ -109,7 +113,8 @@ def test_an_unreachable_platform_is_temporary(pending_reply, messenger_connectio
 @pytest.fixture
 def long_reply(messenger_connection):
     inbound = store_customer_message(
-        messenger_connection, CustomerMessage(platform_message_id="m_in_2", sender_id="6785123409871234", text="Tell me all")
+        messenger_connection,
+        CustomerMessage(platform_message_id="m_in_2", sender_id="6785123409871234", text="Tell me all"),
     )
     text = " ".join(f"Our bread number {index} is baked at dawn 🥖." for index in range(100))
     return outbox.queue_reply(inbound.conversation, text, author=Message.Author.AGENT, reply_to=inbound)
@@ -174,7 +179,16 @@ def test_a_send_refused_because_the_window_closed_hands_the_conversation_to_staf
     from conversations.models import Conversation
 
     fake_platform.script(
-        Answer(400, {"error": {"message": "(#10) This message is sent outside of allowed window.", "code": 10, "error_subcode": 2018278}})
+        Answer(
+            400,
+            {
+                "error": {
+                    "message": "(#10) This message is sent outside of allowed window.",
+                    "code": 10,
+                    "error_subcode": 2018278,
+                }
+            },
+        )
     )
     outbox.deliver(pending_reply.pk)
     assert Conversation.objects.get(pk=pending_reply.conversation_id).status == Conversation.Status.NEEDS_HUMAN

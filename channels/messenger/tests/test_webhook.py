@@ -70,7 +70,14 @@ def test_signatures_cover_the_raw_bytes_with_meta_escaping(post_signed, messenge
 
 
 @pytest.mark.parametrize(
-    "body", ["{not json", "\xff\xfe", '["a list"]', '{"object": "page"}', '{"object": "page", "entry": [{"id": "1", "time": NaN, "messaging": []}]}']
+    "body",
+    [
+        "{not json",
+        "\xff\xfe",
+        '["a list"]',
+        '{"object": "page"}',
+        '{"object": "page", "entry": [{"id": "1", "time": NaN, "messaging": []}]}',
+    ],
 )
 def test_malformed_payload_with_a_valid_signature_is_a_400(post_signed, messenger_connection, body):
     response = post_signed(messenger_connection, body.encode("latin-1"))
@@ -109,7 +116,9 @@ def test_a_batched_delivery_stores_every_customers_message(post_signed, messenge
 
 
 def test_an_unknown_webhook_is_404(client, db):
-    response = client.post("/webhooks/messenger/00000000-0000-0000-0000-000000000000/", data="{}", content_type="application/json")
+    response = client.post(
+        "/webhooks/messenger/00000000-0000-0000-0000-000000000000/", data="{}", content_type="application/json"
+    )
     assert response.status_code == 404
 
 

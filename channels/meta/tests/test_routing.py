@@ -1,4 +1,5 @@
 """One Meta app, several Pages: each entry of a delivery is stored under its own Page's connection."""
+
 from __future__ import annotations
 
 import json

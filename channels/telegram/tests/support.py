@@ -1,4 +1,5 @@
 """Pytest fixtures for Telegram's tests: a connection, its signed webhook posts and a fake Bot API."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator

@@ -80,7 +80,11 @@ def test_an_edit_has_its_own_id_and_is_not_answered():
 
 def test_a_channel_post_is_kept_but_never_answered():
     [event] = parsed("channel_post")
-    assert (event.sender_id, event.sender_name, event.text) == ("-1001987654321", "Acme News", expected_text("channel_post"))
+    assert (event.sender_id, event.sender_name, event.text) == (
+        "-1001987654321",
+        "Acme News",
+        expected_text("channel_post"),
+    )
     assert event.kind == Kind.UNSUPPORTED and not event.answerable
     assert event.details["channel_post"] is True
 

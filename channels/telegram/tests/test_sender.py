@@ -46,7 +46,8 @@ def test_a_reply_is_posted_to_send_message_with_the_bot_token_in_the_path(pendin
 
 def test_a_group_chat_id_is_sent_as_a_negative_integer(telegram_connection, fake_platform):
     inbound = store_customer_message(
-        telegram_connection, CustomerMessage(platform_message_id="-1001234567890:912", sender_id="-1001234567890", text="Open?")
+        telegram_connection,
+        CustomerMessage(platform_message_id="-1001234567890:912", sender_id="-1001234567890", text="Open?"),
     )
     reply = outbox.queue_reply(inbound.conversation, "Yes.", author=Message.Author.AGENT, reply_to=inbound)
     outbox.deliver(reply.pk)
@@ -123,7 +124,9 @@ def test_a_failing_typing_indicator_is_not_an_error(pending_reply, fake_platform
 
 
 def test_a_reply_goes_out_however_long_ago_the_customer_wrote(pending_reply, fake_platform):
-    Conversation.objects.filter(pk=pending_reply.conversation_id).update(last_inbound_at=timezone.now() - timedelta(days=30))
+    Conversation.objects.filter(pk=pending_reply.conversation_id).update(
+        last_inbound_at=timezone.now() - timedelta(days=30)
+    )
     outbox.deliver(pending_reply.pk)
     pending_reply.refresh_from_db()
     assert pending_reply.status == Message.Status.SENT

@@ -44,7 +44,9 @@ def test_a_connection_without_a_secret_token_refuses_everything(post_update, tel
 NON_FINITE_UPDATE = b'{"update_id": 1, "message": {"message_id": 2, "date": -Infinity, "chat": {"id": 3, "type": "private"}, "text": "Hi"}}'
 
 
-@pytest.mark.parametrize("body", [b"{not json", b"\xff\xfe", b'["a list"]', b'{"update_id": 1, "message": {}}', NON_FINITE_UPDATE])
+@pytest.mark.parametrize(
+    "body", [b"{not json", b"\xff\xfe", b'["a list"]', b'{"update_id": 1, "message": {}}', NON_FINITE_UPDATE]
+)
 def test_an_unreadable_body_with_the_right_secret_is_acknowledged_so_telegram_does_not_repeat_it(
     post_update, telegram_connection, body
 ):
@@ -53,7 +55,9 @@ def test_an_unreadable_body_with_the_right_secret_is_acknowledged_so_telegram_do
     assert not Message.objects.exists()
 
 
-def test_a_redelivered_update_is_stored_and_answered_once(post_update, telegram_connection, django_capture_on_commit_callbacks):
+def test_a_redelivered_update_is_stored_and_answered_once(
+    post_update, telegram_connection, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks() as callbacks:
         first = post_update(telegram_connection, raw("text_message"))
         second = post_update(telegram_connection, raw("text_message"))
@@ -152,7 +156,11 @@ def test_connect_channel_sets_up_a_bot_whose_updates_are_accepted(business, post
     settings = [f"--set=bot_token={BOT_TOKEN}", f"--set=secret_token={SECRET_TOKEN}"]
     call_command("connect_channel", business.slug, "telegram", *settings, stdout=out)
     connection = ChannelConnection.objects.get(platform="telegram")
-    assert out.getvalue().splitlines()[:3] == ["bot_token: (set)", "secret_token: (set)", "api_base: https://api.telegram.org"]
+    assert out.getvalue().splitlines()[:3] == [
+        "bot_token: (set)",
+        "secret_token: (set)",
+        "api_base: https://api.telegram.org",
+    ]
     assert out.getvalue().rstrip().endswith(connection.webhook_path())
     assert post_update(connection, raw("text_message")).status_code == 200
     assert Message.objects.filter(connection=connection).exists()

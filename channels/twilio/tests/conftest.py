@@ -1,4 +1,5 @@
 """A Twilio connection, a fake Twilio REST API, and signed form posts to the connection's webhook."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator

@@ -1,4 +1,5 @@
 """A WhatsApp customer on Twilio answered by the real worker, model and database, sent to a fake Twilio API."""
+
 import pytest
 
 from agents.models import AgentRun

@@ -16,7 +16,9 @@ from .conftest import form_fields
 
 
 def parsed(name: str) -> list:
-    return parse_request({key: values[-1] for key, values in form_fields(load_fixture(__file__, name)["raw_body"]).items()})
+    return parse_request(
+        {key: values[-1] for key, values in form_fields(load_fixture(__file__, name)["raw_body"]).items()}
+    )
 
 
 def expected_turn(name: str) -> tuple[str, str]:
@@ -148,5 +150,7 @@ def test_a_form_that_is_not_twilios_is_malformed(form):
 
 
 def test_a_num_media_larger_than_twilio_allows_is_not_trusted():
-    [event] = parse_request({"MessageSid": "MMx", "From": "+15551234567", "NumMedia": "1000000000", "MediaUrl0": "https://m/0"})
+    [event] = parse_request(
+        {"MessageSid": "MMx", "From": "+15551234567", "NumMedia": "1000000000", "MediaUrl0": "https://m/0"}
+    )
     assert len(event.attachments) == 10

@@ -23,7 +23,9 @@ def error_answer(name: str) -> Answer:
 
 
 def reply_to(connection, customer: str, text: str) -> Message:
-    inbound = store_customer_message(connection, CustomerMessage(platform_message_id=f"SMin{customer}", sender_id=customer, text="Hi"))
+    inbound = store_customer_message(
+        connection, CustomerMessage(platform_message_id=f"SMin{customer}", sender_id=customer, text="Hi")
+    )
     return outbox.queue_reply(inbound.conversation, text, author=Message.Author.AGENT, reply_to=inbound)
 
 
@@ -42,7 +44,9 @@ def test_an_sms_reply_is_posted_in_the_messages_api_shape(sms_reply, twilio_api,
     [request] = twilio_api.requests
     assert (request.method, request.path) == ("POST", MESSAGES_PATH)
     assert request.headers["Content-Type"] == "application/x-www-form-urlencoded"
-    assert request.headers["Authorization"] == "Basic " + base64.b64encode(f"{ACCOUNT_SID}:{AUTH_TOKEN}".encode()).decode()
+    assert (
+        request.headers["Authorization"] == "Basic " + base64.b64encode(f"{ACCOUNT_SID}:{AUTH_TOKEN}".encode()).decode()
+    )
     assert sent_form(request) == {**OUTBOUND["body"], "StatusCallback": twilio_connection.webhook_url()}
     sms_reply.refresh_from_db()
     assert sms_reply.status == Message.Status.SENT
@@ -52,10 +56,16 @@ def test_an_sms_reply_is_posted_in_the_messages_api_shape(sms_reply, twilio_api,
 def test_a_whatsapp_customer_is_answered_on_whatsapp_from_the_same_number(whatsapp_reply, twilio_api):
     outbox.deliver(whatsapp_reply.pk)
     form = sent_form(twilio_api.requests[0])
-    assert (form["To"], form["From"], form["Body"]) == ("whatsapp:+447700900456", "whatsapp:+15557654321", "¡Claro! Mesa para dos a las 21h reservada 🍷")
+    assert (form["To"], form["From"], form["Body"]) == (
+        "whatsapp:+447700900456",
+        "whatsapp:+15557654321",
+        "¡Claro! Mesa para dos a las 21h reservada 🍷",
+    )
 
 
-def test_a_from_number_stored_with_the_whatsapp_prefix_still_answers_sms_from_the_bare_number(sms_reply, twilio_api, twilio_connection):
+def test_a_from_number_stored_with_the_whatsapp_prefix_still_answers_sms_from_the_bare_number(
+    sms_reply, twilio_api, twilio_connection
+):
     twilio_connection.credentials["from_number"] = "whatsapp:+15557654321"
     twilio_connection.save()
     outbox.deliver(sms_reply.pk)

@@ -1,4 +1,5 @@
 """Twilio's published signature vector, its port variants, and the public URL behind a proxy."""
+
 import pytest
 from django.test import RequestFactory
 
@@ -20,7 +21,10 @@ def test_twilios_vector_is_what_we_compute():
 def test_the_sms_fixture_signature_is_what_we_compute():
     fixture = load_fixture(__file__, "sms_text_message")
     signing = fixture["signing"]
-    assert sign(signing["example_secret"], signing["url"], form_fields(fixture["raw_body"])) == signing["example_signature"]
+    assert (
+        sign(signing["example_secret"], signing["url"], form_fields(fixture["raw_body"]))
+        == signing["example_signature"]
+    )
 
 
 @pytest.mark.parametrize("url, signature", SIGNING["port_variants"].items())
@@ -29,11 +33,21 @@ def test_a_url_signed_with_an_explicit_port_is_accepted(url, signature):
 
 
 def test_a_default_port_twilio_added_is_accepted_for_a_url_configured_without_one():
-    assert is_valid(SIGNING["example_secret"], SIGNING["url"], PARAMS, SIGNING["port_variants"]["https://mycompany.com:443/myapp.php?foo=1&bar=2"])
+    assert is_valid(
+        SIGNING["example_secret"],
+        SIGNING["url"],
+        PARAMS,
+        SIGNING["port_variants"]["https://mycompany.com:443/myapp.php?foo=1&bar=2"],
+    )
 
 
 def test_the_signature_without_a_port_is_accepted_for_a_url_configured_with_one():
-    assert is_valid(SIGNING["example_secret"], "https://mycompany.com:443/myapp.php?foo=1&bar=2", PARAMS, SIGNING["example_signature"])
+    assert is_valid(
+        SIGNING["example_secret"],
+        "https://mycompany.com:443/myapp.php?foo=1&bar=2",
+        PARAMS,
+        SIGNING["example_signature"],
+    )
 
 
 @pytest.mark.parametrize(

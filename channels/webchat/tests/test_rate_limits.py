@@ -3,6 +3,7 @@
 Open panels poll by themselves: counted with messages, 40 of them locked every visitor out of
 writing. The visitor id is the client's choice: one client rotating ids is limited by its address.
 """
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """A visitor chats through the widget on the business's website in headless Chromium; the real worker and model answer."""
+
 from collections.abc import Iterator
 
 import pytest
@@ -13,7 +14,11 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 HOST_PAGE = """<!doctype html>
 <html><head><meta charset="utf-8"><title>Corner Shop</title>

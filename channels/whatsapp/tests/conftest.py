@@ -1,4 +1,5 @@
 """WhatsApp connections pointed at a fake Cloud API that answers in its wire format."""
+
 from __future__ import annotations
 
 import json
@@ -45,7 +46,9 @@ def cloud_api() -> Iterator[FakePlatformServer]:
     server.close()
 
 
-def connect(business: Business, api_base: str, phone_number_id: str, app_secret: str = MESSENGER_SECRET) -> ChannelConnection:
+def connect(
+    business: Business, api_base: str, phone_number_id: str, app_secret: str = MESSENGER_SECRET
+) -> ChannelConnection:
     return ChannelConnection.objects.create(
         business=business,
         platform="whatsapp",

@@ -48,7 +48,11 @@ def test_an_image_keeps_its_media_id_caption_type_and_checksum():
         ("video_message", Kind.MEDIA, "[customer sent a video: the noise it makes]"),
         ("document_message", Kind.MEDIA, "[customer sent a document: invoice-2291.pdf]"),
         ("sticker", Kind.MEDIA, "[customer sent a sticker]"),
-        ("location", Kind.LOCATION, "[customer sent a location: London Eye, Riverside Building, London SE1 7PB (51.5033, -0.1196)]"),
+        (
+            "location",
+            Kind.LOCATION,
+            "[customer sent a location: London Eye, Riverside Building, London SE1 7PB (51.5033, -0.1196)]",
+        ),
         ("contact_card", Kind.MEDIA, "[customer sent a contact card: Sam Reed]"),
         ("button_reply", Kind.BUTTON, "Yes, confirm"),
         ("list_reply", Kind.BUTTON, "19:30"),
@@ -102,18 +106,28 @@ def test_a_reaction_is_kept_but_not_answered(name, text, emoji):
 
 def test_an_edit_carries_the_new_text_and_the_edited_message():
     [event] = events_of("edited_message")
-    assert (event.kind, event.text, event.answerable) == (Kind.EDIT, "Hi, is my table for 5 tonight still confirmed?", False)
+    assert (event.kind, event.text, event.answerable) == (
+        Kind.EDIT,
+        "Hi, is my table for 5 tonight still confirmed?",
+        False,
+    )
     assert event.details == {"edited": "wamid.HBgMfacE3DNzZ6WWVU8qtMlYBllZ2ZjIvvTIW8L2oK9Ye1pWLE8AA="}
 
 
-@pytest.mark.parametrize("name, state", [("status_delivered", DeliveryState.DELIVERED), ("status_read", DeliveryState.READ)])
+@pytest.mark.parametrize(
+    "name, state", [("status_delivered", DeliveryState.DELIVERED), ("status_read", DeliveryState.READ)]
+)
 def test_a_status_moves_our_message_by_its_wamid(name, state):
     assert events_of(name) == [StatusUpdate(state, platform_message_id="wamid.fake_2", recipient_id=CUSTOMER)]
 
 
 def test_a_send_that_failed_because_the_window_closed_carries_131047():
     [update] = events_of("status_failed_window_closed")
-    assert (update.state, update.platform_message_id, update.error_code) == (DeliveryState.FAILED, "wamid.fake_2", "131047")
+    assert (update.state, update.platform_message_id, update.error_code) == (
+        DeliveryState.FAILED,
+        "wamid.fake_2",
+        "131047",
+    )
     assert update.error_detail.startswith("Re-engagement message: Message failed to send because more than 24 hours")
 
 

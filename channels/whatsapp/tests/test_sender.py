@@ -17,11 +17,15 @@ INBOUND_WAMID = "wamid.HBgMfacE3DNzZ6WWVU8qtMlYBllZ2ZjIvvTIW8L2oK9Ye1pWLE8AA="
 
 
 def cloud_api_error(status: int, code: int, message: str) -> Answer:
-    return Answer(status, {"error": {"message": message, "type": "OAuthException", "code": code, "fbtrace_id": "AbCdEf"}})
+    return Answer(
+        status, {"error": {"message": message, "type": "OAuthException", "code": code, "fbtrace_id": "AbCdEf"}}
+    )
 
 
 def customer_says(connection, text: str, wamid: str = INBOUND_WAMID, kind: str = Kind.TEXT) -> Message:
-    return store_customer_message(connection, CustomerMessage(platform_message_id=wamid, sender_id=CUSTOMER, text=text, kind=kind))
+    return store_customer_message(
+        connection, CustomerMessage(platform_message_id=wamid, sender_id=CUSTOMER, text=text, kind=kind)
+    )
 
 
 @pytest.fixture
@@ -129,7 +133,9 @@ def test_a_connection_without_a_phone_number_id_cannot_send(pending_reply, whats
 
 
 def test_no_reply_goes_out_after_the_24_hour_window(pending_reply, cloud_api):
-    Conversation.objects.filter(pk=pending_reply.conversation_id).update(last_inbound_at=timezone.now() - timedelta(hours=25))
+    Conversation.objects.filter(pk=pending_reply.conversation_id).update(
+        last_inbound_at=timezone.now() - timedelta(hours=25)
+    )
     outbox.deliver(pending_reply.pk)
     assert cloud_api.requests == []
     pending_reply.refresh_from_db()

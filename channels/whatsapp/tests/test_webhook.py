@@ -24,7 +24,10 @@ def test_handshake_with_a_wrong_token_is_refused(client, whatsapp_connection):
 
 def test_the_fixture_signature_is_what_we_compute():
     fixture = load_fixture(__file__, "text_message")
-    assert sign(fixture["signing"]["example_secret"], fixture["raw_body"].encode()) == fixture["signing"]["example_signature"]
+    assert (
+        sign(fixture["signing"]["example_secret"], fixture["raw_body"].encode())
+        == fixture["signing"]["example_signature"]
+    )
 
 
 def test_a_signed_text_message_is_stored_with_the_customers_name_and_its_turn_enqueued(
@@ -47,7 +50,9 @@ def test_a_bad_or_missing_signature_is_refused_and_nothing_stored(post_signed, w
     assert not Message.objects.exists() and not Contact.objects.exists()
 
 
-@pytest.mark.parametrize("body", ["{not json", '{"object": "page", "entry": []}', '{"object": "whatsapp_business_account"}'])
+@pytest.mark.parametrize(
+    "body", ["{not json", '{"object": "page", "entry": []}', '{"object": "whatsapp_business_account"}']
+)
 def test_a_malformed_payload_with_a_valid_signature_is_a_400(post_signed, whatsapp_connection, body):
     assert post_signed(whatsapp_connection, body).status_code == 400
 
@@ -128,7 +133,10 @@ def test_a_change_for_another_business_number_goes_to_that_numbers_connection(
     assert (message.connection, message.text) == (other, "Is the terrace open?")
 
 
-@pytest.mark.parametrize("phone_number_id, app_secret", [("999999999999999", "f1c2d3e4a5b6978812345678abcdef90"), ("224466880011357", "another-app-secret")])
+@pytest.mark.parametrize(
+    "phone_number_id, app_secret",
+    [("999999999999999", "f1c2d3e4a5b6978812345678abcdef90"), ("224466880011357", "another-app-secret")],
+)
 def test_a_change_for_a_number_we_cannot_trust_with_it_is_skipped(
     post_signed, whatsapp_connection, business, cloud_api, phone_number_id, app_secret
 ):
@@ -149,7 +157,9 @@ def test_connect_channel_sets_up_a_whatsapp_number(business, capsys):
     assert output.strip().endswith(connection.webhook_path())
 
 
-def test_a_reply_failing_because_the_window_closed_hands_the_conversation_to_staff(post_signed, whatsapp_connection, our_reply):
+def test_a_reply_failing_because_the_window_closed_hands_the_conversation_to_staff(
+    post_signed, whatsapp_connection, our_reply
+):
     from conversations.models import Conversation
 
     post_signed(whatsapp_connection, raw("status_failed_window_closed"))

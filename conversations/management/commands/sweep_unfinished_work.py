@@ -1,4 +1,5 @@
 """Enqueue again what the broker lost (see conversations/sweeper.py); Celery beat runs the same every minute."""
+
 from __future__ import annotations
 
 from typing import Any

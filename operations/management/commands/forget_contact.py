@@ -15,7 +15,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("business", help="The business's slug.")
         parser.add_argument("platform", help="messenger, instagram, whatsapp, telegram, twilio, webchat or console.")
-        parser.add_argument("customer_id", help="The customer's id on that platform (Page-scoped id, phone number, chat id).")
+        parser.add_argument(
+            "customer_id", help="The customer's id on that platform (Page-scoped id, phone number, chat id)."
+        )
 
     def handle(self, *args: object, business: str, platform: str, customer_id: str, **options: object) -> None:
         try:

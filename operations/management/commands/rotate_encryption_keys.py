@@ -2,6 +2,7 @@
 
 Put the new key first and keep the old ones after it, run this, then remove the old keys.
 """
+
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand
