@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
-import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,13 +18,13 @@ from conversations.models import ChannelConnection
 from operations.process_start import start_process
 from tests.fake_platform import FakePlatformServer
 from tests.services import ServiceDidNotStart, database_url, start_celery_worker, stop
-
-ROOT = Path(__file__).resolve().parent
-ARTIFACTS = ROOT / "test-artifacts"
-# Tests generate few tokens: enough for a short JSON step, short enough for a 2-core machine.
-TEST_REPLY_TOKENS = 24
-# How the session's worker names itself to PostgreSQL (libpq reads PGAPPNAME), so tests can find its connections.
-WORKER_APPLICATION_NAME = "parley-test-worker"
+from tests.support import (
+    ARTIFACTS,
+    MESSENGER_SECRET,
+    MESSENGER_VERIFY_TOKEN,
+    TEST_REPLY_TOKENS,
+    WORKER_APPLICATION_NAME,
+)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -103,10 +100,6 @@ def staff_client(client: Any, business: Business, django_user_model: Any) -> Any
     return client
 
 
-MESSENGER_SECRET = "f1c2d3e4a5b6978812345678abcdef90"
-MESSENGER_VERIFY_TOKEN = "my-verify-token-7731"
-
-
 @pytest.fixture
 def messenger_connection(business: Business, fake_platform: FakePlatformServer) -> ChannelConnection:
     return ChannelConnection.objects.create(
@@ -136,18 +129,3 @@ def post_signed(client: Any) -> Callable[..., Any]:
         return client.post(connection.webhook_path(), data=raw, content_type="application/json", **headers)
 
     return post
-
-
-def load_fixture(test_file: str, name: str) -> dict[str, Any]:
-    """A real-format sample payload from the fixtures folder beside a platform's tests."""
-    return json.loads((Path(test_file).parent / "fixtures" / f"{name}.json").read_text())
-
-
-def wait_until(condition: Callable[[], Any], timeout: float = 120.0, what: str = "condition") -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(0.1)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")

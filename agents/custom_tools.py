@@ -28,7 +28,6 @@ from business.models import Business
 
 from .models import HttpTool
 
-
 # A tool's answer is cut to this for the model; more is not even read.
 MAX_ANSWER_CHARACTERS = 2000
 MAX_ANSWER_BYTES = 4 * MAX_ANSWER_CHARACTERS

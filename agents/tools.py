@@ -33,7 +33,6 @@ from conversations.platforms import platform
 
 from .custom_tools import custom_http_tools
 
-
 # Argument types narrow enough that the grammar keeps even a tiny model's arguments short and
 # well-formed. llama-cpp-python's schema converter crashes on `pattern` and ignores numeric
 # bounds, so formats are bounded by length here and checked by the tools themselves.

@@ -23,10 +23,10 @@ from business.models import Business
 from channels.playground.connection import playground_connection, store_playground_message
 from conversations.models import Message
 from operations.metrics import process_identifier, scrape_registry
+from tests.services import ROOT
 
 from .proc import children, mapping_pss, pss
 from .stack import QUESTIONS, celery_worker, service_env
-from tests.services import ROOT
 
 MB = 1024 * 1024
 

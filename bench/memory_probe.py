@@ -37,7 +37,6 @@ def main(n_ctx: int) -> None:
 
     steps["django and the task modules"] = pss("self")
     import agents.turns  # noqa: F401  what a worker process imports on its first turn
-
     from agents.llama_runtime import LoadedModel, ModelSettings
     from agents.model_files import resolve_model_path
 

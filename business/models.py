@@ -13,8 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .hours import describe, validate_opening_hours
 from .faq_publishing import faq_entry_publishing
+from .hours import describe, validate_opening_hours
 
 
 def validate_timezone(value: str) -> None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from .playground.platform import PLAYGROUND
 from .instagram.platform import INSTAGRAM
 from .messenger.platform import MESSENGER
 from .platform import PlatformSpec
+from .playground.platform import PLAYGROUND
 from .telegram.platform import TELEGRAM
 from .twilio.platform import TWILIO
 from .webchat.platform import WEBCHAT

@@ -2,10 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 from channels.urls import site_urlpatterns
-
-from operations.views import metrics
-
 from operations.health import healthz, readyz
+from operations.views import metrics
 
 admin.site.site_header = admin.site.site_title = "Parley admin"
 # "View site" leads staff to the operator console.

@@ -29,7 +29,6 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from agents.demo_account import is_refused_password
-
 from operations.client_address import client_address
 from operations.throttling import address_bucket, count_hit, current_count
 

@@ -8,11 +8,13 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, connection as database, transaction
+from django.db import IntegrityError, transaction
+from django.db import connection as database
 from django.utils import timezone
 
 from operations import metrics
-from operations.log_context import bind as bind_log_ids, log_body
+from operations.log_context import bind as bind_log_ids
+from operations.log_context import log_body
 
 from .events import CustomerMessage, DeliveryState, Ignored, InboundEvent, StatusUpdate
 from .handoff import hand_to_staff

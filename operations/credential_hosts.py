@@ -15,7 +15,6 @@ from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 
-
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 

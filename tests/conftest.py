@@ -19,8 +19,8 @@ import pytest
 from django.conf import settings
 
 from config.celery import app as celery_app
-from conftest import ARTIFACTS, ROOT, database_url
-from tests.services import free_port
+from tests.services import database_url, free_port
+from tests.support import ARTIFACTS, ROOT
 
 FIGURES_FILE = ARTIFACTS / "reliability-figures.json"
 

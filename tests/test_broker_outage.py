@@ -6,10 +6,10 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from conftest import wait_until
 from conversations import outbox
 from conversations.models import Conversation, Message
 from tests.reliability_traffic import deliver, messenger_text, replies_sent_to, sent_replies
+from tests.support import wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

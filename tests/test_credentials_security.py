@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from importlib import import_module
 from io import StringIO
-from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest

@@ -4,9 +4,9 @@ import psycopg
 import pytest
 from django.db import connection as db
 
-from conftest import database_url
 from conversations.models import Message
 from tests.reliability_traffic import PAGE_ID, messenger_text
+from tests.services import database_url
 from tests.test_hostile_input import connection_for, request
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -17,8 +17,8 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.test import Client
 
-from conftest import ARTIFACTS, database_url
-from tests.services import ROOT, start_gunicorn, stop
+from tests.services import ROOT, database_url, start_gunicorn, stop
+from tests.support import ARTIFACTS
 
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 PROXY = "10.0.0.2"

@@ -9,14 +9,16 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from business.models import Business
 from channels.meta.signature import sign as meta_sign
 from channels.twilio.signature import sign as twilio_sign
 from channels.webhooks import MAX_JSON_DEPTH
-from conftest import load_fixture
 from conversations.models import ChannelConnection, Message
+from tests.support import load_fixture
 
 PLATFORMS = ["messenger", "instagram", "whatsapp", "telegram", "twilio", "webchat"]
 # Each body goes to every endpoint: 1,700 x 6, over 10,000 requests.

@@ -4,8 +4,8 @@ import pytest
 
 from agents.models import AgentRun
 from channels.instagram.tests.conftest import instagram_connection, raw  # noqa: F401 (fixture)
-from conftest import wait_until
 from conversations.models import Message
+from tests.support import wait_until
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("celery_worker")]
 

@@ -4,9 +4,9 @@ import pytest
 
 from agents.models import AgentRun
 from channels.messenger.tests.test_webhook import raw
-from conftest import wait_until
 from conversations.models import Message
 from tests.fake_platform import Answer, FakePlatformServer
+from tests.support import wait_until
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("celery_worker")]
 

@@ -3,11 +3,11 @@
 import pytest
 from django.db import transaction
 
-from conftest import wait_until
 from conversations import outbox
 from conversations.models import Contact, Conversation, Message
 from conversations.tasks import deliver_message
 from tests.fake_platform import Answer
+from tests.support import wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -2,9 +2,9 @@
 
 import pytest
 
-from conftest import wait_until
 from conversations.models import Message
 from tests.reliability_traffic import deliver_concurrently, messenger_text, replies_sent_to, sent_replies
+from tests.support import wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

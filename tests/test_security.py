@@ -45,7 +45,7 @@ def test_the_configured_log_handlers_redact():
 
 
 def test_worker_logs_of_this_session_hold_no_connection_secret():
-    from conftest import ARTIFACTS
+    from tests.support import ARTIFACTS
 
     for log in ARTIFACTS.glob("reliability-*.log"):
         assert SECRET not in log.read_text(errors="replace"), log.name

@@ -7,11 +7,11 @@ from collections.abc import Iterator
 import pytest
 from django.core.management import call_command
 
-from conftest import wait_until
 from conversations.models import Conversation, Message
 from conversations.tasks import deliver_message
 from tests.fake_platform import FakePlatformServer, HeldAnswer, serve_held
 from tests.reliability_traffic import deliver, messenger_text, replies_sent_to
+from tests.support import wait_until
 from tests.test_worker_crash import VISIBILITY_TIMEOUT, tasks_received, unacknowledged_tasks
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -4,9 +4,9 @@ import pytest
 
 from agents.agent_loop import FALLBACK_REPLY
 from agents.models import AgentConfig, AgentRun
-from conftest import wait_until
 from conversations.models import Conversation, Message
 from tests.reliability_traffic import deliver, messenger_text, replies_sent_to
+from tests.support import wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

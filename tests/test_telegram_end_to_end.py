@@ -3,10 +3,9 @@
 import pytest
 
 from agents.models import AgentRun
-from channels.telegram.tests.support import BOT_TOKEN, raw
-from channels.telegram.tests.support import fake_platform, post_update, telegram_connection  # noqa: F401 (fixtures)
-from conftest import wait_until
+from channels.telegram.tests.support import BOT_TOKEN, fake_platform, post_update, raw, telegram_connection  # noqa: F401 (fixtures)
 from conversations.models import Message
+from tests.support import wait_until
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("celery_worker")]
 

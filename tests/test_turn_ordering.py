@@ -5,10 +5,10 @@ from collections.abc import Iterator
 import pytest
 
 from agents.models import AgentConfig
-from conftest import wait_until
 from conversations.models import Message
 from tests.fake_platform import FakePlatformServer, HeldAnswer, RecordedRequest, serve_held
 from tests.reliability_traffic import deliver, messenger_text, replies_sent_to, sent_replies, typing_for
+from tests.support import wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -4,8 +4,8 @@ import pytest
 
 from agents.models import AgentRun
 from channels.whatsapp.tests.conftest import cloud_api, raw, whatsapp_connection  # noqa: F401 (fixtures)
-from conftest import wait_until
 from conversations.models import Message
+from tests.support import wait_until
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("celery_worker")]
 

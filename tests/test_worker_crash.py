@@ -7,9 +7,9 @@ import redis
 from django.core.management import call_command
 
 from agents.models import AgentRun
-from conftest import wait_until
 from conversations.models import Message
 from tests.reliability_traffic import deliver, messenger_text, replies_sent_to, sent_replies, typing_for
+from tests.support import wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

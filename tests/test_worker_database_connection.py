@@ -9,8 +9,8 @@ from django.db import connection
 
 from agents.models import AgentRun
 from channels.messenger.tests.test_webhook import raw
-from conftest import WORKER_APPLICATION_NAME, wait_until
 from conversations.models import Message
+from tests.support import WORKER_APPLICATION_NAME, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

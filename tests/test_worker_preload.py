@@ -8,7 +8,7 @@ import pytest
 from agents.model_files import bundled_model_path
 from agents.models import AgentRun
 from channels.messenger.tests.test_webhook import raw
-from conftest import wait_until
+from tests.support import wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -4,6 +4,7 @@ import json
 
 import pytest
 from langchain_core.messages import HumanMessage, SystemMessage
+from langchain_core.utils.function_calling import convert_to_openai_tool
 
 from agents.chat_model import ClosedJson, LocalLlamaChatModel, compiled_grammar, step_schema
 from agents.llama_internals import grammar_text
@@ -11,7 +12,6 @@ from agents.llama_runtime import ModelSettings
 from agents.model_files import bundled_model_path
 from agents.prompts import system_message
 from agents.tools import BUILTIN_TOOL_NAMES, build_tools, tool_result
-from langchain_core.utils.function_calling import convert_to_openai_tool
 
 QUESTIONS = {
     "search_knowledge": "Do you deliver?",

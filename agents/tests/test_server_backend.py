@@ -13,11 +13,11 @@ from agents.models import AgentConfig, AgentRun
 from agents.server_chat_model import ServerChatModel
 from agents.tools import build_tools
 from agents.turns import answer_inbound_message
-from conftest import ARTIFACTS
 from conversations.events import CustomerMessage
 from conversations.inbound import store_customer_message
 from conversations.models import Message
 from tests.services import free_port
+from tests.support import ARTIFACTS
 
 
 @pytest.fixture(scope="module")

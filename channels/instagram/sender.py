@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING
 
 from conversations.sending import Sent
 
-from ..meta.graph import HUMAN_AGENT_TAG
 from ..messenger.sender import post_message, post_sender_action
+from ..meta.graph import HUMAN_AGENT_TAG
 
 if TYPE_CHECKING:
     from conversations.models import ChannelConnection

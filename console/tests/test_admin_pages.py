@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
 from django.urls import reverse
 
 from agents.models import AgentConfig
 from business.models import Business
-from conftest import MESSENGER_SECRET
 from conversations.models import ChannelConnection
 from tests.fake_platform import Answer
+from tests.support import MESSENGER_SECRET
 
 SECRETS_SHOWN_NEVER = ["EAAtestpagetoken", MESSENGER_SECRET]
 

@@ -12,9 +12,10 @@ import redis
 from prometheus_client.parser import text_string_to_metric_families
 
 from channels.messenger.tests.test_webhook import raw
-from conftest import ROOT, database_url, wait_until
 from conversations.models import Message
 from operations import metrics
+from tests.services import database_url
+from tests.support import ROOT, wait_until
 
 Sample = tuple[str, frozenset]
 

@@ -8,11 +8,11 @@ from django.utils import timezone
 
 from agents.models import AgentRun
 from business.models import Business, FaqEntry
-from conftest import wait_until
 from console.operator_actions import add_to_knowledge, annotate
 from conversations.models import ChannelConnection, Contact, Conversation, Message
 from operations.retention import purge_expired_transcripts
 from operations.tasks import purge_expired_transcripts as purge_task
+from tests.support import wait_until
 
 
 def conversation_with(business: Business, *ages_in_days: int) -> Conversation:

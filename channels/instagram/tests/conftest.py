@@ -7,9 +7,9 @@ import json
 import pytest
 
 from business.models import Business
-from conftest import MESSENGER_SECRET, load_fixture
 from conversations.models import ChannelConnection
 from tests.fake_platform import FakePlatformServer
+from tests.support import MESSENGER_SECRET, load_fixture
 
 ACCOUNT_ID = "17841400123456789"
 CUSTOMER = "1153982671234567"

@@ -1,8 +1,8 @@
 import pytest
 
 from channels.meta.signature import sign
-from conftest import load_fixture
 from conversations.models import Contact, Message
+from tests.support import load_fixture
 
 from .conftest import CUSTOMER, raw
 

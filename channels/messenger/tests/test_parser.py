@@ -3,8 +3,8 @@ import json
 import pytest
 
 from channels.messenger.parser import parse_delivery
-from conftest import load_fixture
 from conversations.events import CustomerMessage, DeliveryState, Ignored, Kind, MalformedPayload, StatusUpdate
+from tests.support import load_fixture
 
 
 def parsed(name: str) -> list:

@@ -3,8 +3,8 @@ import json
 import pytest
 
 from channels.meta.signature import sign
-from conftest import load_fixture
 from conversations.models import Contact, Conversation, Message
+from tests.support import load_fixture
 
 
 def raw(name: str) -> str:

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from business.models import Business
-from conftest import MESSENGER_SECRET, load_fixture
 from conversations.models import ChannelConnection, Message
+from tests.support import MESSENGER_SECRET, load_fixture
 
 # Where each platform's sample deliveries are, and the credential holding the id its entries carry:
 # Messenger names the Page, Instagram the professional account (not the Facebook Page, with Facebook Login).

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from business.models import Business
-from conftest import load_fixture
 from conversations.models import ChannelConnection
 from tests.fake_platform import Answer, FakePlatformServer, RecordedRequest
+from tests.support import load_fixture
 
 BOT_TOKEN = "7012345678:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 SECRET_TOKEN = "tg-webhook-Secret_42"

@@ -3,8 +3,8 @@ import json
 import pytest
 
 from channels.telegram.parser import parse_update
-from conftest import load_fixture
 from conversations.events import CustomerMessage, Ignored, Kind
+from tests.support import load_fixture
 
 
 def parsed(name: str) -> list:

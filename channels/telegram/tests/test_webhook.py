@@ -4,8 +4,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from conftest import load_fixture
 from conversations.models import ChannelConnection, Contact, Conversation, Message
+from tests.support import load_fixture
 
 from .support import BOT_TOKEN, SECRET_TOKEN, raw
 

@@ -9,9 +9,9 @@ from urllib.parse import parse_qs
 import pytest
 
 from channels.twilio.signature import SIGNATURE_HEADER, sign
-from conftest import load_fixture
 from conversations.models import ChannelConnection
 from tests.fake_platform import Answer, FakePlatformServer, RecordedRequest
+from tests.support import load_fixture
 
 ACCOUNT_SID = "AC1ee1b5bf859731e7a9516a7e8fad50ba"
 AUTH_TOKEN = "9f8e7d6c5b4a39281706f5e4d3c2b1a0"

@@ -3,8 +3,8 @@
 import pytest
 
 from agents.models import AgentRun
-from conftest import wait_until
 from conversations.models import Message
+from tests.support import wait_until
 
 from .conftest import ACCOUNT_SID, raw, sent_form
 

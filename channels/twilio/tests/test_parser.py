@@ -1,7 +1,6 @@
 import pytest
 
 from channels.twilio.parser import parse_request
-from conftest import load_fixture
 from conversations.events import (
     Attachment,
     CustomerMessage,
@@ -11,6 +10,7 @@ from conversations.events import (
     MalformedPayload,
     StatusUpdate,
 )
+from tests.support import load_fixture
 
 from .conftest import form_fields
 

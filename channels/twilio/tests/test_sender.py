@@ -2,13 +2,13 @@ import base64
 
 import pytest
 
-from conftest import load_fixture
 from conversations import outbox
 from conversations.events import CustomerMessage
 from conversations.inbound import store_customer_message
 from conversations.models import Message
 from conversations.sending import TemporarySendError
 from tests.fake_platform import Answer
+from tests.support import load_fixture
 
 from .conftest import ACCOUNT_SID, AUTH_TOKEN, sent_form
 

@@ -4,8 +4,8 @@ import pytest
 from django.test import RequestFactory
 
 from channels.twilio.signature import is_valid, public_url, sign, verify_signature
-from conftest import load_fixture
 from conversations.events import RefusedRequest
+from tests.support import load_fixture
 
 from .conftest import PROXY_HOST, form_fields
 

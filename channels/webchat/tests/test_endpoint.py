@@ -6,9 +6,9 @@ from django.core.management import call_command
 
 from channels.webchat.tests.conftest import PUBLIC_KEY, SHOP_ORIGIN
 from channels.webchat.views import MAX_BODY_BYTES, MESSAGES_PER_MINUTE
-from conftest import load_fixture
 from conversations import outbox
 from conversations.models import ChannelConnection, Contact, Conversation, Message
+from tests.support import load_fixture
 
 VISITOR = "0b9f7c1e-3d2a-4f5b-8e6d-1a2b3c4d5e6f"
 ENDPOINT = f"/webchat/{PUBLIC_KEY}/messages"

@@ -1,8 +1,8 @@
 import pytest
 
 from channels.webchat.parser import MAX_TEXT_CHARS, parse_message
-from conftest import load_fixture
 from conversations.events import Kind, MalformedPayload
+from tests.support import load_fixture
 
 
 def fixture(name):

@@ -10,7 +10,8 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import IntegrityError, connection as database
+from django.db import IntegrityError
+from django.db import connection as database
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from channels.webchat.tests.conftest import PUBLIC_KEY, SHOP_ORIGIN
-from conftest import load_fixture
 from conversations.models import Message
+from tests.support import load_fixture
 
 ENDPOINT = f"/webchat/{PUBLIC_KEY}/messages"
 WIDGET = (Path(__file__).parent.parent / "widget" / "widget.js").read_text()

@@ -6,9 +6,9 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from channels.webchat.tests.conftest import PUBLIC_KEY
-from conftest import ARTIFACTS
 from conversations.models import Message
 from tests.fake_platform import Answer, FakePlatformServer
+from tests.support import ARTIFACTS
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("celery_worker")]
 

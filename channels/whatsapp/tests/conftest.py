@@ -8,9 +8,9 @@ from collections.abc import Iterator
 import pytest
 
 from business.models import Business
-from conftest import MESSENGER_SECRET, load_fixture
 from conversations.models import ChannelConnection
 from tests.fake_platform import Answer, FakePlatformServer, RecordedRequest
+from tests.support import MESSENGER_SECRET, load_fixture
 
 PHONE_NUMBER_ID = "113355779900246"
 CUSTOMER = "447700900123"

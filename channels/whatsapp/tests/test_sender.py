@@ -3,13 +3,13 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from conftest import load_fixture
 from conversations import outbox
 from conversations.events import CustomerMessage, Kind
 from conversations.inbound import store_customer_message
 from conversations.models import Conversation, Message
 from conversations.sending import TemporarySendError
 from tests.fake_platform import Answer
+from tests.support import load_fixture
 
 from .conftest import CUSTOMER, PHONE_NUMBER_ID
 

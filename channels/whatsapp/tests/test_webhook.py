@@ -2,8 +2,8 @@ import pytest
 from django.core.management import call_command
 
 from channels.meta.signature import sign
-from conftest import load_fixture
 from conversations.models import ChannelConnection, Contact, Message
+from tests.support import load_fixture
 
 from .conftest import CUSTOMER, connect, raw
 

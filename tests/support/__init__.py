@@ -1,0 +1,36 @@
+"""Helpers shared by the tests of every app: where test artifacts go, real-format fixtures, waiting.
+
+Pytest fixtures stay in the conftest.py files; what a test imports by name lives here."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+# Tests generate few tokens: enough for a short JSON step, short enough for a 2-core machine.
+TEST_REPLY_TOKENS = 24
+# How the session's worker names itself to PostgreSQL (libpq reads PGAPPNAME), so tests can find its connections.
+WORKER_APPLICATION_NAME = "parley-test-worker"
+# The app secret of the test Meta app (Messenger, Instagram and WhatsApp connections).
+MESSENGER_SECRET = "f1c2d3e4a5b6978812345678abcdef90"
+MESSENGER_VERIFY_TOKEN = "my-verify-token-7731"
+
+
+def load_fixture(test_file: str, name: str) -> dict[str, Any]:
+    """A real-format sample payload from the fixtures folder beside a platform's tests."""
+    return json.loads((Path(test_file).parent / "fixtures" / f"{name}.json").read_text())
+
+
+def wait_until(condition: Callable[[], Any], timeout: float = 120.0, what: str = "condition") -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
