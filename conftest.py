@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,18 +13,17 @@ from django.conf import settings
 
 from agents.models import AgentConfig
 from business.models import Business, FaqEntry, Membership
-from channels.meta.signature import sign
-from conversations.models import ChannelConnection
 from operations.process_start import start_process
 from tests.fake_platform import FakePlatformServer
 from tests.services import ServiceDidNotStart, database_url, start_celery_worker, stop
 from tests.support import (
     ARTIFACTS,
-    MESSENGER_SECRET,
-    MESSENGER_VERIFY_TOKEN,
     TEST_REPLY_TOKENS,
     WORKER_APPLICATION_NAME,
 )
+
+# Messenger is the platform most tests of the store, the worker and the console connect through.
+pytest_plugins = ["channels.messenger.tests.support"]
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -98,34 +97,3 @@ def staff_client(client: Any, business: Business, django_user_model: Any) -> Any
     Membership.objects.create(user=user, business=business)
     client.force_login(user)
     return client
-
-
-@pytest.fixture
-def messenger_connection(business: Business, fake_platform: FakePlatformServer) -> ChannelConnection:
-    return ChannelConnection.objects.create(
-        business=business,
-        platform="messenger",
-        credentials={
-            "page_id": "104857361928374",
-            "access_token": "EAAtestpagetoken",
-            "app_secret": MESSENGER_SECRET,
-            "verify_token": MESSENGER_VERIFY_TOKEN,
-        },
-        api_base=fake_platform.url,
-    )
-
-
-@pytest.fixture
-def post_signed(client: Any) -> Callable[..., Any]:
-    """POST raw bytes to a Meta webhook, signed with the connection's app secret unless told otherwise."""
-
-    def post(connection: ChannelConnection, body: bytes | str, signature: str | None = "valid") -> Any:
-        raw = body.encode() if isinstance(body, str) else body
-        headers = {}
-        if signature == "valid":
-            headers["HTTP_X_HUB_SIGNATURE_256"] = sign(connection.credential("app_secret"), raw)
-        elif signature is not None:
-            headers["HTTP_X_HUB_SIGNATURE_256"] = signature
-        return client.post(connection.webhook_path(), data=raw, content_type="application/json", **headers)
-
-    return post

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -17,6 +17,7 @@ from business.admin import BUSINESS_FILTER
 from business.admin_forms import secret_field, show_secret_state
 from business.admin_tenancy import TenantAdmin
 from conversations.models import ChannelConnection
+from conversations.platforms import platform_choices
 from conversations.sending import SendError
 
 from .connections import complete_credentials, connectable_platforms, setup_line
@@ -37,8 +38,8 @@ class ChannelConnectionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not self.instance.pk:
             connectable = connectable_platforms()
-            self.fields["platform"].choices = [
-                (name, label) for name, label in self.fields["platform"].choices if name in connectable
+            cast(forms.ChoiceField, self.fields["platform"]).choices = [
+                (name, label) for name, label in platform_choices() if name in connectable
             ]
             return
         spec = PLATFORMS[self.instance.platform]
@@ -91,11 +92,11 @@ class ChannelConnectionAdmin(TenantAdmin):
     readonly_fields = ["setup"]
 
     def get_form(
-        self, request: HttpRequest, obj: ChannelConnection | None = None, **kwargs: Any
+        self, request: HttpRequest, obj: ChannelConnection | None = None, change: bool = False, **kwargs: Any
     ) -> type[forms.ModelForm]:
         kwargs["form"] = connection_form_for(obj)
         kwargs["fields"] = None
-        return super().get_form(request, obj, **kwargs)
+        return super().get_form(request, obj, change, **kwargs)
 
     def get_exclude(self, request: HttpRequest, obj: ChannelConnection | None = None) -> list[str]:
         # The API host receives the connection's token: only superusers choose it, within the server's allow-list.
@@ -123,7 +124,7 @@ class ChannelConnectionAdmin(TenantAdmin):
     def change_view(self, request: HttpRequest, object_id: str, *args: Any, **kwargs: Any) -> HttpResponse:
         connection = self.get_object(request, object_id)
         key = ROUTING_KEYS.get(connection.platform, "") if connection else ""
-        if key and not connection.credential(key):
+        if key and connection and not connection.credential(key):
             warning = _(
                 "This connection has no %(key)s, which its platform's deliveries name: while another connection "
                 "shares its Meta app, none of its customers' messages is stored. Set %(key)s."

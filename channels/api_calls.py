@@ -22,9 +22,9 @@ _client_pid = 0
 
 def _shared_client() -> httpx.Client:
     """This process's client, kept between calls: its pool keeps the platform's connection open
-    from one send to the next, and making a client (it builds a TLS context) cost 25 ms here, where
-    a send to a local server over a kept client took 1.5 ms. A forked process (a worker's pool
-    process) makes its own rather than share its parent's sockets."""
+    from one send to the next, and making a client (it builds a TLS context) costs many times a send
+    over a kept one. A forked process (a worker's pool process) makes its own rather than share its
+    parent's sockets."""
     global _client, _client_pid
     if _client is None or _client_pid != os.getpid():
         _client, _client_pid = httpx.Client(timeout=TIMEOUT), os.getpid()

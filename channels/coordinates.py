@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, TypedDict
 
 
-def coordinates(latitude: Any, longitude: Any) -> dict[str, float]:
+class Coordinates(TypedDict, total=False):
+    """An Attachment's latitude and longitude, or neither."""
+
+    latitude: float
+    longitude: float
+
+
+def coordinates(latitude: Any, longitude: Any) -> Coordinates:
     """Both as numbers of a place on Earth, or neither: the message is kept without them.
 
     A signed "1e999" or "nan" became inf or NaN, which PostgreSQL's jsonb refuses: the delivery was

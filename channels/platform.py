@@ -55,7 +55,7 @@ class PlatformSpec:
     # Credentials Parley generates and staff never set (the web chat's public key, unique to the connection).
     generated_keys: tuple[str, ...] = ()
     # What `connect_channel` prints last for staff to paste into the platform; by default the webhook URL.
-    setup_line: Callable[["ChannelConnection"], str] | None = None
+    setup_line: Callable[[ChannelConnection], str] | None = None
 
     def settable_keys(self) -> tuple[str, ...]:
         """The credentials staff may set in the admin and with `connect_channel`."""

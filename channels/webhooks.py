@@ -1,11 +1,12 @@
 """The work every platform's webhook shares, in one decorator (as Zulip does for its integrations).
 
 It finds the connection named in the URL, refuses oversized bodies before anything parses them,
-answers 429 to a connection over its rate limit, exempts the view from CSRF (the platform authenticates itself, checked by the view), and turns
-every failure into the answer the platform expects: 403 for a request that is not the platform's,
-400 for an authentic but unreadable body, and 503 when we could not store what arrived (the database
-unavailable, or the connection's secrets undecryptable with the configured keys), so that the
-platform delivers it again instead of it being lost. A 500 never leaves here.
+answers 429 to a connection over its rate limit, exempts the view from CSRF (the platform
+authenticates itself, checked by the view), and turns every failure into the answer the platform
+expects: 403 for a request that is not the platform's, 400 for an authentic but unreadable body,
+and 503 when we could not store what arrived (the database unavailable, or the connection's secrets
+undecryptable with the configured keys), so that the platform delivers it again instead of it being
+lost. A 500 never leaves here.
 """
 
 from __future__ import annotations
@@ -101,51 +102,65 @@ def webhook_view(
             if _declared_length(request) > settings.WEBHOOK_MAX_BODY_BYTES:
                 logger.warning("%s webhook %s: body of %s bytes refused", platform, key, _declared_length(request))
                 return HttpResponse("Request body too large", status=413)
-            try:
-                # Without its business: only the web chat's widget script reads it, and joining it
-                # costs every delivery of every platform.
-                connection = ChannelConnection.objects.get(**{lookup: key}, platform=platform, is_active=True)
-            except ChannelConnection.DoesNotExist:
-                # Both keys are unique in the database (the web chat's public key by a constraint).
-                return HttpResponse("Unknown webhook", status=404)
-            except DatabaseError:
-                logger.exception("%s webhook %s: database unavailable", platform, key)
-                return try_again_later()
-            except UndecryptableSecret as error:
-                return _undecryptable(platform, key, error)
+            connection = _find_connection(platform, lookup, key)
+            if isinstance(connection, HttpResponse):
+                return connection
             bind_log_ids(business_id=connection.business_id)
             if per_connection_limit and over_rate_limit(connection):
                 logger.warning("%s webhook %s: over the rate limit, asked to deliver later", platform, key)
                 return HttpResponse("Too many requests", status=429, headers={"Retry-After": str(WINDOW_SECONDS)})
-            try:
-                return view(request, connection)
-            except RequestDataTooBig:
-                logger.warning("%s webhook %s: body over the size limit refused", platform, key)
-                return HttpResponse("Request body too large", status=413)
-            except SuspiciousOperation as problem:
-                # More form or query fields than Django reads (DATA_UPLOAD_MAX_NUMBER_FIELDS): no platform's request.
-                logger.warning("%s webhook %s: request refused: %s", platform, key, problem)
-                return HttpResponse("Malformed request", status=400)
-            except RefusedRequest as refusal:
-                logger.warning("%s webhook %s refused: %s", platform, key, refusal)
-                return HttpResponse("Forbidden", status=403)
-            except MalformedPayload as problem:
-                logger.warning("%s webhook %s: malformed payload: %s", platform, key, problem)
-                return HttpResponse(f"Malformed payload: {problem}", status=400)
-            except DatabaseError:
-                logger.exception("%s webhook %s: database unavailable, asking the platform to redeliver", platform, key)
-                return try_again_later()
-            except UndecryptableSecret as error:
-                return _undecryptable(platform, key, error)
-            except Exception:
-                logger.exception("%s webhook %s: unexpected error, asking the platform to redeliver", platform, key)
-                return try_again_later()
+            return _answer(view, request, connection, platform, key)
 
         # The only views exempt from CSRF: tests check that no other view is (tests/test_security.py).
         wrapped.is_platform_webhook = True  # type: ignore[attr-defined]
         return wrapped
 
     return decorator
+
+
+def _find_connection(platform: str, lookup: str, key: UUID | str) -> ChannelConnection | HttpResponse:
+    """The active connection the URL's key names, or the answer to give when there is none to be had."""
+    try:
+        # Without its business: only the web chat's widget script reads it, and joining it
+        # costs every delivery of every platform.
+        return ChannelConnection.objects.get(**{lookup: key}, platform=platform, is_active=True)
+    except ChannelConnection.DoesNotExist:
+        # Both keys are unique in the database (the web chat's public key by a constraint).
+        return HttpResponse("Unknown webhook", status=404)
+    except DatabaseError:
+        logger.exception("%s webhook %s: database unavailable", platform, key)
+        return try_again_later()
+    except UndecryptableSecret as error:
+        return _undecryptable(platform, key, error)
+
+
+def _answer(
+    view: ConnectionView, request: HttpRequest, connection: ChannelConnection, platform: str, key: UUID | str
+) -> HttpResponse:
+    """The view's answer, or the one the platform expects for each way the view can fail."""
+    try:
+        return view(request, connection)
+    except RequestDataTooBig:
+        logger.warning("%s webhook %s: body over the size limit refused", platform, key)
+        return HttpResponse("Request body too large", status=413)
+    except SuspiciousOperation as problem:
+        # More form or query fields than Django reads (DATA_UPLOAD_MAX_NUMBER_FIELDS): no platform's request.
+        logger.warning("%s webhook %s: request refused: %s", platform, key, problem)
+        return HttpResponse("Malformed request", status=400)
+    except RefusedRequest as refusal:
+        logger.warning("%s webhook %s refused: %s", platform, key, refusal)
+        return HttpResponse("Forbidden", status=403)
+    except MalformedPayload as problem:
+        logger.warning("%s webhook %s: malformed payload: %s", platform, key, problem)
+        return HttpResponse(f"Malformed payload: {problem}", status=400)
+    except DatabaseError:
+        logger.exception("%s webhook %s: database unavailable, asking the platform to redeliver", platform, key)
+        return try_again_later()
+    except UndecryptableSecret as error:
+        return _undecryptable(platform, key, error)
+    except Exception:
+        logger.exception("%s webhook %s: unexpected error, asking the platform to redeliver", platform, key)
+        return try_again_later()
 
 
 def _undecryptable(platform: str, key: UUID | str, error: UndecryptableSecret) -> HttpResponse:

@@ -6,7 +6,7 @@ import dataclasses
 import logging
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.db import IntegrityError, transaction
 from django.db import connection as database
@@ -18,16 +18,17 @@ from operations.log_context import log_body
 
 from .events import CustomerMessage, DeliveryState, Ignored, InboundEvent, StatusUpdate
 from .handoff import hand_to_staff
-from .models import ChannelConnection, Contact, Conversation, Message
+from .models import ChannelConnection, Contact, Conversation, Message, error_code_column
 from .platforms import platform
 from .redaction import redact
 from .task_queue import ANSWER_MESSAGE, enqueue
 
 logger = logging.getLogger(__name__)
 
-MAX_SENDER_ID_LENGTH = Contact._meta.get_field("platform_user_id").max_length
-MAX_DISPLAY_NAME_LENGTH = Contact._meta.get_field("display_name").max_length
-MAX_MESSAGE_ID_LENGTH = Message._meta.get_field("platform_message_id").max_length
+# Each a CharField's, so set.
+MAX_SENDER_ID_LENGTH = cast(int, Contact._meta.get_field("platform_user_id").max_length)
+MAX_DISPLAY_NAME_LENGTH = cast(int, Contact._meta.get_field("display_name").max_length)
+MAX_MESSAGE_ID_LENGTH = cast(int, Message._meta.get_field("platform_message_id").max_length)
 
 # A status only moves a message forward: a late "delivered" must not undo "read".
 EARLIER_STATES = {
@@ -138,7 +139,7 @@ def apply_status(connection: ChannelConnection, update: StatusUpdate) -> int:
         return 0
     changes: dict[str, str] = {"status": update.state}
     if update.state == DeliveryState.FAILED:
-        changes |= {"error_code": update.error_code, "error_detail": update.error_detail}
+        changes |= {"error_code": error_code_column(update.error_code), "error_detail": update.error_detail}
     moving = sent.filter(status__in=EARLIER_STATES[update.state])
     conversation_ids = list(moving.values_list("conversation_id", flat=True))
     moved = moving.update(**changes)
@@ -185,7 +186,9 @@ def open_conversation(connection: ChannelConnection, event: CustomerMessage, now
 # ORM's update returns no ids, and a lookup then an update cost a webhook two.
 TOUCH_OPEN_CONVERSATION = f"""
     UPDATE {Conversation._meta.db_table} SET last_message_at = %s, last_inbound_at = %s
-    WHERE status <> %s AND contact_id = (SELECT id FROM {Contact._meta.db_table} WHERE connection_id = %s AND platform_user_id = %s)
+    WHERE status <> %s AND contact_id = (
+        SELECT id FROM {Contact._meta.db_table} WHERE connection_id = %s AND platform_user_id = %s
+    )
     RETURNING id
 """
 

@@ -149,6 +149,11 @@ class Conversation(models.Model):
         return f"{self.contact} with {self.business}"
 
 
+def error_code_column(code: str) -> str:
+    """A platform's error code as Message.error_code holds it: a platform may send any text as its code."""
+    return code[: Message._meta.get_field("error_code").max_length]
+
+
 class Message(models.Model):
     class Direction(models.TextChoices):
         INBOUND = "in", "From the customer"

@@ -19,7 +19,7 @@ from operations import metrics
 from operations.log_context import bind as bind_log_ids
 
 from .handoff import hand_to_staff
-from .models import Conversation, Message
+from .models import Conversation, Message, error_code_column
 from .platforms import platform as platform_named
 from .redaction import redact
 from .sending import PermanentSendError, SendError, TemporarySendError
@@ -57,7 +57,7 @@ def queue_reply(
 
 def deliver_now(message_id: int) -> None:
     """Send a reply from the worker that wrote it: that worker would otherwise end its task and take
-    the send task from the queue first, about 10 ms of every reply. A reply that cannot go out now
+    the send task from the queue first, a delay added to every reply. A reply that cannot go out now
     is left to the send task and its retries, this attempt counted as the first."""
     try:
         deliver(message_id)
@@ -86,11 +86,12 @@ def deliver(message_id: int, *, last_attempt: bool = False) -> None:
     sends = metrics.outbound_sends
     send_text = platform.send_text
     if outside_reply_window(message):
-        if not human_agent_may_answer(message):
+        human_agent_send = platform.send_human_agent_text
+        if human_agent_send is None or not human_agent_may_answer(message):
             sends.labels(platform.name, "failed", "window_closed").inc()
             window_closed(message)
             return
-        send_text = platform.send_human_agent_text
+        send_text = human_agent_send
     parts = split_text(message.text, platform.text_limit, platform.measure)
     sent_parts: list[str] = list(message.metadata.get("sent_parts", []))
     try:
@@ -193,4 +194,6 @@ def give_up(message_id: int, error: SendError) -> None:
 
 
 def _record_failure(message_id: int, status: str, error: SendError) -> None:
-    Message.objects.filter(pk=message_id).update(status=status, error_code=error.code, error_detail=error.reason)
+    Message.objects.filter(pk=message_id).update(
+        status=status, error_code=error_code_column(error.code), error_detail=error.reason
+    )

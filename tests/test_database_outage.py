@@ -1,4 +1,5 @@
-"""PostgreSQL unreachable: every webhook answers 5xx so that the platform delivers again; nothing is acknowledged unstored."""
+"""PostgreSQL unreachable: every webhook answers 5xx so that the platform delivers again; nothing is
+acknowledged unstored."""
 
 import psycopg
 import pytest

@@ -2,11 +2,9 @@
 
 import json
 import re
-import uuid
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qs
 
 import pytest
 from hypothesis import HealthCheck, given
@@ -14,20 +12,15 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from business.models import Business
-from channels.meta.signature import sign as meta_sign
-from channels.twilio.signature import sign as twilio_sign
 from channels.webhooks import MAX_JSON_DEPTH
 from conversations.models import ChannelConnection, Message
-from tests.support import load_fixture
+from tests.support.platform_contract import harness_for, platforms_customers_reach
 
-PLATFORMS = ["messenger", "instagram", "whatsapp", "telegram", "twilio", "webchat"]
+PLATFORMS = platforms_customers_reach()
 # Each body goes to every endpoint: 1,700 x 6, over 10,000 requests.
 EXAMPLES = 1700
-SECRET = "hostile-test-secret-1234567890"
-SHOP_ORIGIN = "https://shop.example"
 # Never an answer to anything: a 500 is a crash, a 503 here an exception the decorator caught.
 CRASHES = {500, 503}
-FIXTURES = Path(__file__).parent.parent / "channels"
 
 # Written as 1e999, a number JSON allows and no double holds (Python reads it as infinity);
 # floats() adds NaN and Infinity.
@@ -37,28 +30,24 @@ json_values = st.recursive(
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
     max_leaves=20,
 )
-SAMPLE_MESSAGE = {
-    "object": "page",
-    "entry": [
-        {
-            "id": "1",
-            "time": 1,
-            "messaging": [
-                {
-                    "sender": {"id": "5"},
-                    "recipient": {"id": "1"},
-                    "timestamp": 1,
-                    "message": {"mid": "m_1", "text": "hi"},
-                }
-            ],
-        }
-    ],
-    "update_id": 1,
-    "message": {"message_id": 1, "chat": {"id": 5, "type": "private"}, "from": {"id": 5}, "date": 1, "text": "hi"},
-    "visitor_id": str(uuid.uuid4()),
-    "client_message_id": str(uuid.uuid4()),
-    "text": "hi",
-}
+
+
+def sample_message() -> dict[str, Any]:
+    """Every platform's sample text message merged into one JSON object (a key two of them use keeps the
+    first platform's value): one body that each endpoint can read some of."""
+    sample: dict[str, Any] = {}
+    for platform in PLATFORMS:
+        harness = harness_for(platform)
+        raw = harness.raw(harness.text_message)
+        try:
+            fields = json.loads(raw)
+        except ValueError:
+            fields = {name: values[-1] for name, values in parse_qs(raw.decode()).items()}
+        sample = fields | sample
+    return sample
+
+
+SAMPLE_MESSAGE = sample_message()
 
 
 def mutated(value: Any) -> st.SearchStrategy[Any]:
@@ -81,45 +70,16 @@ json_bodies = st.one_of(st.binary(max_size=200), json_values.map(as_body), mutat
 
 
 def connection_for(business: Business, platform: str) -> ChannelConnection:
-    credentials = {
-        "app_secret": SECRET, "verify_token": SECRET, "access_token": SECRET, "page_id": "1", "phone_number_id": "1",
-        "bot_token": "1:" + SECRET, "secret_token": SECRET, "auth_token": SECRET, "account_sid": "AC1", "from_number": "+15550001",
-        "public_key": uuid.uuid4().hex, "allowed_origins": SHOP_ORIGIN,
-    }  # fmt: skip
-    return ChannelConnection.objects.create(
-        business=business, platform=platform, credentials=credentials, api_base="http://127.0.0.1:9"
-    )
+    # Sends go nowhere: nothing listens on port 9.
+    return harness_for(platform).connect(business, "http://127.0.0.1:9")
 
 
-def path_of(connection: ChannelConnection) -> str:
-    if connection.platform == "webchat":
-        return f"/webchat/{connection.credential('public_key')}/messages"
-    return connection.webhook_path()
-
-
-def request(
-    client: Any, connection: ChannelConnection, body: bytes, authentic: bool, settings: Any
-) -> tuple[int, bool]:
+def request(client: Any, connection: ChannelConnection, body: bytes, authentic: bool) -> tuple[int, bool]:
     """Posts the body as the platform would, signed when `authentic`; returns the status and whether it was."""
-    platform, path = connection.platform, path_of(connection)
-    headers: dict[str, str] = {}
-    content_type = "application/json"
-    if platform in ("messenger", "instagram", "whatsapp"):
-        headers["HTTP_X_HUB_SIGNATURE_256"] = meta_sign(SECRET, body) if authentic else "sha256=" + "0" * 64
-    elif platform == "telegram":
-        headers["HTTP_X_TELEGRAM_BOT_API_SECRET_TOKEN"] = SECRET if authentic else "not-the-secret"
-    elif platform == "webchat":
-        headers["HTTP_ORIGIN"] = SHOP_ORIGIN if authentic else "https://evil.example"
-    elif platform == "twilio":
-        try:
-            params = {str(key): str(value) for key, value in json.loads(body).items()}
-        except (ValueError, AttributeError):
-            params = {"Body": body.decode("latin-1")}
-        body = urlencode(params).encode()
-        content_type = "application/x-www-form-urlencoded"
-        signature = twilio_sign(SECRET, settings.PUBLIC_BASE_URL + path, {k: [v] for k, v in params.items()})
-        headers["HTTP_X_TWILIO_SIGNATURE"] = signature if authentic else "bm90IGEgc2lnbmF0dXJl"
-    return client.generic("POST", path, body, content_type=content_type, **headers).status_code, authentic
+    harness = harness_for(connection.platform)
+    body = harness.from_json(body)
+    delivery = harness.deliver(connection, body) if authentic else harness.forgeries(connection, body)[1]
+    return harness.post(client, connection, delivery).status_code, authentic
 
 
 @pytest.mark.django_db
@@ -135,9 +95,9 @@ def test_generated_and_mutated_payloads_never_crash_and_only_authentic_ones_are_
     )  # fmt: skip
     @given(body=json_bodies, signed=st.tuples(*[st.booleans()] * len(PLATFORMS)))
     def run(body: bytes, signed: tuple[bool, ...]) -> None:
-        for connection, sign in zip(connections, signed):
+        for connection, sign in zip(connections, signed, strict=True):
             stored_before = Message.objects.count()
-            status, authentic = request(client, connection, body, sign, settings)
+            status, authentic = request(client, connection, body, sign)
             assert status not in CRASHES, connection.platform
             if not authentic:
                 assert status in (400, 403) and Message.objects.count() == stored_before, connection.platform
@@ -150,7 +110,8 @@ def test_generated_and_mutated_payloads_never_crash_and_only_authentic_ones_are_
 def test_a_body_over_a_megabyte_is_refused_before_it_is_parsed(client, business, platform):
     connection = connection_for(business, platform)
     body = b"{" + b" " * (1024 * 1024) + b"}"
-    assert client.generic("POST", path_of(connection), body, content_type="application/json").status_code == 413
+    endpoint = harness_for(platform).endpoint(connection)
+    assert client.generic("POST", endpoint, body, content_type="application/json").status_code == 413
     assert not Message.objects.exists()
 
 
@@ -170,29 +131,25 @@ def nested(depth: int) -> bytes:
     return b'{"a":' * depth + b"1" + b"}" * depth
 
 
-def signed_post(client: Any, connection: ChannelConnection, body: bytes, settings: Any) -> int:
-    """Posts the bytes as the platform would, authentic; Twilio gets them as its form body."""
-    if connection.platform != "twilio":
-        return request(client, connection, body, True, settings)[0]
-    path = path_of(connection)
-    signature = twilio_sign(SECRET, settings.PUBLIC_BASE_URL + path, {body.decode(): [""]})
-    return client.generic(
-        "POST", path, body, content_type="application/x-www-form-urlencoded", HTTP_X_TWILIO_SIGNATURE=signature
-    ).status_code
+def signed_post(client: Any, connection: ChannelConnection, body: bytes) -> int:
+    """Posts the bytes as they are, authentic (Twilio gets them as its form body)."""
+    harness = harness_for(connection.platform)
+    return harness.post(client, connection, harness.deliver(connection, body)).status_code
 
 
-# What each platform is answered for an authentic body it can never read: Telegram repeats anything but a 200.
-MALFORMED_ANSWER = {platform: 400 for platform in PLATFORMS} | {"telegram": 200}
+def malformed_answer(platform: str) -> int:
+    """What the platform is answered for an authentic body it can never read."""
+    return harness_for(platform).unreadable_status
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("platform", PLATFORMS)
 @pytest.mark.parametrize("depth", [5000, 900, MAX_JSON_DEPTH + 1])
 def test_a_signed_body_nested_too_deep_is_answered_as_malformed_and_nothing_is_stored(
-    client, business, settings, platform, depth
+    client, business, platform, depth
 ):
     connection = connection_for(business, platform)
-    assert signed_post(client, connection, nested(depth), settings) == MALFORMED_ANSWER[platform]
+    assert signed_post(client, connection, nested(depth)) == malformed_answer(platform)
     assert not Message.objects.exists()
 
 
@@ -220,7 +177,7 @@ def with_each_value_replaced(body: Any, make: Callable[[int], Any], level: int =
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("platform", [platform for platform in PLATFORMS if platform != "twilio"])  # forms are flat
+@pytest.mark.parametrize("platform", [platform for platform in PLATFORMS if harness_for(platform).posts_json])
 @pytest.mark.parametrize("extra_levels", [0, 900])
 def test_a_real_delivery_with_any_value_nested_deep_never_crashes(client, business, settings, platform, extra_levels):
     """Each value of every sample delivery in turn nested to the deepest allowed, then 900 levels deeper:
@@ -229,14 +186,14 @@ def test_a_real_delivery_with_any_value_nested_deep_never_crashes(client, busine
     settings.WEBHOOK_RATE_LIMIT_PER_MINUTE = 0
     settings.PARLEY_WEBCHAT_MESSAGES_PER_ADDRESS_PER_MINUTE = 0
     connection = connection_for(business, platform)
-    fixtures = FIXTURES.glob(f"{platform}/tests/fixtures/*.json")
+    fixtures = harness_for(platform).fixtures.glob("*.json")
     samples = [json.loads(path.read_text()).get("raw_body") or "" for path in fixtures]
     bodies = [body for body in map(json.loads, filter(None, samples)) if isinstance(body, dict)] + [SAMPLE_MESSAGE]
     for body in bodies:
         for changed in with_each_value_nested(body, MAX_JSON_DEPTH + extra_levels):
-            status = request(client, connection, changed, True, settings)[0]
+            status = request(client, connection, changed, True)[0]
             assert status not in CRASHES
-            assert not extra_levels or (status == MALFORMED_ANSWER[platform] and not Message.objects.exists())
+            assert not extra_levels or (status == malformed_answer(platform) and not Message.objects.exists())
 
 
 @pytest.mark.django_db
@@ -245,59 +202,47 @@ def test_a_request_with_more_fields_than_django_reads_is_refused_not_retried(cli
     """Over DATA_UPLOAD_MAX_NUMBER_FIELDS, reading the form or the query raised an error answered 503."""
     connection = connection_for(business, platform)
     fields = "&".join(f"f{index}=1" for index in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1))
-    as_form = client.generic("POST", path_of(connection), fields, content_type="application/x-www-form-urlencoded")
-    as_query = client.get(f"{path_of(connection)}?{fields}")
+    endpoint = harness_for(platform).endpoint(connection)
+    as_form = client.generic("POST", endpoint, fields, content_type="application/x-www-form-urlencoded")
+    as_query = client.get(f"{endpoint}?{fields}")
     assert as_form.status_code not in CRASHES and as_query.status_code not in CRASHES
     assert not Message.objects.exists()
 
 
-# A sample location of each platform that has them, with the fields holding its coordinates.
-LOCATIONS = {
-    "messenger": (
-        "location",
-        ("entry", 0, "messaging", 0, "message", "attachments", 0, "payload", "coordinates"),
-        "lat",
-    ),
-    "whatsapp": ("location", ("entry", 0, "changes", 0, "value", "messages", 0, "location"), "latitude"),
-    "telegram": ("location", ("message", "location"), "latitude"),
-    "twilio": ("whatsapp_location", (), "Latitude"),
-}
+# The platforms that share locations.
+LOCATIONS = [platform for platform in PLATFORMS if harness_for(platform).location]
 
 
 def location_at(platform: str, latitude: str) -> bytes:
-    """The platform's sample location, routed to connection_for's ids, its latitude written as `latitude`."""
-    body = json.loads(json.dumps(load_fixture(f"{FIXTURES}/{platform}/tests/x", LOCATIONS[platform][0])["body"]))
-    if platform == "messenger":
-        body["entry"][0]["id"] = "1"
-    if platform == "whatsapp":
-        body["entry"][0]["changes"][0]["value"]["metadata"]["phone_number_id"] = "1"
+    """The platform's sample location, its latitude written as `latitude`."""
+    harness = harness_for(platform)
+    assert harness.location
+    body = harness.fixture(harness.location.fixture)["body"]
     place = body
-    for step in LOCATIONS[platform][1]:
+    for step in harness.location.path:
         place = place[step]
-    place[LOCATIONS[platform][2]] = "<latitude>"
+    place[harness.location.latitude] = "<latitude>"
     return json.dumps(body).replace('"<latitude>"', latitude).encode()
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("platform", [platform for platform in LOCATIONS if platform != "twilio"])  # forms hold text
+@pytest.mark.parametrize("platform", [platform for platform in LOCATIONS if harness_for(platform).posts_json])
 @pytest.mark.parametrize("latitude", ["1e999", "-1e999", "NaN", "Infinity"])
-def test_a_signed_number_no_double_holds_is_answered_as_malformed_not_retried(
-    client, business, settings, platform, latitude
-):
+def test_a_signed_number_no_double_holds_is_answered_as_malformed_not_retried(client, business, platform, latitude):
     """Read as infinity, 1e999 reached PostgreSQL's jsonb, which refuses it: a 503, redelivered for ever."""
     connection = connection_for(business, platform)
-    assert request(client, connection, location_at(platform, latitude), True, settings)[0] == MALFORMED_ANSWER[platform]
+    assert request(client, connection, location_at(platform, latitude), True)[0] == malformed_answer(platform)
     assert not Message.objects.exists()
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("platform", list(LOCATIONS))
+@pytest.mark.parametrize("platform", LOCATIONS)
 @pytest.mark.parametrize("latitude", ["1e999", "nan", "-inf", "91", "north"])
-def test_a_location_at_coordinates_no_place_has_is_stored_without_them(client, business, settings, platform, latitude):
+def test_a_location_at_coordinates_no_place_has_is_stored_without_them(client, business, platform, latitude):
     """Written as text (all of Twilio's form is), they were read as inf or NaN and answered 503, or stored as given;
     a 400 would lose the message for good on Twilio, and on Meta every other message of its batch."""
     connection = connection_for(business, platform)
-    status = request(client, connection, location_at(platform, json.dumps(latitude)), True, settings)[0]
+    status = request(client, connection, location_at(platform, json.dumps(latitude)), True)[0]
     message = Message.objects.get()
     assert status == 200 and message.kind == "location"
     [place] = message.metadata["attachments"]

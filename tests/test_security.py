@@ -12,10 +12,12 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from agents.custom_tools import ToolUrlRefused, check_url
 from agents.models import AgentConfig, HttpTool
-from operations.log_redaction import RedactSecrets
-from tests.test_hostile_input import SECRET, connection_for
+from channels.registry import PLATFORMS
+from operations.log_redaction import RedactSecrets, redact_secrets
+from tests.support import ARTIFACTS, MESSENGER_SECRET
+from tests.support.platform_contract import harness_for, platforms_customers_reach
 
-PLATFORMS = ["messenger", "instagram", "whatsapp", "telegram", "twilio", "webchat"]
+SECRET = "hostile-test-secret-1234567890"
 
 
 def test_secrets_in_messages_and_tracebacks_are_masked_in_the_log_output():
@@ -45,16 +47,28 @@ def test_the_configured_log_handlers_redact():
 
 
 def test_worker_logs_of_this_session_hold_no_connection_secret():
-    from tests.support import ARTIFACTS
-
+    """The reliability tests' workers send through Messenger connections."""
+    secrets = [MESSENGER_SECRET, harness_for("messenger").access_token]
     for log in ARTIFACTS.glob("reliability-*.log"):
-        assert SECRET not in log.read_text(errors="replace"), log.name
+        text = log.read_text(errors="replace")
+        assert not [secret for secret in secrets if secret in text], log.name
+
+
+@pytest.mark.parametrize("platform", sorted(PLATFORMS))
+def test_every_platforms_secret_credentials_are_masked_in_log_lines(platform):
+    for key in PLATFORMS[platform].secret_keys:
+        for line in (f"{key}={SECRET}", f'{{"{key}": "{SECRET}"}}', f"{key}: {SECRET}"):
+            assert SECRET not in redact_secrets(line), line
 
 
 @pytest.mark.django_db
 def test_no_admin_list_and_no_export_shows_a_secret(admin_client, business):
-    for platform in PLATFORMS:
-        connection_for(business, platform)
+    connections = [
+        harness_for(platform).connect(business, "http://127.0.0.1:9") for platform in platforms_customers_reach()
+    ]
+    secrets = [SECRET] + [
+        connection.credential(key) for connection in connections for key in PLATFORMS[connection.platform].secret_keys
+    ]
     HttpTool.objects.create(
         business=business,
         name="check_stock",
@@ -67,10 +81,11 @@ def test_no_admin_list_and_no_export_shows_a_secret(admin_client, business):
         url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/"
         response = admin_client.get(url)
         assert response.status_code == 200, url
-        assert SECRET not in response.content.decode(), url
+        page = response.content.decode()
+        assert not [secret for secret in secrets if secret in page], url
     exported = io.StringIO()
     call_command("export_business", business.slug, stdout=exported)
-    assert SECRET not in exported.getvalue()
+    assert not [secret for secret in secrets if secret in exported.getvalue()]
 
 
 def all_views(patterns: list, prefix: str = "") -> list[tuple[str, object]]:

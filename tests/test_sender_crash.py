@@ -73,5 +73,7 @@ def test_a_sender_killed_mid_send_is_never_sent_twice_and_its_reply_goes_to_staf
     assert (reply.status, reply.error_code) == (Message.Status.FAILED, "send_interrupted")
     assert Conversation.objects.get().status == Conversation.Status.NEEDS_HUMAN
     figures["worker_crash_while_sending"] = {
-        "platform_requests_for_the_reply": 1, "duplicated": 0, "reply_state": "failed (send_interrupted), conversation needs a human",
-    }  # fmt: skip
+        "platform_requests_for_the_reply": 1,
+        "duplicated": 0,
+        "reply_state": "failed (send_interrupted), conversation needs a human",
+    }

@@ -51,11 +51,13 @@ def _with_instagram_parts(parsed: CustomerMessage, message: dict[str, Any]) -> C
     story = (message.get("reply_to") or {}).get("story")
     if isinstance(story, dict):
         details["reply_to_story"] = {key: story[key] for key in ("id", "url") if key in story}
-    raw_attachments = message.get("attachments") or []
-    attachments = tuple(
-        _shared_post(raw) if raw.get("type") in SHARED_POSTS else attachment
-        for attachment, raw in zip(parsed.attachments, raw_attachments)
-    )
+    attachments = parsed.attachments
+    # Messenger's parser made one attachment of each item, or none for a quick reply.
+    if attachments:
+        attachments = tuple(
+            _shared_post(raw) if raw.get("type") in SHARED_POSTS else attachment
+            for attachment, raw in zip(attachments, messenger.attachment_items(message), strict=True)
+        )
     return replace(parsed, details=details, attachments=attachments)
 
 

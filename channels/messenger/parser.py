@@ -93,7 +93,7 @@ def parse_event(event: dict[str, Any]) -> list[InboundEvent]:
     if "delivery" in event:
         delivery = event["delivery"]
         watermark = from_unix_time(delivery.get("watermark"), units_per_second=1000)
-        updates = [
+        updates: list[InboundEvent] = [
             StatusUpdate(DeliveryState.DELIVERED, platform_message_id=str(mid)) for mid in delivery.get("mids") or []
         ]
         return updates or [StatusUpdate(DeliveryState.DELIVERED, recipient_id=sender_id, watermark=watermark)]
@@ -153,9 +153,7 @@ def _message(message: dict[str, Any], sender_id: str, sent_at: datetime | None) 
     if message.get("quick_reply"):
         details["payload"] = message["quick_reply"].get("payload", "")
         return CustomerMessage(mid, sender_id, text, sent_at, kind=Kind.BUTTON, details=details)
-    attachments = tuple(
-        _attachment(item) for item in message.get("attachments") or [] if item.get("type") != "template"
-    )
+    attachments = tuple(_attachment(item) for item in attachment_items(message))
     if attachments:
         kind = Kind.LOCATION if all(a.type == "location" for a in attachments) else Kind.MEDIA
         return CustomerMessage(mid, sender_id, text, sent_at, kind=kind, attachments=attachments, details=details)
@@ -164,6 +162,11 @@ def _message(message: dict[str, Any], sender_id: str, sent_at: datetime | None) 
     return CustomerMessage(
         mid, sender_id, "[customer sent a message type we cannot read]", sent_at, kind=Kind.UNSUPPORTED
     )
+
+
+def attachment_items(message: dict[str, Any]) -> list[dict[str, Any]]:
+    """The items of a message that become its attachments, in order: all but templates."""
+    return [item for item in message.get("attachments") or [] if item.get("type") != "template"]
 
 
 def _attachment(item: dict[str, Any]) -> Attachment:

@@ -32,7 +32,7 @@ def post(connection: ChannelConnection, path: str, payload: dict[str, Any]) -> d
     body = api_calls.json_object(response)
     if response.is_success:
         return body
-    error = body.get("error") if isinstance(body.get("error"), dict) else {}
+    error = body["error"] if isinstance(body.get("error"), dict) else {}
     code = error.get("code")
     reason = api_calls.refusal_reason(response, error.get("message"))
     code_label = "/".join(str(part) for part in (code, error.get("error_subcode")) if part) or str(response.status_code)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import cast
 
 from django.utils import timezone
 
@@ -25,4 +26,5 @@ def store_playground_message(connection: ChannelConnection, sender_id: str, text
     event = CustomerMessage(
         platform_message_id=f"console-{uuid.uuid4()}", sender_id=sender_id, text=text, sent_at=timezone.now()
     )
-    return store_customer_message(connection, event)
+    # Stored: a fresh id was never stored before.
+    return cast(Message, store_customer_message(connection, event))

@@ -115,7 +115,7 @@ class Content:
 def read_content(message: dict[str, Any]) -> Content:
     """What the customer sent, by the message's `type`; a type we do not know is stored as unsupported."""
     kind = message.get("type")
-    body = message.get(kind) if isinstance(kind, str) else None
+    body: Any = message.get(kind) if isinstance(kind, str) else None
     if kind == "text":
         return Content(str(body["body"]))
     if kind in MEDIA_TYPES:
@@ -187,7 +187,7 @@ def _location(content: dict[str, Any]) -> Attachment:
 
 def _words(message: dict[str, Any]) -> str:
     """The text of an edited message: its body, or the new caption of its media."""
-    content = message.get(message.get("type")) or {}
+    content = message.get(message.get("type") or "") or {}
     return str(content.get("body") or content.get("caption") or "")
 
 

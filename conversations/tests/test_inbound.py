@@ -1,7 +1,7 @@
 import pytest
 
-from conversations.events import Attachment, CustomerMessage
-from conversations.inbound import store_customer_message
+from conversations.events import Attachment, CustomerMessage, DeliveryState, StatusUpdate
+from conversations.inbound import apply_status, store_customer_message
 from conversations.models import ChannelConnection, Conversation, Message
 
 
@@ -62,3 +62,23 @@ def test_a_known_customers_message_is_stored_with_one_statement_finding_and_touc
     conversation = Conversation.objects.get()
     assert first.conversation == second.conversation == conversation
     assert conversation.last_message_at == conversation.last_inbound_at > first_inbound_at
+
+
+@pytest.mark.django_db
+def test_a_failure_status_with_an_error_code_longer_than_its_column_is_recorded_cut_to_it(business):
+    """Found by the hostile-input tests: WhatsApp's code, nested deep, failed the whole delivery with a 503."""
+    connection = ChannelConnection.objects.create(business=business, platform="console")
+    inbound = store_customer_message(connection, CustomerMessage(platform_message_id="m-1", sender_id="u1", text="Hi"))
+    reply = Message.objects.create(
+        conversation=inbound.conversation,
+        connection=connection,
+        direction=Message.Direction.OUTBOUND,
+        author=Message.Author.AGENT,
+        text="Yes.",
+        platform_message_id="out-1",
+        status=Message.Status.SENT,
+    )
+    code = "{" * 200
+    moved = apply_status(connection, StatusUpdate(DeliveryState.FAILED, "out-1", error_code=code, error_detail="no"))
+    reply.refresh_from_db()
+    assert moved == 1 and (reply.status, reply.error_code) == (Message.Status.FAILED, code[:64])

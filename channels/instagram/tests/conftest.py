@@ -9,9 +9,11 @@ import pytest
 from business.models import Business
 from conversations.models import ChannelConnection
 from tests.fake_platform import FakePlatformServer
-from tests.support import MESSENGER_SECRET, load_fixture
+from tests.support import load_fixture
 
-ACCOUNT_ID = "17841400123456789"
+from .harness import HARNESS
+
+ACCOUNT_ID = HARNESS.account_id
 CUSTOMER = "1153982671234567"
 
 
@@ -25,14 +27,4 @@ def parsed_body(name: str) -> dict:
 
 @pytest.fixture
 def instagram_connection(business: Business, fake_platform: FakePlatformServer) -> ChannelConnection:
-    return ChannelConnection.objects.create(
-        business=business,
-        platform="instagram",
-        credentials={
-            "page_id": ACCOUNT_ID,
-            "access_token": "EAAinstagrampagetoken",
-            "app_secret": MESSENGER_SECRET,
-            "verify_token": "my-verify-token-7731",
-        },
-        api_base=fake_platform.url,
-    )
+    return HARNESS.connect(business, fake_platform.url)

@@ -11,7 +11,7 @@ from conversations.sending import TemporarySendError
 from tests.fake_platform import Answer
 from tests.support import load_fixture
 
-from .support import BOT_TOKEN
+from .harness import BOT_TOKEN
 
 CHAT_ID = 731245980
 

@@ -4,33 +4,21 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from conversations.models import ChannelConnection, Contact, Conversation, Message
+from conversations.models import ChannelConnection, Contact, Message
 from tests.support import load_fixture
 
-from .support import BOT_TOKEN, SECRET_TOKEN, raw
+from .conftest import raw
+from .harness import BOT_TOKEN, SECRET_TOKEN
 
 
-def test_an_authentic_text_message_is_stored_and_its_turn_enqueued_after_commit(
-    post_update, telegram_connection, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks() as callbacks:
-        response = post_update(telegram_connection, raw("text_message"))
-    assert response.status_code == 200
+def test_a_message_is_stored_under_its_chat_with_the_update_id_and_the_customers_name(post_update, telegram_connection):
+    assert post_update(telegram_connection, raw("text_message")).status_code == 200
     [message] = Message.objects.all()
     assert message.text == "注文の状況を教えてください😊 Order #JP-8812"
     assert message.platform_message_id == "731245980:4521"
     assert message.metadata == {"update_id": 834512007}
     contact = message.conversation.contact
     assert (contact.platform_user_id, contact.display_name) == ("731245980", "Aiko Tanaka")
-    assert message.conversation.status == Conversation.Status.BOT
-    assert len(callbacks) == 1
-
-
-@pytest.mark.parametrize("secret", [None, "", "tg-webhook-Secret_43", "TG-WEBHOOK-SECRET_42", "tg-webhook-Secret_42 "])
-def test_a_missing_or_wrong_secret_token_is_refused_and_nothing_stored(post_update, telegram_connection, secret):
-    response = post_update(telegram_connection, raw("text_message"), secret=secret)
-    assert response.status_code == 403
-    assert not Message.objects.exists() and not Contact.objects.exists()
 
 
 def test_a_connection_without_a_secret_token_refuses_everything(post_update, telegram_connection):
@@ -38,32 +26,6 @@ def test_a_connection_without_a_secret_token_refuses_everything(post_update, tel
     telegram_connection.save()
     assert post_update(telegram_connection, raw("text_message"), secret="").status_code == 403
     assert not Message.objects.exists()
-
-
-# The last: Python's parser reads NaN and Infinity, which are not JSON and which PostgreSQL's jsonb refuses.
-NON_FINITE_UPDATE = b'{"update_id": 1, "message": {"message_id": 2, "date": -Infinity, "chat": {"id": 3, "type": "private"}, "text": "Hi"}}'
-
-
-@pytest.mark.parametrize(
-    "body", [b"{not json", b"\xff\xfe", b'["a list"]', b'{"update_id": 1, "message": {}}', NON_FINITE_UPDATE]
-)
-def test_an_unreadable_body_with_the_right_secret_is_acknowledged_so_telegram_does_not_repeat_it(
-    post_update, telegram_connection, body
-):
-    response = post_update(telegram_connection, body)
-    assert response.status_code == 200
-    assert not Message.objects.exists()
-
-
-def test_a_redelivered_update_is_stored_and_answered_once(
-    post_update, telegram_connection, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks() as callbacks:
-        first = post_update(telegram_connection, raw("text_message"))
-        second = post_update(telegram_connection, raw("text_message"))
-    assert (first.status_code, second.status_code) == (200, 200)
-    assert Message.objects.count() == 1
-    assert len(callbacks) == 1
 
 
 def test_the_same_message_under_another_update_id_is_stored_once(post_update, telegram_connection):
@@ -94,16 +56,6 @@ def test_an_edit_is_stored_beside_the_original_and_not_answered(
     assert (edit.kind, edit.metadata["edited"]) == ("edit", original.platform_message_id)
     assert edit.conversation == original.conversation
     assert len(callbacks) == 1
-
-
-@pytest.mark.parametrize("name", ["channel_post", "message_reaction", "dice"])
-def test_posts_reactions_and_unreadable_messages_are_stored_but_not_answered(
-    post_update, telegram_connection, django_capture_on_commit_callbacks, name
-):
-    with django_capture_on_commit_callbacks() as callbacks:
-        assert post_update(telegram_connection, raw(name)).status_code == 200
-    assert Message.objects.get().text == load_fixture(__file__, name)["expect"]["texts"][0]
-    assert callbacks == []
 
 
 def test_an_update_we_do_not_handle_is_acknowledged_and_nothing_stored(
@@ -145,10 +97,6 @@ def test_a_redelivered_button_press_is_one_turn_and_answered_again(post_update, 
     second = post_update(telegram_connection, raw("callback_query"))
     assert first.json() == second.json()
     assert Message.objects.count() == 1
-
-
-def test_only_post_is_accepted(client, telegram_connection):
-    assert client.get(telegram_connection.webhook_path()).status_code == 405
 
 
 def test_connect_channel_sets_up_a_bot_whose_updates_are_accepted(business, post_update):

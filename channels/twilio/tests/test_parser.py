@@ -12,7 +12,7 @@ from conversations.events import (
 )
 from tests.support import load_fixture
 
-from .conftest import form_fields
+from .harness import form_fields
 
 
 def parsed(name: str) -> list:

@@ -10,7 +10,7 @@ from conversations.sending import TemporarySendError
 from tests.fake_platform import Answer
 from tests.support import load_fixture
 
-from .conftest import ACCOUNT_SID, AUTH_TOKEN, sent_form
+from .harness import ACCOUNT_SID, AUTH_TOKEN, sent_form
 
 MESSAGES_PATH = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
 OUTBOUND = load_fixture(__file__, "outbound_send")

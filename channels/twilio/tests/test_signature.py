@@ -7,7 +7,8 @@ from channels.twilio.signature import is_valid, public_url, sign, verify_signatu
 from conversations.events import RefusedRequest
 from tests.support import load_fixture
 
-from .conftest import PROXY_HOST, form_fields
+from .conftest import PROXY_HOST
+from .harness import form_fields
 
 VECTOR = load_fixture(__file__, "signature_test_vector")
 SIGNING = VECTOR["signing"]

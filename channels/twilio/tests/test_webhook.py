@@ -6,14 +6,12 @@ from django.core.management import call_command
 from channels.twilio.signature import sign
 from conversations.models import ChannelConnection, Contact, Conversation, Message
 
-from .conftest import PROXY_HOST, form_fields, raw
+from .conftest import PROXY_HOST, raw
+from .harness import form_fields
 
 
-def test_a_signed_sms_is_stored_answered_with_empty_twiml_and_its_turn_enqueued_after_commit(
-    post_twilio, twilio_connection, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks() as callbacks:
-        response = post_twilio(twilio_connection, raw("sms_text_message"))
+def test_an_sms_is_answered_with_empty_twiml_and_stored_under_the_senders_number(post_twilio, twilio_connection):
+    response = post_twilio(twilio_connection, raw("sms_text_message"))
     assert response.status_code == 200
     assert response["Content-Type"] == "text/xml"
     assert response.content == b'<?xml version="1.0" encoding="UTF-8"?><Response/>'
@@ -22,7 +20,6 @@ def test_a_signed_sms_is_stored_answered_with_empty_twiml_and_its_turn_enqueued_
         "Hi, can I move my 3pm appointment to Friday?", "SM97bcbae49f377a997949d11b12e02913"
     )  # fmt: skip
     assert message.conversation.contact.platform_user_id == "+15551234567"
-    assert len(callbacks) == 1
 
 
 def test_sms_and_whatsapp_customers_are_separate_contacts_on_one_connection(post_twilio, twilio_connection):
@@ -52,38 +49,11 @@ def test_a_signature_over_the_internal_host_is_refused(post_twilio, twilio_conne
     assert not Message.objects.exists()
 
 
-@pytest.mark.parametrize("signature", [None, "", "RSOYDt4T1cUTdK1PDd93/VVr8B8=", "not base64 at all"])
-def test_a_bad_or_missing_signature_is_refused_and_nothing_stored(post_twilio, twilio_connection, signature):
-    assert post_twilio(twilio_connection, raw("sms_text_message"), signature=signature).status_code == 403
-    assert not Message.objects.exists() and not Contact.objects.exists()
-
-
-def test_a_signature_made_with_another_token_is_refused(post_twilio, twilio_connection):
-    body = raw("sms_text_message")
-    signature = sign("another-token", twilio_connection.webhook_url(), form_fields(body))
-    assert post_twilio(twilio_connection, body, signature=signature).status_code == 403
-
-
 def test_a_tampered_parameter_is_refused(post_twilio, twilio_connection):
     body = raw("sms_text_message")
     signature = sign(twilio_connection.credential("auth_token"), twilio_connection.webhook_url(), form_fields(body))
     tampered = body.replace("Friday", "Monday")
     assert post_twilio(twilio_connection, tampered, signature=signature).status_code == 403
-
-
-@pytest.mark.parametrize("body", ["", "Body=hello&From=%2B15551234567", "MessageSid=SMx&From=%2B1&NumMedia=two"])
-def test_a_signed_form_that_is_not_a_message_is_a_400(post_twilio, twilio_connection, body):
-    assert post_twilio(twilio_connection, body).status_code == 400
-    assert not Message.objects.exists()
-
-
-def test_a_redelivered_message_is_stored_once(post_twilio, twilio_connection, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks() as callbacks:
-        first = post_twilio(twilio_connection, raw("whatsapp_text_message"))
-        second = post_twilio(twilio_connection, raw("whatsapp_text_message"))
-    assert (first.status_code, second.status_code) == (200, 200)
-    assert Message.objects.count() == 1
-    assert len(callbacks) == 1
 
 
 @pytest.mark.parametrize(
@@ -103,68 +73,6 @@ def test_media_locations_and_buttons_are_stored_and_answered(
     message = Message.objects.get()
     assert message.kind == kind
     assert len(callbacks) == 1
-
-
-def test_an_unsupported_message_is_stored_but_not_answered(
-    post_twilio, twilio_connection, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks() as callbacks:
-        assert post_twilio(twilio_connection, raw("whatsapp_unsupported")).status_code == 200
-    assert Message.objects.get().kind == "unsupported"
-    assert callbacks == []
-
-
-@pytest.fixture
-def sent_reply(post_twilio, twilio_connection):
-    post_twilio(twilio_connection, raw("whatsapp_text_message"))
-    inbound = Message.objects.get()
-    return Message.objects.create(
-        conversation=inbound.conversation,
-        connection=twilio_connection,
-        direction=Message.Direction.OUTBOUND,
-        author=Message.Author.AGENT,
-        text="Sí, a las 21h.",
-        platform_message_id="SM205ef0616ed503237922ac2987136a4b",
-        status=Message.Status.SENT,
-    )
-
-
-@pytest.mark.parametrize("name", ["status_queued", "status_sent", "status_delivered", "status_read_whatsapp"])
-def test_status_callbacks_store_nothing_and_enqueue_nothing(
-    post_twilio, twilio_connection, django_capture_on_commit_callbacks, name
-):
-    with django_capture_on_commit_callbacks() as callbacks:
-        response = post_twilio(twilio_connection, raw(name))
-    assert response.status_code == 200 and response["Content-Type"] == "text/xml"
-    assert not Message.objects.exists()
-    assert callbacks == []
-
-
-def test_statuses_move_our_reply_forward_only(post_twilio, twilio_connection, sent_reply):
-    post_twilio(twilio_connection, raw("status_read_whatsapp"))
-    sent_reply.refresh_from_db()
-    assert sent_reply.status == Message.Status.READ
-    post_twilio(twilio_connection, raw("status_delivered"))
-    sent_reply.refresh_from_db()
-    assert sent_reply.status == Message.Status.READ
-
-
-def test_a_failure_outside_the_whatsapp_window_is_recorded_on_our_reply(post_twilio, twilio_connection, sent_reply):
-    assert post_twilio(twilio_connection, raw("status_failed_outside_window")).status_code == 200
-    sent_reply.refresh_from_db()
-    assert (sent_reply.status, sent_reply.error_code) == (Message.Status.FAILED, "63016")
-    assert "24-hour window" in sent_reply.error_detail
-
-
-def test_a_get_is_not_allowed(client, twilio_connection):
-    assert client.get(twilio_connection.webhook_path()).status_code == 405
-
-
-def test_a_body_over_the_limit_is_refused_before_parsing(post_twilio, twilio_connection, settings):
-    settings.WEBHOOK_MAX_BODY_BYTES = 1000
-    body = raw("sms_text_message") + "&Padding=" + "x" * 2000
-    assert post_twilio(twilio_connection, body).status_code == 413
-    assert not Message.objects.exists()
 
 
 def test_connect_channel_sets_the_twilio_credentials_and_prints_the_webhook_url(business):

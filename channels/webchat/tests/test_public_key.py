@@ -16,7 +16,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from business.models import Business, Membership
-from channels.webchat.tests.conftest import PUBLIC_KEY, SHOP_ORIGIN
+from channels.webchat.tests.harness import PUBLIC_KEY, SHOP_ORIGIN
 from conversations.models import ChannelConnection
 
 RIVAL_ORIGIN = "https://rival-bakery.example"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from channels.webchat.tests.conftest import PUBLIC_KEY, SHOP_ORIGIN
+from channels.webchat.tests.harness import PUBLIC_KEY, SHOP_ORIGIN
 from conversations.models import Message
 from tests.support import load_fixture
 

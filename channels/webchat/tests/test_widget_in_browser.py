@@ -1,11 +1,11 @@
-"""A visitor chats through the widget on the business's website in headless Chromium; the real worker and model answer."""
+"""A visitor chats through the widget on a website in headless Chromium; the real worker and model answer."""
 
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from channels.webchat.tests.conftest import PUBLIC_KEY
+from channels.webchat.tests.harness import PUBLIC_KEY
 from conversations.models import Message
 from tests.fake_platform import Answer, FakePlatformServer
 from tests.support import ARTIFACTS

@@ -9,26 +9,13 @@ import pytest
 
 from business.models import Business
 from conversations.models import ChannelConnection
-from tests.fake_platform import Answer, FakePlatformServer, RecordedRequest
+from tests.fake_platform import FakePlatformServer
 from tests.support import MESSENGER_SECRET, load_fixture
 
-PHONE_NUMBER_ID = "113355779900246"
+from .harness import HARNESS, cloud_api_success
+
+PHONE_NUMBER_ID = HARNESS.account_id
 CUSTOMER = "447700900123"
-
-
-def cloud_api_success(request: RecordedRequest, count: int) -> Answer:
-    """What the Cloud API answers: `{"success": true}` to a read/typing call, the new wamid to a send."""
-    body = request.json()
-    if body.get("status") == "read":
-        return Answer(200, {"success": True})
-    return Answer(
-        200,
-        {
-            "messaging_product": "whatsapp",
-            "contacts": [{"input": body["to"], "wa_id": body["to"]}],
-            "messages": [{"id": f"wamid.fake_{count}"}],
-        },
-    )
 
 
 def raw(name: str) -> str:
@@ -64,4 +51,4 @@ def connect(
 
 @pytest.fixture
 def whatsapp_connection(business: Business, cloud_api: FakePlatformServer) -> ChannelConnection:
-    return connect(business, cloud_api.url, PHONE_NUMBER_ID)
+    return HARNESS.connect(business, cloud_api.url)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from business.models import Business
+from conversations.platforms import platform_choices
 from operations.erasure import ContactNotFound, forget_contact
 
 
@@ -14,7 +15,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("business", help="The business's slug.")
-        parser.add_argument("platform", help="messenger, instagram, whatsapp, telegram, twilio, webchat or console.")
+        names = [name for name, _ in platform_choices()]
+        parser.add_argument("platform", choices=names, help="The platform the customer wrote on.")
         parser.add_argument(
             "customer_id", help="The customer's id on that platform (Page-scoped id, phone number, chat id)."
         )

@@ -3,10 +3,11 @@
 import pytest
 
 from agents.models import AgentRun
-from channels.messenger.tests.test_webhook import raw
 from conversations.models import Message
 from tests.fake_platform import Answer, FakePlatformServer
 from tests.support import wait_until
+
+from .test_webhook import raw
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("celery_worker")]
 
@@ -41,26 +42,6 @@ def test_a_signed_message_is_answered_once_through_the_worker(post_signed, messe
     assert run.model == "SmolLM2-135M-Instruct.Q4_1.gguf"
     assert run.prompt_tokens > 50 and 0 < run.completion_tokens <= 3 * 24
     assert run.total_ms > 0 and run.time_to_first_token_ms is not None
-
-
-def test_the_same_delivery_twice_gets_one_reply(post_signed, messenger_connection, fake_platform):
-    assert post_signed(messenger_connection, raw("text_message")).status_code == 200
-    assert post_signed(messenger_connection, raw("text_message")).status_code == 200
-    wait_until(lambda: len(sent_replies()) == 1, what="the first reply")
-    # A later message's reply proves the worker has gone past anything the duplicate could have caused.
-    assert post_signed(messenger_connection, raw("postback")).status_code == 200
-    wait_until(lambda: len(sent_replies()) == 2, what="the postback's reply")
-    assert len(message_sends(fake_platform)) == 2
-    assert Message.objects.filter(direction=Message.Direction.INBOUND).count() == 2
-
-
-def test_an_echo_and_a_read_receipt_get_no_reply(post_signed, messenger_connection, fake_platform):
-    assert post_signed(messenger_connection, raw("echo")).status_code == 200
-    assert post_signed(messenger_connection, raw("read_receipt")).status_code == 200
-    assert post_signed(messenger_connection, raw("postback")).status_code == 200
-    wait_until(lambda: sent_replies(), what="the postback's reply")
-    assert len(message_sends(fake_platform)) == 1
-    assert Message.objects.get(direction=Message.Direction.INBOUND).text == "Opening hours"
 
 
 def test_a_throttled_reply_is_retried_by_the_worker_after_retry_after(post_signed, messenger_connection, fake_platform):

@@ -1,0 +1,52 @@
+"""The webhook contract's harness for Meta's platforms: one Graph API app, signed with X-Hub-Signature-256."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from business.models import Business
+from channels.meta.signature import SIGNATURE_HEADER, sign
+from conversations.models import ChannelConnection
+from tests.fake_platform import Answer, RecordedRequest, graph_send_success
+from tests.support import MESSENGER_SECRET, MESSENGER_VERIFY_TOKEN
+from tests.support.platform_contract import Delivery, PlatformHarness
+
+HEADER = "HTTP_" + SIGNATURE_HEADER.upper().replace("-", "_")
+
+
+class MetaHarness(PlatformHarness):
+    # The credential naming the Page, Instagram account or phone number a delivery is for.
+    account_key: ClassVar[str]
+    account_id: ClassVar[str]
+    access_token: ClassVar[str]
+
+    def connect(self, business: Business, api_base: str) -> ChannelConnection:
+        return ChannelConnection.objects.create(
+            business=business,
+            platform=self.platform,
+            credentials={
+                self.account_key: self.account_id,
+                "access_token": self.access_token,
+                "app_secret": MESSENGER_SECRET,
+                "verify_token": MESSENGER_VERIFY_TOKEN,
+            },
+            api_base=api_base,
+        )
+
+    def deliver(self, connection: ChannelConnection, body: bytes) -> Delivery:
+        return Delivery(body, headers={HEADER: sign(connection.credential("app_secret"), body)})
+
+    def api_answer(self, request: RecordedRequest, count: int) -> Answer:
+        return graph_send_success(request, count)
+
+    def sent_text(self, request: RecordedRequest) -> str | None:
+        return request.json().get("message", {}).get("text")
+
+    def forgeries(self, connection: ChannelConnection, body: bytes) -> list[Delivery]:
+        return [
+            Delivery(body),
+            Delivery(body, headers={HEADER: "sha256=" + "0" * 64}),
+            Delivery(body, headers={HEADER: sign("another-app-secret", body)}),
+            # SHA-1 is what Meta's older X-Hub-Signature header carried.
+            Delivery(body, headers={HEADER: "sha1=def010f1556d4202759a92b90558828d69c25b24"}),
+        ]

@@ -1,0 +1,61 @@
+"""Telegram's harness for the webhook contract (tests/support/platform_contract.py)."""
+
+from business.models import Business
+from conversations.models import ChannelConnection
+from tests.fake_platform import Answer, RecordedRequest
+from tests.support.platform_contract import Delivery, Location, PlatformHarness
+
+BOT_TOKEN = "7012345678:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+SECRET_TOKEN = "tg-webhook-Secret_42"
+HEADER = "HTTP_X_TELEGRAM_BOT_API_SECRET_TOKEN"
+BOT = {"id": 7012345678, "is_bot": True, "first_name": "Acme Helper", "username": "acme_helper_bot"}
+# Python's parser reads NaN and Infinity, which are not JSON and which PostgreSQL's jsonb refuses.
+NON_FINITE_UPDATE = (
+    b'{"update_id": 1, "message": {"message_id": 2, "date": -Infinity, "chat": {"id": 3, "type": "private"}, '
+    b'"text": "Hi"}}'
+)
+
+
+def bot_api_success(request: RecordedRequest, count: int) -> Answer:
+    """What the Bot API answers: the sent Message for sendMessage, `true` for sendChatAction."""
+    body = request.json()
+    if request.path.endswith("/sendMessage"):
+        chat = {"id": body["chat_id"], "type": "private"}
+        message = {"message_id": 5000 + count, "from": BOT, "chat": chat, "date": 1749813605, "text": body["text"]}
+        return Answer(200, {"ok": True, "result": message})
+    return Answer(200, {"ok": True, "result": True})
+
+
+class TelegramHarness(PlatformHarness):
+    platform = "telegram"
+    not_answered = ("channel_post", "message_reaction", "dice")
+    unreadable_bodies = (*PlatformHarness.unreadable_bodies, b'{"update_id": 1, "message": {}}', NON_FINITE_UPDATE)
+    # Telegram repeats an update answered with anything but a 200, for ever.
+    unreadable_status = 200
+    refused_method = "GET"
+    location = Location("location", ("message", "location"), "latitude")
+
+    def connect(self, business: Business, api_base: str) -> ChannelConnection:
+        return ChannelConnection.objects.create(
+            business=business,
+            platform="telegram",
+            credentials={"bot_token": BOT_TOKEN, "secret_token": SECRET_TOKEN},
+            api_base=api_base,
+        )
+
+    def deliver(self, connection: ChannelConnection, body: bytes) -> Delivery:
+        return Delivery(body, headers={HEADER: connection.credential("secret_token")})
+
+    def api_answer(self, request: RecordedRequest, count: int) -> Answer:
+        return bot_api_success(request, count)
+
+    def sent_text(self, request: RecordedRequest) -> str | None:
+        return request.json()["text"] if request.path.endswith("/sendMessage") else None
+
+    def forgeries(self, connection: ChannelConnection, body: bytes) -> list[Delivery]:
+        secret = connection.credential("secret_token")
+        wrong = ["", secret[:-1] + "3", secret.upper(), secret + " "]
+        return [Delivery(body), *(Delivery(body, headers={HEADER: token}) for token in wrong)]
+
+
+HARNESS = TelegramHarness()

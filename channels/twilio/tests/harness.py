@@ -1,0 +1,96 @@
+"""Twilio's harness for the webhook contract (tests/support/platform_contract.py): signed form posts."""
+
+import json
+from urllib.parse import parse_qs, urlencode
+
+from business.models import Business
+from channels.twilio.signature import SIGNATURE_HEADER, sign
+from conversations.models import ChannelConnection
+from tests.fake_platform import Answer, RecordedRequest
+from tests.support.platform_contract import Delivery, Location, PlatformHarness
+
+ACCOUNT_SID = "AC1ee1b5bf859731e7a9516a7e8fad50ba"
+AUTH_TOKEN = "9f8e7d6c5b4a39281706f5e4d3c2b1a0"
+FROM_NUMBER = "+15557654321"
+HEADER = "HTTP_" + SIGNATURE_HEADER.upper().replace("-", "_")
+FORM = "application/x-www-form-urlencoded"
+
+
+def form_fields(raw: bytes | str) -> dict[str, list[str]]:
+    """A form body as Twilio and Django read it: blank values are parameters too."""
+    return parse_qs(raw.decode("latin-1") if isinstance(raw, bytes) else raw, keep_blank_values=True)
+
+
+def message_created(request: RecordedRequest, count: int) -> Answer:
+    """What Twilio answers for an accepted message: 201 with the new message resource."""
+    form = sent_form(request)
+    sid = f"SMfake{count:026d}"
+    return Answer(
+        201,
+        {
+            "sid": sid,
+            "account_sid": ACCOUNT_SID,
+            "to": form.get("To"),
+            "from": form.get("From"),
+            "body": form.get("Body"),
+            "status": "queued",
+            "num_segments": "1",
+            "direction": "outbound-api",
+            "api_version": "2010-04-01",
+            "error_code": None,
+            "error_message": None,
+            "uri": f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages/{sid}.json",
+        },
+    )
+
+
+def sent_form(request: RecordedRequest) -> dict[str, str]:
+    return {name: values[-1] for name, values in form_fields(request.body).items()}
+
+
+class TwilioHarness(PlatformHarness):
+    platform = "twilio"
+    text_message = "whatsapp_text_message"
+    receipts = ("status_queued", "status_sent", "status_delivered", "status_read_whatsapp")
+    not_answered = ("whatsapp_unsupported",)
+    our_reply_id = "SM205ef0616ed503237922ac2987136a4b"
+    read_receipt = "status_read_whatsapp"
+    delivered_receipt = "status_delivered"
+    window_closed_status = ("status_failed_outside_window", "63016")
+    unreadable_bodies = (b"", b"Body=hello&From=%2B15551234567", b"MessageSid=SMx&From=%2B1&NumMedia=two")
+    refused_method = "GET"
+    location = Location("whatsapp_location", (), "Latitude")
+    posts_json = False
+
+    def connect(self, business: Business, api_base: str) -> ChannelConnection:
+        return ChannelConnection.objects.create(
+            business=business,
+            platform="twilio",
+            credentials={"account_sid": ACCOUNT_SID, "auth_token": AUTH_TOKEN, "from_number": FROM_NUMBER},
+            api_base=api_base,
+        )
+
+    def deliver(self, connection: ChannelConnection, body: bytes) -> Delivery:
+        signature = sign(connection.credential("auth_token"), connection.webhook_url(), form_fields(body))
+        return Delivery(body, FORM, {HEADER: signature})
+
+    def api_answer(self, request: RecordedRequest, count: int) -> Answer:
+        return message_created(request, count)
+
+    def sent_text(self, request: RecordedRequest) -> str | None:
+        return sent_form(request).get("Body")
+
+    def forgeries(self, connection: ChannelConnection, body: bytes) -> list[Delivery]:
+        another = sign("another-auth-token", connection.webhook_url(), form_fields(body))
+        wrong = ["", "RSOYDt4T1cUTdK1PDd93/VVr8B8=", "not base64 at all", another]
+        return [Delivery(body, FORM), *(Delivery(body, FORM, {HEADER: signature}) for signature in wrong)]
+
+    def from_json(self, body: bytes) -> bytes:
+        try:
+            fields = {str(key): str(value) for key, value in json.loads(body).items()}
+        except (ValueError, AttributeError):
+            fields = {"Body": body.decode("latin-1")}
+        return urlencode(fields).encode()
+
+
+HARNESS = TwilioHarness()

@@ -1,0 +1,49 @@
+"""WhatsApp's harness for the webhook contract (tests/support/platform_contract.py)."""
+
+from channels.meta.tests.harness import MetaHarness
+from tests.fake_platform import Answer, RecordedRequest
+from tests.support.platform_contract import Location
+
+
+def cloud_api_success(request: RecordedRequest, count: int) -> Answer:
+    """What the Cloud API answers: `{"success": true}` to a read/typing call, the new wamid to a send."""
+    body = request.json()
+    if body.get("status") == "read":
+        return Answer(200, {"success": True})
+    return Answer(
+        200,
+        {
+            "messaging_product": "whatsapp",
+            "contacts": [{"input": body["to"], "wa_id": body["to"]}],
+            "messages": [{"id": f"wamid.fake_{count}"}],
+        },
+    )
+
+
+class WhatsAppHarness(MetaHarness):
+    platform = "whatsapp"
+    account_key = "phone_number_id"
+    account_id = "113355779900246"
+    access_token = "EAAwhatsappsystemusertoken"
+    receipts = ("status_read", "template_status_update", "platform_error")
+    not_answered = ("reaction", "edited_message", "unsupported_message")
+    batched = "batched_messages"
+    our_reply_id = "wamid.fake_2"
+    read_receipt = "status_read"
+    delivered_receipt = "status_delivered"
+    window_closed_status = ("status_failed_window_closed", "131047")
+    location = Location("location", ("entry", 0, "changes", 0, "value", "messages", 0, "location"), "latitude")
+    unreadable_bodies = (
+        *MetaHarness.unreadable_bodies,
+        b'{"object": "page", "entry": []}',
+        b'{"object": "whatsapp_business_account"}',
+    )
+
+    def api_answer(self, request: RecordedRequest, count: int) -> Answer:
+        return cloud_api_success(request, count)
+
+    def sent_text(self, request: RecordedRequest) -> str | None:
+        return request.json().get("text", {}).get("body")
+
+
+HARNESS = WhatsAppHarness()
