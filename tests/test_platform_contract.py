@@ -100,6 +100,19 @@ def test_receipts_and_echoes_store_nothing_and_enqueue_nothing(
     assert callbacks == []
 
 
+@pytest.mark.parametrize("platform, name", with_fixtures(lambda harness: tuple(harness.answered_kinds)))
+def test_media_locations_and_buttons_are_stored_with_their_kind_and_answered(
+    client, business, fake_platform, django_capture_on_commit_callbacks, platform, name
+):
+    harness = harness_for(platform)
+    connection = harness.connect(business, fake_platform.url)
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = harness.post(client, connection, harness.deliver(connection, harness.raw(name)))
+    assert response.status_code in harness.accepted_statuses
+    assert Message.objects.get().kind == harness.answered_kinds[name]
+    assert len(callbacks) == 1
+
+
 @pytest.mark.parametrize("platform, name", with_fixtures(lambda harness: harness.not_answered))
 def test_messages_the_agent_does_not_answer_are_stored_for_staff_and_start_no_turn(
     client, business, fake_platform, django_capture_on_commit_callbacks, platform, name

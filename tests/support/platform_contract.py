@@ -34,6 +34,21 @@ class Delivery:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+class RefusedSend(NamedTuple):
+    """How the platform's API refuses a send, and what Parley records of it."""
+
+    answer: Answer
+    # The error code kept on the reply; the pause the platform asked for (Retry-After), if any.
+    code: str
+    retry_after: int | None = None
+    # A part of the platform's reason that the reply's error detail keeps.
+    detail: str = ""
+
+
+# What any server in front of a platform's API may answer: never the platform's fault for long.
+SERVER_ERROR = RefusedSend(Answer(503, b"upstream unavailable", {"Content-Type": "text/plain"}), "503")
+
+
 class Location(NamedTuple):
     """A fixture holding a shared location, and where in its body the latitude is."""
 
@@ -46,6 +61,8 @@ class PlatformHarness(ABC):
     platform: ClassVar[str]
     # A customer's text message: stored, answered once, redelivered without effect.
     text_message: ClassVar[str] = "text_message"
+    # Messages other than text that start a turn (media, locations, buttons...) and the kind each is stored as.
+    answered_kinds: ClassVar[dict[str, str]] = {}
     # Deliveries about our own messages (receipts, echoes, statuses): nothing stored, nothing answered.
     receipts: ClassVar[tuple[str, ...]] = ()
     # Messages kept for staff but not answered (reactions, edits, kinds the platform cannot show us).
@@ -112,6 +129,14 @@ class PlatformHarness(ABC):
     def sent_text(self, request: RecordedRequest) -> str | None:
         """The text a request to the platform's API sends the customer; None for typing, read marks and such."""
         raise NotImplementedError(f"{self.platform} has no API Parley sends to")
+
+    def temporary_refusals(self) -> dict[str, RefusedSend]:
+        """The API's answers that mean "not now": the reply stays pending and is sent again."""
+        return {"server error": SERVER_ERROR}
+
+    def permanent_refusals(self) -> dict[str, RefusedSend]:
+        """The API's answers that mean "never": the reply fails with the platform's code, not sent again."""
+        return {}
 
     def post(self, client: Client, connection: ChannelConnection, delivery: Delivery) -> Any:
         return client.generic(

@@ -8,6 +8,17 @@ class InstagramHarness(MetaHarness):
     account_key = "page_id"
     account_id = "17841400123456789"
     access_token = "EAAinstagrampagetoken"
+    window_closed_subcode = 2534022
+    answered_kinds = {
+        "image": "media",
+        "audio": "media",
+        "shared_reel": "media",
+        "shared_post": "media",
+        "story_mention": "media",
+        "story_reply": "text",
+        "postback": "button",
+        "quick_reply": "button",
+    }
     receipts = ("echo", "seen")
     not_answered = ("reaction", "message_edit", "unsupported_message")
     batched = "batched_entries"

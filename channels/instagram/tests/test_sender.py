@@ -4,8 +4,6 @@ from conversations import outbox
 from conversations.events import CustomerMessage
 from conversations.inbound import store_customer_message
 from conversations.models import Message
-from conversations.sending import TemporarySendError
-from tests.fake_platform import Answer
 from tests.support import load_fixture
 
 from .conftest import ACCOUNT_ID, CUSTOMER
@@ -56,37 +54,3 @@ def test_a_reply_over_1000_utf8_bytes_is_sent_in_parts_in_order(instagram_connec
     assert len(reply.text) < 2000 and len(texts) == 3
     assert all(len(text.encode()) <= 1000 for text in texts)
     assert " ".join(texts) == reply.text
-
-
-def test_throttling_is_retried_after_retry_after(pending_reply, fake_platform):
-    fake_platform.script(
-        Answer(
-            429,
-            {"error": {"message": "(#613) Calls to this api have exceeded the rate limit.", "code": 613}},
-            {"Retry-After": "5"},
-        )
-    )
-    with pytest.raises(TemporarySendError) as raised:
-        outbox.deliver(pending_reply.pk)
-    assert raised.value.retry_after == 5
-    outbox.deliver(pending_reply.pk)
-    pending_reply.refresh_from_db()
-    assert pending_reply.status == Message.Status.SENT and pending_reply.attempts == 2
-
-
-def test_a_closed_window_is_permanent_and_recorded(pending_reply, fake_platform):
-    fake_platform.script(
-        Answer(
-            400,
-            {
-                "error": {
-                    "message": "(#10) This message is sent outside of allowed window.",
-                    "code": 10,
-                    "error_subcode": 2534022,
-                }
-            },
-        )
-    )
-    outbox.deliver(pending_reply.pk)
-    pending_reply.refresh_from_db()
-    assert (pending_reply.status, pending_reply.error_code) == (Message.Status.FAILED, "10/2534022")

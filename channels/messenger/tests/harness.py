@@ -9,6 +9,14 @@ class MessengerHarness(MetaHarness):
     account_key = "page_id"
     account_id = "104857361928374"
     access_token = "EAAtestpagetoken"
+    answered_kinds = {
+        "image_attachment": "media",
+        "sticker": "media",
+        "voice_message": "media",
+        "location": "location",
+        "postback": "button",
+        "quick_reply": "button",
+    }
     receipts = ("echo", "read_receipt", "delivery_receipt")
     not_answered = ("reaction", "message_edit", "unsupported_message")
     batched = "batched_entries"

@@ -41,73 +41,12 @@ def test_a_reply_is_posted_in_the_send_api_shape(pending_reply, fake_platform):
     assert pending_reply.attempts == 1 and pending_reply.sent_at is not None
 
 
-def test_a_sent_message_is_never_sent_again(pending_reply, fake_platform):
-    outbox.deliver(pending_reply.pk)
-    outbox.deliver(pending_reply.pk)
-    assert len(fake_platform.requests) == 1
-
-
-def test_throttling_is_temporary_and_honours_retry_after(pending_reply, fake_platform):
-    fake_platform.script(
-        Answer(
-            429,
-            {"error": {"message": "(#613) Calls to this api have exceeded the rate limit.", "code": 613}},
-            {"Retry-After": "7"},
-        )
-    )
-    with pytest.raises(TemporarySendError) as raised:
-        outbox.deliver(pending_reply.pk)
-    assert raised.value.retry_after == 7
-    pending_reply.refresh_from_db()
-    assert (pending_reply.status, pending_reply.error_code) == (Message.Status.PENDING, "613")
-    outbox.deliver(pending_reply.pk)
-    pending_reply.refresh_from_db()
-    assert pending_reply.status == Message.Status.SENT and pending_reply.attempts == 2
-
-
 @pytest.mark.parametrize(("asked", "waited"), [("inf", None), ("nan", None), ("-5", None), ("99999999999", 3600)])
 def test_a_pause_no_clock_can_wait_is_not_taken_at_its_word(pending_reply, fake_platform, asked, waited):
     fake_platform.script(Answer(429, {"error": {"message": "Too many calls", "code": 613}}, {"Retry-After": asked}))
     with pytest.raises(TemporarySendError) as raised:
         outbox.deliver(pending_reply.pk)
     assert raised.value.retry_after == waited
-
-
-def test_a_server_error_is_temporary(pending_reply, fake_platform):
-    fake_platform.script(Answer(503, b"upstream unavailable", {"Content-Type": "text/plain"}))
-    with pytest.raises(TemporarySendError):
-        outbox.deliver(pending_reply.pk)
-
-
-def test_a_closed_window_is_permanent_and_recorded(pending_reply, fake_platform):
-    fake_platform.script(
-        Answer(
-            400,
-            {
-                "error": {
-                    "message": "(#10) This message is sent outside of allowed window.",
-                    "type": "OAuthException",
-                    "code": 10,
-                    "error_subcode": 2018278,
-                    "fbtrace_id": "AbCdEf",
-                }
-            },
-        )
-    )
-    outbox.deliver(pending_reply.pk)
-    pending_reply.refresh_from_db()
-    assert pending_reply.status == Message.Status.FAILED
-    assert pending_reply.error_code == "10/2018278"
-    assert "outside of allowed window" in pending_reply.error_detail
-    outbox.deliver(pending_reply.pk)
-    assert len(fake_platform.requests) == 1
-
-
-def test_an_unreachable_platform_is_temporary(pending_reply, messenger_connection):
-    messenger_connection.api_base = "http://127.0.0.1:9"
-    messenger_connection.save()
-    with pytest.raises(TemporarySendError):
-        outbox.deliver(pending_reply.pk)
 
 
 @pytest.fixture
@@ -143,23 +82,6 @@ def test_a_retry_continues_after_the_parts_already_accepted(long_reply, fake_pla
     texts = [request.json()["message"]["text"] for request in fake_platform.requests]
     assert len(texts) == 4 and texts[1] == texts[2]
     assert " ".join([texts[0], *texts[2:]]) == long_reply.text
-
-
-def test_no_agent_reply_goes_out_after_the_24_hour_window(pending_reply, fake_platform):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from conversations.models import Conversation
-
-    Conversation.objects.filter(pk=pending_reply.conversation_id).update(
-        last_inbound_at=timezone.now() - timedelta(hours=25)
-    )
-    outbox.deliver(pending_reply.pk)
-    assert fake_platform.requests == []
-    pending_reply.refresh_from_db()
-    assert (pending_reply.status, pending_reply.error_code) == (Message.Status.FAILED, "window_closed")
-    assert pending_reply.conversation.status == Conversation.Status.NEEDS_HUMAN
 
 
 def test_the_typing_indicator_is_a_request_of_its_own(pending_reply, fake_platform):

@@ -9,7 +9,7 @@ from channels.meta.signature import SIGNATURE_HEADER, sign
 from conversations.models import ChannelConnection
 from tests.fake_platform import Answer, RecordedRequest, graph_send_success
 from tests.support import MESSENGER_SECRET, MESSENGER_VERIFY_TOKEN
-from tests.support.platform_contract import Delivery, PlatformHarness
+from tests.support.platform_contract import Delivery, PlatformHarness, RefusedSend
 
 HEADER = "HTTP_" + SIGNATURE_HEADER.upper().replace("-", "_")
 
@@ -19,6 +19,8 @@ class MetaHarness(PlatformHarness):
     account_key: ClassVar[str]
     account_id: ClassVar[str]
     access_token: ClassVar[str]
+    # The subcode of Graph's error 10 when a reply comes after the customer-service window.
+    window_closed_subcode: ClassVar[int] = 2018278
 
     def connect(self, business: Business, api_base: str) -> ChannelConnection:
         return ChannelConnection.objects.create(
@@ -41,6 +43,18 @@ class MetaHarness(PlatformHarness):
 
     def sent_text(self, request: RecordedRequest) -> str | None:
         return request.json().get("message", {}).get("text")
+
+    def temporary_refusals(self) -> dict[str, RefusedSend]:
+        message = "(#613) Calls to this api have exceeded the rate limit."
+        throttled = Answer(429, {"error": {"message": message, "code": 613}}, {"Retry-After": "7"})
+        return super().temporary_refusals() | {"rate limit": RefusedSend(throttled, "613", 7)}
+
+    def permanent_refusals(self) -> dict[str, RefusedSend]:
+        message = "(#10) This message is sent outside of allowed window."
+        error = {"message": message, "type": "OAuthException", "code": 10, "error_subcode": self.window_closed_subcode}
+        code = f"10/{self.window_closed_subcode}"
+        closed = RefusedSend(Answer(400, {"error": error}), code, detail="outside of allowed window")
+        return {"window closed": closed}
 
     def forgeries(self, connection: ChannelConnection, body: bytes) -> list[Delivery]:
         return [

@@ -3,7 +3,7 @@
 from business.models import Business
 from conversations.models import ChannelConnection
 from tests.fake_platform import Answer, RecordedRequest
-from tests.support.platform_contract import Delivery, Location, PlatformHarness
+from tests.support.platform_contract import Delivery, Location, PlatformHarness, RefusedSend
 
 BOT_TOKEN = "7012345678:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 SECRET_TOKEN = "tg-webhook-Secret_42"
@@ -28,6 +28,19 @@ def bot_api_success(request: RecordedRequest, count: int) -> Answer:
 
 class TelegramHarness(PlatformHarness):
     platform = "telegram"
+    answered_kinds = {
+        "photo_with_caption": "media",
+        "voice_message": "media",
+        "audio": "media",
+        "video": "media",
+        "document": "media",
+        "sticker": "media",
+        "contact": "media",
+        "location": "location",
+        "venue": "location",
+        "group_message": "text",
+        "callback_query": "button",
+    }
     not_answered = ("channel_post", "message_reaction", "dice")
     unreadable_bodies = (*PlatformHarness.unreadable_bodies, b'{"update_id": 1, "message": {}}', NON_FINITE_UPDATE)
     # Telegram repeats an update answered with anything but a 200, for ever.
@@ -51,6 +64,19 @@ class TelegramHarness(PlatformHarness):
 
     def sent_text(self, request: RecordedRequest) -> str | None:
         return request.json()["text"] if request.path.endswith("/sendMessage") else None
+
+    def temporary_refusals(self) -> dict[str, RefusedSend]:
+        return {name: self.scripted_refusal(name) for name in ("send_throttled", "send_server_error")}
+
+    def permanent_refusals(self) -> dict[str, RefusedSend]:
+        return {name: self.scripted_refusal(name) for name in ("send_blocked", "send_chat_not_found")}
+
+    def scripted_refusal(self, name: str) -> RefusedSend:
+        fixture = self.fixture(name)
+        response, expect = fixture["simulated_response"], fixture["expect"]
+        code = expect.get("code", str(response["status"]))
+        detail = response["body"]["description"]
+        return RefusedSend(Answer(response["status"], response["body"]), code, expect.get("retry_after"), detail)
 
     def forgeries(self, connection: ChannelConnection, body: bytes) -> list[Delivery]:
         secret = connection.credential("secret_token")

@@ -1,12 +1,9 @@
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 
 from conversations import outbox
 from conversations.events import CustomerMessage
 from conversations.inbound import store_customer_message
-from conversations.models import Conversation, Message
+from conversations.models import Message
 from conversations.sending import TemporarySendError
 from tests.fake_platform import Answer
 from tests.support import load_fixture
@@ -69,37 +66,6 @@ def test_a_reply_over_4096_characters_is_split_as_telegram_expects(telegram_conn
     assert reply.metadata["sent_parts"] == [f"{CHAT_ID}:5001", f"{CHAT_ID}:5002"]
 
 
-def test_throttling_is_temporary_and_honours_retry_after(pending_reply, fake_platform):
-    fake_platform.script(scripted_error("send_throttled"))
-    with pytest.raises(TemporarySendError) as raised:
-        outbox.deliver(pending_reply.pk)
-    assert raised.value.retry_after == 7
-    pending_reply.refresh_from_db()
-    assert (pending_reply.status, pending_reply.error_code) == (Message.Status.PENDING, "429")
-    outbox.deliver(pending_reply.pk)
-    pending_reply.refresh_from_db()
-    assert pending_reply.status == Message.Status.SENT and pending_reply.attempts == 2
-    assert fake_platform.requests[0].body == fake_platform.requests[1].body
-
-
-def test_a_server_error_is_temporary(pending_reply, fake_platform):
-    fake_platform.script(scripted_error("send_server_error"))
-    with pytest.raises(TemporarySendError):
-        outbox.deliver(pending_reply.pk)
-
-
-@pytest.mark.parametrize("name", ["send_blocked", "send_chat_not_found"])
-def test_a_blocked_bot_or_a_bad_request_is_permanent_and_recorded(pending_reply, fake_platform, name):
-    fixture = load_fixture(__file__, name)
-    fake_platform.script(scripted_error(name))
-    outbox.deliver(pending_reply.pk)
-    pending_reply.refresh_from_db()
-    assert (pending_reply.status, pending_reply.error_code) == (Message.Status.FAILED, fixture["expect"]["code"])
-    assert fixture["simulated_response"]["body"]["description"] in pending_reply.error_detail
-    outbox.deliver(pending_reply.pk)
-    assert len(fake_platform.requests) == 1
-
-
 def test_an_unreachable_api_is_temporary_and_the_token_is_not_recorded(pending_reply, telegram_connection):
     telegram_connection.api_base = "http://127.0.0.1:9"
     telegram_connection.save()
@@ -121,12 +87,3 @@ def test_a_failing_typing_indicator_is_not_an_error(pending_reply, fake_platform
     fake_platform.script(scripted_error("send_blocked"))
     outbox.show_typing(pending_reply.conversation)
     assert len(fake_platform.requests) == 1
-
-
-def test_a_reply_goes_out_however_long_ago_the_customer_wrote(pending_reply, fake_platform):
-    Conversation.objects.filter(pk=pending_reply.conversation_id).update(
-        last_inbound_at=timezone.now() - timedelta(days=30)
-    )
-    outbox.deliver(pending_reply.pk)
-    pending_reply.refresh_from_db()
-    assert pending_reply.status == Message.Status.SENT

@@ -1,7 +1,6 @@
 import json
 from io import StringIO
 
-import pytest
 from django.core.management import call_command
 
 from conversations.models import ChannelConnection, Contact, Message
@@ -64,17 +63,6 @@ def test_an_update_we_do_not_handle_is_acknowledged_and_nothing_stored(
     with django_capture_on_commit_callbacks() as callbacks:
         assert post_update(telegram_connection, raw("my_chat_member")).status_code == 200
     assert not Message.objects.exists() and callbacks == []
-
-
-@pytest.mark.parametrize("name", ["photo_with_caption", "voice_message", "location", "contact", "group_message"])
-def test_media_locations_and_group_messages_start_a_turn(
-    post_update, telegram_connection, django_capture_on_commit_callbacks, name
-):
-    with django_capture_on_commit_callbacks() as callbacks:
-        assert post_update(telegram_connection, raw(name)).status_code == 200
-    message = Message.objects.get()
-    assert message.text == load_fixture(__file__, name)["expect"]["texts"][0]
-    assert len(callbacks) == 1
 
 
 def test_a_button_press_is_a_turn_answered_inline_with_answer_callback_query(

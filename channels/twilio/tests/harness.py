@@ -7,7 +7,7 @@ from business.models import Business
 from channels.twilio.signature import SIGNATURE_HEADER, sign
 from conversations.models import ChannelConnection
 from tests.fake_platform import Answer, RecordedRequest
-from tests.support.platform_contract import Delivery, Location, PlatformHarness
+from tests.support.platform_contract import Delivery, Location, PlatformHarness, RefusedSend
 
 ACCOUNT_SID = "AC1ee1b5bf859731e7a9516a7e8fad50ba"
 AUTH_TOKEN = "9f8e7d6c5b4a39281706f5e4d3c2b1a0"
@@ -51,6 +51,15 @@ def sent_form(request: RecordedRequest) -> dict[str, str]:
 class TwilioHarness(PlatformHarness):
     platform = "twilio"
     text_message = "whatsapp_text_message"
+    answered_kinds = {
+        "sms_text_message": "text",
+        "whatsapp_image_with_caption": "media",
+        "whatsapp_voice_note": "media",
+        "mms_photo_and_contact_card": "media",
+        "mms_pdf_document": "media",
+        "whatsapp_location": "location",
+        "whatsapp_button_reply": "button",
+    }
     receipts = ("status_queued", "status_sent", "status_delivered", "status_read_whatsapp")
     not_answered = ("whatsapp_unsupported",)
     our_reply_id = "SM205ef0616ed503237922ac2987136a4b"
@@ -79,6 +88,20 @@ class TwilioHarness(PlatformHarness):
 
     def sent_text(self, request: RecordedRequest) -> str | None:
         return sent_form(request).get("Body")
+
+    def temporary_refusals(self) -> dict[str, RefusedSend]:
+        return {name: self.scripted_refusal(name) for name in ("throttled", "server_error")}
+
+    def permanent_refusals(self) -> dict[str, RefusedSend]:
+        names = ("unsubscribed", "invalid_number", "outside_window", "bad_credentials")
+        return {name: self.scripted_refusal(name) for name in names}
+
+    def scripted_refusal(self, name: str) -> RefusedSend:
+        response = self.fixture("outbound_errors")["responses"][name]
+        retry_after = response["headers"].get("Retry-After")
+        answer = Answer(response["status"], response["body"], response["headers"])
+        code = str(response["body"]["code"])
+        return RefusedSend(answer, code, retry_after and int(retry_after), response["body"]["message"])
 
     def forgeries(self, connection: ChannelConnection, body: bytes) -> list[Delivery]:
         another = sign("another-auth-token", connection.webhook_url(), form_fields(body))

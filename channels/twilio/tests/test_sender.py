@@ -72,52 +72,6 @@ def test_a_from_number_stored_with_the_whatsapp_prefix_still_answers_sms_from_th
     assert sent_form(twilio_api.requests[0])["From"] == "+15557654321"
 
 
-def test_a_sent_message_is_never_sent_again(sms_reply, twilio_api):
-    outbox.deliver(sms_reply.pk)
-    outbox.deliver(sms_reply.pk)
-    assert len(twilio_api.requests) == 1
-
-
-def test_throttling_is_temporary_and_honours_retry_after(sms_reply, twilio_api):
-    twilio_api.script(error_answer("throttled"))
-    with pytest.raises(TemporarySendError) as raised:
-        outbox.deliver(sms_reply.pk)
-    assert raised.value.retry_after == 5
-    sms_reply.refresh_from_db()
-    assert (sms_reply.status, sms_reply.error_code) == (Message.Status.PENDING, "20429")
-    outbox.deliver(sms_reply.pk)
-    sms_reply.refresh_from_db()
-    assert sms_reply.status == Message.Status.SENT and sms_reply.attempts == 2
-    assert sent_form(twilio_api.requests[0]) == sent_form(twilio_api.requests[1])
-
-
-def test_a_server_error_is_temporary(sms_reply, twilio_api):
-    twilio_api.script(error_answer("server_error"))
-    with pytest.raises(TemporarySendError):
-        outbox.deliver(sms_reply.pk)
-
-
-def test_an_unreachable_api_is_temporary(sms_reply, twilio_connection):
-    twilio_connection.api_base = "http://127.0.0.1:9"
-    twilio_connection.save()
-    with pytest.raises(TemporarySendError):
-        outbox.deliver(sms_reply.pk)
-
-
-@pytest.mark.parametrize(
-    "name, code",
-    [("unsubscribed", "21610"), ("invalid_number", "21211"), ("outside_window", "63016"), ("bad_credentials", "20003")],
-)
-def test_permanent_errors_are_recorded_with_twilios_code_and_not_retried(sms_reply, twilio_api, name, code):
-    twilio_api.script(error_answer(name))
-    outbox.deliver(sms_reply.pk)
-    sms_reply.refresh_from_db()
-    assert (sms_reply.status, sms_reply.error_code) == (Message.Status.FAILED, code)
-    assert ERRORS[name]["body"]["message"] in sms_reply.error_detail
-    outbox.deliver(sms_reply.pk)
-    assert len(twilio_api.requests) == 1
-
-
 @pytest.fixture
 def long_reply(twilio_connection):
     text = " ".join(f"Table {index} is free at 9pm 🍷." for index in range(120))

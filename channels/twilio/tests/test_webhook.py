@@ -1,6 +1,5 @@
 from io import StringIO
 
-import pytest
 from django.core.management import call_command
 
 from channels.twilio.signature import sign
@@ -54,25 +53,6 @@ def test_a_tampered_parameter_is_refused(post_twilio, twilio_connection):
     signature = sign(twilio_connection.credential("auth_token"), twilio_connection.webhook_url(), form_fields(body))
     tampered = body.replace("Friday", "Monday")
     assert post_twilio(twilio_connection, tampered, signature=signature).status_code == 403
-
-
-@pytest.mark.parametrize(
-    "name, kind",
-    [
-        ("whatsapp_image_with_caption", "media"),
-        ("mms_photo_and_contact_card", "media"),
-        ("whatsapp_location", "location"),
-        ("whatsapp_button_reply", "button"),
-    ],
-)
-def test_media_locations_and_buttons_are_stored_and_answered(
-    post_twilio, twilio_connection, django_capture_on_commit_callbacks, name, kind
-):
-    with django_capture_on_commit_callbacks() as callbacks:
-        assert post_twilio(twilio_connection, raw(name)).status_code == 200
-    message = Message.objects.get()
-    assert message.kind == kind
-    assert len(callbacks) == 1
 
 
 def test_connect_channel_sets_the_twilio_credentials_and_prints_the_webhook_url(business):

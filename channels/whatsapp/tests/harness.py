@@ -2,7 +2,7 @@
 
 from channels.meta.tests.harness import MetaHarness
 from tests.fake_platform import Answer, RecordedRequest
-from tests.support.platform_contract import Location
+from tests.support.platform_contract import SERVER_ERROR, Location, RefusedSend
 
 
 def cloud_api_success(request: RecordedRequest, count: int) -> Answer:
@@ -20,11 +20,28 @@ def cloud_api_success(request: RecordedRequest, count: int) -> Answer:
     )
 
 
+def cloud_api_refusal(status: int, code: int, message: str) -> RefusedSend:
+    error = {"message": message, "type": "OAuthException", "code": code, "fbtrace_id": "AbCdEf"}
+    return RefusedSend(Answer(status, {"error": error}), str(code), detail=message)
+
+
 class WhatsAppHarness(MetaHarness):
     platform = "whatsapp"
     account_key = "phone_number_id"
     account_id = "113355779900246"
     access_token = "EAAwhatsappsystemusertoken"
+    answered_kinds = {
+        "image_with_caption": "media",
+        "voice_message": "media",
+        "video_message": "media",
+        "document_message": "media",
+        "sticker": "media",
+        "contact_card": "media",
+        "location": "location",
+        "button_reply": "button",
+        "list_reply": "button",
+        "template_button": "button",
+    }
     receipts = ("status_read", "template_status_update", "platform_error")
     not_answered = ("reaction", "edited_message", "unsupported_message")
     batched = "batched_messages"
@@ -38,6 +55,23 @@ class WhatsAppHarness(MetaHarness):
         b'{"object": "page", "entry": []}',
         b'{"object": "whatsapp_business_account"}',
     )
+
+    def temporary_refusals(self) -> dict[str, RefusedSend]:
+        return {
+            "server error": SERVER_ERROR,
+            "throughput": cloud_api_refusal(400, 130429, "(#130429) Rate limit hit"),
+            "pair rate limit": cloud_api_refusal(
+                400, 131056, "(#131056) (Business Account, Consumer Account) pair rate limit hit"
+            ),
+            "account rate limit": cloud_api_refusal(429, 80007, "(#80007) Rate limit issues"),
+        }
+
+    def permanent_refusals(self) -> dict[str, RefusedSend]:
+        return {
+            "window closed": cloud_api_refusal(400, 131047, "(#131047) Re-engagement message"),
+            "undeliverable": cloud_api_refusal(400, 131026, "(#131026) Message undeliverable"),
+            "expired token": cloud_api_refusal(401, 190, "Error validating access token: Session has expired"),
+        }
 
     def api_answer(self, request: RecordedRequest, count: int) -> Answer:
         return cloud_api_success(request, count)

@@ -1,13 +1,9 @@
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 
 from conversations import outbox
 from conversations.events import CustomerMessage, Kind
 from conversations.inbound import store_customer_message
-from conversations.models import Conversation, Message
-from conversations.sending import TemporarySendError
+from conversations.models import Message
 from tests.fake_platform import Answer
 from tests.support import load_fixture
 
@@ -79,43 +75,6 @@ def test_a_reply_over_4096_characters_is_sent_in_parts_in_order(whatsapp_connect
     assert reply.metadata["sent_parts"] == ["wamid.fake_1", "wamid.fake_2", "wamid.fake_3"]
 
 
-@pytest.mark.parametrize(
-    "answer, code",
-    [
-        (cloud_api_error(400, 130429, "(#130429) Rate limit hit"), "130429"),
-        (cloud_api_error(400, 131056, "(#131056) (Business Account, Consumer Account) pair rate limit hit"), "131056"),
-        (cloud_api_error(429, 80007, "(#80007) Rate limit issues"), "80007"),
-        (Answer(503, b"upstream unavailable", {"Content-Type": "text/plain"}), "503"),
-    ],
-)
-def test_throttling_and_server_errors_are_retried(pending_reply, cloud_api, answer, code):
-    cloud_api.script(answer)
-    with pytest.raises(TemporarySendError):
-        outbox.deliver(pending_reply.pk)
-    pending_reply.refresh_from_db()
-    assert (pending_reply.status, pending_reply.error_code) == (Message.Status.PENDING, code)
-    outbox.deliver(pending_reply.pk)
-    pending_reply.refresh_from_db()
-    assert pending_reply.status == Message.Status.SENT and pending_reply.attempts == 2
-
-
-@pytest.mark.parametrize(
-    "answer, code",
-    [
-        (cloud_api_error(400, 131047, "(#131047) Re-engagement message"), "131047"),
-        (cloud_api_error(400, 131026, "(#131026) Message undeliverable"), "131026"),
-        (cloud_api_error(401, 190, "Error validating access token: Session has expired"), "190"),
-    ],
-)
-def test_a_permanent_error_fails_the_reply_with_whatsapps_code(pending_reply, cloud_api, answer, code):
-    cloud_api.script(answer)
-    outbox.deliver(pending_reply.pk)
-    pending_reply.refresh_from_db()
-    assert (pending_reply.status, pending_reply.error_code) == (Message.Status.FAILED, code)
-    outbox.deliver(pending_reply.pk)
-    assert len(cloud_api.requests) == 1
-
-
 def test_an_answer_without_a_wamid_is_not_sent_again(pending_reply, cloud_api):
     cloud_api.script(Answer(200, {"messaging_product": "whatsapp", "messages": []}))
     outbox.deliver(pending_reply.pk)
@@ -130,13 +89,3 @@ def test_a_connection_without_a_phone_number_id_cannot_send(pending_reply, whats
     pending_reply.refresh_from_db()
     assert (pending_reply.status, pending_reply.error_code) == (Message.Status.FAILED, "no_phone_number_id")
     assert cloud_api.requests == []
-
-
-def test_no_reply_goes_out_after_the_24_hour_window(pending_reply, cloud_api):
-    Conversation.objects.filter(pk=pending_reply.conversation_id).update(
-        last_inbound_at=timezone.now() - timedelta(hours=25)
-    )
-    outbox.deliver(pending_reply.pk)
-    assert cloud_api.requests == []
-    pending_reply.refresh_from_db()
-    assert (pending_reply.status, pending_reply.error_code) == (Message.Status.FAILED, "window_closed")
