@@ -6,6 +6,7 @@ import os
 import platform
 import statistics
 import subprocess
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -65,7 +66,8 @@ def seconds(value: float) -> str:
 
 def growth(latencies: Latencies) -> str:
     turns = len(latencies.conversations[0])
-    return f"turn 1 {seconds(latencies.at_turn(1))}, turn {turns} {seconds(latencies.at_turn(turns))} ({latencies.growth:.2f}x)"
+    last = f"turn {turns} {seconds(latencies.at_turn(turns))}"
+    return f"turn 1 {seconds(latencies.at_turn(1))}, {last} ({latencies.growth:.2f}x)"
 
 
 def paced(result: Paced) -> str:
@@ -76,85 +78,166 @@ def paced(result: Paced) -> str:
     )
 
 
+def row(*cells: str) -> str:
+    return f"| {' | '.join(cells)} |"
+
+
+def listed(values: Iterable[float], digits: int = 2) -> str:
+    return ", ".join(f"{value:.{digits}f}" for value in values)
+
+
 def table(results: Results) -> list[str]:
-    overhead, ingest, memory = results.overhead, results.ingest, results.memory
+    return [
+        row("#", "figure", "Parley", "baseline", "ratio", "target", "met"),
+        "|---|---|---|---|---|---|---|",
+        *overhead_rows(results.overhead),
+        *latency_rows(results),
+        *ingest_rows(results.ingest),
+        *memory_rows(results.memory),
+        naive_row(results.naive, results.single_on),
+    ]
+
+
+def overhead_rows(overhead: OverheadResult) -> list[str]:
     warm_parley, warm_raw = statistics.median(overhead.parley_seconds[1:]), statistics.median(overhead.raw_seconds[1:])
+    warm_turns = len(overhead.parley_seconds) - 1
+    return [
+        row(
+            "1",
+            "agent overhead, warm: webhook POST to send request"
+            f" (median of {warm_turns} turns, each against its baseline)",
+            f"median turn {seconds(warm_parley)}",
+            f"raw llama-cpp-python, same calls: median turn {seconds(warm_raw)}",
+            f"{overhead.warm_ratio:.2f}x",
+            "<= 1.10x",
+            verdict(overhead.warm_ratio <= 1.10),
+        ),
+        row(
+            "1",
+            "agent overhead, cold: first turn, model loaded on it",
+            seconds(overhead.parley_seconds[0]),
+            f"raw load + same calls: {seconds(overhead.raw_load_seconds + overhead.raw_seconds[0])}",
+            f"{overhead.cold_ratio:.2f}x",
+            "-",
+            "-",
+        ),
+    ]
+
+
+def latency_rows(results: Results) -> list[str]:
     turns = len(results.single_on.conversations[0])
     conversations = len(results.interleaved_on.conversations)
-    first, *more = memory.footprints
-    rows = [
-        "| # | figure | Parley | baseline | ratio | target | met |",
-        "|---|---|---|---|---|---|---|",
-        f"| 1 | agent overhead, warm: webhook POST to send request (median of {len(overhead.parley_seconds) - 1} turns, each against its baseline) "
-        f"| median turn {seconds(warm_parley)} | raw llama-cpp-python, same calls: median turn {seconds(warm_raw)} | {overhead.warm_ratio:.2f}x | <= 1.10x "
-        f"| {verdict(overhead.warm_ratio <= 1.10)} |",
-        f"| 1 | agent overhead, cold: first turn, model loaded on it | {seconds(overhead.parley_seconds[0])} "
-        f"| raw load + same calls: {seconds(overhead.raw_load_seconds + overhead.raw_seconds[0])} | {overhead.cold_ratio:.2f}x | - | - |",
-        f"| 2 | turn latency, 1 conversation, reuse on | {growth(results.single_on)} | reuse off: {growth(results.single_off)} "
-        f"| {results.single_on.growth:.2f}x | turn {turns} <= 1.3x turn 1 | {verdict(results.single_on.growth <= 1.3)} |",
-        f"| 2 | turn latency, {conversations} conversations interleaved, reuse on | {growth(results.interleaved_on)} "
-        f"| reuse off: {growth(results.interleaved_off)} | {results.interleaved_on.growth:.2f}x | turn {turns} <= 1.3x turn 1 "
-        f"| {verdict(results.interleaved_on.growth <= 1.3)} |",
-        f"| 3 | webhook ingest, max throughput (wrk) | {ingest.webhook_throughput:.0f} deliveries/s | bare view: {ingest.bare_throughput:.0f} req/s "
-        f"(a view only storing each body: {ingest.storing_throughput:.0f} req/s, {ingest.webhook_throughput / ingest.storing_throughput:.2f}x of it) "
-        f"| {ingest.webhook_throughput / ingest.bare_throughput:.2f}x | >= 0.50x | {verdict(ingest.webhook_throughput >= 0.5 * ingest.bare_throughput)} |",
-        f"| 3 | webhook ack latency at {ingest.webhook.rate:.0f}/s ({len(ingest.webhook.latencies)} deliveries) | {paced(ingest.webhook)} "
-        f"| bare view: {paced(ingest.bare)} | - | p99 < 50 ms "
-        f"| {verdict(ingest.webhook.percentile(0.99) < 0.050 and not ingest.webhook.failures)} |",
+    target = f"turn {turns} <= 1.3x turn 1"
+    return [
+        row(
+            "2",
+            "turn latency, 1 conversation, reuse on",
+            growth(results.single_on),
+            f"reuse off: {growth(results.single_off)}",
+            f"{results.single_on.growth:.2f}x",
+            target,
+            verdict(results.single_on.growth <= 1.3),
+        ),
+        row(
+            "2",
+            f"turn latency, {conversations} conversations interleaved, reuse on",
+            growth(results.interleaved_on),
+            f"reuse off: {growth(results.interleaved_off)}",
+            f"{results.interleaved_on.growth:.2f}x",
+            target,
+            verdict(results.interleaved_on.growth <= 1.3),
+        ),
     ]
+
+
+def ingest_rows(ingest: IngestResult) -> list[str]:
+    of_storing = ingest.webhook_throughput / ingest.storing_throughput
+    return [
+        row(
+            "3",
+            "webhook ingest, max throughput (wrk)",
+            f"{ingest.webhook_throughput:.0f} deliveries/s",
+            f"bare view: {ingest.bare_throughput:.0f} req/s (a view only storing each body:"
+            f" {ingest.storing_throughput:.0f} req/s, {of_storing:.2f}x of it)",
+            f"{ingest.webhook_throughput / ingest.bare_throughput:.2f}x",
+            ">= 0.50x",
+            verdict(ingest.webhook_throughput >= 0.5 * ingest.bare_throughput),
+        ),
+        row(
+            "3",
+            f"webhook ack latency at {ingest.webhook.rate:.0f}/s ({len(ingest.webhook.latencies)} deliveries)",
+            paced(ingest.webhook),
+            f"bare view: {paced(ingest.bare)}",
+            "-",
+            "p99 < 50 ms",
+            verdict(ingest.webhook.percentile(0.99) < 0.050 and not ingest.webhook.failures),
+        ),
+    ]
+
+
+def memory_rows(memory: MemoryResult) -> list[str]:
+    first, *more = memory.footprints
+    rows = []
     for footprint in more:
         added, allowance = memory.added_per_process(footprint), memory.allowance(footprint)
         rows.append(
-            f"| 4 | memory: PSS of a worker with {footprint.processes} inference processes (parent included) | {footprint.total / MB:.0f} MB, +{added / MB:.0f} MB per extra process "
-            f"| 1 process: {first.total / MB:.0f} MB; own KV cache (context {memory.kv_cache_bytes / MB:.0f} MB + saved states) + 50 MB = {allowance / MB:.0f} MB "
-            f"| {added / allowance:.2f}x | extra process <= KV + 50 MB | {verdict(added <= allowance)} |"
+            row(
+                "4",
+                f"memory: PSS of a worker with {footprint.processes} inference processes (parent included)",
+                f"{footprint.total / MB:.0f} MB, +{added / MB:.0f} MB per extra process",
+                f"1 process: {first.total / MB:.0f} MB; own KV cache (context {memory.kv_cache_bytes / MB:.0f} MB"
+                f" + saved states) + 50 MB = {allowance / MB:.0f} MB",
+                f"{added / allowance:.2f}x",
+                "extra process <= KV + 50 MB",
+                verdict(added <= allowance),
+            )
         )
-    naive, parley = results.naive, results.single_on
-    rows.append(
-        f"| 5 | naive LangChain loop, {len(naive.conversations[0])} turns of 1 conversation | Parley: {seconds(parley.total)} in all, {growth(parley)} "
-        f"| naive: {seconds(naive.total)} in all, {growth(naive)} | {naive.total / parley.total:.2f}x slower | - | - |"
-    )
     return rows
 
 
+def naive_row(naive: Latencies, parley: Latencies) -> str:
+    return row(
+        "5",
+        f"naive LangChain loop, {len(naive.conversations[0])} turns of 1 conversation",
+        f"Parley: {seconds(parley.total)} in all, {growth(parley)}",
+        f"naive: {seconds(naive.total)} in all, {growth(naive)}",
+        f"{naive.total / parley.total:.2f}x slower",
+        "-",
+        "-",
+    )
+
+
+def series(latencies: Latencies) -> str:
+    turns = range(len(latencies.conversations[0]))
+    text = ", ".join(f"{latencies.at_turn(turn + 1):.2f}" for turn in turns)
+    if latencies.evaluated:
+        computed = (sum(tokens[turn] for tokens in latencies.evaluated) / len(latencies.evaluated) for turn in turns)
+        text += f"; prompt tokens computed per turn: {listed(computed, 0)}"
+    return text
+
+
 def details(results: Results) -> list[str]:
-    overhead, memory = results.overhead, results.memory
-    warm_raw = statistics.median(overhead.raw_seconds[1:])
-
-    def series(latencies: Latencies) -> str:
-        turns = range(len(latencies.conversations[0]))
-        text = ", ".join(f"{latencies.at_turn(turn + 1):.2f}" for turn in turns)
-        if latencies.evaluated:
-            computed = (
-                sum(tokens[turn] for tokens in latencies.evaluated) / len(latencies.evaluated) for turn in turns
-            )
-            text += f"; prompt tokens computed per turn: {', '.join(f'{tokens:.0f}' for tokens in computed)}"
-        return text
-
+    memory = results.memory
     lines = [
         "## Details",
         "",
-        f"- Agent overhead: {overhead.model_calls} model calls over {len(overhead.parley_seconds)} turns, {overhead.prompt_tokens} prompt tokens, "
-        f"{overhead.completion_tokens} generated. Parley per turn (s): {', '.join(f'{value:.2f}' for value in overhead.parley_seconds)}; "
-        f"raw: {', '.join(f'{value:.2f}' for value in overhead.raw_seconds)} (model load {overhead.raw_load_seconds:.2f} s); "
-        f"warm turns' ratios: {', '.join(f'{ratio:.2f}' for ratio in overhead.turn_ratios)}. "
-        "burst_settle_seconds is 0 for the bench business: the settle wait is a product choice, not overhead.",
-        f"- Where a warm Parley turn's time goes (medians): model calls {seconds(statistics.median(overhead.model_seconds[1:]))} "
-        f"(raw, the same calls without Parley's JSON grammar: {seconds(warm_raw)}); the rest of the agent turn (database, tools, "
-        f"prompt, grounding) {seconds(statistics.median(t - m for t, m in zip(overhead.turn_seconds[1:], overhead.model_seconds[1:])))}; "
-        f"webhook, queues and send {seconds(statistics.median(p - t for p, t in zip(overhead.parley_seconds[1:], overhead.turn_seconds[1:])))}.",
+        *overhead_details(results.overhead),
         f"- Seconds per turn, mean over conversations, 1 conversation reuse on: {series(results.single_on)}",
         f"- 1 conversation reuse off: {series(results.single_off)}",
         f"- {len(results.interleaved_on.conversations)} interleaved reuse on: {series(results.interleaved_on)}",
         f"- {len(results.interleaved_off.conversations)} interleaved reuse off: {series(results.interleaved_off)}",
         f"- Naive LangChain loop: {series(results.naive)}",
-        f"- Memory: model file {memory.model_file_bytes / MB:.0f} MB; KV cache per process {memory.kv_cache_bytes / MB:.0f} MB (n_ctx of the business)."
-        " Each footprint's PSS per inference process (of which the model file's mapping / saved KV states), and the worker's parent:",
+        f"- Memory: model file {memory.model_file_bytes / MB:.0f} MB; KV cache per process"
+        f" {memory.kv_cache_bytes / MB:.0f} MB (n_ctx of the business)."
+        " Each footprint's PSS per inference process (of which the model file's mapping / saved KV states),"
+        " and the worker's parent:",
     ]
     for footprint in memory.footprints:
         each = ", ".join(
             f"{total / MB:.0f} ({weights / MB:.0f} / {states / MB:.0f})"
-            for total, weights, states in zip(footprint.children_pss, footprint.weights_pss, footprint.saved_states)
+            for total, weights, states in zip(
+                footprint.children_pss, footprint.weights_pss, footprint.saved_states, strict=True
+            )
         )
         lines.append(f"  - {footprint.processes}: {each} MB; parent {footprint.parent_pss / MB:.0f} MB")
     lines.append(
@@ -167,6 +250,30 @@ def details(results: Results) -> list[str]:
     return lines
 
 
+def overhead_details(overhead: OverheadResult) -> list[str]:
+    warm = slice(1, None)
+    warm_raw = statistics.median(overhead.raw_seconds[warm])
+    agent_rest = (
+        turn - model for turn, model in zip(overhead.turn_seconds[warm], overhead.model_seconds[warm], strict=True)
+    )
+    around = (
+        parley - turn for parley, turn in zip(overhead.parley_seconds[warm], overhead.turn_seconds[warm], strict=True)
+    )
+    return [
+        f"- Agent overhead: {overhead.model_calls} model calls over {len(overhead.parley_seconds)} turns,"
+        f" {overhead.prompt_tokens} prompt tokens, {overhead.completion_tokens} generated."
+        f" Parley per turn (s): {listed(overhead.parley_seconds)};"
+        f" raw: {listed(overhead.raw_seconds)} (model load {overhead.raw_load_seconds:.2f} s);"
+        f" warm turns' ratios: {listed(overhead.turn_ratios)}."
+        " burst_settle_seconds is 0 for the bench business: the settle wait is a product choice, not overhead.",
+        f"- Where a warm Parley turn's time goes (medians): model calls"
+        f" {seconds(statistics.median(overhead.model_seconds[warm]))}"
+        f" (raw, the same calls without Parley's JSON grammar: {seconds(warm_raw)});"
+        " the rest of the agent turn (database, tools, prompt, grounding)"
+        f" {seconds(statistics.median(agent_rest))}; webhook, queues and send {seconds(statistics.median(around))}.",
+    ]
+
+
 def render(results: Results) -> str:
     lines = [
         "# Parley benchmark results",
@@ -174,8 +281,8 @@ def render(results: Results) -> str:
         f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         f"- Machine: {machine()}; load average before the run: {results.load_before:.2f}",
         f"- Commit: {commit()}",
-        f"- Bench business: the demo bakery, temperature 0, max_reply_tokens {results.reply_tokens}, burst_settle_seconds 0;"
-        f" PARLEY_MODEL_THREADS={os.environ.get('PARLEY_MODEL_THREADS', 'default')}",
+        f"- Bench business: the demo bakery, temperature 0, max_reply_tokens {results.reply_tokens},"
+        f" burst_settle_seconds 0; PARLEY_MODEL_THREADS={os.environ.get('PARLEY_MODEL_THREADS', 'default')}",
         "",
         *table(results),
         "",

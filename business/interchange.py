@@ -30,7 +30,17 @@ class BusinessFileError(ValueError):
 
 @transaction.atomic
 def import_business(document: dict[str, Any]) -> Business:
-    profile = _section(document, "business", dict)
+    business = _import_profile(_section(document, "business", dict))
+    _import_faq(business, _section(document, "faq", list, default=[]))
+    _import_catalogue(business, _section(document, "catalogue", list, default=[]))
+    _import_documents(business, _section(document, "documents", list, default=[]))
+    customers = _import_customers(business, _section(document, "customers", list, default=[]))
+    for index, entry in enumerate(_section(document, "orders", list, default=[])):
+        _import_order(business, customers, entry, f"orders[{index}]")
+    return business
+
+
+def _import_profile(profile: dict[str, Any]) -> Business:
     slug = profile.get("slug")
     if not slug:
         raise BusinessFileError("business.slug is required")
@@ -42,8 +52,10 @@ def import_business(document: dict[str, Any]) -> Business:
         if field in profile:
             setattr(business, field, profile[field])
     _validated(business, "business").save()
+    return business
 
-    faq = _section(document, "faq", list, default=[])
+
+def _import_faq(business: Business, faq: list[Any]) -> None:
     # Drafts made from customers' words are never in a file: they stay for staff to rewrite.
     business.faq_entries.filter(published=True).delete()
     for index, entry in enumerate(faq):
@@ -51,7 +63,8 @@ def import_business(document: dict[str, Any]) -> Business:
             raise BusinessFileError(f"faq[{index}]: expected question and answer")
         _validated(FaqEntry(business=business, **entry), f"faq[{index}]").save()
 
-    catalogue = _section(document, "catalogue", list, default=[])
+
+def _import_catalogue(business: Business, catalogue: list[Any]) -> None:
     business.catalogue_items.all().delete()
     for index, item in enumerate(catalogue):
         if not isinstance(item, dict) or not set(item) <= set(ITEM_FIELDS) or "name" not in item:
@@ -62,15 +75,19 @@ def import_business(document: dict[str, Any]) -> Business:
             raise BusinessFileError(f"catalogue[{index}]: price {item.get('price')!r} is not a number") from error
         _validated(CatalogueItem(business=business, **{**item, "price": price}), f"catalogue[{index}]").save()
 
-    documents = _section(document, "documents", list, default=[])
+
+def _import_documents(business: Business, documents: list[Any]) -> None:
     business.documents.all().delete()
     for index, entry in enumerate(documents):
         if not isinstance(entry, dict) or set(entry) != {"title", "body"}:
             raise BusinessFileError(f"documents[{index}]: expected title and body")
         _validated(Document(business=business, **entry), f"documents[{index}]").save()
 
+
+def _import_customers(business: Business, entries: list[Any]) -> dict[str, Customer]:
+    """The file's customers, created or updated by reference, by reference for its orders."""
     customers = {}
-    for index, entry in enumerate(_section(document, "customers", list, default=[])):
+    for index, entry in enumerate(entries):
         if not isinstance(entry, dict) or not entry.get("reference") or not set(entry) <= set(CUSTOMER_FIELDS):
             raise BusinessFileError(f"customers[{index}]: expected reference and {', '.join(CUSTOMER_FIELDS[1:])}")
         customer = Customer.objects.filter(business=business, reference=entry["reference"]).first() or Customer(
@@ -80,10 +97,7 @@ def import_business(document: dict[str, Any]) -> Business:
             setattr(customer, field, value)
         _validated(customer, f"customers[{index}]").save()
         customers[customer.reference] = customer
-
-    for index, entry in enumerate(_section(document, "orders", list, default=[])):
-        _import_order(business, customers, entry, f"orders[{index}]")
-    return business
+    return customers
 
 
 def _import_order(business: Business, customers: dict[str, Customer], entry: Any, where: str) -> None:
