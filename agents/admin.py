@@ -65,7 +65,10 @@ class AgentConfigAdmin(TenantAdmin):
     readonly_fields = ["playground_link"]
     fieldsets = [
         (None, {"fields": ["business", "playground_link", "instructions"]}),
-        ("Tools", {"fields": ["tool_strategy", "enabled_tools", "max_steps", "time_budget_seconds", "burst_settle_seconds"]}),
+        (
+            "Tools",
+            {"fields": ["tool_strategy", "enabled_tools", "max_steps", "time_budget_seconds", "burst_settle_seconds"]},
+        ),
         (
             "Guard rules",
             {"fields": ["blocked_topics", "allow_medical_advice", "allow_legal_advice", "allow_financial_advice"]},

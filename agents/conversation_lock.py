@@ -2,8 +2,9 @@
 
 A PostgreSQL session advisory lock keyed by the conversation: a worker that cannot take it does not
 wait (which would hold the worker while other conversations queue) but leaves the message to the
-turn holding the lock, which looks for newer messages when it lets go (turns.py). The lock belongs to the database session, so a worker killed mid-turn releases it with its
-connection. SQLite, the single-process development setup, needs no lock.
+turn holding the lock, which looks for newer messages when it lets go (turns.py). The lock belongs
+to the database session, so a worker killed mid-turn releases it with its connection. SQLite, the
+single-process development setup, needs no lock.
 """
 
 from __future__ import annotations

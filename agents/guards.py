@@ -21,7 +21,8 @@ ADVICE = {
         r"\b(legal advice|lawsuit|sue (you|them|him|her)|lawyer|attorney|is it legal|court case)\b", re.IGNORECASE
     ),
     "financial": re.compile(
-        r"\b(financial advice|invest(ment|ing)? (advice|tips?)|should i invest|stock tips?|crypto\w*|mortgage|tax advice)\b",
+        r"\b(financial advice|invest(ment|ing)? (advice|tips?)|should i invest|stock tips?|crypto\w*|"
+        r"mortgage|tax advice)\b",
         re.IGNORECASE,
     ),
 }

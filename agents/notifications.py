@@ -29,9 +29,10 @@ def notify_staff(conversation: Conversation, reason: str) -> None:
         return
     path = reverse("console:transcript", args=[conversation.business.slug, conversation.pk])
     link = f"{settings.PUBLIC_BASE_URL}{path}"
+    platform = conversation.connection.get_platform_display()
     send_mail(
         subject=f"[Parley] A customer needs you ({conversation.business.name})",
-        message=f"{conversation.contact} on {conversation.connection.get_platform_display()} needs a person: {reason}.\n\n{link}",
+        message=f"{conversation.contact} on {platform} needs a person: {reason}.\n\n{link}",
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=recipients,
         fail_silently=True,

@@ -35,7 +35,8 @@ ABOUT_CONTACT = re.compile(r"\b(phone|call you|email|e-mail|contact)\b", re.IGNO
 WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MENTIONED_DAY = re.compile(r"\b(" + "|".join(WEEKDAY_NAMES) + r"|today|tomorrow)\b", re.IGNORECASE)
 SMALL_TALK = re.compile(
-    r"^\W*(hi|hello|hey|good (morning|afternoon|evening)|thanks|thank you|cheers|bye|goodbye|ok|okay|great)\b[\w\s!.,']{0,30}$",
+    r"^\W*(hi|hello|hey|good (morning|afternoon|evening)|thanks|thank you|cheers|bye|goodbye|ok|okay|great)\b"
+    r"[\w\s!.,']{0,30}$",
     re.IGNORECASE,
 )
 

@@ -129,10 +129,10 @@ def business_info(context: TurnContext, topic: Topic = "hours", day: Day = "") -
     now = datetime.now(ZoneInfo(business.timezone))
     today = WEEKDAYS[now.weekday()]
     asked = _weekday(day, now)
-    open_now = is_open_at(business.opening_hours or {}, now)
+    open_or_closed = "open" if is_open_at(business.opening_hours or {}, now) else "closed"
     all_hours = "; ".join(business.opening_hours_lines())
     lines = [
-        f"It is now {DAY_NAMES[today]} {now:%H:%M} ({business.timezone}); we are {'open' if open_now else 'closed'} now.",
+        f"It is now {DAY_NAMES[today]} {now:%H:%M} ({business.timezone}); we are {open_or_closed} now.",
         f"Opening hours: {all_hours}.",
     ]
     lines += [
@@ -152,10 +152,10 @@ def business_info(context: TurnContext, topic: Topic = "hours", day: Day = "") -
         hours = _hours_of(business, asked)
         answer = f"On {DAY_NAMES[asked]} we are {'open ' + hours if hours != 'closed' else 'closed'}."
         if asked == today:
-            answer += f" We are {'open' if open_now else 'closed'} right now."
+            answer += f" We are {open_or_closed} right now."
         facts = (hours,)
     else:
-        answer = f"We are {'open' if open_now else 'closed'} now. Our opening hours: {all_hours}."
+        answer = f"We are {open_or_closed} now. Our opening hours: {all_hours}."
         facts = tuple(business.opening_hours_lines())
     return ToolResult(content="\n".join(lines), facts=facts, answer=answer).to_json()
 

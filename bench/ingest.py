@@ -74,7 +74,8 @@ def signed_deliveries(count: int) -> list[tuple[str, bytes]]:
 async def _one(
     host: str, port: int, request: bytes, scheduled: float, in_flight: asyncio.Semaphore
 ) -> tuple[float, bool]:
-    """Latency from the scheduled start, and whether the answer was 200; a refused or dropped connection is a failure."""
+    """Latency from the scheduled start, and whether the answer was 200; a refused or dropped connection
+    is a failure."""
     await asyncio.sleep(max(0.0, scheduled - time.perf_counter()))
     async with in_flight:
         try:
@@ -83,7 +84,7 @@ async def _one(
             await writer.drain()
             answer = await asyncio.wait_for(reader.read(), ANSWER_TIMEOUT)
             writer.close()
-        except (OSError, asyncio.TimeoutError):
+        except (OSError, TimeoutError):
             return time.perf_counter() - scheduled, False
     return time.perf_counter() - scheduled, answer.startswith((b"HTTP/1.1 200", b"HTTP/1.0 200"))
 
@@ -133,7 +134,10 @@ def wrk_throughput(
     bodies.write_bytes(b"".join(signature.encode() + b"\t" + body + b"\n" for signature, body in deliveries))
     try:
         output = subprocess.run(
-            [wrk, "-t1", f"-c{WRK_CONNECTIONS}", f"-d{max(1, round(seconds))}s", "-s", str(LUA_SCRIPT), url, "--", str(bodies)],
+            [
+                wrk, "-t1", f"-c{WRK_CONNECTIONS}", f"-d{max(1, round(seconds))}s", "-s", str(LUA_SCRIPT),
+                url, "--", str(bodies),
+            ],
             capture_output=True, text=True, check=True,
         ).stdout  # fmt: skip
     finally:
@@ -152,7 +156,8 @@ def create_delivery_table() -> None:
     """The storing view's table, emptied: a table that grew run after run would slow its inserts."""
     with database.cursor() as cursor:
         cursor.execute(
-            f"CREATE TABLE IF NOT EXISTS {DELIVERY_TABLE} (id bigserial PRIMARY KEY, body jsonb NOT NULL, received_at timestamptz NOT NULL DEFAULT now())"
+            f"CREATE TABLE IF NOT EXISTS {DELIVERY_TABLE} (id bigserial PRIMARY KEY, body jsonb NOT NULL,"
+            " received_at timestamptz NOT NULL DEFAULT now())"
         )
         cursor.execute(f"TRUNCATE {DELIVERY_TABLE}")
 

@@ -68,7 +68,7 @@ class OverheadResult:
     @property
     def turn_ratios(self) -> list[float]:
         """Each warm turn against the bare script's run of its calls, made right after it."""
-        return [parley / raw for parley, raw in zip(self.parley_seconds[1:], self.raw_seconds[1:])]
+        return [parley / raw for parley, raw in zip(self.parley_seconds[1:], self.raw_seconds[1:], strict=True)]
 
     @property
     def warm_ratio(self) -> float:

@@ -2,11 +2,11 @@
 
 Speaks JSON lines on standard input and output, so that the benchmark can run each of its turns
 right after Parley's (the machine's speed drifts over minutes; turns side by side see the same).
-The first line is the job (model path, n_ctx, batch size, flash attention, threads, temperature): the model is loaded and the
-load time answered. Each following line is one turn's model calls, each a list of prompt tokens and
-a number of tokens to generate; the turn's seconds are answered. Every call runs on one `Llama`, so
-llama.cpp's own prefix reuse applies as it does in the worker. End-of-sequence is suppressed so each
-call generates exactly as many tokens as Parley's did.
+The first line is the job (model path, n_ctx, batch size, flash attention, threads, temperature):
+the model is loaded and the load time answered. Each following line is one turn's model calls, each
+a list of prompt tokens and a number of tokens to generate; the turn's seconds are answered. Every
+call runs on one `Llama`, so llama.cpp's own prefix reuse applies as it does in the worker.
+End-of-sequence is suppressed so each call generates exactly as many tokens as Parley's did.
 """
 
 from __future__ import annotations

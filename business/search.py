@@ -31,10 +31,12 @@ POSTGRES_CONFIGS = {
 }  # fmt: skip
 _WORD = re.compile(r"\w+", re.UNICODE)
 # PostgreSQL's configurations drop stop words themselves; FTS5 has none, so these go here.
-STOP_WORDS = frozenset(
-    "a an and are as at be but by can could do does for from have how i if in is it me my of on or our "
-    "please so that the there this to us we what when where which who will with would you your".split()
-)
+STOP_WORDS = frozenset({
+    "a", "an", "and", "are", "as", "at", "be", "but", "by", "can", "could", "do", "does", "for", "from",
+    "have", "how", "i", "if", "in", "is", "it", "me", "my", "of", "on", "or", "our", "please", "so", "that",
+    "the", "there", "this", "to", "us", "we", "what", "when", "where", "which", "who", "will", "with",
+    "would", "you", "your",
+})  # fmt: skip
 
 
 @dataclass(frozen=True)

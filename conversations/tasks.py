@@ -21,7 +21,7 @@ def deliver_message(self: Any, message_id: int) -> None:
         if last_attempt:
             outbox.give_up(message_id, error)
             return
-        raise self.retry(countdown=error.retry_after or outbox.backoff_seconds(self.request.retries))
+        raise self.retry(countdown=error.retry_after or outbox.backoff_seconds(self.request.retries)) from error
 
 
 @shared_task(queue=OUTBOUND_QUEUE)

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Mapping
 from contextvars import ContextVar
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from types import MappingProxyType
 from typing import Any
 
 from django.conf import settings
 
 IDS = ("business_id", "conversation_id", "message_id")
-_bound: ContextVar[dict[str, int]] = ContextVar("parley_log_ids", default={})
+# Read-only: the default is shared by every context that has bound nothing; bind() sets a new mapping.
+_bound: ContextVar[Mapping[str, int]] = ContextVar("parley_log_ids", default=MappingProxyType({}))
 
 
 def bind(**ids: int | None) -> None:
@@ -57,7 +60,7 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),

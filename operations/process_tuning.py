@@ -27,7 +27,8 @@ def load_every_view() -> None:
     """Imports every view now (PARLEY_LOAD_VIEWS_AT_START), so that no request waits for its view's imports
     and the views are among what freeze_loaded_objects moves out of the collector's reach."""
     if settings.PARLEY_LOAD_VIEWS_AT_START:
-        get_resolver().url_patterns
+        # Reading the patterns imports the URLconf, and with it every view.
+        _ = get_resolver().url_patterns
 
 
 def freeze_loaded_objects() -> None:

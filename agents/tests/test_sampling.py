@@ -21,8 +21,8 @@ ORDER_TOOL = {
 def library_text(grammar: LlamaGrammar | None, max_tokens: int) -> str:
     """What llama-cpp-python's own create_completion writes, greedily, with the grammar in its chain."""
     library = Llama(
-        model_path=str(SETTINGS.path), n_ctx=SETTINGS.context_size, n_batch=PROMPT_SLICE_TOKENS, n_ubatch=PROMPT_SLICE_TOKENS,
-        flash_attn=FLASH_ATTENTION, verbose=False,
+        model_path=str(SETTINGS.path), n_ctx=SETTINGS.context_size,
+        n_batch=PROMPT_SLICE_TOKENS, n_ubatch=PROMPT_SLICE_TOKENS, flash_attn=FLASH_ATTENTION, verbose=False,
     )  # fmt: skip
     prompt, _ = get_model(SETTINGS).prompt_tokens(QUESTION)
     completion = library.create_completion(

@@ -6,6 +6,7 @@ On the real Redis and database; the flood through a real worker is in tests/test
 from __future__ import annotations
 
 from datetime import timedelta
+from itertools import pairwise
 
 import pytest
 import redis
@@ -56,7 +57,7 @@ def test_turns_over_the_cap_wait_for_later_starts_in_arrival_order_and_are_count
     assert all(MINUTE - 2 < wait <= MINUTE for wait in waits[CAP:])
     assert deferred_turns() - counted_before == 2
     starts = list(Message.objects.order_by("id").values_list("turn_not_before", flat=True))
-    assert all(earlier < later for earlier, later in zip(starts, starts[1:]))
+    assert all(earlier < later for earlier, later in pairwise(starts))
 
 
 def test_a_flooded_business_does_not_hold_back_another_businesss_turn(shop, db):

@@ -62,13 +62,14 @@ def populate(business: Business, tag: str) -> dict[type[Model], Model]:
         author=Message.Author.CUSTOMER, text=f"{tag} asks about gluten", status=Message.Status.RECEIVED,
     )  # fmt: skip
     reply = Message.objects.create(
-        conversation=conversation, connection=connection, direction=Message.Direction.OUTBOUND, author=Message.Author.AGENT,
-        text=f"{tag} reply: no idea", reply_to=inbound, status=Message.Status.SENT,
+        conversation=conversation, connection=connection, direction=Message.Direction.OUTBOUND,
+        author=Message.Author.AGENT, text=f"{tag} reply: no idea", reply_to=inbound, status=Message.Status.SENT,
     )  # fmt: skip
     rows[AgentRun] = AgentRun.objects.create(
-        conversation=conversation, inbound_message=inbound, reply=reply, model="test.gguf", outcome=AgentRun.Outcome.REPLIED,
-        trace=[{"type": "tool", "tool": "search_knowledge", "args": {"query": "gluten"}, "result": "nothing", "found": False,
-                "chosen_by": "planner", "duration_ms": 3}],
+        conversation=conversation, inbound_message=inbound, reply=reply, model="test.gguf",
+        outcome=AgentRun.Outcome.REPLIED,
+        trace=[{"type": "tool", "tool": "search_knowledge", "args": {"query": "gluten"}, "result": "nothing",
+                "found": False, "chosen_by": "planner", "duration_ms": 3}],
     )  # fmt: skip
     rows[Annotation] = Annotation.objects.create(reply=reply, correct_answer=f"{tag}: our sourdough has gluten.")
     return rows

@@ -27,14 +27,18 @@ NOT_ADDED_BY_STAFF = {Business, Contact, AgentRun, Annotation}
 # What each record's admin change form posts, for the row populate() made.
 ADMIN_FORMS = {
     Order: lambda order: {
-        "business": order.business_id, "reference": order.reference, "customer": order.customer_id, "status": order.status,
-        "items": "[]", "total": "", "currency": order.currency, "updated_at_0": "2026-11-20", "updated_at_1": "10:00:00",
+        "business": order.business_id, "reference": order.reference, "customer": order.customer_id,
+        "status": order.status, "items": "[]", "total": "", "currency": order.currency,
+        "updated_at_0": "2026-11-20", "updated_at_1": "10:00:00",
     },
     Booking: lambda booking: {
-        "business": booking.business_id, "customer": booking.customer_id, "starts_at_0": "2026-12-01", "starts_at_1": "12:00:00",
+        "business": booking.business_id, "customer": booking.customer_id,
+        "starts_at_0": "2026-12-01", "starts_at_1": "12:00:00",
         "party_size": booking.party_size, "notes": "", "status": booking.status,
     },
-    Lead: lambda lead: {"business": lead.business_id, "customer": lead.customer_id, "interest": lead.interest, "contact_detail": ""},
+    Lead: lambda lead: {
+        "business": lead.business_id, "customer": lead.customer_id, "interest": lead.interest, "contact_detail": "",
+    },
 }  # fmt: skip
 
 

@@ -10,7 +10,7 @@ def test_a_short_reply_is_one_part():
 
 
 def test_a_long_reply_is_cut_on_word_boundaries():
-    words = ["word%03d" % index for index in range(300)]
+    words = [f"word{index:03d}" for index in range(300)]
     parts = split_text(" ".join(words), 100)
     assert all(utf16_length(part) <= 100 for part in parts)
     assert " ".join(parts).split() == words
