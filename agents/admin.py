@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html
@@ -18,7 +19,7 @@ from .tools import BUILTIN_TOOL_NAMES
 
 
 class AgentConfigForm(WriteOnlySecretsForm):
-    secrets = ("server_api_key",)
+    secrets: tuple[str, ...] = ("server_api_key",)
     server_api_key_new = secret_field("Server API key")
 
     enabled_tools = forms.MultipleChoiceField(
@@ -36,21 +37,22 @@ class AgentConfigForm(WriteOnlySecretsForm):
         names = list(BUILTIN_TOOL_NAMES)
         if self.instance.pk:
             names += list(HttpTool.objects.filter(business_id=self.instance.business_id).values_list("name", flat=True))
-        self.fields["enabled_tools"].choices = [(name, name) for name in names]
+        self.tool_names = names
+        cast(forms.MultipleChoiceField, self.fields["enabled_tools"]).choices = [(name, name) for name in names]
         # Stored empty means "all of them": shown as every box ticked.
         self.initial["enabled_tools"] = self.instance.enabled_tools or names
 
     def clean_enabled_tools(self) -> list[str]:
         chosen = self.cleaned_data["enabled_tools"]
-        every = [name for name, _ in self.fields["enabled_tools"].choices]
-        return [] if set(chosen) == set(every) else chosen
+        return [] if set(chosen) == set(self.tool_names) else chosen
 
 
 class StaffAgentConfigForm(AgentConfigForm):
     """For staff who are not superusers: the model server's address and key are not theirs to see or set."""
 
     secrets = ()
-    server_api_key_new = None
+    # Django's way to drop a field the parent form declares.
+    server_api_key_new = None  # type: ignore[assignment]
 
 
 # A turn sends the conversation and the key to the server backend's URL: the server's operators choose it.
@@ -105,10 +107,12 @@ class AgentConfigAdmin(TenantAdmin):
             for name, options in self.fieldsets
         ]
 
-    def get_form(self, request: HttpRequest, obj: AgentConfig | None = None, **kwargs: Any) -> type[forms.ModelForm]:
+    def get_form(
+        self, request: HttpRequest, obj: AgentConfig | None = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm]:
         if not request.user.is_superuser:
             kwargs["form"] = StaffAgentConfigForm
-        return super().get_form(request, obj, **kwargs)
+        return super().get_form(request, obj, change, **kwargs)
 
     @admin.display(description="Try it")
     def playground_link(self, config: AgentConfig) -> str:
@@ -136,7 +140,7 @@ class AgentRunAdmin(TenantAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: AgentRun | None = None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 

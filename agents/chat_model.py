@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -133,8 +134,12 @@ class StepChatModel(BaseChatModel):
     seed: int | None = Field(default=None, ge=0, lt=2**31)
 
     def bind_tools(
-        self, tools: list[BaseTool | dict[str, Any]], *, tool_choice: str | None = None, **kwargs: Any
-    ) -> Runnable[LanguageModelInput, BaseMessage]:
+        self,
+        tools: Sequence[dict[str, Any] | type | Callable[..., Any] | BaseTool],
+        *,
+        tool_choice: str | None = None,
+        **kwargs: Any,
+    ) -> Runnable[LanguageModelInput, AIMessage]:
         """tool_choice: None/"auto" (a tool or a reply), "any" (some tool), a tool's name, or "none" (a reply)."""
         return self.bind(tools=[convert_to_openai_tool(tool) for tool in tools], tool_choice=tool_choice, **kwargs)
 

@@ -8,8 +8,10 @@ the published password logs nobody in (console/login_throttle.py asks `is_refuse
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from django.apps import AppConfig
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import check_password
@@ -25,7 +27,7 @@ def is_refused_password(password: str | None) -> bool:
 
 
 def check_no_account_has_the_demo_password(
-    app_configs: Any = None, databases: list[str] | None = None, **kwargs: Any
+    app_configs: Sequence[AppConfig] | None = None, databases: Sequence[str] | None = None, **kwargs: Any
 ) -> list[CheckMessage]:
     """Run by `migrate` (which names its database), so on every start of compose's `web`."""
     if settings.PARLEY_DEVELOPMENT or not databases:

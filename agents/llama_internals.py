@@ -98,7 +98,9 @@ class Candidates:
         self.data["id"][:size] = ids
         self.data["logit"][:size] = scores[ids]
         self.data["p"][:size] = 0.0
-        self._array.data, self._array.size, self._array.selected, self._array.sorted = self._pointer, size, -1, False
+        # The library annotates `data` as an array; its C field is the pointer given here.
+        self._array.data = self._pointer  # type: ignore[assignment]
+        self._array.size, self._array.selected, self._array.sorted = size, -1, False
         llama_cpp.llama_sampler_apply(sampler, ctypes.pointer(self._array))
 
     def kept(self) -> np.ndarray:

@@ -115,7 +115,8 @@ class LoadedModel:
 
     def prompt_tokens(self, messages: list[ChatTurn]) -> tuple[list[int], list[str]]:
         """The chat rendered with the model's own template and tokenized, and its stop strings."""
-        rendered = self._formatter(messages=messages)
+        # llama-cpp-python types a message by its role; the template reads any role and content alike.
+        rendered = self._formatter(messages=messages)  # type: ignore[arg-type]
         tokens = self.llama.tokenize(rendered.prompt.encode("utf-8"), add_bos=True, special=True)
         stops = rendered.stop if isinstance(rendered.stop, list) else [rendered.stop] if rendered.stop else []
         return tokens, stops

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from typing import cast
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from langchain_core.tools import BaseTool
+from langchain_core.utils.pydantic import TypeBaseModel
+from pydantic import BaseModel
 
 from business.models import Business
 from conversations.events import Kind
@@ -31,7 +34,7 @@ def tool_lines(tools: list[BaseTool]) -> list[str]:
 
 # Deriving a tool's argument schema from its model is slow next to a turn's other work; a built-in
 # tool's arguments model is the same on every turn (tools.py), so its line is derived once.
-_MODEL_ARGUMENTS: dict[tuple[str, type], str] = {}
+_MODEL_ARGUMENTS: dict[tuple[str, TypeBaseModel | None], str] = {}
 
 
 def _arguments_json(tool: BaseTool) -> str:
@@ -39,7 +42,9 @@ def _arguments_json(tool: BaseTool) -> str:
         return json.dumps(tool.args_schema.get("properties", {}))
     key = (tool.name, tool.args_schema)
     if key not in _MODEL_ARGUMENTS:
-        _MODEL_ARGUMENTS[key] = json.dumps(tool.tool_call_schema.model_json_schema().get("properties", {}))
+        # A pydantic 2 model: the built-in tools' are made from their signatures (tools.py).
+        schema = cast(type[BaseModel], tool.tool_call_schema)
+        _MODEL_ARGUMENTS[key] = json.dumps(schema.model_json_schema().get("properties", {}))
     return _MODEL_ARGUMENTS[key]
 
 

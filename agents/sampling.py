@@ -27,6 +27,7 @@ import math
 import weakref
 from collections import deque
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 from llama_cpp import Llama, LlamaGrammar
@@ -86,11 +87,12 @@ class TokenSampler:
         self._chain = None
         if not settings.greedy:
             self._chain = filter_chain(settings.top_k, settings.top_p, settings.min_p, settings.temperature)
-        self._seed = np.random.SeedSequence().entropy if settings.seed is None else settings.seed
+        # Drawn afresh, the entropy is one int (128 bits from the system).
+        self._seed = cast(int, np.random.SeedSequence().entropy) if settings.seed is None else settings.seed
         self._position = 0
         # How many allowed candidates the chain's pick depends on: the best one, or the best top_k.
         self._needed = 1 if settings.greedy else settings.top_k if settings.top_k > 0 else n_vocab
-        self._opening_allowed = None if grammar is None else _allowed_after.setdefault(grammar, {})
+        self._opening_allowed = {} if grammar is None else _allowed_after.setdefault(grammar, {})
         self._opening: tuple[int, ...] | None = ()
         self._grammar: Sampler | None = None  # before llama.cpp may reject the grammar: close() reads it
         if grammar is not None:
@@ -98,14 +100,15 @@ class TokenSampler:
 
     def sample(self, logits: np.ndarray) -> int:
         scores = self._penalised(logits)
-        if self._grammar is None:
+        grammar = self._grammar
+        if grammar is None:
             token = self._pick(scores, self._vocabulary)
-        elif self._opening in self._opening_allowed:
+        elif self._opening is not None and self._opening in self._opening_allowed:
             token = self._pick(scores, self._opening_allowed[self._opening])
         else:
             token = self._pick(scores, self._vocabulary)
-            if not self._allows(token):
-                token = self._pick_allowed(scores)
+            if not self._allows(grammar, token):
+                token = self._pick_allowed(grammar, scores)
         self._accept(token)
         return token
 
@@ -126,26 +129,26 @@ class TokenSampler:
         self._candidates.filter(self._chain, ids, scores)
         return drawn_token(self._candidates.kept(), np.random.default_rng((self._seed, self._position)).random())
 
-    def _pick_allowed(self, scores: np.ndarray) -> int:
+    def _pick_allowed(self, grammar: Sampler, scores: np.ndarray) -> int:
         best = scores.max()
         for margin in NEAR_MARGINS:
-            allowed = self._allowed_among(np.flatnonzero(scores >= best - margin).astype(np.int32))
+            allowed = self._allowed_among(grammar, np.flatnonzero(scores >= best - margin).astype(np.int32))
             if len(allowed) >= self._needed:
                 return self._pick(scores, allowed)
-        allowed = self._allowed_among(self._vocabulary)
+        allowed = self._allowed_among(grammar, self._vocabulary)
         if self._opening is not None and len(self._opening_allowed) < OPENINGS_KEPT:
             self._opening_allowed[self._opening] = allowed
         if not len(allowed):
             raise ValueError("the grammar allows no token here")
         return self._pick(scores, allowed)
 
-    def _allowed_among(self, ids: np.ndarray) -> np.ndarray:
-        self._candidates.filter(self._grammar, ids, self._scores)
+    def _allowed_among(self, grammar: Sampler, ids: np.ndarray) -> np.ndarray:
+        self._candidates.filter(grammar, ids, self._scores)
         return self._candidates.finite_ids()
 
-    def _allows(self, token: int) -> bool:
+    def _allows(self, grammar: Sampler, token: int) -> bool:
         self._token[0] = token
-        self._one.filter(self._grammar, self._token, self._scores)
+        self._one.filter(grammar, self._token, self._scores)
         return not math.isinf(float(self._one.data["logit"][0]))
 
     def _accept(self, token: int) -> None:

@@ -23,7 +23,8 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from langchain_core.tools import BaseTool, StructuredTool
 from langchain_core.tools.base import FILTERED_ARGS, create_schema_from_function
-from pydantic import BaseModel, Field
+from langchain_core.utils.pydantic import TypeBaseModel
+from pydantic import Field
 
 from business import search
 from business.hours import DAY_NAMES, WEEKDAYS, is_open_at
@@ -71,11 +72,13 @@ class TurnContext:
 
     def customer(self) -> Customer:
         """The contact's customer record at this business, created on first need."""
-        if self.contact.customer_id is None:
+        customer = self.contact.customer
+        if customer is None:
             with transaction.atomic():
-                self.contact.customer = Customer.objects.create(business=self.business, name=self.contact.display_name)
+                customer = Customer.objects.create(business=self.business, name=self.contact.display_name)
+                self.contact.customer = customer
                 self.contact.save(update_fields=["customer"])
-        return self.contact.customer
+        return customer
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,7 @@ def business_info(context: TurnContext, topic: Topic = "hours", day: Day = "") -
         for label, value in (("Address", business.address), ("Phone", business.phone), ("Email", business.email))
         if value
     ]
+    facts: tuple[str, ...]
     if topic == "address" and business.address:
         answer, facts = f"We are at {business.address}.", (business.address,)
     elif topic == "contact" and (business.phone or business.email):
@@ -254,7 +258,7 @@ def build_tools(context: TurnContext, enabled: list[str] | None = None) -> list[
 
 # The arguments' model of each built-in tool, by name. Deriving one from a function's signature is
 # slow; each turn binds the same functions to another context, so one derivation serves every turn.
-_ARGUMENT_MODELS: dict[str, type[BaseModel]] = {}
+_ARGUMENT_MODELS: dict[str, TypeBaseModel] = {}
 
 
 def _as_tool(function: Callable[..., str], context: TurnContext) -> BaseTool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import logging
 from datetime import datetime, timedelta
+from typing import cast
 
 import redis
 from django.conf import settings
@@ -70,8 +71,9 @@ def _reserve_start(message_id: int, business_id: int, cap: int) -> datetime:
     wait = _next_start(business_id, cap)
     not_before = timezone.now() + timedelta(seconds=wait)
     if not Message.objects.filter(pk=message_id, turn_not_before__isnull=True).update(turn_not_before=not_before):
-        # The same task delivered twice reserved a start a moment ago: that one stands.
-        return Message.objects.values_list("turn_not_before", flat=True).get(pk=message_id)
+        # The same task delivered twice reserved a start a moment ago: that one stands (set, as the
+        # update found no row without one).
+        return cast(datetime, Message.objects.values_list("turn_not_before", flat=True).get(pk=message_id))
     if wait > 0:
         metrics.deferred_turns.inc()
         metrics.turn_deferral.observe(wait)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
@@ -9,7 +11,7 @@ WIDTH, HEIGHT = 720, 200
 MARGIN_LEFT, MARGIN_BOTTOM, MARGIN_TOP = 36, 22, 10
 
 
-def bar_chart(labels: list[str], values: list[float], title: str, label_every: int = 1) -> SafeString:
+def bar_chart(labels: list[str], values: Sequence[float], title: str, label_every: int = 1) -> SafeString:
     """One bar per label, with its value on hover, the highest value on the axis and every nth label below."""
     plot_width, plot_height = WIDTH - MARGIN_LEFT, HEIGHT - MARGIN_BOTTOM - MARGIN_TOP
     highest = max(values, default=0) or 1

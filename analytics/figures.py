@@ -7,6 +7,7 @@ import zoneinfo
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import cast
 
 from django.db.models import Count, Q
 from django.db.models.functions import ExtractHour, TruncDate
@@ -60,7 +61,8 @@ def usage_figures(business: Business, days: int) -> UsageFigures:
         conversations.filter(messages__author=Message.Author.AGENT).exclude(pk__in=handed_over.values("pk")).distinct()
     )
     reply_seconds = sorted(
-        (sent_at - asked_at).total_seconds()
+        # Sent: the query leaves out replies without a sending time.
+        (cast(datetime, sent_at) - asked_at).total_seconds()
         for sent_at, asked_at in messages.filter(
             author=Message.Author.AGENT, sent_at__isnull=False, reply_to__isnull=False
         ).values_list("sent_at", "reply_to__created_at")

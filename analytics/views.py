@@ -16,7 +16,8 @@ PERIODS = (7, 30, 90)
 def usage(request: HttpRequest, slug: str) -> HttpResponse:
     """A business's usage figures, for its own staff (Membership) and for superusers."""
     business = get_object_or_404(Business, slug=slug)
-    if not (request.user.is_superuser or business.memberships.filter(user=request.user).exists()):
+    user = request.user
+    if not (user.is_superuser or user.is_authenticated and business.memberships.filter(user=user).exists()):
         # The same answer as for a business that does not exist: staff cannot learn other businesses' slugs.
         raise Http404("No such business")
     days = int(request.GET["days"]) if request.GET.get("days") in {str(period) for period in PERIODS} else 30

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db.models import Model
 from django.http import HttpRequest
 
 from .admin_tenancy import TenantAdmin, TenantInline
@@ -44,7 +45,7 @@ class BusinessAdmin(TenantAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return request.user.is_active and request.user.is_superuser
 
-    def has_delete_permission(self, request: HttpRequest, obj: Business | None = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return request.user.is_active and request.user.is_superuser
 
 

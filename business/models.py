@@ -6,6 +6,8 @@ This app knows no messaging platform and no agent: those apps point at it, never
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Collection
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -52,7 +54,7 @@ class Business(models.Model):
         return self.name
 
     @classmethod
-    def from_db(cls, db: str | None, field_names: list[str], values: list) -> Business:
+    def from_db(cls, db: str | None, field_names: Collection[str], values: Collection[Any]) -> Business:
         instance = super().from_db(db, field_names, values)
         # Remembered so that a change of language can rebuild the search index (signals.py).
         instance.loaded_language = instance.__dict__.get("language")

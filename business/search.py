@@ -12,14 +12,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.db import connection
-from django.db.models import Model
 
 from .models import Business, CatalogueItem, Document, FaqEntry
 
+Searchable = FaqEntry | Document | CatalogueItem
+# A searchable model, so that a search for FAQ entries gives FAQ entries.
+S = TypeVar("S", FaqEntry, Document, CatalogueItem)
+
 # The text each searchable model contributes: (table name, {column: weight}).
-SEARCHABLE: dict[type[Model], tuple[str, dict[str, str]]] = {
+SEARCHABLE: dict[type[Searchable], tuple[str, dict[str, str]]] = {
     FaqEntry: ("faq", {"question": "A", "answer": "B"}),
     Document: ("document", {"title": "A", "body": "B"}),
     CatalogueItem: ("item", {"name": "A", "description": "B"}),
@@ -54,7 +58,7 @@ def query_words(query: str) -> list[str]:
     return [word for word in _WORD.findall(query.lower()) if len(word) > 1 or word.isdigit()]
 
 
-def reindex(instance: Model) -> None:
+def reindex(instance: Searchable) -> None:
     """Bring one FAQ entry, document or catalogue item's search entry up to date."""
     kind, columns = SEARCHABLE[type(instance)]
     table = type(instance)._meta.db_table
@@ -86,7 +90,7 @@ def reindex(instance: Model) -> None:
             )
 
 
-def unindex(instance: Model) -> None:
+def unindex(instance: Searchable) -> None:
     if connection.vendor != "postgresql":
         kind, _ = SEARCHABLE[type(instance)]
         with connection.cursor() as cursor:
@@ -99,7 +103,7 @@ def reindex_business(business: Business) -> None:
             reindex(instance)
 
 
-def search(business: Business, model: type[Model], query: str, limit: int = 3) -> list[Hit]:
+def search(business: Business, model: type[Searchable], query: str, limit: int = 3) -> list[Hit]:
     """The best matches of `model` at this business for any word of `query`, best first."""
     words = query_words(query)
     if not words:
@@ -134,7 +138,7 @@ def search(business: Business, model: type[Model], query: str, limit: int = 3) -
     return [Hit(kind, int(object_id), float(score)) for object_id, score in rows]
 
 
-def search_objects(business: Business, model: type[Model], query: str, limit: int = 3) -> list[Model]:
+def search_objects(business: Business, model: type[S], query: str, limit: int = 3) -> list[S]:
     hits = search(business, model, query, limit)
     by_id = model.objects.in_bulk([hit.object_id for hit in hits])
     return [by_id[hit.object_id] for hit in hits if hit.object_id in by_id]

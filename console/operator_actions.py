@@ -7,8 +7,11 @@ lock, so whichever commits second sees the other: the agent's reply is dropped o
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.db import transaction
-from django.db.models import Expression, F, Q, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce, Left
 
 from business.models import FaqEntry
@@ -18,7 +21,7 @@ from conversations.models import Conversation, Message
 from .models import Annotation
 
 OPEN_TO_TAKE_OVER = (Conversation.Status.BOT, Conversation.Status.NEEDS_HUMAN)
-QUESTION_LENGTH = FaqEntry._meta.get_field("question").max_length
+QUESTION_LENGTH = cast(int, FaqEntry._meta.get_field("question").max_length)  # a CharField's, so set
 
 
 def take_over(conversation: Conversation) -> bool:
@@ -84,7 +87,7 @@ def drafts_made_from(messages: QuerySet[Message]) -> QuerySet[FaqEntry]:
     )
 
 
-def still_quoting(corrections: QuerySet[Annotation], question: Expression, answer: Expression) -> QuerySet[Annotation]:
+def still_quoting(corrections: QuerySet[Annotation], question: Combinable, answer: Combinable) -> QuerySet[Annotation]:
     """The corrections whose customer's words, as add_to_knowledge copied them, `question` or `answer` still holds."""
     words = Left(Coalesce("reply__reply_to__text", "reply__text"), QUESTION_LENGTH)
     return (

@@ -50,7 +50,8 @@ def playground(request: HttpRequest, slug: str) -> HttpResponse:
     transcript = list(transcript_messages(conversation)) if conversation else []
     last = transcript[-1] if transcript else None
     waiting = (
-        last is not None
+        conversation is not None
+        and last is not None
         and last.direction == Message.Direction.INBOUND
         and conversation.status == Conversation.Status.BOT
     )

@@ -19,8 +19,7 @@ from .models import Contact, Conversation, Message
 class MessageInline(admin.TabularInline):
     model = Message
     extra = 0
-    fields = ["created_at", "direction", "author", "text", "status", "error_code"]
-    readonly_fields = fields
+    fields = readonly_fields = ("created_at", "direction", "author", "text", "status", "error_code")
     can_delete = False
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:

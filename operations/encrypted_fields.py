@@ -77,7 +77,11 @@ class EncryptedTextField(models.TextField):
 class EncryptedJSONField(EncryptedTextField):
     """A JSON object stored as one Fernet token."""
 
-    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> dict[str, Any]:
+    # The object the decrypted text holds, where the text field gives the text: Django calls each
+    # field's own, never one through the other.
+    def from_db_value(  # type: ignore[override]
+        self, value: str | None, expression: Any, connection: Any
+    ) -> dict[str, Any]:
         text = super().from_db_value(value, expression, connection)
         return json.loads(text) if text else {}
 

@@ -13,7 +13,7 @@ import socket
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import redis
 from celery import current_app
@@ -165,7 +165,8 @@ class QueueDepthCollector:
             client = redis.Redis.from_url(settings.CELERY_BROKER_URL, socket_timeout=2, socket_connect_timeout=2)
             try:
                 for queue in task_queues():
-                    family.add_metric([queue], client.llen(queue))
+                    # An int: the client is synchronous.
+                    family.add_metric([queue], cast(int, client.llen(queue)))
             except redis.RedisError:
                 pass  # an unreachable broker shows as missing samples, and /readyz says why
             finally:
@@ -175,7 +176,7 @@ class QueueDepthCollector:
 
 def task_queues() -> list[str]:
     """The queues the registered tasks declare (`@shared_task(queue=...)`)."""
-    return sorted({task.queue for task in current_app.tasks.values() if getattr(task, "queue", None)})
+    return sorted({queue for task in current_app.tasks.values() if (queue := getattr(task, "queue", None))})
 
 
 def scrape_registry() -> CollectorRegistry:

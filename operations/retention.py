@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import cast
 
 from django.db import transaction
 from django.utils import timezone
@@ -25,7 +26,8 @@ def purge_expired_transcripts(now: datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     purged = {}
     for business in Business.objects.filter(transcript_retention_days__isnull=False):
-        cutoff = now - timedelta(days=business.transcript_retention_days)
+        # Set: the query leaves out businesses that keep transcripts for good.
+        cutoff = now - timedelta(days=cast(int, business.transcript_retention_days))
         with transaction.atomic():
             expired = Message.objects.filter(conversation__business=business, created_at__lt=cutoff)
             drafts_made_from(expired).delete()
