@@ -32,7 +32,7 @@ def check_no_account_has_the_demo_password(
     """Run by `migrate` (which names its database), so on every start of compose's `web`."""
     if settings.PARLEY_DEVELOPMENT or not databases:
         return []
-    # Only the demo's user name: checking every account's hash would cost a second or so each.
+    # Only the demo's user name: a password hash is slow to check by design, and every account's would be.
     demo_accounts = get_user_model().objects.using(databases[0]).filter(username=DEMO_USERNAME)
     # hashers.check_password, unlike the user's, never saves an upgraded hash.
     if not any(check_password(DEMO_PASSWORD, account.password) for account in demo_accounts):

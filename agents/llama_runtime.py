@@ -53,9 +53,9 @@ class Completion:
     timed_out: bool = False
 
 
-# Prompt tokens computed between two looks at the turn's deadline: about a second on 2 cores. Smaller
-# slices cost throughput. Also llama.cpp's batch: a larger one is never filled, and its compute
-# buffer grows with it.
+# Prompt tokens computed between two looks at the turn's deadline, so that a turn overruns it by one
+# slice at most. Smaller slices cost throughput. Also llama.cpp's batch: a larger one is never filled,
+# and its compute buffer grows with it.
 PROMPT_SLICE_TOKENS = 256
 # Flash attention computes a prompt faster, generates as fast and takes less memory per inference
 # process (no attention matrix in the compute buffer).

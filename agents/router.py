@@ -1,8 +1,8 @@
 """Which tools a customer's words call for, decided without the model.
 
-Measured here, a 135M model picks the right tool for a third of typical questions and fills
-arguments with junk, while a search with the customer's own words finds the right fact almost
-always. So for small models the server plans the tool calls: what is unambiguous (an order
+A small model often picks the wrong tool and fills arguments with junk, while a search with the
+customer's own words finds the right fact almost always (bench/results.md, "Measured while writing
+the code"). So for small models the server plans the tool calls: what is unambiguous (an order
 reference, asking for a person, a question about opening hours) is recognised by pattern, and the
 rest is searched. Only what needs understanding the model fills in: a booking's day and hour.
 """

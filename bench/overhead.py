@@ -72,7 +72,7 @@ class OverheadResult:
 
     @property
     def warm_ratio(self) -> float:
-        # Paired, not a ratio of two medians: turns differ in length threefold, and the machine's
+        # Paired, not a ratio of two medians: turns differ widely in length, and the machine's
         # speed drifts over minutes; each turn and its baseline ran side by side.
         return statistics.median(self.turn_ratios)
 

@@ -10,8 +10,8 @@ from contextlib import contextmanager
 @contextmanager
 def collector_paused() -> Iterator[None]:
     """No garbage collection in this process meanwhile: a full one over its objects (Django,
-    LangChain, llama.cpp's bindings) took 90-120 ms here, and landed inside whatever reply or
-    acknowledgement it was timing (the fake platform and the load generator run in this process)."""
+    LangChain, llama.cpp's bindings) is long, and landed inside whatever reply or acknowledgement
+    it was timing (the fake platform and the load generator run in this process)."""
     gc.collect()
     gc.disable()
     try:
