@@ -14,7 +14,7 @@ BENCH_REDIS_URL ?= redis://127.0.0.1:6379/10
 # development key, which Parley refuses anywhere this is not set (README "Running in production").
 export PARLEY_DEVELOPMENT ?= true
 
-.PHONY: install run worker web test test-tools test-services bench clean
+.PHONY: install run worker web lint test test-tools test-services bench clean
 
 install: $(VENV)/.installed
 
@@ -27,6 +27,11 @@ $(VENV)/.installed: requirements.txt
 # LangChain, which Parley does not use: the benchmarks' naive loop (and so their smoke test) compares with it.
 $(VENV)/.bench-installed: requirements-bench.txt $(VENV)/.installed
 	$(PY) -m pip install --quiet -r requirements-bench.txt
+	touch $@
+
+# ruff and mypy, apart from requirements.txt: the production image (Dockerfile) installs that file alone.
+$(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
 # The server, the worker and the scheduler of periodic tasks (beat) run as separate processes;
@@ -43,9 +48,16 @@ run: install
 	$(PY) -m gunicorn 'config.wsgi:create_application()' --bind $(BIND) --workers 2 --access-logfile - & \
 	wait
 
+# Style and types, with the settings in pyproject.toml: the formatting, the lint rules, then mypy.
+lint: $(VENV)/.dev-installed
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	$(PY) -m mypy
+
+# Lint first: a style or type error fails in seconds, before the services start and the tests run.
 # Besides Python packages the tests need Debian packages they drive, PostgreSQL and Redis: each is
 # installed or started when missing (installing needs root; without it the script says what to run).
-test: $(VENV)/.bench-installed test-tools test-services
+test: lint $(VENV)/.bench-installed test-tools test-services
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest $(PYTEST_ARGS)
 
 test-tools:
@@ -62,4 +74,4 @@ bench: $(VENV)/.bench-installed
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) BENCH_REDIS_URL=$(BENCH_REDIS_URL) $(PY) -m bench
 
 clean:
-	rm -rf var test-artifacts .pytest_cache
+	rm -rf var test-artifacts .pytest_cache .mypy_cache .ruff_cache
