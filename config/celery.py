@@ -16,6 +16,15 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
+def route_to_declared_queue(
+    name: str, args: object, kwargs: object, options: object, task: Task | None = None, **_: object
+) -> dict[str, str] | None:
+    """Each task declares its queue on itself (`queue_name=`); Celery 6 drops the `queue` task attribute, so
+    this router (CELERY_TASK_ROUTES) reads it. A task sent by name alone is looked up."""
+    declared = getattr(task or app.tasks.get(name), "queue_name", None)
+    return {"queue": declared} if declared else None
+
+
 @setup_logging.connect
 def use_django_logging(**_: object) -> None:
     """Workers log like the web server (format, ids of the turn, secrets redacted) instead of Celery's own set-up."""

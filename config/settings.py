@@ -269,6 +269,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "purge-expired-transcripts": {"task": "operations.tasks.purge_expired_transcripts", "schedule": 3600.0},
 }
+CELERY_TASK_ROUTES = ("config.celery.route_to_declared_queue",)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
