@@ -176,13 +176,17 @@ def _number(words: _Words, token: str) -> int:
 
 
 def _blank(text: str, span: tuple[int, int]) -> str:
+    """The text without a span read already; a semicolon keeps dateparser from joining the words either
+    side of it into one date ("a table for 4 on Sunday" left as "a on Sunday" read as 3 January)."""
     start, end = span
-    return text[:start] + " " * (end - start) + text[end:]
+    return text[:start] + (" ;" + " " * (end - start))[: end - start] + text[end:]
 
 
 def _unfolded(original: str, blanked: str) -> str:
-    """The customer's own words (dateparser wants its accents) where the folded text was not blanked out."""
-    return "".join(" " if new == " " and old != " " else old for old, new in zip(original, blanked, strict=True))
+    """The customer's own words (dateparser wants their accents) where the folded text was not blanked out."""
+    return "".join(
+        new if new != folded else old for old, folded, new in zip(original, fold(original), blanked, strict=True)
+    )
 
 
 def _day(words: _Words, text: str, folded: str, language: str, now: datetime) -> date | None:
@@ -195,13 +199,19 @@ def _day(words: _Words, text: str, folded: str, language: str, now: datetime) ->
         "RETURN_AS_TIMEZONE_AWARE": True,
         "PREFER_DATES_FROM": "future",
     }
-    for phrase, moment in (
-        search_dates(_unfolded(text, folded), languages=[language_of(language)], settings=settings) or []
-    ):
+    for phrase, moment in _search(_unfolded(text, folded), language, settings):
         if _says_a_day(phrase):
             return _corrected_day(words, phrase, moment.date(), folded, language_of(language), now)
     alone = words.day_of_month.search(folded)
     return _next_day_of_month(int(alone.group("d")), now.date()) if alone else None
+
+
+def _search(text: str, language: str, settings: dict[str, Any]) -> list[tuple[str, datetime]]:
+    found = search_dates(text, languages=[language_of(language)], settings=settings) or []
+    if found and re.match(r"^[^\W\d_]{1,2}\s", found[0][0]):
+        # dateparser reads an article before a day as a number: "a Sunday" became the 3rd of January.
+        return _search(found[0][0].split(maxsplit=1)[1], language, settings) or found
+    return found
 
 
 def _says_a_day(phrase: str) -> bool:

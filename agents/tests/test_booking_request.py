@@ -28,6 +28,8 @@ PHRASINGS = [
     ("en", "tonight at 8 for three", 3, "20:00", 3),
     ("en", "on the 12th at 7pm", 12, "19:00", None),
     ("en", "Thursday", 3, None, None),
+    ("en", "Can I book a table for 4 on Sunday at 12?", 6, "12:00", 4),
+    ("en", "I would like a Sunday lunch for 3", 6, None, 3),
     ("en", "in a week at 10am", 10, "10:00", None),
     ("en", "next Thursday at 9:30", 10, "09:30", None),
     ("en", "Sunday 14:00", 6, "14:00", None),
