@@ -50,6 +50,7 @@ class _Words:
     fixed_times: re.Pattern[str]
     time_of: dict[str, str]
     tonight: re.Pattern[str]
+    evening: re.Pattern[str]
     party_nouns: re.Pattern[str]
     lone_number: re.Pattern[str]
     day_of_month: re.Pattern[str]
@@ -63,6 +64,8 @@ def _words(language: str) -> _Words:
     data: dict[str, Any] = lexicon("booking", language)
     numbers = {fold(word): value for word, value in data["numbers"].items()}
     number = rf"(?P<n>\d{{1,2}}|{any_of(list(numbers))})"
+    # After "for", "pour", "para", a word for one is an article ("pour une coupe"), not a party of one.
+    several = rf"(?P<n>\d{{1,2}}|{any_of([word for word, value in numbers.items() if value > 1])})"
     clock = any_of([*data["time_after"], *data["am"], *data["pm"]])
     periods = any_of([*data["am"], *data["pm"]])
     # "for 8pm", "pour 20h" and "für 19 Uhr" are times, not parties.
@@ -74,7 +77,7 @@ def _words(language: str) -> _Words:
     )
     return _Words(
         numbers=numbers,
-        party_before=re.compile(rf"\b(?:{any_of(data['party_before'])})\s+{number}\b{not_a_time}"),
+        party_before=re.compile(rf"\b(?:{any_of(data['party_before'])})\s+{several}\b{not_a_time}"),
         party_after=re.compile(rf"(?<![\d:.])\b{number}\s+(?:{any_of(data['party_after'])})\b"),
         party_phrases=re.compile(rf"\b(?:{any_of(list(data['party_phrases']))})\b"),
         phrase_sizes={fold(phrase): size for phrase, size in data["party_phrases"].items()},
@@ -84,6 +87,7 @@ def _words(language: str) -> _Words:
         fixed_times=re.compile(rf"\b(?:{any_of(list(data['times']))})\b"),
         time_of={fold(word): clock_time for word, clock_time in data["times"].items()},
         tonight=re.compile(rf"\b(?:{any_of(data['tonight'])})\b"),
+        evening=re.compile(rf"\b(?:{any_of(data['evening'])})\b"),
         party_nouns=re.compile(rf"\b(?:{any_of(data['party_nouns'])})\b"),
         lone_number=re.compile(rf"^\W*{number}\W*$"),
         day_of_month=re.compile(
@@ -103,7 +107,8 @@ def read_booking_request(text: str, language: str, now: datetime) -> BookingRequ
     tonight = words.tonight.search(folded)
     if tonight:
         folded = _blank(folded, tonight.span())
-    clock, twelve_hour, folded = _clock(words, folded, evening=tonight is not None)
+    evening = tonight is not None or words.evening.search(folded) is not None
+    clock, twelve_hour, folded = _clock(words, folded, evening)
     day = _day(words, text, folded, language, now)
     if day is None and tonight:
         day = now.date()
