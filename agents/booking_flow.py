@@ -63,6 +63,8 @@ class RequestTurn:
         wanted = next((call for call in calls if call.tool in REQUEST_TOOLS), None)
         pending = self._pending()
         if wanted is not None and (pending is None or pending.kind != REQUEST_TOOLS[wanted.tool]):
+            if pending is not None:
+                pending.delete()  # a lead asked for in the middle of a booking replaces it, and the reverse
             pending = PendingRequest(conversation_id=self.context.conversation_id, kind=REQUEST_TOOLS[wanted.tool])
         if pending is None:
             return None

@@ -106,11 +106,64 @@ def test_a_french_booking_is_taken_over_several_turns_in_french(turn_context, sa
     assert (booking.starts_at, booking.party_size) == (datetime(2026, 12, 7, 19, 30, tzinfo=PARIS), 4)
 
 
+@pytest.mark.parametrize(
+    ("language", "words", "read_back", "yes"),
+    [
+        (
+            "es",
+            "una mesa para 2 mañana a las 20h",
+            "Una reserva para 2 personas el viernes, 4 de diciembre a las 20:00. ¿La confirmo?",
+            "sí",
+        ),
+        (
+            "de",
+            "einen Tisch für 2 morgen um 20 Uhr",
+            "Eine Reservierung für 2 Personen am Freitag, 4. Dezember um 20:00. Soll ich sie buchen?",
+            "ja",
+        ),
+        (
+            "it",
+            "un tavolo per 2 domani alle 20",
+            "Una prenotazione per 2 persone venerdì 4 dicembre alle 20:00. La confermo?",
+            "sì",
+        ),
+        (
+            "pt",
+            "uma mesa para 2 amanhã às 20h",
+            "Uma reserva para 2 pessoas sexta-feira, 4 de dezembro às 20:00. Posso confirmar?",
+            "sim",
+        ),
+    ],
+)
+def test_a_booking_is_read_back_and_confirmed_in_the_customers_language(
+    turn_context, shop, language, words, read_back, yes
+):
+    shop.language = language
+    shop.save()
+    reply = RequestTurn(turn_context, words).answer([PlannedCall("create_booking")])
+    assert reply.answer == read_back
+    RequestTurn(turn_context, yes).answer([])
+    assert Booking.objects.get().starts_at == datetime(2026, 12, 4, 20, 0, tzinfo=PARIS)
+
+
 def test_a_booking_abandoned_for_another_question_is_dropped(say):
     say("I'd like to book a table for 2 tomorrow at 10")
     reply = say("Do you deliver?")
     assert "5 km" in reply.text
     assert not PendingRequest.objects.exists() and not Booking.objects.exists()
+
+
+def test_a_booking_left_unanswered_for_hours_expires(say):
+    say("I'd like to book a table for 2 tomorrow at 10")
+    with time_machine.travel(datetime(2026, 12, 3, 13, 0, tzinfo=PARIS)):
+        say("yes")
+    assert not Booking.objects.exists() and not PendingRequest.objects.exists()
+
+
+def test_a_lead_asked_for_during_a_booking_replaces_it(turn_context):
+    RequestTurn(turn_context, "a table for 2 tomorrow at 10").answer([PlannedCall("create_booking")])
+    RequestTurn(turn_context, "actually I need a catering quote").answer([PlannedCall("capture_lead")])
+    assert PendingRequest.objects.get().kind == PendingRequest.Kind.LEAD
 
 
 def test_a_models_booking_arguments_only_fill_what_the_words_leave_out(turn_context):
