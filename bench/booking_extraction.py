@@ -1,6 +1,6 @@
 """How often a booking's day, time and party size are read right from customers' words, per language.
 
-Run: `python -m bench.booking_extraction` (with PARLEY_DEVELOPMENT=true). Two tables of phrasings on the
+Run: `python -m bench.booking_extraction`. Two tables of phrasings on the
 same fixed clock: the one the unit tests check (agents/tests/test_booking_request.py), whose rules were
 written while looking at it, and UNSEEN, written before its first run and not tuned on, which says how
 the rules generalise. Each is also read by dateparser alone (its search over the whole message, for
@@ -9,19 +9,13 @@ day and time), the baseline the rules are there to fix. The figures go in bench/
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from datetime import date, datetime, time
 
-import django
+from dateparser.search import search_dates
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-django.setup()
-
-from dateparser.search import search_dates  # noqa: E402
-
-from agents.booking_request import read_booking_request  # noqa: E402
-from agents.tests.test_booking_request import NOW, PHRASINGS  # noqa: E402
+from agents.booking_request import read_booking_request
+from agents.tests.test_booking_request import NOW, PHRASINGS
 
 Phrasing = tuple[str, str, int | None, str | None, int | None]
 
