@@ -51,6 +51,7 @@ class _Words:
     time_of: dict[str, str]
     tonight: re.Pattern[str]
     evening: re.Pattern[str]
+    minutes: dict[str, int]
     party_nouns: re.Pattern[str]
     lone_number: re.Pattern[str]
     day_of_month: re.Pattern[str]
@@ -70,10 +71,14 @@ def _words(language: str) -> _Words:
     periods = any_of([*data["am"], *data["pm"]])
     # "for 8pm", "pour 20h" and "für 19 Uhr" are times, not parties.
     not_a_time = rf"(?!\s*(?:[:.h]\s*\d|(?:{clock})\b))"
+    # "(?!)" matches nothing: a language without such words.
+    minutes_before = any_of(list(data["minutes_before"])) or "(?!)"
+    minutes_after = any_of(list(data["minutes_after"])) or "(?!)"
     hour = (
-        rf"(?:\b(?P<before>{any_of(data['time_before'])})\s+)?(?<![\d:./,-])(?P<h>\d{{1,2}}|{any_of(list(numbers))})"
+        rf"(?:\b(?P<before>{any_of(data['time_before'])})\s+)?(?:\b(?P<prefix>{minutes_before})\s+)?"
+        rf"(?<![\d:./,-])(?P<h>\d{{1,2}}|{any_of(list(numbers))})"
         rf"(?:\s*(?P<sep>[:.h])\s*(?P<m>[0-5]\d))?(?:\s*(?P<unit>{any_of(data['time_after'])}))?"
-        rf"(?:\s*(?P<period>{periods}))?(?![\d/]|\.\d)(?!\w)"
+        rf"(?:\s+(?P<fraction>{minutes_after}))?(?:\s*(?P<period>{periods}))?(?![\d/]|\.\d)(?!\w)"
     )
     return _Words(
         numbers=numbers,
@@ -88,6 +93,7 @@ def _words(language: str) -> _Words:
         time_of={fold(word): clock_time for word, clock_time in data["times"].items()},
         tonight=re.compile(rf"\b(?:{any_of(data['tonight'])})\b"),
         evening=re.compile(rf"\b(?:{any_of(data['evening'])})\b"),
+        minutes={fold(words): count for words, count in (data["minutes_before"] | data["minutes_after"]).items()},
         party_nouns=re.compile(rf"\b(?:{any_of(data['party_nouns'])})\b"),
         lone_number=re.compile(rf"^\W*{number}\W*$"),
         day_of_month=re.compile(
@@ -151,7 +157,7 @@ def _clock(words: _Words, folded: str, evening: bool) -> tuple[time | None, bool
     while match := words.hour.search(folded, position):
         position = match.start() + 1
         # A number alone ("2") is not a time: it needs a preposition, minutes or am/pm/o'clock.
-        if not (match.group("before") or match.group("m") or match.group("unit") or match.group("period")):
+        if not any(match.group(name) for name in ("before", "prefix", "m", "unit", "fraction", "period")):
             continue
         if match.group("sep") == "." and not match.group("before") and folded[match.end() : match.end() + 1] == ".":
             continue  # "am 12.12. um 19 Uhr": a German date, not 12:12
@@ -163,6 +169,10 @@ def _clock(words: _Words, folded: str, evening: bool) -> tuple[time | None, bool
 
 def _hour(words: _Words, match: re.Match[str], evening: bool) -> tuple[time, bool] | None:
     hour, minute = _number(words, match.group("h")), int(match.group("m") or 0)
+    said_in_words = match.group("prefix") or match.group("fraction")
+    if said_in_words:
+        # "half past seven", "halb acht", "huit heures moins le quart": minutes from the hour.
+        hour, minute = divmod(hour * 60 + words.minutes[re.sub(r"\s+", " ", said_in_words)], 60)
     suffix = re.sub(r"\s+", " ", match.group("period") or "")
     afternoon = bool(words.pm.match(suffix)) or evening
     morning = bool(words.am.match(suffix))
