@@ -132,7 +132,7 @@ class AgentTurn:
             self.trace.append({"type": "reply", "source": "fallback"})
             self.context.handoff_reason = "the agent had no answer"
             return self._outcome(str(FALLBACK_REPLY), AgentRun.Outcome.FALLBACK, hand_over=True)
-        if draft and not in_language(draft, self.context.language.reply if self.context.language else "en"):
+        if draft and not in_language(draft, self._reply_language):
             # The small model drafts in English whatever it is asked in: such a draft is not the reply.
             self.trace.append({"type": "draft", "discarded": "language", "draft": draft})
             draft = ""
@@ -147,6 +147,10 @@ class AgentTurn:
     @property
     def _customer_language(self) -> str:
         return self.context.language.customer if self.context.language else self.context.business.language
+
+    @property
+    def _reply_language(self) -> str:
+        return self.context.language.reply if self.context.language else self.context.business.language
 
     def _asks_nothing(self, words: str, attachments: tuple[str, ...]) -> bool:
         """An emoji, a sticker, a story mention, "ok", "merci": nothing to answer, nobody to call."""

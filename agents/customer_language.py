@@ -18,12 +18,16 @@ from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBui
 from business.languages import SUPPORTED_LANGUAGES
 from business.models import Business
 
-from .intents import knows
+from .intents import coverage
 from .models import AgentRun
 
 SHORT_MESSAGE_WORDS = 2
 # Below this, a short message's detection is a guess ("ok": English 0.41, German 0.38).
 SHORT_MESSAGE_CONFIDENCE = 0.9
+# Added to a language's detection confidence per share of words its lexicon knows, and for staying in
+# the conversation's language (bench/results.md).
+LEXICON_WEIGHT = 1.0
+STAYING = 0.1
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,11 @@ def detector(codes: frozenset[str]) -> LanguageDetector:
     """A detector for these languages, built once per set: building one loads its models (bench/results.md)."""
     languages = [Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())) for code in sorted(codes)]
     return LanguageDetectorBuilder.from_languages(*languages).with_preloaded_language_models().build()
+
+
+def preload_detector() -> None:
+    """The detector every turn uses, built ahead (config/celery.py): the worker's pool processes share it."""
+    detector(frozenset(SUPPORTED_LANGUAGES))
 
 
 def detect(text: str, codes: frozenset[str]) -> tuple[str, float] | None:
@@ -70,14 +79,21 @@ def conversation_language(conversation_id: int) -> str:
 
 
 def _customer_language(words: str, served: list[str], preferred: str) -> str:
+    candidates = list(dict.fromkeys([*served, *SUPPORTED_LANGUAGES]))
+    known = {code: coverage(words, code) for code in candidates}
     if len(words.split()) <= SHORT_MESSAGE_WORDS:
-        knowing = [code for code in [*served, *SUPPORTED_LANGUAGES] if knows(words, code)]
+        knowing = [code for code in candidates if known[code] == 1.0]
         if knowing:
             return preferred if preferred in knowing else knowing[0]
-    detected = detect(words, frozenset(SUPPORTED_LANGUAGES) | set(served))
-    if detected is None:
+    confidences = detector(frozenset(candidates)).compute_language_confidence_values(words)
+    if not confidences or confidences[0].value == 0:
         return preferred
-    code, confidence = detected
-    if len(words.split()) <= SHORT_MESSAGE_WORDS and confidence < SHORT_MESSAGE_CONFIDENCE:
-        return preferred
-    return code
+    if len(words.split()) <= SHORT_MESSAGE_WORDS:
+        best = confidences[0]
+        return best.language.iso_code_639_1.name.lower() if best.value >= SHORT_MESSAGE_CONFIDENCE else preferred
+    # A few loan words mislead the detector ("How much is a croissant?": French 0.48, English 0.23); the
+    # words a language's lexicon knows ("how much") and the conversation's language weigh in.
+    scores = {confidence.language.iso_code_639_1.name.lower(): confidence.value for confidence in confidences}
+    for code in candidates:
+        scores[code] = scores.get(code, 0.0) + LEXICON_WEIGHT * known[code] + (STAYING if code == preferred else 0.0)
+    return max(candidates, key=lambda code: scores[code])

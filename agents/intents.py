@@ -5,7 +5,7 @@ phrases that signal it, and the words that name a day. Message and phrases are c
 sequences of Snowball stems of accent-folded, lower-cased words, so "ouverts", "ouvert" and
 "Ouvert" are one word and a phrase's inflections need not be listed. Phrases are matched longest
 first and each word counts once, so "guten Morgen" is a greeting and not a day ("morgen").
-Accuracy per language on a labelled set: agents/tests/data/intent_messages.toml, eval/results.md.
+Precision and recall per language on a labelled set (agents/tests/data/intent_messages.toml): bench/results.md.
 """
 
 from __future__ import annotations
@@ -123,13 +123,14 @@ def understand(text: str, language: str) -> Understanding:
     return Understanding(frozenset(intents), days[0] if days else "", len(stems))
 
 
-def knows(text: str, language: str) -> bool:
-    """Whether every word of a message is in `language`'s lexicon: "merci" is French."""
+def coverage(text: str, language: str) -> float:
+    """The share of a message's words that `language`'s lexicon knows: 1.0 for "merci" in French."""
     words = lexicon(language)
     stems = words.stems(text)
     owners = [""] * len(stems)
     _match(stems, owners, words.intent_phrases)
-    return bool(stems) and all(owners)
+    _match(stems, owners, words.day_phrases)
+    return sum(1 for owner in owners if owner) / len(stems) if stems else 0.0
 
 
 def _match(stems: list[str], owners: list[str], phrases: tuple[tuple[tuple[str, ...], str], ...]) -> list[str]:

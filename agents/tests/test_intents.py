@@ -9,7 +9,7 @@ from agents.intents import Intent, understand
 from agents.router import PlannedCall, plan
 
 LABELLED = tomllib.loads((Path(__file__).parent / "data" / "intent_messages.toml").read_text())
-# Precision and recall every language must reach on each part of the labelled set (eval/results.md).
+# Precision and recall every language must reach on each part of the labelled set (bench/results.md).
 MINIMUM = 0.9
 ALL_TOOLS = {"search_knowledge", "search_catalogue", "business_info", "order_status", "create_booking"}
 ALL_TOOLS |= {"handoff_to_human"}
