@@ -30,8 +30,9 @@ STEMMER_NAMES = {
     "pt": "portuguese",
 }
 _WORD = re.compile(r"\w+")
-# Greetings, thanks and the like are short: a longer message carries a question of its own.
-SMALL_TALK_MAX_WORDS = 6
+# Greetings and thanks come with a word or two the lexicon does not know ("thanks a lot mate"); more
+# unknown words carry a question of their own ("Hi! Do you ship to Canada?").
+SMALL_TALK_UNKNOWN_WORDS = 2
 
 
 class Intent(StrEnum):
@@ -60,15 +61,16 @@ class Understanding:
     intents: frozenset[Intent]
     # A weekday key (mon..sun), "today", "tomorrow", or "" when no day is named.
     day: str
-    words: int
+    # Words no phrase of the lexicon took.
+    unknown_words: int
 
     @property
     def is_small_talk(self) -> bool:
-        return bool(self.intents) and self.intents <= SMALL_TALK and self.words <= SMALL_TALK_MAX_WORDS
+        return bool(self.intents) and self.intents <= SMALL_TALK and self.unknown_words <= SMALL_TALK_UNKNOWN_WORDS
 
     @property
     def is_closing(self) -> bool:
-        return bool(self.intents) and self.intents <= CLOSING and self.words <= SMALL_TALK_MAX_WORDS
+        return bool(self.intents) and self.intents <= CLOSING and self.unknown_words <= SMALL_TALK_UNKNOWN_WORDS
 
 
 @dataclass(frozen=True)
@@ -120,7 +122,8 @@ def understand(text: str, language: str) -> Understanding:
     # Words that greeted or thanked name no day ("guten Morgen"); the others may ("ouvert demain").
     free = ["" if owner not in SMALL_TALK else owner for owner in owners]
     days = _match(stems, free, words.day_phrases)
-    return Understanding(frozenset(intents), days[0] if days else "", len(stems))
+    unknown = sum(1 for owner, day in zip(owners, free, strict=True) if not owner and not day)
+    return Understanding(frozenset(intents), days[0] if days else "", unknown)
 
 
 def coverage(text: str, language: str) -> float:

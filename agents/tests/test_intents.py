@@ -59,3 +59,10 @@ def test_asking_for_a_person_in_portuguese_hands_over():
 
 def test_a_thanks_plans_nothing():
     assert plan("merci beaucoup !", ALL_TOOLS, "fr") == []
+
+
+def test_a_greeting_with_a_question_is_not_small_talk():
+    assert [call.tool for call in plan("Hi! Do you ship to Canada?", ALL_TOOLS, "en")] == [
+        "search_knowledge",
+        "search_catalogue",
+    ]
