@@ -54,8 +54,10 @@ class RequestTurn:
 
     def __post_init__(self) -> None:
         business = self.context.business
-        # The turn's language when the turn knows it, else the business's main one.
-        self.language = language_of(getattr(self.context, "language", "") or business.language)
+        # The customer's words are read in their language; the flow answers in the turn's reply language.
+        language = self.context.language
+        self.language = language_of(language.customer if language else business.language)
+        self.reply_language = language.reply if language else business.language
         self.now = timezone.now().astimezone(ZoneInfo(business.timezone))
 
     def answer(self, calls: list[PlannedCall]) -> ToolResult | None:
@@ -68,7 +70,7 @@ class RequestTurn:
             pending = PendingRequest(conversation_id=self.context.conversation_id, kind=REQUEST_TOOLS[wanted.tool])
         if pending is None:
             return None
-        with translation.override(self.language):
+        with translation.override(self.reply_language):
             if pending.kind == PendingRequest.Kind.BOOKING:
                 reply = self._booking(pending, wanted)
             else:
@@ -246,7 +248,7 @@ class RequestTurn:
         return question
 
     def _locale(self) -> str:
-        return translation.to_locale(translation.get_language() or self.language)
+        return translation.to_locale(translation.get_language() or self.reply_language)
 
     def _day(self, day: date) -> str:
         # The locale's own weekday-day-month pattern, with the weekday's full name ("Saturday, December 5").

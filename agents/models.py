@@ -110,6 +110,20 @@ class AgentConfig(models.Model):
         validators=[validate_finite, MinValueValidator(0.0), MaxValueValidator(MAX_SETTLE_SECONDS)],
         help_text="Messages the customer sends within this time of each other are answered together.",
     )
+
+    class Acknowledgements(models.TextChoices):
+        REPLY = "reply", _("A short acknowledgement")
+        SILENT = "silent", _("No reply")
+
+    acknowledgements = models.CharField(
+        max_length=16,
+        choices=Acknowledgements.choices,
+        default=Acknowledgements.REPLY,
+        help_text=_(
+            'How the agent answers a message that asks nothing: "ok", "thanks", an emoji, a sticker, a story '
+            "mention. Never the fallback, never a colleague."
+        ),
+    )
     blocked_topics = models.TextField(blank=True, help_text="One topic per line the agent must not discuss.")
     allow_medical_advice = models.BooleanField(default=False)
     allow_legal_advice = models.BooleanField(default=False)
@@ -136,6 +150,7 @@ class AgentRun(models.Model):
         HANDOFF = "handoff", "Handed over on request"
         GUARDED = "guarded", "Stopped by a guard rule"
         FAILED = "failed", "Failed"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged a message that asked nothing"
 
     conversation = models.ForeignKey("conversations.Conversation", on_delete=models.CASCADE, related_name="agent_runs")
     inbound_message = models.ForeignKey(
@@ -154,6 +169,9 @@ class AgentRun(models.Model):
     total_ms = models.PositiveIntegerField(default=0)
     outcome = models.CharField(max_length=16, choices=Outcome.choices)
     error = models.TextField(blank=True)
+    language = models.CharField(
+        max_length=8, blank=True, help_text="The language the customer wrote in, as the turn took it (en, fr...)."
+    )
     trace = models.JSONField(
         default=list, blank=True, help_text="Each step: tool, arguments, result, who chose it, duration, tokens."
     )
