@@ -16,7 +16,7 @@ from typing import Any
 from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
 from langchain_core.tools import BaseTool
 
-from . import guards, router
+from . import follow_ups, guards, router
 from .chat_model import StepChatModel
 from .finite_numbers import at_most
 from .grounding import NUMBER, grounded_reply
@@ -77,10 +77,12 @@ class AgentTurn:
             self.trace.append({"type": "guard", "rule": verdict.rule, "on": "input"})
             return self._outcome(verdict.reply, AgentRun.Outcome.GUARDED)
         messages: list[BaseMessage] = [system_message(self.context.business, self.config, self.tools), *history]
+        # "the second one" becomes what it names; "how much?" searches with the last subject as context.
+        planned_text = follow_ups.resolve(self.context, customer_text)
         if self.config.tool_strategy == AgentConfig.ToolStrategy.MODEL:
             draft = self._model_steps(messages)
         else:
-            for call in router.plan(customer_text, set(self.tools_by_name)):
+            for call in router.plan(planned_text, set(self.tools_by_name)):
                 self._planned_step(messages, call)
                 if self.context.handoff_reason:
                     break

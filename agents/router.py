@@ -3,7 +3,7 @@
 A small model often picks the wrong tool and fills arguments with junk, while a search with the
 customer's own words finds the right fact almost always (bench/results.md, "Measured while writing
 the code"). So for small models the server plans the tool calls: what is unambiguous (an order
-reference, asking for a person, a question about opening hours) is recognised by pattern, and the
+reference, asking for a person, whether the business is open now) is recognised by pattern, and the
 rest is searched. Only what needs understanding the model fills in: a booking's day and hour.
 """
 
@@ -26,12 +26,8 @@ ABOUT_HOURS = re.compile(
     r"e-?mail|contact)\b",
     re.IGNORECASE,
 )
-ABOUT_PRICE = re.compile(
-    r"\b(price|prices|cost|costs|how much|sell|selling|buy|stock|available|availability|menu)\b", re.IGNORECASE
-)
+ABOUT_NOW = re.compile(r"\b(now|today|tonight|tomorrow|at the moment|currently)\b", re.IGNORECASE)
 WANTS_BOOKING = re.compile(r"\b(book|booking|reserve|reservation|table for|appointment)\b", re.IGNORECASE)
-ABOUT_ADDRESS = re.compile(r"\b(address|where are you|located|location|find you|directions)\b", re.IGNORECASE)
-ABOUT_CONTACT = re.compile(r"\b(phone|call you|email|e-mail|contact)\b", re.IGNORECASE)
 WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MENTIONED_DAY = re.compile(r"\b(" + "|".join(WEEKDAY_NAMES) + r"|today|tomorrow)\b", re.IGNORECASE)
 SMALL_TALK = re.compile(
@@ -78,10 +74,10 @@ def _plan(text: str) -> list[PlannedCall]:
     calls: list[PlannedCall] = []
     if WANTS_BOOKING.search(text):
         calls.append(PlannedCall("create_booking"))
-    if ABOUT_HOURS.search(text):
+    if ABOUT_HOURS.search(text) and ABOUT_NOW.search(text):
+        # Whether the business is open now or today needs the clock, which only business_info reads.
         day = MENTIONED_DAY.search(text)
-        topic = "address" if ABOUT_ADDRESS.search(text) else "contact" if ABOUT_CONTACT.search(text) else "hours"
-        calls.append(PlannedCall("business_info", {"topic": topic, "day": day.group(1).lower() if day else ""}))
-    searches = [PlannedCall("search_knowledge", {"query": text}), PlannedCall("search_catalogue", {"query": text})]
-    calls += list(reversed(searches)) if ABOUT_PRICE.search(text) else searches
+        calls.append(PlannedCall("business_info", {"topic": "hours", "day": day.group(1).lower() if day else ""}))
+    # One search over everything the business knows, hours, address, contact and products included.
+    calls.append(PlannedCall("search_knowledge", {"query": text}))
     return calls
