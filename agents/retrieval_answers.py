@@ -36,11 +36,19 @@ def from_matches(groups: list[list[Match]], orders: list[Order], question: str) 
             return order_reply
     matches = [match for group in groups for match in group]
     return Reply(
-        content="\n".join(f"{match.passage.title}: {' '.join(match.sentences)}" for match in matches),
+        content="\n".join(_read(match) for match in matches),
         answer=" ".join(" ".join(match.sentences) for match in matches),
         facts=tuple(fact for match in matches for fact in (match.passage.facts or match.sentences)),
         options=tuple(match.passage.title for match in groups[-1]) if len(groups[-1]) > 1 else (),
     )
+
+
+def _read(match: Match) -> str:
+    """A passage as the model reads it: an FAQ entry as question and answer, the rest after its title."""
+    sentences = " ".join(match.sentences)
+    if match.passage.source == Passage.Source.FAQ:
+        return f"Q: {match.passage.title}\nA: {sentences}"
+    return f"{match.passage.title}: {sentences}"
 
 
 def order_reply(order: Order) -> Reply:

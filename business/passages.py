@@ -66,8 +66,14 @@ def document_passages(document: Document) -> Iterator[Draft]:
         yield Draft(Source.DOCUMENT, language, document.title, paragraph, object_id=document.pk, key=str(number))
 
 
+def plain(text: str) -> str:
+    """CLDR's no-break spaces as plain ones: a draft repeating a price or a time types plain spaces,
+    and grounding compares them word for word."""
+    return text.replace("\u202f", " ").replace("\xa0", " ")
+
+
 def price_text(amount: Decimal, currency: str, language: str) -> str:
-    return format_currency(amount, currency, locale=babel_locale(language))
+    return plain(format_currency(amount, currency, locale=babel_locale(language)))
 
 
 def item_passages(item: CatalogueItem) -> Iterator[Draft]:
@@ -87,10 +93,12 @@ def item_passages(item: CatalogueItem) -> Iterator[Draft]:
 
 def _spans(intervals: list[list[str]], language: str) -> str:
     locale = babel_locale(language)
-    return ", ".join(
-        f"{format_time(time.fromisoformat(start), 'short', locale=locale)}–"
-        f"{format_time(time.fromisoformat(end), 'short', locale=locale)}"
-        for start, end in intervals
+    return plain(
+        ", ".join(
+            f"{format_time(time.fromisoformat(start), 'short', locale=locale)}–"
+            f"{format_time(time.fromisoformat(end), 'short', locale=locale)}"
+            for start, end in intervals
+        )
     )
 
 
@@ -132,10 +140,16 @@ def place_passages(business: Business) -> Iterator[Draft]:
                     Source.CONTACT,
                     language,
                     gettext("Contact"),
-                    gettext("You can reach us at %(details)s.") % {"details": gettext(" or ").join(details)},
+                    _reach_us(details),
                     keywords=text_analysis.topic_words("contact", business_languages(business)),
                     facts=tuple(details),
                 )
+
+
+def _reach_us(details: list[str]) -> str:
+    if len(details) == 2:
+        return gettext("You can reach us at %(phone)s or %(email)s.") % {"phone": details[0], "email": details[1]}
+    return gettext("You can reach us at %(detail)s.") % {"detail": details[0]}
 
 
 def status_text(status: str) -> str:
@@ -158,8 +172,10 @@ def compact_reference(reference: str) -> str:
 def order_sentence(order: Order) -> str:
     """The order's status as a sentence in the active language."""
     language = translation.get_language() or business_languages(order.business)[0]
-    updated = format_datetime(
-        order.updated_at, "medium", tzinfo=ZoneInfo(order.business.timezone), locale=babel_locale(language)
+    updated = plain(
+        format_datetime(
+            order.updated_at, "medium", tzinfo=ZoneInfo(order.business.timezone), locale=babel_locale(language)
+        )
     )
     return gettext("Your order %(reference)s is %(status)s (updated %(updated)s).") % {
         "reference": order.reference,

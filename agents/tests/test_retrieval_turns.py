@@ -99,7 +99,7 @@ def test_how_much_after_do_you_sell_helmets_gives_the_helmets_price(ask_bike_sho
 def test_what_about_saturday_after_friday_gives_saturdays_hours(ask_bike_shop):
     assert "On Friday we are open" in ask_bike_shop("Are you open on Friday?").text
     reply = ask_bike_shop("what about Saturday?")
-    assert "On Saturday we are open 9:00\u202fAM–4:00\u202fPM." in reply.text
+    assert "On Saturday we are open 9:00 AM–4:00 PM." in reply.text
 
 
 def test_et_le_samedi_after_vendredi_gives_saturdays_hours_on_a_french_business(ask_salon):

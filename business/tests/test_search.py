@@ -72,7 +72,7 @@ def test_typos_find_what_was_meant(labelled):
 
 def test_a_french_question_on_a_french_business_finds_the_french_passage(labelled):
     [[haircut]] = best(labelled["salon-elodie"], "Combien coûte une coupe homme ?")
-    assert haircut.sentences[0] == "Coupe homme: 25,00\xa0€, in stock."
+    assert haircut.sentences[0] == "Coupe homme: 25,00 €, in stock."
     [[sunday]] = best(labelled["salon-elodie"], "Êtes-vous ouverts dimanche ?")
     assert sunday.passage.language == "fr" and "dimanche" in sunday.sentences[0]
 
