@@ -22,7 +22,7 @@ SNOWBALL_NAMES = {
     "hu": "hungarian", "it": "italian", "nl": "dutch", "no": "norwegian", "pt": "portuguese",
     "ro": "romanian", "ru": "russian", "sv": "swedish", "tr": "turkish",
 }  # fmt: skip
-# A word, hyphenated words as one: "e-bikes" is not "bikes".
+# A word, with the words hyphenated to it: "e-bikes" is not "bikes".
 _WORD = re.compile(r"\w+(?:-\w+)*", re.UNICODE)
 
 
@@ -50,18 +50,20 @@ def fold(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """The folded words of a text, hyphenated ones joined ("e-bikes": "ebikes"), without one-letter
-    words that are not digits."""
-    found = (match.replace("-", "") for match in _WORD.findall(fold(text)))
-    return [word for word in found if len(word) > 1 or word.isdigit()]
+    """The folded words of a text, hyphenated ones apart, without one-letter words that are not digits."""
+    return [word for token in _WORD.findall(fold(text)) for word in _kept(token.split("-"))]
 
 
 def index_words(text: str) -> list[str]:
     """The words a passage is found by: hyphenated ones joined and apart, since "gluten free" asks
     for "gluten-free" but "e-bikes" does not ask for bikes."""
     found = []
-    for match in _WORD.findall(fold(text)):
-        found += [match.replace("-", ""), *match.split("-")] if "-" in match else [match]
+    for token in _WORD.findall(fold(text)):
+        found += [token.replace("-", ""), *token.split("-")] if "-" in token else [token]
+    return _kept(found)
+
+
+def _kept(found: list[str]) -> list[str]:
     return [word for word in found if len(word) > 1 or word.isdigit()]
 
 
@@ -128,11 +130,16 @@ def is_stop_word(word: str, languages: tuple[str, ...]) -> bool:
 
 
 def content_words(text: str, languages: tuple[str, ...]) -> list[str]:
-    """The folded words of a text that can name a subject, each once, in order."""
+    """The folded words of a text that can name a subject, each once, in order. A hyphenated word is
+    one word ("e-bikes", "gluten-free") unless it joins words without a subject ("êtes-vous")."""
     seen: dict[str, None] = {}
-    for word in words(text):
-        if not is_stop_word(word, languages):
-            seen.setdefault(word)
+    for token in _WORD.findall(fold(text)):
+        parts = token.split("-")
+        if len(parts) > 1 and not any(is_stop_word(part, languages) for part in parts):
+            parts = ["".join(parts)]
+        for word in _kept(parts):
+            if not is_stop_word(word, languages):
+                seen.setdefault(word)
     return list(seen)
 
 
