@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -9,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 from business import search
 from business.models import Business, Customer, FaqEntry, Order
@@ -139,3 +141,12 @@ def test_the_embedded_sqlite_search_answers_the_labelled_questions_alike(backend
     chosen = figures["chosen"]
     assert figures["backend"] == backend
     assert chosen["precision"] >= 0.97 and chosen["recall"] >= 0.95 and chosen["unanswerable_answered"] == 0
+
+
+def test_reindex_search_writes_the_passages_again(labelled):
+    bakery = labelled["rue-bakery"]
+    bakery.passages.all().delete()
+    output = io.StringIO()
+    call_command("reindex_search", "rue-bakery", stdout=output)
+    assert output.getvalue() == f"rue-bakery: {bakery.passages.count()} passages\n"
+    assert named(best(bakery, "what's in the lemon tart")) == [["item:Lemon tart"]]
