@@ -17,6 +17,7 @@ from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
 from langchain_core.tools import BaseTool
 
 from . import follow_ups, guards, router
+from .booking_flow import REQUEST_TOOLS, RequestTurn
 from .chat_model import StepChatModel
 from .finite_numbers import at_most
 from .grounding import NUMBER, grounded_reply
@@ -70,19 +71,29 @@ class AgentTurn:
         self.trace: list[dict[str, Any]] = []
         self.results: list[ToolResult] = []
         self.usage = Usage()
+        self.request_reply: ToolResult | None = None
 
     def run(self, history: list[BaseMessage], customer_text: str) -> TurnOutcome:
         verdict = guards.check(self.config, customer_text, customer=True)
         if verdict is not None:
             self.trace.append({"type": "guard", "rule": verdict.rule, "on": "input"})
             return self._outcome(verdict.reply, AgentRun.Outcome.GUARDED)
-        messages: list[BaseMessage] = [system_message(self.context.business, self.config, self.tools), *history]
         # "the second one" becomes what it names; "how much?" searches with the last subject as context.
         planned_text = follow_ups.resolve(self.context, customer_text)
-        if self.config.tool_strategy == AgentConfig.ToolStrategy.MODEL:
+        # A booking or a lead, started now or in an earlier turn, is answered by its own flow.
+        self.requests = RequestTurn(self.context, customer_text)
+        model_chooses = self.config.tool_strategy == AgentConfig.ToolStrategy.MODEL
+        calls = [] if model_chooses else router.plan(planned_text, set(self.tools_by_name))
+        request_reply = self.requests.answer(calls)
+        if request_reply is not None:
+            return self._request_outcome(request_reply)
+        messages: list[BaseMessage] = [system_message(self.context.business, self.config, self.tools), *history]
+        if model_chooses:
             draft = self._model_steps(messages)
+            if self.request_reply is not None:
+                return self._request_outcome(self.request_reply)
         else:
-            for call in router.plan(planned_text, set(self.tools_by_name)):
+            for call in calls:
                 self._planned_step(messages, call)
                 if self.context.handoff_reason:
                     break
@@ -119,6 +130,11 @@ class AgentTurn:
             return self._outcome(verdict.reply, AgentRun.Outcome.GUARDED)
         return self._outcome(text, AgentRun.Outcome.REPLIED)
 
+    def _request_outcome(self, result: ToolResult) -> TurnOutcome:
+        self.results.append(result)
+        self.trace.append(self.requests.trace)
+        return self._outcome(result.answer, AgentRun.Outcome.REPLIED)
+
     def _outcome(self, text: str, outcome: str, hand_over: bool = False) -> TurnOutcome:
         return TurnOutcome(
             text=text,
@@ -146,6 +162,10 @@ class AgentTurn:
             if not step.tool_calls:
                 return str(step.content)
             call = step.tool_calls[0]
+            if call["name"] in REQUEST_TOOLS:
+                # The same read-back and yes as a planned booking; the arguments only fill what the words lack.
+                self.request_reply = self.requests.answer([router.PlannedCall(call["name"], call["args"])])
+                return ""
             self._execute(messages, call["name"], call["args"], chosen_by="model")
             if self.context.handoff_reason:
                 return ""

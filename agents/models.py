@@ -219,6 +219,47 @@ class HttpTool(models.Model):
             )
 
 
+class PendingRequest(models.Model):
+    """A booking or a lead the customer is still putting together, one per conversation (agents/requests.py).
+
+    Kept in the database so that the next turn, on whatever worker, fills in what is missing; it is
+    deleted once written, and dropped when the customer moves on to something else or stays silent
+    for PENDING_REQUEST_TTL.
+    """
+
+    class Kind(models.TextChoices):
+        BOOKING = "booking", "Booking"
+        LEAD = "lead", "Lead"
+
+    class Field(models.TextChoices):
+        NOTHING = "", "Nothing"
+        DAY = "day", "Day"
+        TIME = "time", "Time"
+        PARTY_SIZE = "party_size", "Party size"
+        INTEREST = "interest", "What they want"
+        CONTACT = "contact", "How to reach them"
+        CONFIRMATION = "confirmation", "A yes"
+        CHANGE = "change", "What to change"
+
+    conversation = models.OneToOneField(
+        "conversations.Conversation", on_delete=models.CASCADE, related_name="pending_request"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    day = models.DateField(null=True, blank=True)
+    time = models.TimeField(null=True, blank=True)
+    # An hour said without am/pm ("at 8"): the opening hours pick 08:00 or 20:00.
+    twelve_hour = models.BooleanField(default=False)
+    party_size = models.PositiveSmallIntegerField(null=True, blank=True)
+    needs_party_size = models.BooleanField(default=False)
+    interest = models.TextField(blank=True)
+    contact_detail = models.CharField(max_length=200, blank=True)
+    asked = models.CharField(max_length=16, choices=Field.choices, blank=True, help_text="What the agent asked last.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} in conversation {self.conversation_id}"
+
+
 class ConversationSubject(models.Model):
     """What a conversation last talked about: the product, service, day or order a follow-up leans on.
 

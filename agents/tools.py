@@ -196,6 +196,10 @@ def create_booking(context: TurnContext, day: IsoDay, hour: Clock, party_size: i
         return ToolResult(
             content="Invalid day or hour.", answer="Which day and time would you like?", found=False
         ).to_json()
+    if starts <= datetime.now(starts.tzinfo):
+        return ToolResult(
+            content=f"{starts:%A %d %B %H:%M} has passed.", answer="Which day and time would you like?", found=False
+        ).to_json()
     if not is_open_at(business.opening_hours or {}, starts):
         return ToolResult(
             content=f"We are closed at {starts:%A %d %B %H:%M}.",

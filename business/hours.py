@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 
@@ -56,3 +56,25 @@ def is_open_at(hours: OpeningHours, moment: datetime) -> bool:
     day = WEEKDAYS[moment.weekday()]
     now = moment.time()
     return any(time.fromisoformat(start) <= now < time.fromisoformat(end) for start, end in hours.get(day) or [])
+
+
+def open_times_near(hours: OpeningHours, moment: datetime, after: datetime, count: int = 3) -> list[datetime]:
+    """What to offer instead of `moment` when the business is closed then or it has passed: on each day
+    around it, the open time on the half hour nearest its time of day and later than `after`; the
+    `count` days' times nearest `moment`, in time order."""
+    step = timedelta(minutes=30)
+    offers = []
+    for offset in range(-7, 8):
+        day = moment.date() + timedelta(days=offset)
+        wanted = datetime.combine(day, moment.time(), moment.tzinfo)
+        slots = []
+        for start, end in hours.get(WEEKDAYS[day.weekday()]) or []:
+            slot = datetime.combine(day, time.fromisoformat(start), moment.tzinfo)
+            closing = datetime.combine(day, time.fromisoformat(end), moment.tzinfo)
+            while slot < closing:
+                if slot > after:
+                    slots.append(slot)
+                slot += step
+        if slots:
+            offers.append(min(slots, key=lambda slot: abs(slot - wanted)))
+    return sorted(sorted(offers, key=lambda offer: abs(offer - moment))[:count])

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agents', '0007_runs_reference_conversations'),
+        ('agents', '0008_pending_request'),
         ('conversations', '0001_initial'),
     ]
 
