@@ -20,7 +20,7 @@ from langchain_core.tools import BaseTool
 
 from conversations.events import split_turn_text
 
-from . import guards, router
+from . import follow_ups, guards, router
 from .booking_flow import REQUEST_TOOLS, RequestTurn
 from .chat_model import StepChatModel
 from .customer_language import conversation_language, in_language, turn_language
@@ -99,12 +99,14 @@ class AgentTurn:
         if verdict is not None:
             self.trace.append({"type": "guard", "rule": verdict.rule, "on": "input"})
             return self._outcome(verdict.reply, AgentRun.Outcome.GUARDED)
+        # "the second one" becomes what it names; "how much?" searches with the last subject as context.
+        planned_text = follow_ups.resolve(self.context, customer_text)
         # A booking or a lead, started now or in an earlier turn, is answered by its own flow: before the
         # acknowledgements, so that an "ok" can confirm a booking read back to the customer.
         self.requests = RequestTurn(self.context, customer_text)
         model_chooses = self.config.tool_strategy == AgentConfig.ToolStrategy.MODEL
         available = set(self.tools_by_name)
-        calls = [] if model_chooses else router.plan(customer_text, available, self._customer_language)
+        calls = [] if model_chooses else router.plan(planned_text, available, self._customer_language)
         request_reply = self.requests.answer(calls)
         if request_reply is not None:
             return self._request_outcome(request_reply)

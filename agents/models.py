@@ -276,3 +276,28 @@ class PendingRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} in conversation {self.conversation_id}"
+
+
+class ConversationSubject(models.Model):
+    """What a conversation last talked about: the product, service, day or order a follow-up leans on.
+
+    "how much?" after "Do you sell helmets?" asks the helmet's price: the turn that found the helmet
+    writes it here, and the next turn reads it (follow_ups.py). Kept in the database, so that any
+    worker process answers the next message alike.
+    """
+
+    conversation = models.OneToOneField(
+        "conversations.Conversation", on_delete=models.CASCADE, related_name="agent_subject"
+    )
+    # The passage the subject was found in (business.models.Passage): its source, object and key.
+    source = models.CharField(max_length=16)
+    object_id = models.BigIntegerField(null=True, blank=True)
+    key = models.CharField(max_length=16, blank=True)
+    # Its name as the passage titles it: "Commuter helmet", "Opening hours on Friday", "Order HB-1042".
+    label = models.CharField(max_length=300)
+    # What the last reply offered to choose from, in order: "the second one" is options[1].
+    options = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.label

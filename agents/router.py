@@ -3,7 +3,7 @@
 A small model often picks the wrong tool and fills arguments with junk, while a search with the
 customer's own words finds the right fact almost always (bench/results.md, "Measured while writing
 the code"). So for small models the server plans the tool calls: what is unambiguous (an order
-reference, asking for a person, a question about opening hours) is recognised from the language's
+reference, asking for a person, whether the business is open now) is recognised from the language's
 lexicon (intents.py), and the rest is searched. Only what needs understanding the model fills in:
 a booking's day and hour.
 """
@@ -67,14 +67,17 @@ def _plan(text: str, understood: Understanding) -> list[PlannedCall]:
     calls: list[PlannedCall] = []
     if Intent.BOOKING in intents:
         calls.append(PlannedCall("create_booking"))
-    if intents & {Intent.HOURS, Intent.ADDRESS, Intent.CONTACT} or understood.day:
-        topic = "address" if Intent.ADDRESS in intents else "contact" if Intent.CONTACT in intents else "hours"
-        calls.append(PlannedCall("business_info", {"topic": topic, "day": _day_argument(understood.day)}))
-    searches = [PlannedCall("search_knowledge", {"query": text}), PlannedCall("search_catalogue", {"query": text})]
-    calls += list(reversed(searches)) if intents & {Intent.PRICE, Intent.AVAILABILITY} else searches
+    if Intent.HOURS in intents and understood.day in ("today", "tomorrow"):
+        # Whether the business is open now, today or tomorrow needs the clock, which only business_info reads.
+        calls.append(PlannedCall("business_info", {"topic": "hours", "day": understood.day}))
+    # One search over everything the business knows, hours, address, contact and products included.
+    calls.append(PlannedCall("search_knowledge", {"query": text}))
+    if Intent.HOURS in intents and understood.day not in ("", "today", "tomorrow"):
+        # Asked in a language the business's passages are not written in, a day's hours are still known.
+        calls.append(PlannedCall("business_info", {"topic": "hours", "day": _day_argument(understood.day)}))
     return calls
 
 
 def _day_argument(day: str) -> str:
-    """The business_info tool's day: a weekday's English name (its schema's values), "today" or "tomorrow"."""
+    """The business_info tool's day: a weekday's English name (its schema's values)."""
     return DAY_NAMES[day].lower() if day in DAY_NAMES else day

@@ -27,13 +27,14 @@ from langchain_core.tools.base import FILTERED_ARGS, create_schema_from_function
 from langchain_core.utils.pydantic import TypeBaseModel
 from pydantic import Field
 
-from business import search
+from business import passages, search
 from business.hours import DAY_NAMES, WEEKDAYS, is_open_at, spans
-from business.locale_format import clock, full_date, short_moment, weekday_name
-from business.models import Booking, Business, CatalogueItem, Customer, Document, FaqEntry, Lead, Order
+from business.locale_format import clock, full_date, weekday_name
+from business.models import Booking, Business, Customer, Lead, Order, Passage
 from conversations.models import Contact
 from conversations.platforms import platform
 
+from . import follow_ups, retrieval_answers
 from .custom_tools import custom_http_tools
 from .customer_language import TurnLanguage
 
@@ -61,6 +62,8 @@ class TurnContext:
     records: list[str] = field(default_factory=list)
     # The customer's and the reply's language; settled by the turn from the customer's words when None.
     language: TurnLanguage | None = None
+    # The subject this turn's message leans on ("how much?" after "Do you sell helmets?"): follow_ups.py.
+    follow_up: str = ""
 
     def link_customer_by_phone(self) -> None:
         """On platforms where the customer's id is their phone number, find their customer record."""
@@ -117,16 +120,9 @@ def builtin_tool(function: Callable[..., str]) -> Callable[..., str]:
 
 @builtin_tool
 def search_knowledge(context: TurnContext, query: str) -> str:
-    """Search the business's FAQ and documents for what the customer asks about."""
-    business = context.business
-    entries = search.search_objects(business, FaqEntry, query, limit=2)
-    documents = search.search_objects(business, Document, query, limit=1)
-    if not entries and not documents:
-        return NOTHING_FOUND.to_json()
-    lines = [f"Q: {entry.question}\nA: {entry.answer}" for entry in entries]
-    lines += [f"{document.title}: {_excerpt(document.body, query)}" for document in documents]
-    best = entries[0].answer if entries else _excerpt(documents[0].body, query)
-    return ToolResult(content="\n".join(lines), facts=(best,), answer=best).to_json()
+    """Search everything the business knows (FAQ, documents, products, hours, address, contact, the
+    customer's orders) for what the customer asks about."""
+    return _search(context, query, sources=None)
 
 
 @builtin_tool
@@ -197,42 +193,27 @@ def _info_answer(
 @builtin_tool
 def search_catalogue(context: TurnContext, query: str) -> str:
     """Find products by name or description, with price, currency and availability."""
-    business = context.business
-    items = search.search_objects(business, CatalogueItem, query, limit=3)
-    if not items:
-        return NOTHING_FOUND.to_json()
-    lines = [_item_line(item) for item in items]
-    # A reply about a sold-out item must say so: its price alone reads as "we have it".
-    fact = items[0].price_label() if items[0].available else gettext("sold out")
-    return ToolResult(content="\n".join(lines), facts=(fact,), answer=lines[0]).to_json()
+    return _search(context, query, sources=[Passage.Source.ITEM])
 
 
 @builtin_tool
-def order_status(context: TurnContext, reference: str) -> str:
-    """The status of one of this customer's orders, by its reference (e.g. A-1042)."""
-    business = context.business
-    wanted = reference.strip().lstrip("#").upper()
-    orders = Order.objects.filter(business=business, customer__contacts=context.contact)
-    # "HB1042", "hb 1042" and "HB-1042" are one reference: customers drop the punctuation.
-    order = orders.filter(reference__iexact=wanted).first() or next(
-        (order for order in orders if _bare(order.reference) == _bare(wanted)), None
-    )
-    if order is None:
-        return ToolResult(
-            content=f"No order {wanted} found for this customer.",
-            answer=gettext("I can't find an order %(reference)s under your name. Could you check the reference?")
-            % {"reference": wanted},
-            found=False,
-        ).to_json()
-    status = str(order.get_status_display())
-    updated = short_moment(order.updated_at.astimezone(ZoneInfo(business.timezone)))
-    line = gettext("Order %(reference)s is %(status)s (updated %(updated)s).") % {
-        "reference": order.reference,
-        "status": status.lower(),
-        "updated": updated,
-    }
-    # The status is the answer; a reply naming only the reference ("You've collected A-1042") is not one.
-    return ToolResult(content=line, facts=(status.lower(),), answer=line).to_json()
+def order_status(context: TurnContext, reference: str = "") -> str:
+    """The status of one of this customer's orders, by its reference (e.g. A-1042); without a
+    reference, of their order in progress."""
+    orders = _orders(context)
+    wanted = passages.compact_reference(reference)
+    if wanted:
+        order = retrieval_answers.order_named(orders, wanted)
+        reply = retrieval_answers.order_reply(order) if order else None
+    else:
+        reply = retrieval_answers.order_in_progress(orders)
+    if reply is None:
+        shown = reference.strip().lstrip("#").upper()
+        answer = retrieval_answers.order_not_found(shown) if wanted else ""
+        return ToolResult(content=f"No order {shown} found for this customer.", answer=answer, found=False).to_json()
+    if reply.options:
+        follow_ups.remember_options(context.conversation_id, reply.options)
+    return ToolResult(content=reply.content, facts=reply.facts, answer=reply.answer).to_json()
 
 
 @builtin_tool
@@ -325,21 +306,20 @@ def _weekday(day: str, now: datetime) -> str:
     return next((key for key, name in DAY_NAMES.items() if name.lower() == day or key == day[:3] and len(day) >= 3), "")
 
 
-def _bare(reference: str) -> str:
-    return re.sub(r"[\W_]", "", reference).upper()
+def _search(context: TurnContext, query: str, sources: list[str] | None) -> str:
+    groups = search.answer(
+        context.business, query, customer_id=context.contact.customer_id, context=context.follow_up, sources=sources
+    )
+    if not groups:
+        return NOTHING_FOUND.to_json()
+    reply = retrieval_answers.from_matches(groups, _orders(context), query)
+    follow_ups.remember(context.conversation_id, groups, reply.options)
+    return ToolResult(content=reply.content, facts=reply.facts, answer=reply.answer).to_json()
 
 
-def _item_line(item: CatalogueItem) -> str:
-    line = gettext("%(name)s: %(price)s (available).") if item.available else gettext("%(name)s: %(price)s (sold out).")
-    return line % {"name": item.name, "price": item.price_label()}
-
-
-def _excerpt(body: str, query: str, size: int = 400) -> str:
-    """The paragraph of a document that shares most words with the query."""
-    words = set(search.query_words(query))
-    paragraphs = [paragraph.strip() for paragraph in body.split("\n\n") if paragraph.strip()] or [body]
-    best = max(paragraphs, key=lambda paragraph: len(words & set(search.query_words(paragraph))))
-    return best[:size]
+def _orders(context: TurnContext) -> list[Order]:
+    """This customer's orders at this business, and no one else's."""
+    return list(Order.objects.filter(business=context.business, customer__contacts=context.contact))
 
 
 def tool_result(content: Any) -> ToolResult:

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class BusinessConfig(AppConfig):
@@ -6,4 +7,6 @@ class BusinessConfig(AppConfig):
     verbose_name = "Businesses"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the search index signals)
+        from . import signals  # connects the search index signals
+
+        post_migrate.connect(signals.index_businesses_never_indexed, sender=self, dispatch_uid="index-businesses")

@@ -65,12 +65,12 @@ class Business(models.Model):
     @classmethod
     def from_db(cls, db: str | None, field_names: Collection[str], values: Collection[Any]) -> Business:
         instance = super().from_db(db, field_names, values)
-        # Remembered so that a change of language can rebuild the search index (signals.py).
+        # Remembered so that a change of languages can rebuild the search index (signals.py).
         languages = instance.__dict__.get("languages")
-        instance.loaded_language = languages[0] if languages else None
+        instance.loaded_languages = list(languages) if languages is not None else None
         return instance
 
-    loaded_language: str | None = None
+    loaded_languages: list[str] | None = None
 
     @property
     def language(self) -> str:
@@ -259,3 +259,45 @@ class Lead(OfOneCustomer, models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer}: {self.interest[:60]}"
+
+
+class Passage(models.Model):
+    """A piece of what the business knows, as the search finds it (search.py).
+
+    Made by passages.py from the FAQ, documents, catalogue, opening hours, address, contact and
+    orders, and remade whenever they change (signals.py): never edited by hand. An order's passage
+    belongs to its customer, and only that customer's searches see it.
+    """
+
+    class Source(models.TextChoices):
+        FAQ = "faq", "FAQ entry"
+        DOCUMENT = "document", "Document"
+        ITEM = "item", "Catalogue item"
+        HOURS = "hours", "Opening hours"
+        ADDRESS = "address", "Address"
+        CONTACT = "contact", "Contact"
+        ORDER = "order", "Order"
+
+    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="passages")
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    source = models.CharField(max_length=16, choices=Source.choices)
+    object_id = models.BigIntegerField(null=True, blank=True)
+    # What tells apart the passages of one source object: a weekday, a paragraph's number.
+    key = models.CharField(max_length=16, blank=True)
+    language = models.CharField(max_length=16)
+    title = models.CharField(max_length=300)
+    body = models.TextField()
+    # What a reply built on this passage must carry word for word (agents/grounding.py).
+    facts = models.JSONField(default=list, blank=True)
+    # The analysed text (text_analysis.py), padded with spaces so that " stem " finds a whole term.
+    terms = models.TextField()
+    title_terms = models.TextField()
+    # The words customers use for the passage's topic ("price", "where"): nearly as telling as its title.
+    topic_terms = models.TextField(blank=True)
+    folded = models.TextField()
+
+    class Meta:
+        indexes = [models.Index(fields=["business", "source", "object_id"], name="passage_source")]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,144 +1,360 @@
-"""Full-text search over a business's FAQ, documents and catalogue, in the business's language.
+"""One search over everything a business knows: FAQ, documents, catalogue, hours, address, contact and orders.
 
-PostgreSQL: a `search_vector` tsvector column per searchable table, built with the text search
-configuration of the business's language and indexed with GIN; ranked with ts_rank. SQLite (the
-embedded default): one FTS5 table with the porter stemmer, ranked with bm25. Both columns are
-created by migration 0003 and kept current by the signals in signals.py.
+The passages (passages.py) are found in two steps. The database finds candidates: on PostgreSQL a
+tsvector of the analysed terms (GIN) or, for typos, pg_trgm's word similarity on the folded words;
+on SQLite an FTS5 table with the trigram tokenizer. Then every candidate gets the same score on
+both backends: the share of the question's words it holds, each word weighted by how rare it is
+at this business (idf), a typo counting nearly as much as the word. A question whose best passage
+holds too little of it (RELEVANCE_THRESHOLD, calibrated in bench/retrieval_calibration.py) has no
+answer: the agent says so instead of sending an unrelated passage.
 
-Customers write whole sentences, so a query matches any of its words (OR), best-ranked first.
+A compound question is answered part by part; a part may lean on the one before it or on the
+conversation's subject (`context`), which orders the passages but never makes one relevant.
 """
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TypeVar
+from functools import reduce
+from operator import or_
+from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
+from django.db.models import Count, Q, QuerySet
 
-from .models import Business, CatalogueItem, Document, FaqEntry
+from . import passages, text_analysis
+from .hours import WEEKDAYS
+from .models import Business, CatalogueItem, Document, FaqEntry, Order, Passage
 
-Searchable = FaqEntry | Document | CatalogueItem
-# A searchable model, so that a search for FAQ entries gives FAQ entries.
-S = TypeVar("S", FaqEntry, Document, CatalogueItem)
-
-# The text each searchable model contributes: (table name, {column: weight}).
-SEARCHABLE: dict[type[Searchable], tuple[str, dict[str, str]]] = {
-    FaqEntry: ("faq", {"question": "A", "answer": "B"}),
-    Document: ("document", {"title": "A", "body": "B"}),
-    CatalogueItem: ("item", {"name": "A", "description": "B"}),
+Searchable = FaqEntry | Document | CatalogueItem | Order
+Source = Passage.Source
+SEARCHABLE: dict[type[Searchable], tuple[str, Callable[[Any], Iterator[passages.Draft]]]] = {
+    FaqEntry: (Source.FAQ, passages.faq_passages),
+    Document: (Source.DOCUMENT, passages.document_passages),
+    CatalogueItem: (Source.ITEM, passages.item_passages),
+    Order: (Source.ORDER, passages.order_passages),
 }
-POSTGRES_CONFIGS = {
-    "da": "danish", "de": "german", "en": "english", "es": "spanish", "fi": "finnish", "fr": "french",
-    "hu": "hungarian", "it": "italian", "nl": "dutch", "no": "norwegian", "pt": "portuguese",
-    "ro": "romanian", "ru": "russian", "sv": "swedish", "tr": "turkish",
-}  # fmt: skip
-_WORD = re.compile(r"\w+", re.UNICODE)
-# PostgreSQL's configurations drop stop words themselves; FTS5 has none, so these go here.
-STOP_WORDS = frozenset({
-    "a", "an", "and", "are", "as", "at", "be", "but", "by", "can", "could", "do", "does", "for", "from",
-    "have", "how", "i", "if", "in", "is", "it", "me", "my", "of", "on", "or", "our", "please", "so", "that",
-    "the", "there", "this", "to", "us", "we", "what", "when", "where", "which", "who", "will", "with",
-    "would", "you", "your",
-})  # fmt: skip
+BUSINESS_SOURCES = (Source.HOURS, Source.ADDRESS, Source.CONTACT)
+
+# The share of a question's (idf-weighted) words its best passage must hold: bench/results.md.
+RELEVANCE_THRESHOLD = 0.45
+# How much the conversation's subject counts next to the question's own words, when ordering passages.
+CONTEXT_SHARE = 0.25
+# A word found among a passage's topic words, only in its body, or as a typo counts a little less than in its title.
+TOPIC = 0.95
+BODY_ONLY = 0.85
+TYPO = 0.8
+CANDIDATES = 100
+# How many passages of the same kind, equally good, one answer lists (all the days; a few products).
+MAX_TIED: dict[str, int] = {Source.HOURS: 7}
+DEFAULT_MAX_TIED = 3
+_SENTENCE_END = re.compile(r"\n+|(?<=[.!?])\s+(?=\S)")
 
 
 @dataclass(frozen=True)
-class Hit:
-    kind: str
-    object_id: int
+class Match:
+    passage: Passage
+    # The share of the question's own words the passage holds, 0 to 1: what the threshold applies to.
     score: float
+    # The score plus the context's share: what orders the passages.
+    rank: float
+    # The sentences of the passage that answer the question.
+    sentences: tuple[str, ...]
+
+    @property
+    def identity(self) -> tuple[str, int | None, str]:
+        return (self.passage.source, self.passage.object_id, self.passage.key)
 
 
-def postgres_config(business: Business) -> str:
-    return POSTGRES_CONFIGS.get(business.language.split("-")[0].lower(), "simple")
-
-
-def query_words(query: str) -> list[str]:
-    return [word for word in _WORD.findall(query.lower()) if len(word) > 1 or word.isdigit()]
+# Keeping the index in step (signals.py).
 
 
 def reindex(instance: Searchable) -> None:
-    """Bring one FAQ entry, document or catalogue item's search entry up to date."""
-    kind, columns = SEARCHABLE[type(instance)]
-    table = type(instance)._meta.db_table
-    if not getattr(instance, "published", True):
-        # An FAQ entry made from a customer's words is found by nobody until staff publish it.
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(f"UPDATE {table} SET search_vector = NULL WHERE id = %s", [instance.pk])
-        else:
-            unindex(instance)
-        return
-    if connection.vendor == "postgresql":
-        config = postgres_config(instance.business)
-        vector = " || ".join(
-            f"setweight(to_tsvector(%s::regconfig, coalesce({column}, '')), '{weight}')"
-            for column, weight in columns.items()
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} SET search_vector = {vector} WHERE id = %s", [config] * len(columns) + [instance.pk]
-            )
-    else:
-        text = "\n".join(str(getattr(instance, column) or "") for column in columns)
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM business_search_fts WHERE kind = %s AND object_id = %s", [kind, instance.pk])
-            cursor.execute(
-                "INSERT INTO business_search_fts (kind, object_id, business_id, body) VALUES (%s, %s, %s, %s)",
-                [kind, instance.pk, instance.business_id, text],
-            )
+    """Remake the passages of one FAQ entry, document, catalogue item or order."""
+    source, render = SEARCHABLE[type(instance)]
+    business = instance.business
+    with transaction.atomic():
+        Passage.objects.filter(business=business, source=source, object_id=instance.pk).delete()
+        drafts = render(instance)
+        Passage.objects.bulk_create(passages.analysed(business, draft) for draft in drafts)
 
 
 def unindex(instance: Searchable) -> None:
-    if connection.vendor != "postgresql":
-        kind, _ = SEARCHABLE[type(instance)]
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM business_search_fts WHERE kind = %s AND object_id = %s", [kind, instance.pk])
+    source, _ = SEARCHABLE[type(instance)]
+    Passage.objects.filter(business_id=instance.business_id, source=source, object_id=instance.pk).delete()
+
+
+def reindex_business_details(business: Business) -> None:
+    """Remake the opening hours, address and contact passages."""
+    drafts = [*passages.hours_passages(business), *passages.place_passages(business)]
+    with transaction.atomic():
+        Passage.objects.filter(business=business, source__in=BUSINESS_SOURCES).delete()
+        Passage.objects.bulk_create(passages.analysed(business, draft) for draft in drafts)
 
 
 def reindex_business(business: Business) -> None:
+    """Remake every passage of the business: after a change of languages, or on first migration."""
+    reindex_business_details(business)
     for model in SEARCHABLE:
-        for instance in model.objects.filter(business=business):
+        for instance in model.objects.filter(business=business).select_related("business"):
             reindex(instance)
 
 
-def search(business: Business, model: type[Searchable], query: str, limit: int = 3) -> list[Hit]:
-    """The best matches of `model` at this business for any word of `query`, best first."""
-    words = query_words(query)
-    if not words:
+# Searching.
+
+
+def answer(
+    business: Business,
+    question: str,
+    *,
+    customer_id: int | None = None,
+    context: str = "",
+    sources: Iterable[str] | None = None,
+) -> list[list[Match]]:
+    """For each part of the question that something answers well enough, the passages that answer it."""
+    languages = passages.business_languages(business)
+    groups: list[list[Match]] = []
+    answered: set[tuple[str, int | None, str]] = set()
+    leaning_on = context
+    for part in question_parts(question, languages):
+        found = [
+            match
+            for match in find(business, part, customer_id=customer_id, context=leaning_on, sources=sources, limit=10)
+            if match.score >= RELEVANCE_THRESHOLD and match.identity not in answered
+        ]
+        if found:
+            group = _tied(found)
+            groups.append(group)
+            answered.update(match.identity for match in group)
+        leaning_on = part
+    return groups
+
+
+def question_parts(question: str, languages: tuple[str, ...]) -> list[str]:
+    """The questions inside a message: "How much is X and how long does it take?" is two."""
+    joining = sorted({word for language in languages for word in text_analysis.lexicon(language).joining_words})
+    joint = re.compile(r"\s*\b(?:" + "|".join(map(re.escape, joining)) + r")\b\s*") if joining else None
+    parts: list[str] = []
+    # Not at line breaks: a burst of messages ("how much is" / "the oat milk?") is one question.
+    for sentence in re.split(r"[?!;]+|\.(?=\s|$)", text_analysis.fold(question)):
+        segments = joint.split(sentence) if joint else [sentence]
+        merged: list[str] = []
+        for segment in segments:
+            # A joining word splits two questions only when each side names something.
+            if merged and not (
+                text_analysis.content_words(segment, languages) and text_analysis.content_words(merged[-1], languages)
+            ):
+                merged[-1] = f"{merged[-1]} {segment}".strip()
+            else:
+                merged.append(segment.strip())
+        parts += [part for part in merged if text_analysis.content_words(part, languages)]
+    return parts
+
+
+def find(
+    business: Business,
+    query: str,
+    *,
+    customer_id: int | None = None,
+    context: str = "",
+    sources: Iterable[str] | None = None,
+    limit: int = 5,
+) -> list[Match]:
+    """The passages that hold most of the query's words, best first, each with its score."""
+    languages = passages.business_languages(business)
+    own = text_analysis.content_words(query, languages)
+    if not own:
         return []
-    kind, _ = SEARCHABLE[model]
+    leaning = [word for word in text_analysis.content_words(context, languages) if word not in own]
+    scope = _scope(business, customer_id, sources)
+    candidates = _candidates(scope, business, customer_id, own + leaning, languages, sources)
+    if not candidates:
+        return []
+    words = _Words(own, leaning, languages, candidates)
+    words.weigh(scope)
+    scored = sorted(
+        (words.score(passage) for passage in candidates),
+        key=lambda found: (-found[2], -found[1], found[0].language != languages[0], len(found[0].body)),
+    )
+    best: dict[tuple[str, int | None, str], tuple[Passage, float, float]] = {}
+    for passage, score, rank in scored:
+        if score > 0:
+            best.setdefault((passage.source, passage.object_id, passage.key), (passage, score, rank))
+    return [
+        Match(passage, score, rank, words.sentences(passage)) for passage, score, rank in list(best.values())[:limit]
+    ]
+
+
+class _Words:
+    """A query's words, how much each weighs at this business, and how each is found in a passage."""
+
+    def __init__(self, own: list[str], leaning: list[str], languages: tuple[str, ...], candidates: list[Passage]):
+        self.own, self.leaning, self.languages = own, leaning, languages
+        self.stems = {word: text_analysis.asked_stems(word, languages) for word in own + leaning}
+        held = set().union(*(passage.terms.split() for passage in candidates))
+        vocabulary = set().union(*(passage.folded.split() for passage in candidates))
+        # A word no candidate holds may be a typo of one some candidate holds ("helmt", "opning").
+        # Typos seldom touch a word's first letter: comparing only words that share it keeps this quick.
+        self.near = {
+            word: {known for known in vocabulary if known[0] == word[0] and text_analysis.is_near(word, known)}
+            for word in own + leaning
+            if not self.stems[word] & held
+        }
+        self.weights: dict[str, float] = {}
+        self.candidates = candidates
+
+    def weigh(self, scope: QuerySet[Passage]) -> None:
+        exact = [word for word in self.stems if word not in self.near]
+        counts = scope.aggregate(
+            total=Count("pk"),
+            **{
+                f"w{index}": Count(
+                    "pk", filter=reduce(or_, (Q(terms__contains=f" {stem} ") for stem in self.stems[word]))
+                )
+                for index, word in enumerate(exact)
+            },
+        )
+        total = counts["total"]
+        frequency = {word: counts[f"w{index}"] for index, word in enumerate(exact)}
+        for word, near in self.near.items():
+            frequency[word] = sum(1 for passage in self.candidates if near & set(passage.folded.split()))
+        self.weights = {word: math.log(1 + (total - count + 0.5) / (count + 0.5)) for word, count in frequency.items()}
+
+    def found(
+        self, word: str, terms: set[str], title_terms: set[str], topic_terms: set[str], folded: set[str]
+    ) -> float:
+        if self.stems[word] & title_terms:
+            return 1.0
+        if self.stems[word] & topic_terms:
+            return TOPIC
+        if self.stems[word] & terms:
+            return BODY_ONLY
+        return TYPO if self.near.get(word, set()) & folded else 0.0
+
+    def share(self, words: list[str], passage_text: tuple[set[str], ...]) -> float:
+        total = sum(self.weights[word] for word in words)
+        held = sum(self.weights[word] * self.found(word, *passage_text) for word in words)
+        return held / total if total else 0.0
+
+    def score(self, passage: Passage) -> tuple[Passage, float, float]:
+        """The passage, the share of the question's own words it holds, and that share with the context's."""
+        text = (
+            set(passage.terms.split()),
+            set(passage.title_terms.split()),
+            set(passage.topic_terms.split()),
+            set(passage.folded.split()),
+        )
+        score = self.share(self.own, text)
+        rank = score + CONTEXT_SHARE * self.share(self.leaning, text)
+        return passage, round(score, 6), round(rank, 6)
+
+    def sentences(self, passage: Passage) -> tuple[str, ...]:
+        """The sentences of a passage that hold the most of the query, in their order."""
+        sentences = [sentence.strip() for sentence in _SENTENCE_END.split(passage.body) if sentence.strip()]
+        values = []
+        for sentence in sentences:
+            text: tuple[set[str], ...] = (
+                text_analysis.terms(sentence, self.languages),
+                set(),
+                set(),
+                set(text_analysis.index_words(sentence)),
+            )
+            values.append(self.share(self.own, text) + CONTEXT_SHARE * self.share(self.leaning, text))
+        best = max(values, default=0.0)
+        if best == 0.0:
+            # Found by its title ("How long does a repair take?"): its first sentence is the answer,
+            # with the next one when the first is only "Yes." or "No.".
+            return tuple(sentences[: 1 if len(sentences[0].split()) > 2 else 2]) if sentences else ()
+        return tuple(sentence for sentence, value in zip(sentences, values, strict=True) if value >= best / 2)
+
+
+def _scope(business: Business, customer_id: int | None, sources: Iterable[str] | None) -> QuerySet[Passage]:
+    """This business's passages that this customer may read: nobody else's orders."""
+    scope = Passage.objects.filter(business=business).filter(Q(customer__isnull=True) | Q(customer_id=customer_id))
+    return scope.filter(source__in=list(sources)) if sources is not None else scope
+
+
+def _candidates(
+    scope: QuerySet[Passage],
+    business: Business,
+    customer_id: int | None,
+    words: list[str],
+    languages: tuple[str, ...],
+    sources: Iterable[str] | None,
+) -> list[Passage]:
+    if connection.vendor == "postgresql":
+        ids = _postgres_candidates(business, customer_id, words, languages, sources)
+    else:
+        ids = _sqlite_candidates(business, words)
+    return list(scope.filter(pk__in=ids))
+
+
+def _postgres_candidates(
+    business: Business,
+    customer_id: int | None,
+    words: list[str],
+    languages: tuple[str, ...],
+    sources: Iterable[str] | None,
+) -> list[int]:
+    all_stems = sorted({stem for word in words for stem in text_analysis.asked_stems(word, languages)})
+    query = " | ".join(f"'{stem}'" for stem in all_stems)
+    source_filter = "AND source = ANY(%s)" if sources is not None else ""
+    # One condition per word, so that each can use the trigram index: "helmt" <% "commuter helmet ...".
+    typo_filter = " ".join("OR %s <%% folded" for _ in words)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            table = model._meta.db_table
-            cursor.execute(
-                f"""
-                SELECT id, ts_rank(search_vector, query) AS score
-                FROM {table}, to_tsquery(%s::regconfig, %s) AS query
-                WHERE business_id = %s AND search_vector @@ query
-                ORDER BY score DESC, id LIMIT %s
-                """,
-                [postgres_config(business), " | ".join(words), business.pk, limit],
-            )
-            rows = cursor.fetchall()
-        else:
-            words = [word for word in words if word not in STOP_WORDS]
-            if not words:
-                return []
-            cursor.execute(
-                """
-                SELECT object_id, -bm25(business_search_fts) AS score FROM business_search_fts
-                WHERE business_search_fts MATCH %s AND kind = %s AND business_id = %s
-                ORDER BY score DESC, object_id LIMIT %s
-                """,
-                [" OR ".join(f'"{word}"' for word in words), kind, business.pk, limit],
-            )
-            rows = cursor.fetchall()
-    return [Hit(kind, int(object_id), float(score)) for object_id, score in rows]
+        cursor.execute(
+            f"""
+            SELECT id FROM business_passage
+            WHERE business_id = %s AND (customer_id IS NULL OR customer_id = %s) {source_filter}
+              AND (search_vector @@ to_tsquery('simple', %s) {typo_filter})
+            ORDER BY ts_rank(search_vector, to_tsquery('simple', %s)) DESC, id
+            LIMIT %s
+            """,
+            [
+                business.pk,
+                customer_id,
+                *([list(sources)] if sources is not None else []),
+                query,
+                *words,
+                query,
+                CANDIDATES,
+            ],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
-def search_objects(business: Business, model: type[S], query: str, limit: int = 3) -> list[S]:
-    hits = search(business, model, query, limit)
-    by_id = model.objects.in_bulk([hit.object_id for hit in hits])
-    return [by_id[hit.object_id] for hit in hits if hit.object_id in by_id]
+def _sqlite_candidates(business: Business, words: list[str]) -> list[int]:
+    trigrams = sorted({gram for word in words for gram in _trigrams(word)})
+    if not trigrams:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT rowid FROM business_passage_fts
+            WHERE business_passage_fts MATCH %s AND business_id = %s
+            ORDER BY bm25(business_passage_fts) LIMIT %s
+            """,
+            [" OR ".join(f'"{gram}"' for gram in trigrams), business.pk, CANDIDATES * 2],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _trigrams(word: str) -> Iterator[str]:
+    return (word[index : index + 3] for index in range(len(word) - 2))
+
+
+def _tied(matches: list[Match]) -> list[Match]:
+    """The best match and those of the same kind exactly as good: all the days of "when are you open?"."""
+    best = matches[0]
+    tied = [
+        match
+        for match in matches[1:]
+        if match.passage.source == best.passage.source and match.rank == best.rank and match.score == best.score
+    ]
+    group = [best, *tied][: MAX_TIED.get(best.passage.source, DEFAULT_MAX_TIED)]
+    if best.passage.source == Source.HOURS:
+        group.sort(key=lambda match: WEEKDAYS.index(match.passage.key))
+    return group

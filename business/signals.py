@@ -1,14 +1,15 @@
-"""Keep the search index in step with the FAQ, documents and catalogue, however they are edited."""
+"""Keep the search's passages in step with the business's data, however it is edited."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.db import connection
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from . import search
-from .models import Business
+from .models import Business, Passage
 
 
 def _reindex(sender: type, instance: Any, raw: bool = False, **kwargs: Any) -> None:
@@ -25,9 +26,22 @@ for _model in search.SEARCHABLE:
     post_delete.connect(_unindex, sender=_model, dispatch_uid=f"unindex-{_model.__name__}")
 
 
-@receiver(post_save, sender=Business, dispatch_uid="reindex-business-language")
-def _language_changed(sender: type, instance: Business, raw: bool = False, **kwargs: Any) -> None:
-    # The text search configuration follows the language: a new language means new vectors.
-    if not raw and instance.loaded_language != instance.language:
+@receiver(post_save, sender=Business, dispatch_uid="reindex-business-details")
+def _business_saved(sender: type, instance: Business, raw: bool = False, **kwargs: Any) -> None:
+    if raw:
+        return
+    if instance.loaded_languages not in (None, list(instance.languages)):
+        # Stemming and the fixed words follow the languages: every passage is written again.
         search.reindex_business(instance)
-    instance.loaded_language = instance.language
+    else:
+        # Hours, address and contact are the business's own fields: cheap to write again on any save.
+        search.reindex_business_details(instance)
+    instance.loaded_languages = list(instance.languages)
+
+
+def index_businesses_never_indexed(**kwargs: Any) -> None:
+    """After migrating: the businesses that existed before the passages get theirs (post_migrate, apps.py)."""
+    if Passage._meta.db_table not in connection.introspection.table_names():
+        return  # migrated back to before the passages
+    for business in Business.objects.exclude(pk__in=Passage.objects.values("business")):
+        search.reindex_business(business)

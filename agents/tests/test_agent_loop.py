@@ -26,10 +26,10 @@ def test_the_model_chooses_a_tool_and_replies_with_its_facts(turn_context, model
 
 
 def test_a_draft_with_an_invented_price_is_replaced_by_the_data(turn_context, model_config):
-    model = scripted(tool_step("search_catalogue", query="oat milk"), AIMessage(content="Oat milk costs 1.99 EUR."))
+    model = scripted(tool_step("search_catalogue", query="oat milk"), AIMessage(content="Oat milk costs €1.99."))
     outcome = AgentTurn(turn_context, model_config, model).run([], "price of oat milk?")
-    assert outcome.text == "Oat milk: €2.10 (available)."
-    assert {"type": "reply", "source": "extractive", "draft": "Oat milk costs 1.99 EUR."} in outcome.trace
+    assert outcome.text == "Oat milk: €2.10, in stock."
+    assert {"type": "reply", "source": "extractive", "draft": "Oat milk costs €1.99."} in outcome.trace
 
 
 def test_the_number_of_tool_steps_is_bounded(turn_context, model_config):

@@ -42,7 +42,7 @@ def test_a_german_question_gets_a_german_answer(multilingual, say):
 
 def test_a_french_price_is_written_the_french_way(multilingual, say):
     CatalogueItem.objects.create(business=multilingual, name="Pain au levain", price=Decimal("5.20"), currency="EUR")
-    assert say("Combien coûte le pain au levain ?").text == "Pain au levain : 5,20 € (disponible)."
+    assert say("Combien coûte le pain au levain ?").text == "Pain au levain : 5,20 €, en stock."
 
 
 def test_greetings_are_answered_in_the_customers_language(multilingual, say_as, console_contact, say):

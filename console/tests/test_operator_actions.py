@@ -19,7 +19,7 @@ from agents.models import AgentRun
 from agents.tools import TurnContext, build_tools, tool_result
 from agents.turns import finish_turn
 from business import search
-from business.models import FaqEntry, Membership
+from business.models import FaqEntry, Membership, Passage
 from channels.playground.connection import playground_connection, store_playground_message
 from console import operator_actions
 from console.views import INBOX_PAGE_SIZE
@@ -203,7 +203,7 @@ def test_a_customers_words_added_to_the_faq_are_found_by_nobody_until_staff_publ
     asked = "Is your bread gluten free?"
     other = store_customer_message(messenger_connection, CustomerMessage("m_other", "55501", asked))
     assert knowledge_found_by(other, asked) == "Nothing found."
-    assert search.search_objects(business, FaqEntry, "gluten free rice bread") == []
+    assert search.answer(business, "gluten free rice bread", sources=[Passage.Source.FAQ]) == []
 
     entry.question, entry.published = "Which breads are gluten free?", True
     entry.save()
