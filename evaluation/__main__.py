@@ -1,0 +1,106 @@
+"""`python -m evaluation` (`make eval`): play the evaluation set on the real turn code and model, print the table.
+
+The businesses are imported into a fresh SQLite database under var/eval/ (EVAL_DATABASE_URL names
+another, which must be empty). A full run writes its table to eval/results.md; a slice (--category,
+--language, --business, --id) only prints, unless --save. See eval/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from .dataset import EVAL_DIR, LANGUAGES, load_businesses, load_conversations
+
+ROOT = EVAL_DIR.parent
+RESULTS = EVAL_DIR / "results.md"
+# Short replies keep a full run within minutes on two cores; the set's expectations need no more.
+REPLY_TOKENS = 48
+
+
+def _choices(text: str | None) -> set[str]:
+    return {part.strip() for part in text.split(",") if part.strip()} if text else set()
+
+
+def arguments(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m evaluation", description=__doc__)
+    parser.add_argument("--category", help="only these categories (comma-separated)")
+    parser.add_argument("--language", help=f"only conversations in these languages ({', '.join(LANGUAGES)})")
+    parser.add_argument("--business", help="only these businesses' conversations (slugs)")
+    parser.add_argument("--id", help="only these conversations (ids)")
+    parser.add_argument("--failures", action="store_true", help="list each failed conversation, reply and expectation")
+    parser.add_argument("--model", type=Path, help="a GGUF file to run instead of the bundled model")
+    parser.add_argument("--reply-tokens", type=int, default=REPLY_TOKENS, help="the agent's max_reply_tokens")
+    parser.add_argument("--save", action="store_true", help="write a slice's table to eval/results.md too")
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    return parser.parse_args(argv)
+
+
+def _environment(args: argparse.Namespace) -> None:
+    """Settings are read at django.setup(): this run's database, model and quiet logs come first."""
+    database = ROOT / "var" / "eval" / "eval.sqlite3"
+    if "EVAL_DATABASE_URL" not in os.environ:
+        database.parent.mkdir(parents=True, exist_ok=True)
+        database.unlink(missing_ok=True)
+    os.environ["DATABASE_URL"] = os.environ.get("EVAL_DATABASE_URL", f"sqlite:///{database}")
+    # Turns run in this process (Celery eager): no broker, no Redis, nothing shared with a running Parley.
+    os.environ.pop("REDIS_URL", None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("PARLEY_LOG_LEVEL", "ERROR")
+    os.environ.setdefault("PARLEY_MODEL_THREADS", str(os.cpu_count() or 1))
+    if args.model is not None:
+        os.environ["PARLEY_MODEL_PATH"] = str(args.model.resolve())
+
+
+def main(argv: list[str]) -> int:
+    args = arguments(argv)
+    _environment(args)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from . import report, runner
+
+    businesses = load_businesses()
+    wanted = {
+        "category": _choices(args.category),
+        "language": _choices(args.language),
+        "business": _choices(args.business),
+        "id": _choices(args.id),
+    }
+    conversations = [
+        conversation
+        for conversation in load_conversations()
+        if all(not values or getattr(conversation, name) in values for name, values in wanted.items())
+    ]
+    if not conversations:
+        print("no conversation matches", file=sys.stderr)
+        return 2
+    call_command("migrate", verbosity=0)
+    runner.import_businesses(businesses.values(), {"max_reply_tokens": args.reply_tokens, "temperature": 0.0})
+    print(f"{len(conversations)} conversations, {sum(len(c.turns) for c in conversations)} turns", file=sys.stderr)
+    results = runner.play_all(conversations, businesses, on_result=_progress)
+    print(file=sys.stderr)
+    model = args.model.name if args.model else "the bundled SmolLM2-135M"
+    sliced = any(wanted.values())
+    scope = ", ".join(f"{name} {','.join(sorted(values))}" for name, values in wanted.items() if values)
+    title = f"{'Slice: ' + scope if sliced else 'Whole set'}, {model}"
+    details = f"{len(conversations)} conversations; replies of at most {args.reply_tokens} tokens."
+    text = report.table(results, title, details)
+    print(text)
+    if args.failures:
+        print("\n" + report.failures(results))
+    if args.save or not sliced:
+        report.write_section(args.output, title, text)
+    return 0
+
+
+def _progress(result: object) -> None:
+    print("." if getattr(result, "passed", False) else "x", end="", file=sys.stderr, flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
