@@ -35,7 +35,8 @@ class Expectation:
     none_of: tuple[str, ...] = ()
     # None: the reply's language is not judged; "" : the conversation's language, as the business serves it.
     language: str | None = ""
-    handoff: bool = False
+    # None: whether the conversation is handed over is not judged.
+    handoff: bool | None = False
     # "required": a reply must come; "optional": no reply is right too; "none": the agent must stay silent.
     reply: str = "required"
     booking: ExpectedBooking | None = None
@@ -105,8 +106,8 @@ def parse_conversation(entry: dict[str, Any], defaults: dict[str, Any], where: s
         raise EvalSetError(f"{where}: language {language!r} is not one of {LANGUAGES}")
     return Conversation(
         id=entry["id"],
-        category=entry.get("category", defaults.get("category")),
-        business=entry.get("business", defaults.get("business")),
+        category=str(entry.get("category", defaults["category"])),
+        business=str(entry.get("business", defaults.get("business", ""))),
         language=language,
         now=_datetime(entry.get("now", defaults.get("now"))),
         customer=entry.get("customer", ""),
@@ -131,7 +132,7 @@ def _expectation(entry: dict[str, Any]) -> Expectation:
     unknown = set(entry) - {"all", "any", "none", "language", "handoff", "reply", "booking"}
     if unknown:
         raise ValueError(f"unknown expectation keys {sorted(unknown)}")
-    booking = entry.get("booking")
+    booking, handoff = entry.get("booking"), entry.get("handoff", False)
     reply = entry.get("reply", "required")
     if reply not in ("required", "optional", "none"):
         raise ValueError(f"reply must be required, optional or none, not {reply!r}")
@@ -139,8 +140,8 @@ def _expectation(entry: dict[str, Any]) -> Expectation:
         all_of=_strings(entry.get("all")),
         any_of=_strings(entry.get("any")),
         none_of=_strings(entry.get("none")),
-        language=entry["language"] if "language" in entry else "",
-        handoff=bool(entry.get("handoff", False)),
+        language=entry.get("language", ""),
+        handoff=None if handoff is None else bool(handoff),
         reply=reply,
         booking=None if booking is None else ExpectedBooking(_datetime(booking["at"]), int(booking["party"])),
     )

@@ -31,7 +31,7 @@ _CLOCK = re.compile(r"(?<![\d.,:])(\d{1,2})\s*(?::\s*(\d{2})|h\s*(\d{2})?(?![a-z
 # "10.00" is a time unless a currency is beside it (then it is a price).
 _DOTTED = re.compile(r"(?<![\d.,])(\d{1,2})\.(00|15|30|45)(?![\d])")
 _BESIDE_CURRENCY = re.compile(rf"{CURRENCY}\s?$|^\s?{CURRENCY}")
-_DECIMAL_COMMA = re.compile(r"(?<=\d),(\d{2})(?!\d)")
+_DECIMAL_COMMA = re.compile(r"(?<=\d),(\d{1,2})(?!\d)")
 _WHOLE = re.compile(r"(?<=\d)\.00(?!\d)")
 _TIME = re.compile(r"(?<![\d:])(\d{2}):(\d{2})(?![\d:])")
 _PRICE = re.compile(rf"{CURRENCY}\s?(\d+(?:\.\d{{1,2}})?)|(\d+(?:\.\d{{1,2}})?)\s?{CURRENCY}(?![a-z])")
@@ -151,7 +151,7 @@ def statuses_in(canonical_text: str) -> set[str]:
 
 
 def _bare_hours(canonical_text: str) -> set[str]:
-    """"tomorrow at 10", "à 15", "um 9": a customer's bare hour, morning or afternoon."""
+    """ "tomorrow at 10", "à 15", "um 9": a customer's bare hour, morning or afternoon."""
     hours = {int(number) for number in re.findall(r"(?<![\d:.,])(\d{1,2})(?![\d:.,])", canonical_text)}
     return {_hhmm(hour + offset, 0) for hour in hours if 0 < hour <= 12 for offset in (0, 12)} | {
         _hhmm(hour, 0) for hour in hours if 12 < hour < 24

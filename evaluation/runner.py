@@ -158,7 +158,7 @@ def _play_turn(connection: ChannelConnection, contact: Contact, turn: Turn) -> T
         elapsed_ms=run.total_ms if run else (wall_ms if reply else None),
     )
     handed_over = was_bot and status == StoredConversation.Status.NEEDS_HUMAN
-    if handed_over != turn.expect.handoff:
+    if turn.expect.handoff is not None and handed_over != turn.expect.handoff:
         result.problems.append("handed over" if handed_over else "not handed over")
     _judge_bookings(result, business, list(Booking.objects.filter(business=business, pk__gt=last_booking or 0)))
     return result
@@ -231,4 +231,3 @@ def expected_language(expect: Expectation, conversation: Conversation, business_
         return expect.language
     languages = business_file.languages
     return conversation.language if conversation.language in languages else languages[0]
-
