@@ -1,18 +1,26 @@
 """`python -m evaluation` (`make eval`): play the evaluation set on the real turn code and model, print the table.
 
-The businesses are imported into a fresh SQLite database under var/eval/ (EVAL_DATABASE_URL names
-another, which must be empty). A full run writes its table to eval/results.md; a slice (--category,
---language, --business, --id) only prints, unless --save. See eval/README.md.
+The businesses are imported into a fresh SQLite database under var/eval/, removed at the end
+(EVAL_DATABASE_URL names another, which must be empty). A full run writes its table to
+eval/results.md; a slice (--category, --language, --business, --id) only prints, unless --save.
+See eval/README.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .dataset import EVAL_DIR, LANGUAGES, load_businesses, load_conversations
+
+if TYPE_CHECKING:
+    from .runner import ConversationResult
 
 ROOT = EVAL_DIR.parent
 RESULTS = EVAL_DIR / "results.md"
@@ -43,11 +51,14 @@ def arguments(argv: list[str]) -> argparse.Namespace:
 
 def _environment(args: argparse.Namespace) -> None:
     """Settings are read at django.setup(): this run's database, model and quiet logs come first."""
-    database = ROOT / "var" / "eval" / "eval.sqlite3"
-    if "EVAL_DATABASE_URL" not in os.environ:
-        database.parent.mkdir(parents=True, exist_ok=True)
-        database.unlink(missing_ok=True)
-    os.environ["DATABASE_URL"] = os.environ.get("EVAL_DATABASE_URL", f"sqlite:///{database}")
+    if "EVAL_DATABASE_URL" in os.environ:
+        os.environ["DATABASE_URL"] = os.environ["EVAL_DATABASE_URL"]
+    else:
+        # A database of its own per run, so that two runs (two models) can go side by side.
+        (ROOT / "var" / "eval").mkdir(parents=True, exist_ok=True)
+        directory = tempfile.mkdtemp(prefix="run-", dir=ROOT / "var" / "eval")
+        atexit.register(shutil.rmtree, directory, ignore_errors=True)
+        os.environ["DATABASE_URL"] = f"sqlite:///{directory}/eval.sqlite3"
     # Turns run in this process (Celery eager): no broker, no Redis, nothing shared with a running Parley.
     os.environ.pop("REDIS_URL", None)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -106,8 +117,8 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-def _progress(result: object) -> None:
-    print("." if getattr(result, "passed", False) else "x", end="", file=sys.stderr, flush=True)
+def _progress(result: ConversationResult) -> None:
+    print("." if result.passed else "x", end="", file=sys.stderr, flush=True)
 
 
 if __name__ == "__main__":

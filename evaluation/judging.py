@@ -20,8 +20,10 @@ from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 from .dataset import EVAL_DIR
 
 STATUS_WORDS_FILE = EVAL_DIR / "order_statuses.yaml"
-# Fewer words than this say too little for a language detector to be trusted.
+# Fewer words than this say too little for a language detector to be trusted; below this confidence
+# ("Butter croissant: 1.40 EUR (available)." is 0.61 French) the reply is not judged either.
 MIN_WORDS_TO_DETECT = 4
+MIN_CONFIDENCE = 0.7
 
 CURRENCY = r"(?:€|£|\$|eur|euros?|gbp|pounds?|usd)"
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
@@ -92,12 +94,12 @@ def _detector() -> LanguageDetector:
 
 
 def reply_language(reply: str) -> str | None:
-    """The reply's language code, or None when it is too short to tell."""
+    """The reply's language code, or None when it is too short or too mixed to tell."""
     words = re.findall(r"[^\W\d_]{2,}", reply)
     if len(words) < MIN_WORDS_TO_DETECT:
         return None
-    language = _detector().detect_language_of(reply)
-    return None if language is None else language.iso_code_639_1.name.lower()
+    best = _detector().compute_language_confidence_values(reply)[0]
+    return best.language.iso_code_639_1.name.lower() if best.value >= MIN_CONFIDENCE else None
 
 
 @dataclass(frozen=True)

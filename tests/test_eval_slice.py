@@ -47,16 +47,13 @@ WRONG_EXPECTATION = Conversation(
 )
 
 
-@pytest.fixture
-def played() -> list[runner.ConversationResult]:
+@pytest.mark.django_db(transaction=True)
+def test_the_runner_passes_what_is_right_fails_what_is_wrong_and_reports_both():
     businesses = load_businesses()
     runner.import_businesses(businesses.values(), {"max_reply_tokens": 24, "temperature": 0.0})
     chosen = [conversation for conversation in load_conversations() if conversation.id in SLICE]
-    return runner.play_all([*chosen, ANYTHING_GOES, WRONG_EXPECTATION], businesses)
+    played = runner.play_all([*chosen, ANYTHING_GOES, WRONG_EXPECTATION], businesses)
 
-
-@pytest.mark.django_db(transaction=True)
-def test_the_runner_plays_and_judges_every_turn_of_a_slice(played):
     assert [result.conversation.id for result in played] == [*SLICE, ANYTHING_GOES.id, WRONG_EXPECTATION.id]
     for result in played:
         assert len(result.turns) == len(result.conversation.turns)
@@ -73,9 +70,6 @@ def test_the_runner_plays_and_judges_every_turn_of_a_slice(played):
     # The croissant's price is the bakery's: the reply invents nothing, whatever else is wrong with it.
     assert wrong.invented == []
 
-
-@pytest.mark.django_db(transaction=True)
-def test_the_table_and_the_failures_say_what_was_played(played):
     text = report.table(played, "Slice", "for the test")
     for category in {result.conversation.category for result in played}:
         assert f"| {category} |" in text
