@@ -13,7 +13,7 @@ from django.conf import settings
 
 from agents.models import AgentConfig
 from business.models import Business, FaqEntry, Membership
-from operations.process_start import start_process
+from infrastructure.process_start import start_process
 from tests.fake_platform import FakePlatformServer
 from tests.services import ServiceDidNotStart, database_url, start_celery_worker, stop
 from tests.support import (

@@ -7,7 +7,7 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     from django.core.management import execute_from_command_line
 
-    from operations.process_start import start_process
+    from infrastructure.process_start import start_process
 
     start_process()
     execute_from_command_line(sys.argv)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 from llama_cpp import Llama
 
-from operations import metrics
+from infrastructure import metrics
 
 from .llama_internals import copy_sequence_state, mark_logits_stale, replace_sequence_state, sequence_state_size
 

@@ -8,8 +8,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from business.models import Business
-from operations.credential_hosts import AllowedHostValidator
-from operations.encrypted_fields import EncryptedTextField
+from infrastructure.credential_hosts import AllowedHostValidator
+from infrastructure.encrypted_fields import EncryptedTextField
 
 from .finite_numbers import validate_finite
 from .model_files import validate_model_path

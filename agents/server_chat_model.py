@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 from django.conf import settings
 
-from operations.credential_hosts import HostNotAllowed, check_base_url
+from infrastructure.credential_hosts import HostNotAllowed, check_base_url
 
 from .chat_model import StepChatModel
 from .llama_runtime import ChatTurn, Completion

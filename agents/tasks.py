@@ -1,12 +1,18 @@
 from __future__ import annotations
 
-from celery import shared_task
+from celery import Task, shared_task
 
 # Inference has a queue of its own, so that a slow generation never delays a send.
 LLM_QUEUE = "llm"
 
 
-@shared_task(bind=True, queue=LLM_QUEUE)
+class OnLlmQueue(Task):
+    """Its tasks run on the `llm` queue (config/celery.py's router reads `queue_name`)."""
+
+    queue_name = LLM_QUEUE
+
+
+@shared_task(bind=True, base=OnLlmQueue)
 def answer_message(self, message_id: int) -> None:
     # Imported here so that the web process, which only enqueues, never loads llama.cpp.
     from .process_memory import give_back_free_memory

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from conversations.models import Conversation, Message
-from operations import metrics
+from infrastructure import metrics
 
 logger = logging.getLogger(__name__)
 

@@ -21,8 +21,8 @@ from conversations import outbox
 from conversations.events import Kind
 from conversations.models import Conversation, Message
 from conversations.task_queue import enqueue
-from operations import metrics
-from operations.log_context import bind as bind_log_ids
+from infrastructure import metrics
+from infrastructure.log_context import bind as bind_log_ids
 
 from .agent_loop import FALLBACK_REPLY, AgentTurn, TurnOutcome, TurnTimedOut
 from .chat_model import LocalLlamaChatModel, StepChatModel

@@ -83,7 +83,7 @@ def run(sizes: Sizes, log_dir: Path) -> str:
     load_before = os.getloadavg()[0]
     create_database(os.environ["DATABASE_URL"])
     django.setup()
-    from operations.process_start import start_process
+    from infrastructure.process_start import start_process
 
     # Started as a worker is: it reads the workers' metrics, and its raw llama.cpp baseline runs with
     # the workers' thread tuning.

@@ -22,7 +22,7 @@ from agents.turns import chat_model_for
 from business.models import Business
 from channels.playground.connection import playground_connection, store_playground_message
 from conversations.models import Message
-from operations.metrics import process_identifier, scrape_registry
+from infrastructure.metrics import process_identifier, scrape_registry
 from tests.services import ROOT
 
 from .proc import children, mapping_pss, pss
@@ -100,7 +100,7 @@ def footprint(business: Business, processes: int, log_dir: Path, model_file: Pat
 
 
 def saved_kv_states(pid: int) -> int:
-    """What the worker process reports holding in saved KV states (operations/metrics.py)."""
+    """What the worker process reports holding in saved KV states (infrastructure/metrics.py)."""
     held = scrape_registry().get_sample_value("parley_kv_states_bytes", {"pid": process_identifier(pid)})
     if held is None:
         raise RuntimeError(f"worker process {pid} reported no saved KV states: is PROMETHEUS_MULTIPROC_DIR shared?")

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from conversations.sending import PermanentSendError, TemporarySendError
-from operations.credential_hosts import HostNotAllowed, platform_base_url
+from infrastructure.credential_hosts import HostNotAllowed, platform_base_url
 
 if TYPE_CHECKING:
     from conversations.models import ChannelConnection

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 
 from conversations.models import ChannelConnection
-from operations.throttling import over_limit
+from infrastructure.throttling import over_limit
 
 WINDOW_SECONDS = 60
 

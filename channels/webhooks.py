@@ -27,9 +27,9 @@ from django.views.decorators.csrf import csrf_exempt
 
 from conversations.events import MalformedPayload, RefusedRequest
 from conversations.models import ChannelConnection
-from operations import metrics
-from operations.encrypted_fields import UndecryptableSecret
-from operations.log_context import bind as bind_log_ids
+from infrastructure import metrics
+from infrastructure.encrypted_fields import UndecryptableSecret
+from infrastructure.log_context import bind as bind_log_ids
 
 from .rate_limit import WINDOW_SECONDS, over_rate_limit
 

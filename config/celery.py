@@ -1,6 +1,6 @@
 """The Celery application: settings come from Django's CELERY_* settings, tasks from each app's tasks.py.
 
-Its signals start each worker and beat process (operations/process_start.py): importing does nothing else."""
+Its signals start each worker and beat process (infrastructure/process_start.py): importing does nothing else."""
 
 import logging.config
 import os
@@ -14,6 +14,15 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("parley")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+def route_to_declared_queue(
+    name: str, args: object, kwargs: object, options: object, task: Task | None = None, **_: object
+) -> dict[str, str] | None:
+    """Each task declares its queue on itself (`queue_name=`); Celery 6 drops the `queue` task attribute, so
+    this router (CELERY_TASK_ROUTES) reads it. A task sent by name alone is looked up."""
+    declared = getattr(task or app.tasks.get(name), "queue_name", None)
+    return {"queue": declared} if declared else None
 
 
 @setup_logging.connect
@@ -39,8 +48,8 @@ def close_old_database_connections(sender: Task, **_: object) -> None:
 @worker_init.connect
 def start_worker(sender: WorkController, **_: object) -> None:
     """The worker's parent process, before it forks its pool processes, which inherit what it sets and loads."""
-    from operations.process_start import start_process
-    from operations.process_tuning import freeze_loaded_objects
+    from infrastructure.process_start import start_process
+    from infrastructure.process_tuning import freeze_loaded_objects
 
     start_process()
     serve_worker_metrics()
@@ -59,7 +68,7 @@ def start_worker(sender: WorkController, **_: object) -> None:
 
 @beat_init.connect
 def start_beat(**_: object) -> None:
-    from operations.process_start import start_process
+    from infrastructure.process_start import start_process
 
     start_process()
 
@@ -69,7 +78,7 @@ def serve_worker_metrics() -> None:
     from django.conf import settings
     from prometheus_client import start_http_server
 
-    from operations.metrics import scrape_registry
+    from infrastructure.metrics import scrape_registry
 
     if settings.PARLEY_WORKER_METRICS_PORT:
         start_http_server(
@@ -79,6 +88,6 @@ def serve_worker_metrics() -> None:
 
 @worker_process_shutdown.connect
 def forget_worker_process_metrics(**_: object) -> None:
-    from operations.metrics import forget_this_process
+    from infrastructure.metrics import forget_this_process
 
     forget_this_process()

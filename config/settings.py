@@ -157,7 +157,7 @@ PARLEY_WEBCHAT_MESSAGES_PER_ADDRESS_PER_MINUTE = int(
 # (agents/turn_quota.py, which needs REDIS_URL). 0: no cap.
 PARLEY_TURNS_PER_BUSINESS_PER_MINUTE = int(os.environ.get("PARLEY_TURNS_PER_BUSINESS_PER_MINUTE", "20"))
 
-# Reverse proxies in front of the web server that append to X-Forwarded-For (operations/client_address.py):
+# Reverse proxies in front of the web server that append to X-Forwarded-For (infrastructure/client_address.py):
 # 0 trusts none, 1 a single TLS proxy, and so on. Throttles and /metrics use the client address it gives.
 PARLEY_TRUSTED_PROXIES = int(os.environ.get("PARLEY_TRUSTED_PROXIES", "0"))
 # A trusted proxy also says which scheme the client used (it must replace any X-Forwarded-Proto sent to it).
@@ -206,7 +206,7 @@ PARLEY_HTTP_TOOL_ALLOW_PRIVATE = env_bool("PARLEY_HTTP_TOOL_ALLOW_PRIVATE", Fals
 PARLEY_PLATFORM_API_HOSTS = [host.lower() for host in env_list("PARLEY_PLATFORM_API_HOSTS")]
 PARLEY_MODEL_SERVER_HOSTS = [host.lower() for host in env_list("PARLEY_MODEL_SERVER_HOSTS")]
 
-# Fernet keys for credentials at rest (operations/encrypted_fields.py): the first encrypts, all decrypt.
+# Fernet keys for credentials at rest (infrastructure/encrypted_fields.py): the first encrypts, all decrypt.
 # None: a key derived from SECRET_KEY, for development only (changing SECRET_KEY would lose every secret).
 PARLEY_ENCRYPTION_KEYS = env_list("PARLEY_ENCRYPTION_KEYS")
 if not PARLEY_ENCRYPTION_KEYS and not PARLEY_DEVELOPMENT:
@@ -269,6 +269,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "purge-expired-transcripts": {"task": "operations.tasks.purge_expired_transcripts", "schedule": 3600.0},
 }
+CELERY_TASK_ROUTES = ("config.celery.route_to_declared_queue",)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -285,14 +286,14 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 
 # Metrics: every web and worker process writes its values to files in PROMETHEUS_MULTIPROC_DIR
-# (var/prometheus/ unless set; operations/metrics.py) and /metrics adds them up. Empty the directory
+# (var/prometheus/ unless set; infrastructure/metrics.py) and /metrics adds them up. Empty the directory
 # when starting the servers. Without PARLEY_METRICS_TOKEN only this machine may read them.
 PARLEY_METRICS_TOKEN = os.environ.get("PARLEY_METRICS_TOKEN", "")
 # A worker machine without the web server serves its metrics itself (no token: bind a private address).
 PARLEY_WORKER_METRICS_PORT = int(os.environ.get("PARLEY_WORKER_METRICS_PORT", "0"))
 PARLEY_WORKER_METRICS_ADDRESS = os.environ.get("PARLEY_WORKER_METRICS_ADDRESS", "127.0.0.1")
 
-# Process tuning at start-up (operations/process_tuning.py): the web server imports every view before its
+# Process tuning at start-up (infrastructure/process_tuning.py): the web server imports every view before its
 # first request, and web and worker processes move what they loaded out of the garbage collector's reach.
 PARLEY_LOAD_VIEWS_AT_START = env_bool("PARLEY_LOAD_VIEWS_AT_START", True)
 PARLEY_GC_FREEZE = env_bool("PARLEY_GC_FREEZE", True)
@@ -305,12 +306,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "ids": {"()": "operations.log_context.ContextFilter"},
-        "redact_secrets": {"()": "operations.log_redaction.RedactSecrets"},
+        "ids": {"()": "infrastructure.log_context.ContextFilter"},
+        "redact_secrets": {"()": "infrastructure.log_redaction.RedactSecrets"},
     },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(ids)s] %(message)s"},
-        "json": {"()": "operations.log_context.JsonFormatter"},
+        "json": {"()": "infrastructure.log_context.JsonFormatter"},
     },
     "handlers": {
         "console": {

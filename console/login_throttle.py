@@ -9,7 +9,7 @@ Three counters of failed passwords, in fixed windows of PARLEY_LOGIN_LOCKOUT_SEC
   for newcomers without locking its owner out at the office.
 A refused attempt checks no password and counts nowhere: an attacker stuck at one address (at most
 PARLEY_LOGIN_FAILURES_ALLOWED tries on an account) never reaches the account's counter by itself.
-The client address is the one in front of the trusted proxies (operations/client_address.py), never the proxy,
+The client address is the one in front of the trusted proxies (infrastructure/client_address.py), never the proxy,
 and an IPv6 client counts as its whole /64 (throttling.address_bucket), which is what one client is given:
 otherwise one client rotating its own addresses would be as many attackers. A login remembers its /64 too,
 so its owner's next privacy address is as known as the last one.
@@ -29,8 +29,8 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 
 from agents.demo_account import is_refused_password
-from operations.client_address import client_address
-from operations.throttling import address_bucket, count_hit, current_count
+from infrastructure.client_address import client_address
+from infrastructure.throttling import address_bucket, count_hit, current_count
 
 logger = logging.getLogger(__name__)
 

@@ -1,4 +1,5 @@
-"""The store in the admin: conversations with their messages, and contacts (linked to customers, or erased)."""
+"""The store in the admin: conversations with their messages (contacts are in operations/admin.py, beside
+their erasure)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,8 @@ from django.utils.html import format_html
 
 from business.admin import BUSINESS_FILTER
 from business.admin_tenancy import TenantAdmin
-from operations.admin import erase_customer_data
 
-from .models import Contact, Conversation, Message
+from .models import Conversation, Message
 
 
 class MessageInline(admin.TabularInline):
@@ -40,17 +40,3 @@ class ConversationAdmin(TenantAdmin):
     def console_link(self, conversation: Conversation) -> str:
         url = reverse("console:transcript", args=[conversation.business.slug, conversation.pk])
         return format_html('<a href="{}">Open in the console</a>', url)
-
-
-@admin.register(Contact)
-class ContactAdmin(TenantAdmin):
-    tenant_path = "connection__business"
-    list_display = ["platform_user_id", "display_name", "customer", "connection"]
-    search_fields = ["platform_user_id", "display_name"]
-    actions = [erase_customer_data]
-    autocomplete_fields = ["customer"]
-    readonly_fields = ["connection", "platform_user_id"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        # Contacts come from the platforms' webhooks; staff only link them to customers.
-        return False

@@ -12,9 +12,9 @@ from django.db import IntegrityError, transaction
 from django.db import connection as database
 from django.utils import timezone
 
-from operations import metrics
-from operations.log_context import bind as bind_log_ids
-from operations.log_context import log_body
+from infrastructure import metrics
+from infrastructure.log_context import bind as bind_log_ids
+from infrastructure.log_context import log_body
 
 from .events import CustomerMessage, DeliveryState, Ignored, InboundEvent, StatusUpdate
 from .handoff import hand_to_staff

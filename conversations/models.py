@@ -17,8 +17,8 @@ from django.db.models import Q
 from django.db.models.fields.json import KeyTextTransform
 
 from business.models import Business, Customer
-from operations.credential_hosts import HostNotAllowed, platform_base_url
-from operations.encrypted_fields import EncryptedJSONField
+from infrastructure.credential_hosts import HostNotAllowed, platform_base_url
+from infrastructure.encrypted_fields import EncryptedJSONField
 
 from .platforms import find_platform, platform, platform_choices
 

@@ -15,8 +15,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from operations import metrics
-from operations.log_context import bind as bind_log_ids
+from infrastructure import metrics
+from infrastructure.log_context import bind as bind_log_ids
 
 from .handoff import hand_to_staff
 from .models import Conversation, Message, error_code_column

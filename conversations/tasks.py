@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from celery import shared_task
+from celery import Task, shared_task
 
 from . import outbox, sweeper
 from .sending import TemporarySendError
@@ -12,7 +12,13 @@ from .sending import TemporarySendError
 OUTBOUND_QUEUE = "outbound"
 
 
-@shared_task(bind=True, queue=OUTBOUND_QUEUE, max_retries=outbox.MAX_SEND_ATTEMPTS - 1)
+class OnOutboundQueue(Task):
+    """Its tasks run on the `outbound` queue (config/celery.py's router reads `queue_name`)."""
+
+    queue_name = OUTBOUND_QUEUE
+
+
+@shared_task(bind=True, base=OnOutboundQueue, max_retries=outbox.MAX_SEND_ATTEMPTS - 1)
 def deliver_message(self: Any, message_id: int) -> None:
     last_attempt = self.request.retries >= self.max_retries
     try:
@@ -24,7 +30,7 @@ def deliver_message(self: Any, message_id: int) -> None:
         raise self.retry(countdown=error.retry_after or outbox.backoff_seconds(self.request.retries)) from error
 
 
-@shared_task(queue=OUTBOUND_QUEUE)
+@shared_task(base=OnOutboundQueue)
 def sweep_unfinished_work() -> None:
     """Run by Celery beat (settings.CELERY_BEAT_SCHEDULE); see sweeper.py."""
     sweeper.sweep_unfinished_work()

@@ -1,3 +1,5 @@
+"""Erasure in the admin: the record of each erasure, and contacts, which staff link to customers or erase."""
+
 from __future__ import annotations
 
 from django.contrib import admin, messages
@@ -6,6 +8,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
+from business.admin_tenancy import TenantAdmin
 from business.models import Business
 from conversations.models import Contact
 
@@ -50,3 +53,17 @@ def erase_customer_data(
         record = forget(business, by_business[business.pk], requested_by=request.user.get_username())
         modeladmin.message_user(request, f"{business}: erased ({record.removed}).", messages.SUCCESS)
     return None
+
+
+@admin.register(Contact)
+class ContactAdmin(TenantAdmin):
+    tenant_path = "connection__business"
+    list_display = ["platform_user_id", "display_name", "customer", "connection"]
+    search_fields = ["platform_user_id", "display_name"]
+    actions = [erase_customer_data]
+    autocomplete_fields = ["customer"]
+    readonly_fields = ["connection", "platform_user_id"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Contacts come from the platforms' webhooks; staff only link them to customers.
+        return False

@@ -7,6 +7,8 @@ class OperationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import log_context, tasks  # noqa: F401 (tasks: registered in every process)
+        from infrastructure import log_context
+
+        from . import tasks  # noqa: F401 (registered in every process)
 
         log_context.connect_signals()

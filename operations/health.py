@@ -12,9 +12,8 @@ from kombu import Connection
 
 from agents.model_files import ModelFileUnavailable, resolve_model_path
 from agents.models import AgentConfig
+from infrastructure.client_address import client_address
 from operations.views import is_loopback, may_read_metrics
-
-from .client_address import client_address
 
 logger = logging.getLogger(__name__)
 

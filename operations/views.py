@@ -7,9 +7,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from operations.client_address import client_address
-
-from .metrics import exposition
+from infrastructure.client_address import client_address
+from infrastructure.metrics import exposition
 
 
 def metrics(request: HttpRequest) -> HttpResponse:

@@ -26,7 +26,7 @@ from conversations import outbox
 from conversations.events import CustomerMessage
 from conversations.inbound import store_customer_message
 from conversations.models import ChannelConnection, Message
-from operations.encrypted_fields import UndecryptableSecret
+from infrastructure.encrypted_fields import UndecryptableSecret
 from tests.fake_platform import Answer, FakePlatformServer
 
 pytestmark = pytest.mark.django_db

@@ -1,5 +1,5 @@
 """Importing a module changes nothing global: the environment, prometheus_client, the garbage collector and
-the filesystem are left to the processes' start-up (operations/process_start.py)."""
+the filesystem are left to the processes' start-up (infrastructure/process_start.py)."""
 
 import json
 import os
@@ -62,7 +62,7 @@ def test_importing_the_settings_and_every_module_changes_nothing_global(servers,
     assert probe.returncode == 0, probe.stderr[-3000:]
     found = json.loads(probe.stdout.splitlines()[-1])
 
-    assert {"config.settings", "config.wsgi", "agents.tools", "operations.metrics"} <= set(found["imported"])
+    assert {"config.settings", "config.wsgi", "agents.tools", "infrastructure.metrics"} <= set(found["imported"])
     assert found["environ_changed"] == []
     assert not found["prometheus_patched"]
     assert found["frozen"] == 0

@@ -13,7 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from agents.custom_tools import ToolUrlRefused, check_url
 from agents.models import AgentConfig, HttpTool
 from channels.registry import PLATFORMS
-from operations.log_redaction import RedactSecrets, redact_secrets
+from infrastructure.log_redaction import RedactSecrets, redact_secrets
 from tests.support import ARTIFACTS, MESSENGER_SECRET
 from tests.support.platform_contract import harness_for, platforms_customers_reach
 

@@ -17,7 +17,7 @@ from agents.models import AgentConfig, AgentRun
 from business.models import Business, FaqEntry
 from conversations.models import ChannelConnection, Message
 from conversations.sweeper import sweep_unfinished_work, unanswered_messages
-from operations.metrics import scrape_registry
+from infrastructure.metrics import scrape_registry
 from tests.support import TEST_REPLY_TOKENS, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)

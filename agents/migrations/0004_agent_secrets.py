@@ -3,8 +3,8 @@
 from django.db import migrations, models
 from django.db.models.functions import Cast
 
-import operations.credential_hosts
-import operations.encrypted_fields
+import infrastructure.credential_hosts
+import infrastructure.encrypted_fields
 
 ENCRYPTED = (("AgentConfig", "server_api_key"), ("HttpTool", "signing_secret"))
 
@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="agentconfig",
             name="server_api_key",
-            field=operations.encrypted_fields.EncryptedTextField(
+            field=infrastructure.encrypted_fields.EncryptedTextField(
                 blank=True, help_text="For the server backend, if it needs one."
             ),
         ),
@@ -43,13 +43,13 @@ class Migration(migrations.Migration):
                 blank=True,
                 help_text="For the server backend: its base URL, e.g. http://gpu-host:8080/v1, on a host the server's "
                 "PARLEY_MODEL_SERVER_HOSTS lists.",
-                validators=[operations.credential_hosts.AllowedHostValidator("PARLEY_MODEL_SERVER_HOSTS")],
+                validators=[infrastructure.credential_hosts.AllowedHostValidator("PARLEY_MODEL_SERVER_HOSTS")],
             ),
         ),
         migrations.AlterField(
             model_name="httptool",
             name="signing_secret",
-            field=operations.encrypted_fields.EncryptedTextField(
+            field=infrastructure.encrypted_fields.EncryptedTextField(
                 help_text="Requests carry X-Parley-Signature: sha256=HMAC(secret, body) so the URL can check them."
             ),
         ),

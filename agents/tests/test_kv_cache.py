@@ -6,7 +6,7 @@ import pytest
 
 from agents.llama_runtime import LoadedModel, ModelSettings
 from agents.model_files import bundled_model_path
-from operations.metrics import process_identifier, scrape_registry
+from infrastructure.metrics import process_identifier, scrape_registry
 
 MB = 1024 * 1024
 

@@ -19,7 +19,7 @@ from conversations.events import CustomerMessage
 from conversations.inbound import store_customer_message
 from conversations.models import ChannelConnection, Message
 from conversations.sweeper import unanswered_messages
-from operations.metrics import scrape_registry
+from infrastructure.metrics import scrape_registry
 
 CAP = 3
 MINUTE = turn_quota.WINDOW_SECONDS

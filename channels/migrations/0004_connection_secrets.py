@@ -2,7 +2,7 @@
 # `credentials` (kept for the ids webhooks look connections up by) to the encrypted `secrets`.
 from django.db import migrations, models
 
-import operations.encrypted_fields
+import infrastructure.encrypted_fields
 
 # Each platform's secret keys when this migration was written (channels_app/<platform>/platform.py).
 SECRET_KEYS = {
@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="channelconnection",
             name="secrets",
-            field=operations.encrypted_fields.EncryptedJSONField(blank=True, default=dict, editable=False),
+            field=infrastructure.encrypted_fields.EncryptedJSONField(blank=True, default=dict, editable=False),
         ),
         migrations.AlterField(
             model_name="channelconnection",

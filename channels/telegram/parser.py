@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 from conversations.events import Attachment, CustomerMessage, Ignored, InboundEvent, Kind
-from operations.log_context import log_body
+from infrastructure.log_context import log_body
 
 from ..coordinates import coordinates
 from ..timestamps import from_unix_time

@@ -14,9 +14,9 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from conversations.models import ChannelConnection
-from operations import metrics
-from operations.client_address import client_address
-from operations.throttling import address_bucket, over_limit
+from infrastructure import metrics
+from infrastructure.client_address import client_address
+from infrastructure.throttling import address_bucket, over_limit
 
 WINDOW_SECONDS = 60
 

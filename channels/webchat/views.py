@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from conversations.events import MalformedPayload
 from conversations.inbound import store_customer_message
 from conversations.models import ChannelConnection, Message
-from operations import metrics
+from infrastructure import metrics
 
 from ..webhooks import read_json, webhook_view
 from .feed import read_feed

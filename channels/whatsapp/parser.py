@@ -23,7 +23,7 @@ from conversations.events import (
     MalformedPayload,
     StatusUpdate,
 )
-from operations.log_context import log_body
+from infrastructure.log_context import log_body
 
 from ..coordinates import coordinates
 from ..meta.routing import THIS_CONNECTION

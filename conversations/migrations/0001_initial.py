@@ -7,7 +7,7 @@ as they are. Their content types follow them, so that staff's permissions on the
 import conversations.platforms
 import django.db.models.deletion
 import django.db.models.fields.json
-import operations.encrypted_fields
+import infrastructure.encrypted_fields
 import uuid
 from django.db import migrations, models
 
@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
                         ('name', models.CharField(blank=True, help_text="A label for staff, such as the Page's name.", max_length=200)),
                         ('webhook_key', models.UUIDField(default=uuid.uuid4, editable=False, help_text='Identifies this connection in its webhook URL.', unique=True)),
                         ('credentials', models.JSONField(blank=True, default=dict, help_text='Platform ids (page id, phone number id...); secrets set here move to `secrets` on save.')),
-                        ('secrets', operations.encrypted_fields.EncryptedJSONField(blank=True, default=dict, editable=False)),
+                        ('secrets', infrastructure.encrypted_fields.EncryptedJSONField(blank=True, default=dict, editable=False)),
                         ('api_base', models.URLField(blank=True, help_text="The platform's API host. Empty: the platform's real host. Another host must be listed in the server's PARLEY_PLATFORM_API_HOSTS.")),
                         ('is_active', models.BooleanField(default=True)),
                         ('created_at', models.DateTimeField(auto_now_add=True)),

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from business.models import Business
 from conversations.models import ChannelConnection
-from operations.credential_hosts import HostNotAllowed, platform_base_url
+from infrastructure.credential_hosts import HostNotAllowed, platform_base_url
 
 from ...connections import complete_credentials, connectable_platforms, setup_line
 from ...registry import PLATFORMS

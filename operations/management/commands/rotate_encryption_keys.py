@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from operations.encrypted_fields import encrypted_fields
+from infrastructure.encrypted_fields import encrypted_fields
 
 
 class Command(BaseCommand):

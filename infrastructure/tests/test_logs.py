@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from conversations.models import Message
-from operations.log_context import ContextFilter, JsonFormatter
+from infrastructure.log_context import ContextFilter, JsonFormatter
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

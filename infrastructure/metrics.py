@@ -13,7 +13,7 @@ import socket
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, Protocol, cast
 
 import redis
 from celery import current_app
@@ -22,9 +22,6 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, gene
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.metrics import MetricWrapperBase
 from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
-
-if TYPE_CHECKING:
-    from agents.models import AgentRun
 
 
 def process_identifier(pid: int | None = None) -> str:
@@ -136,7 +133,16 @@ def record_webhook(platform: str, status: int) -> None:
     _metric("webhook_deliveries").labels(platform, outcome).inc()
 
 
-def record_turn(run: AgentRun, handed_over: bool) -> None:
+class FinishedTurn(Protocol):
+    """What a turn's record tells the metrics (agents.models.AgentRun has it)."""
+
+    outcome: str
+    total_ms: int
+    time_to_first_token_ms: int | None
+    trace: list[dict[str, Any]]
+
+
+def record_turn(run: FinishedTurn, handed_over: bool) -> None:
     """Everything a finished turn tells: its outcome, timings, speed and tool calls."""
     _metric("agent_turns").labels(run.outcome).inc()
     _metric("turn_duration").observe(run.total_ms / 1000)

@@ -1,7 +1,7 @@
 """Process tuning: what a web or worker process does to itself at start-up to answer faster.
 
 One trick a function, each switched by a setting or an environment variable (README "Settings"), called
-by the processes' start-up (operations/process_start.py), never on import. Measured figures:
+by the processes' start-up (infrastructure/process_start.py), never on import. Measured figures:
 bench/results.md, "Measured while writing the code".
 """
 

@@ -13,7 +13,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from channels.messenger.tests.test_webhook import raw
 from conversations.models import Message
-from operations import metrics
+from infrastructure import metrics
 from tests.services import database_url
 from tests.support import ROOT, wait_until
 
