@@ -85,11 +85,16 @@ def main(argv: list[str]) -> int:
         "business": _choices(args.business),
         "id": _choices(args.id),
     }
-    conversations = [
-        conversation
-        for conversation in load_conversations()
-        if all(not values or getattr(conversation, name) in values for name, values in wanted.items())
-    ]
+    # Grouped by business: the model's cached prompt prefix (that business's system prompt) then
+    # serves the next conversation instead of being computed again.
+    conversations = sorted(
+        (
+            conversation
+            for conversation in load_conversations()
+            if all(not values or getattr(conversation, name) in values for name, values in wanted.items())
+        ),
+        key=lambda conversation: conversation.business,
+    )
     if not conversations:
         print("no conversation matches", file=sys.stderr)
         return 2
