@@ -26,9 +26,6 @@ ROOT = EVAL_DIR.parent
 RESULTS = EVAL_DIR / "results.md"
 # Short replies keep a full run within minutes on two cores; the set's expectations need no more.
 REPLY_TOKENS = 48
-# What is measured is the agent's answer, not the machine's load that day: a turn slowed down by
-# other processes must not time out into the fallback.
-TIME_BUDGET_SECONDS = 300.0
 
 
 def _choices(text: str | None) -> set[str]:
@@ -99,12 +96,7 @@ def main(argv: list[str]) -> int:
         print("no conversation matches", file=sys.stderr)
         return 2
     call_command("migrate", verbosity=0)
-    agent_settings = {
-        "max_reply_tokens": args.reply_tokens,
-        "temperature": 0.0,
-        "time_budget_seconds": TIME_BUDGET_SECONDS,
-    }
-    runner.import_businesses(businesses.values(), agent_settings)
+    runner.import_businesses(businesses.values(), runner.agent_settings(args.reply_tokens))
     print(f"{len(conversations)} conversations, {sum(len(c.turns) for c in conversations)} turns", file=sys.stderr)
     results = runner.play_all(conversations, businesses, on_result=_progress)
     print(file=sys.stderr)
@@ -112,7 +104,12 @@ def main(argv: list[str]) -> int:
     sliced = any(wanted.values())
     scope = ", ".join(f"{name} {','.join(sorted(values))}" for name, values in wanted.items() if values)
     title = f"{'Slice: ' + scope if sliced else 'Whole set'}, {model}"
-    details = f"{len(conversations)} conversations; replies of at most {args.reply_tokens} tokens."
+    played = (
+        f"{len(results)} conversations"
+        if len(results) == len(conversations)
+        else (f"interrupted: {len(results)} of {len(conversations)} conversations played")
+    )
+    details = f"{played}; replies of at most {args.reply_tokens} tokens."
     text = report.table(results, title, details)
     print(text)
     if args.failures:

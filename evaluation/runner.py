@@ -34,6 +34,15 @@ from conversations.models import Conversation as StoredConversation
 from .dataset import BusinessFile, Conversation, Expectation, Turn
 from .judging import KnownFacts, contains, known_facts, reply_language
 
+# What is measured is the agent's answer, not the machine's load that day: a turn slowed down by
+# other processes must not time out into the fallback.
+TIME_BUDGET_SECONDS = 300.0
+
+
+def agent_settings(reply_tokens: int) -> dict[str, Any]:
+    """The agent section every business gets for a run: deterministic, short replies, time to finish."""
+    return {"max_reply_tokens": reply_tokens, "temperature": 0.0, "time_budget_seconds": TIME_BUDGET_SECONDS}
+
 
 @dataclass
 class TurnResult:
@@ -62,14 +71,14 @@ class ConversationResult:
         return all(turn.passed for turn in self.turns)
 
 
-def import_businesses(businesses: Iterable[BusinessFile], agent_settings: dict[str, Any] | None = None) -> None:
-    """Each business file into the database, with `agent_settings` over its agent section."""
+def import_businesses(businesses: Iterable[BusinessFile], overrides: dict[str, Any] | None = None) -> None:
+    """Each business file into the database, with `overrides` over its agent section."""
     for business_file in businesses:
         document = copy.deepcopy(business_file.document)
         if "languages" not in PROFILE_FIELDS:
             # Business.languages is not on this branch yet: the key is the set's, set nothing.
             document["business"].pop("languages", None)
-        document["agent"] = {**document.get("agent", {}), **(agent_settings or {})}
+        document["agent"] = {**document.get("agent", {}), **(overrides or {})}
         business = import_document(document)
         playground_connection(business)
 
@@ -89,14 +98,19 @@ def play_all(
     businesses: dict[str, BusinessFile],
     on_result: Callable[[ConversationResult], None] | None = None,
 ) -> list[ConversationResult]:
+    """The results of the conversations played, in order: all of them unless interrupted."""
     results = []
     facts = {slug: facts_of(Business.objects.get(slug=slug)) for slug in businesses}
     with turns_in_this_process():
-        for conversation in conversations:
-            result = play(conversation, businesses[conversation.business], facts[conversation.business])
-            results.append(result)
-            if on_result is not None:
-                on_result(result)
+        try:
+            for conversation in conversations:
+                result = play(conversation, businesses[conversation.business], facts[conversation.business])
+                results.append(result)
+                if on_result is not None:
+                    on_result(result)
+        except KeyboardInterrupt:
+            # Ctrl-C: the conversations played so far are judged and reported; the one under way is not.
+            pass
     return results
 
 

@@ -50,11 +50,15 @@ WRONG_EXPECTATION = Conversation(
 @pytest.mark.django_db(transaction=True)
 def test_the_runner_passes_what_is_right_fails_what_is_wrong_and_reports_both():
     businesses = load_businesses()
-    runner.import_businesses(businesses.values(), {"max_reply_tokens": 24, "temperature": 0.0})
+    runner.import_businesses(businesses.values(), runner.agent_settings(reply_tokens=24))
     chosen = [conversation for conversation in load_conversations() if conversation.id in SLICE]
     played = runner.play_all([*chosen, ANYTHING_GOES, WRONG_EXPECTATION], businesses)
 
-    assert [result.conversation.id for result in played] == [*SLICE, ANYTHING_GOES.id, WRONG_EXPECTATION.id]
+    assert len(chosen) == len(SLICE)
+    assert [result.conversation.id for result in played] == [c.id for c in chosen] + [
+        ANYTHING_GOES.id,
+        WRONG_EXPECTATION.id,
+    ]
     for result in played:
         assert len(result.turns) == len(result.conversation.turns)
         for turn in result.turns:
