@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import argparse
 import atexit
+import itertools
 import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .dataset import EVAL_DIR, LANGUAGES, load_businesses, load_conversations
+from .dataset import EVAL_DIR, LANGUAGES, Conversation, load_businesses, load_conversations
 
 if TYPE_CHECKING:
     from .runner import ConversationResult
@@ -82,15 +84,10 @@ def main(argv: list[str]) -> int:
         "business": _choices(args.business),
         "id": _choices(args.id),
     }
-    # Grouped by business: the model's cached prompt prefix (that business's system prompt) then
-    # serves the next conversation instead of being computed again.
-    conversations = sorted(
-        (
-            conversation
-            for conversation in load_conversations()
-            if all(not values or getattr(conversation, name) in values for name, values in wanted.items())
-        ),
-        key=lambda conversation: conversation.business,
+    conversations = interleaved(
+        conversation
+        for conversation in load_conversations()
+        if all(not values or getattr(conversation, name) in values for name, values in wanted.items())
     )
     if not conversations:
         print("no conversation matches", file=sys.stderr)
@@ -117,6 +114,20 @@ def main(argv: list[str]) -> int:
     if args.save or not sliced:
         report.write_section(args.output, title, text)
     return 0
+
+
+def interleaved(conversations: Iterable[Conversation]) -> list[Conversation]:
+    """Each category, and in it each business, in turn: a run cut short still covers all of them."""
+    by_business = _round_robin(conversations, lambda conversation: conversation.business)
+    return _round_robin(by_business, lambda conversation: conversation.category)
+
+
+def _round_robin(conversations: Iterable[Conversation], key: Callable[[Conversation], str]) -> list[Conversation]:
+    groups: dict[str, list[Conversation]] = {}
+    for conversation in conversations:
+        groups.setdefault(key(conversation), []).append(conversation)
+    rounds = itertools.zip_longest(*groups.values())
+    return [conversation for round_ in rounds for conversation in round_ if conversation is not None]
 
 
 def _progress(result: ConversationResult) -> None:
