@@ -66,7 +66,7 @@ class AgentConfigAdmin(TenantAdmin):
     list_filter = [BUSINESS_FILTER]
     readonly_fields = ["playground_link"]
     fieldsets = [
-        (None, {"fields": ["business", "playground_link", "instructions"]}),
+        (None, {"fields": ["business", "playground_link", "instructions", "acknowledgements"]}),
         (
             "Tools",
             {"fields": ["tool_strategy", "enabled_tools", "max_steps", "time_budget_seconds", "burst_settle_seconds"]},

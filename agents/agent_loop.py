@@ -13,20 +13,29 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import translation
+from django.utils.translation import gettext_lazy
 from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
 from langchain_core.tools import BaseTool
 
+from conversations.events import split_turn_text
+
 from . import guards, router
+from .booking_flow import REQUEST_TOOLS, RequestTurn
 from .chat_model import StepChatModel
+from .customer_language import conversation_language, in_language, turn_language
 from .finite_numbers import at_most
 from .grounding import NUMBER, grounded_reply
+from .intents import understand
 from .models import MAX_TIME_BUDGET_SECONDS, AgentConfig, AgentRun
 from .prompts import system_message
 from .tools import ToolResult, TurnContext, build_tools, tool_result
 
 logger = logging.getLogger(__name__)
 
-FALLBACK_REPLY = "I don't know the answer to that, sorry. Let me get a colleague to help you."
+FALLBACK_REPLY = gettext_lazy("I don't know the answer to that, sorry. Let me get a colleague to help you.")
+# What a customer sends to close an exchange rather than to ask: acknowledged, never handed over.
+CLOSING_ATTACHMENTS = frozenset({"sticker", "story_mention"})
 
 
 @dataclass
@@ -52,6 +61,8 @@ class TurnOutcome:
     usage: Usage = field(default_factory=Usage)
     hand_over: bool = False
     handoff_reason: str = ""
+    # The language the customer wrote in (customer_language.py); the next turn's "ok" inherits it.
+    language: str = ""
 
 
 class TurnTimedOut(Exception):
@@ -70,17 +81,42 @@ class AgentTurn:
         self.trace: list[dict[str, Any]] = []
         self.results: list[ToolResult] = []
         self.usage = Usage()
+        self.request_reply: ToolResult | None = None
 
     def run(self, history: list[BaseMessage], customer_text: str) -> TurnOutcome:
+        words, attachments = split_turn_text(customer_text)
+        if self.context.language is None:
+            previous = conversation_language(self.context.conversation_id)
+            self.context.language = turn_language(self.context.business, words, previous)
+        # Every fixed sentence of the turn, the tools' included, is in the reply's language.
+        with translation.override(self.context.language.reply):
+            return self._run(history, customer_text, words, attachments)
+
+    def _run(
+        self, history: list[BaseMessage], customer_text: str, words: str, attachments: tuple[str, ...]
+    ) -> TurnOutcome:
         verdict = guards.check(self.config, customer_text, customer=True)
         if verdict is not None:
             self.trace.append({"type": "guard", "rule": verdict.rule, "on": "input"})
             return self._outcome(verdict.reply, AgentRun.Outcome.GUARDED)
+        # A booking or a lead, started now or in an earlier turn, is answered by its own flow: before the
+        # acknowledgements, so that an "ok" can confirm a booking read back to the customer.
+        self.requests = RequestTurn(self.context, customer_text)
+        model_chooses = self.config.tool_strategy == AgentConfig.ToolStrategy.MODEL
+        available = set(self.tools_by_name)
+        calls = [] if model_chooses else router.plan(customer_text, available, self._customer_language)
+        request_reply = self.requests.answer(calls)
+        if request_reply is not None:
+            return self._request_outcome(request_reply)
+        if self._asks_nothing(words, attachments):
+            return self._acknowledge(words)
         messages: list[BaseMessage] = [system_message(self.context.business, self.config, self.tools), *history]
-        if self.config.tool_strategy == AgentConfig.ToolStrategy.MODEL:
+        if model_chooses:
             draft = self._model_steps(messages)
+            if self.request_reply is not None:
+                return self._request_outcome(self.request_reply)
         else:
-            for call in router.plan(customer_text, set(self.tools_by_name)):
+            for call in calls:
                 self._planned_step(messages, call)
                 if self.context.handoff_reason:
                     break
@@ -93,12 +129,12 @@ class AgentTurn:
         if self.context.handoff_reason:
             return self._outcome(self.results[-1].answer, AgentRun.Outcome.HANDOFF, hand_over=True)
         if not any(result.found for result in self.results):
-            if router.is_small_talk(customer_text):
+            if router.is_small_talk(customer_text, self._customer_language):
                 # A greeting needs no facts; only a model trusted to choose its tools phrases it itself.
                 use_draft = (
                     self.config.tool_strategy == AgentConfig.ToolStrategy.MODEL and draft and not NUMBER.search(draft)
                 )
-                text = draft if use_draft else router.small_talk_reply(customer_text)
+                text = draft if use_draft else router.small_talk_reply(customer_text, self._customer_language)
                 self.trace.append({"type": "reply", "source": "model" if use_draft else "small talk"})
                 return self._outcome(text, AgentRun.Outcome.REPLIED)
             not_found = next((result.answer for result in self.results if result.answer), "")
@@ -108,7 +144,11 @@ class AgentTurn:
                 return self._outcome(not_found, AgentRun.Outcome.REPLIED)
             self.trace.append({"type": "reply", "source": "fallback"})
             self.context.handoff_reason = "the agent had no answer"
-            return self._outcome(FALLBACK_REPLY, AgentRun.Outcome.FALLBACK, hand_over=True)
+            return self._outcome(str(FALLBACK_REPLY), AgentRun.Outcome.FALLBACK, hand_over=True)
+        if draft and not in_language(draft, self._reply_language):
+            # The small model drafts in English whatever it is asked in: such a draft is not the reply.
+            self.trace.append({"type": "draft", "discarded": "language", "draft": draft})
+            draft = ""
         text, kept_draft = grounded_reply(draft, self.results, customer_text)
         self.trace.append({"type": "reply", "source": "model" if kept_draft else "extractive", "draft": draft})
         verdict = guards.check(self.config, text, customer=False)
@@ -116,6 +156,33 @@ class AgentTurn:
             self.trace.append({"type": "guard", "rule": verdict.rule, "on": "output"})
             return self._outcome(verdict.reply, AgentRun.Outcome.GUARDED)
         return self._outcome(text, AgentRun.Outcome.REPLIED)
+
+    def _request_outcome(self, result: ToolResult) -> TurnOutcome:
+        self.results.append(result)
+        self.trace.append(self.requests.trace)
+        return self._outcome(result.answer, AgentRun.Outcome.REPLIED)
+
+    @property
+    def _customer_language(self) -> str:
+        return self.context.language.customer if self.context.language else self.context.business.language
+
+    @property
+    def _reply_language(self) -> str:
+        return self.context.language.reply if self.context.language else self.context.business.language
+
+    def _asks_nothing(self, words: str, attachments: tuple[str, ...]) -> bool:
+        """An emoji, a sticker, a story mention, "ok", "merci": nothing to answer, nobody to call."""
+        if not set(attachments) <= CLOSING_ATTACHMENTS:
+            return False  # a photo or a file may be the question itself
+        if not any(character.isalnum() for character in words):
+            return True
+        return understand(words, self._customer_language).is_closing
+
+    def _acknowledge(self, words: str) -> TurnOutcome:
+        silent = self.config.acknowledgements == AgentConfig.Acknowledgements.SILENT
+        text = "" if silent else router.small_talk_reply(words, self._customer_language)
+        self.trace.append({"type": "reply", "source": "acknowledgement"})
+        return self._outcome(text, AgentRun.Outcome.ACKNOWLEDGED)
 
     def _outcome(self, text: str, outcome: str, hand_over: bool = False) -> TurnOutcome:
         return TurnOutcome(
@@ -125,6 +192,7 @@ class AgentTurn:
             usage=self.usage,
             hand_over=hand_over,
             handoff_reason=self.context.handoff_reason,
+            language=self._customer_language,
         )
 
     def _planned_step(self, messages: list[BaseMessage], call: router.PlannedCall) -> None:
@@ -144,6 +212,10 @@ class AgentTurn:
             if not step.tool_calls:
                 return str(step.content)
             call = step.tool_calls[0]
+            if call["name"] in REQUEST_TOOLS:
+                # The same read-back and yes as a planned booking; the arguments only fill what the words lack.
+                self.request_reply = self.requests.answer([router.PlannedCall(call["name"], call["args"])])
+                return ""
             self._execute(messages, call["name"], call["args"], chosen_by="model")
             if self.context.handoff_reason:
                 return ""

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy
+
 from .models import AgentConfig
 
 ADVICE = {
@@ -28,12 +30,13 @@ ADVICE = {
 }
 ABUSE = re.compile(r"\b(idiot|stupid|moron|shut up|f+u+c+k+\w*|sh[i1]t+|bitch|bastard|asshole|dumb)\b", re.IGNORECASE)
 
+# Translated when a guard answers, into the turn's reply language.
 REFUSALS = {
-    "medical": "I can't give medical advice; please ask a doctor or pharmacist.",
-    "legal": "I can't give legal advice; please ask a lawyer.",
-    "financial": "I can't give financial advice; please ask a qualified adviser.",
-    "blocked": "Sorry, that's not something I can help with here.",
-    "abuse": "I'm here to help, so let's keep it friendly. What can I do for you?",
+    "medical": gettext_lazy("I can't give medical advice; please ask a doctor or pharmacist."),
+    "legal": gettext_lazy("I can't give legal advice; please ask a lawyer."),
+    "financial": gettext_lazy("I can't give financial advice; please ask a qualified adviser."),
+    "blocked": gettext_lazy("Sorry, that's not something I can help with here."),
+    "abuse": gettext_lazy("I'm here to help, so let's keep it friendly. What can I do for you?"),
 }
 
 
@@ -52,7 +55,7 @@ def check(config: AgentConfig, text: str, *, customer: bool) -> Verdict | None:
     lowered = text.lower()
     for topic in blocked_topics(config):
         if re.search(rf"\b{re.escape(topic)}\b", lowered):
-            return Verdict("blocked", REFUSALS["blocked"])
+            return Verdict("blocked", str(REFUSALS["blocked"]))
     allowed = {
         "medical": config.allow_medical_advice,
         "legal": config.allow_legal_advice,
@@ -60,7 +63,7 @@ def check(config: AgentConfig, text: str, *, customer: bool) -> Verdict | None:
     }
     for kind, pattern in ADVICE.items():
         if not allowed[kind] and pattern.search(text):
-            return Verdict(kind, REFUSALS[kind])
+            return Verdict(kind, str(REFUSALS[kind]))
     if customer and ABUSE.search(text):
-        return Verdict("abuse", REFUSALS["abuse"])
+        return Verdict("abuse", str(REFUSALS["abuse"]))
     return None

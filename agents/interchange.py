@@ -19,6 +19,7 @@ AGENT_FIELDS = (
     "instructions", "model_path", "temperature", "max_reply_tokens", "context_size", "threads", "gpu_layers",
     "backend", "server_url", "server_model", "tool_strategy", "enabled_tools", "max_steps", "time_budget_seconds",
     "burst_settle_seconds", "blocked_topics", "allow_medical_advice", "allow_legal_advice", "allow_financial_advice",
+    "acknowledgements",
 )  # fmt: skip
 
 

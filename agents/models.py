@@ -110,6 +110,20 @@ class AgentConfig(models.Model):
         validators=[validate_finite, MinValueValidator(0.0), MaxValueValidator(MAX_SETTLE_SECONDS)],
         help_text="Messages the customer sends within this time of each other are answered together.",
     )
+
+    class Acknowledgements(models.TextChoices):
+        REPLY = "reply", _("A short acknowledgement")
+        SILENT = "silent", _("No reply")
+
+    acknowledgements = models.CharField(
+        max_length=16,
+        choices=Acknowledgements.choices,
+        default=Acknowledgements.REPLY,
+        help_text=_(
+            'How the agent answers a message that asks nothing: "ok", "thanks", an emoji, a sticker, a story '
+            "mention. Never the fallback, never a colleague."
+        ),
+    )
     blocked_topics = models.TextField(blank=True, help_text="One topic per line the agent must not discuss.")
     allow_medical_advice = models.BooleanField(default=False)
     allow_legal_advice = models.BooleanField(default=False)
@@ -136,6 +150,7 @@ class AgentRun(models.Model):
         HANDOFF = "handoff", "Handed over on request"
         GUARDED = "guarded", "Stopped by a guard rule"
         FAILED = "failed", "Failed"
+        ACKNOWLEDGED = "acknowledged", "Acknowledged a message that asked nothing"
 
     conversation = models.ForeignKey("conversations.Conversation", on_delete=models.CASCADE, related_name="agent_runs")
     inbound_message = models.ForeignKey(
@@ -154,6 +169,9 @@ class AgentRun(models.Model):
     total_ms = models.PositiveIntegerField(default=0)
     outcome = models.CharField(max_length=16, choices=Outcome.choices)
     error = models.TextField(blank=True)
+    language = models.CharField(
+        max_length=8, blank=True, help_text="The language the customer wrote in, as the turn took it (en, fr...)."
+    )
     trace = models.JSONField(
         default=list, blank=True, help_text="Each step: tool, arguments, result, who chose it, duration, tokens."
     )
@@ -217,3 +235,44 @@ class HttpTool(models.Model):
             raise ValidationError(
                 {"timeout_seconds": _("At most the agent's time budget, %(budget)s seconds.") % {"budget": budget}}
             )
+
+
+class PendingRequest(models.Model):
+    """A booking or a lead the customer is still putting together, one per conversation (agents/requests.py).
+
+    Kept in the database so that the next turn, on whatever worker, fills in what is missing; it is
+    deleted once written, and dropped when the customer moves on to something else or stays silent
+    for PENDING_REQUEST_TTL.
+    """
+
+    class Kind(models.TextChoices):
+        BOOKING = "booking", "Booking"
+        LEAD = "lead", "Lead"
+
+    class Field(models.TextChoices):
+        NOTHING = "", "Nothing"
+        DAY = "day", "Day"
+        TIME = "time", "Time"
+        PARTY_SIZE = "party_size", "Party size"
+        INTEREST = "interest", "What they want"
+        CONTACT = "contact", "How to reach them"
+        CONFIRMATION = "confirmation", "A yes"
+        CHANGE = "change", "What to change"
+
+    conversation = models.OneToOneField(
+        "conversations.Conversation", on_delete=models.CASCADE, related_name="pending_request"
+    )
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    day = models.DateField(null=True, blank=True)
+    time = models.TimeField(null=True, blank=True)
+    # An hour said without am/pm ("at 8"): the opening hours pick 08:00 or 20:00.
+    twelve_hour = models.BooleanField(default=False)
+    party_size = models.PositiveSmallIntegerField(null=True, blank=True)
+    needs_party_size = models.BooleanField(default=False)
+    interest = models.TextField(blank=True)
+    contact_detail = models.CharField(max_length=200, blank=True)
+    asked = models.CharField(max_length=16, choices=Field.choices, blank=True, help_text="What the agent asked last.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} in conversation {self.conversation_id}"

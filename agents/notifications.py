@@ -7,6 +7,8 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from business.models import Membership
 from conversations.models import Conversation
@@ -30,9 +32,17 @@ def notify_staff(conversation: Conversation, reason: str) -> None:
     path = reverse("console:transcript", args=[conversation.business.slug, conversation.pk])
     link = f"{settings.PUBLIC_BASE_URL}{path}"
     platform = conversation.connection.get_platform_display()
+    # Staff read the business's main language, whatever language the customer wrote in.
+    with translation.override(conversation.business.language):
+        subject = gettext("[Parley] A customer needs you (%(business)s)") % {"business": conversation.business.name}
+        body = gettext("%(contact)s on %(platform)s needs a person: %(reason)s.") % {
+            "contact": conversation.contact,
+            "platform": platform,
+            "reason": reason,
+        }
     send_mail(
-        subject=f"[Parley] A customer needs you ({conversation.business.name})",
-        message=f"{conversation.contact} on {platform} needs a person: {reason}.\n\n{link}",
+        subject=subject,
+        message=f"{body}\n\n{link}",
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=recipients,
         fail_silently=True,

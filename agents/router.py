@@ -3,8 +3,9 @@
 A small model often picks the wrong tool and fills arguments with junk, while a search with the
 customer's own words finds the right fact almost always (bench/results.md, "Measured while writing
 the code"). So for small models the server plans the tool calls: what is unambiguous (an order
-reference, asking for a person, a question about opening hours) is recognised by pattern, and the
-rest is searched. Only what needs understanding the model fills in: a booking's day and hour.
+reference, asking for a person, a question about opening hours) is recognised from the language's
+lexicon (intents.py), and the rest is searched. Only what needs understanding the model fills in:
+a booking's day and hour.
 """
 
 from __future__ import annotations
@@ -13,32 +14,16 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-ASKS_FOR_PERSON = re.compile(
-    r"\b(human|real person|a person|someone|somebody|colleague|operator|manager|staff member|customer service)\b"
-    r"|\b(speak|talk|chat)\s+(to|with)\s+(a|an|the|someone|somebody|your)\b",
-    re.IGNORECASE,
-)
+from django.utils.translation import gettext
+
+from business.hours import DAY_NAMES
+
+from .intents import Intent, Understanding, understand
+
+# Letters then digits ("A-1042", "HB1042") or a long number; the same in every language.
 ORDER_REFERENCE = re.compile(r"(?<![\w-])#?([A-Za-z]{1,5}-?\d{3,}|\d{4,})(?![\w-])")
-MENTIONS_ORDER = re.compile(r"\b(order|parcel|package|delivery|shipment|tracking|commande)\b", re.IGNORECASE)
-ABOUT_HOURS = re.compile(
-    r"\b(open|opening|close|closed|closing|hours|today|tonight|tomorrow|weekend|monday|tuesday|wednesday|"
-    r"thursday|friday|saturday|sunday|address|where are you|located|location|find you|directions|phone|call you|"
-    r"e-?mail|contact)\b",
-    re.IGNORECASE,
-)
-ABOUT_PRICE = re.compile(
-    r"\b(price|prices|cost|costs|how much|sell|selling|buy|stock|available|availability|menu)\b", re.IGNORECASE
-)
-WANTS_BOOKING = re.compile(r"\b(book|booking|reserve|reservation|table for|appointment)\b", re.IGNORECASE)
-ABOUT_ADDRESS = re.compile(r"\b(address|where are you|located|location|find you|directions)\b", re.IGNORECASE)
-ABOUT_CONTACT = re.compile(r"\b(phone|call you|email|e-mail|contact)\b", re.IGNORECASE)
-WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-MENTIONED_DAY = re.compile(r"\b(" + "|".join(WEEKDAY_NAMES) + r"|today|tomorrow)\b", re.IGNORECASE)
-SMALL_TALK = re.compile(
-    r"^\W*(hi|hello|hey|good (morning|afternoon|evening)|thanks|thank you|cheers|bye|goodbye|ok|okay|great)\b"
-    r"[\w\s!.,']{0,30}$",
-    re.IGNORECASE,
-)
+# Not a sentence: a thumbs-up reads the same in every language.
+ACKNOWLEDGEMENT_REPLY = "👍"
 
 
 @dataclass(frozen=True)
@@ -48,40 +33,48 @@ class PlannedCall:
     args: dict[str, Any] | None = field(default=None)
 
 
-def plan(text: str, available: set[str]) -> list[PlannedCall]:
-    """The tool calls for this turn, the one most likely to answer it first."""
-    calls = _plan(text)
+def plan(text: str, available: set[str], language: str = "en") -> list[PlannedCall]:
+    """The tool calls for this turn, the one most likely to answer it first; `language` is the customer's."""
+    calls = _plan(text, understand(text, language))
     return [call for call in calls if call.tool in available]
 
 
-def is_small_talk(text: str) -> bool:
-    return bool(SMALL_TALK.match(text.strip()))
+def is_small_talk(text: str, language: str = "en") -> bool:
+    return understand(text, language).is_small_talk
 
 
-def small_talk_reply(text: str) -> str:
-    lowered = text.lower()
-    if "thank" in lowered or "cheers" in lowered:
-        return "You're welcome! Anything else I can help with?"
-    if "bye" in lowered:
-        return "Goodbye, have a nice day!"
-    return "Hello! How can I help you today?"
+def small_talk_reply(text: str, language: str = "en") -> str:
+    """A greeting's, thanks' or goodbye's reply, in the active language."""
+    intents = understand(text, language).intents
+    if Intent.THANKS in intents:
+        return gettext("You're welcome! Anything else I can help with?")
+    if Intent.GOODBYE in intents:
+        return gettext("Goodbye, have a nice day!")
+    if Intent.GREETING in intents:
+        return gettext("Hello! How can I help you today?")
+    return ACKNOWLEDGEMENT_REPLY
 
 
-def _plan(text: str) -> list[PlannedCall]:
-    if ASKS_FOR_PERSON.search(text):
+def _plan(text: str, understood: Understanding) -> list[PlannedCall]:
+    intents = understood.intents
+    if Intent.PERSON in intents:
         return [PlannedCall("handoff_to_human", {"reason": "the customer asked for a person"})]
     reference = ORDER_REFERENCE.search(text)
-    if reference and (MENTIONS_ORDER.search(text) or not reference.group(1).isdigit()):
+    if reference and (Intent.ORDER in intents or not reference.group(1).isdigit()):
         return [PlannedCall("order_status", {"reference": reference.group(1)})]
-    if is_small_talk(text):
+    if understood.is_small_talk:
         return []
     calls: list[PlannedCall] = []
-    if WANTS_BOOKING.search(text):
+    if Intent.BOOKING in intents:
         calls.append(PlannedCall("create_booking"))
-    if ABOUT_HOURS.search(text):
-        day = MENTIONED_DAY.search(text)
-        topic = "address" if ABOUT_ADDRESS.search(text) else "contact" if ABOUT_CONTACT.search(text) else "hours"
-        calls.append(PlannedCall("business_info", {"topic": topic, "day": day.group(1).lower() if day else ""}))
+    if intents & {Intent.HOURS, Intent.ADDRESS, Intent.CONTACT} or understood.day:
+        topic = "address" if Intent.ADDRESS in intents else "contact" if Intent.CONTACT in intents else "hours"
+        calls.append(PlannedCall("business_info", {"topic": topic, "day": _day_argument(understood.day)}))
     searches = [PlannedCall("search_knowledge", {"query": text}), PlannedCall("search_catalogue", {"query": text})]
-    calls += list(reversed(searches)) if ABOUT_PRICE.search(text) else searches
+    calls += list(reversed(searches)) if intents & {Intent.PRICE, Intent.AVAILABILITY} else searches
     return calls
+
+
+def _day_argument(day: str) -> str:
+    """The business_info tool's day: a weekday's English name (its schema's values), "today" or "tomorrow"."""
+    return DAY_NAMES[day].lower() if day in DAY_NAMES else day

@@ -21,18 +21,21 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.utils.translation import gettext
 from langchain_core.tools import BaseTool, StructuredTool
 from langchain_core.tools.base import FILTERED_ARGS, create_schema_from_function
 from langchain_core.utils.pydantic import TypeBaseModel
 from pydantic import Field
 
 from business import search
-from business.hours import DAY_NAMES, WEEKDAYS, is_open_at
+from business.hours import DAY_NAMES, WEEKDAYS, is_open_at, spans
+from business.locale_format import clock, full_date, short_moment, weekday_name
 from business.models import Booking, Business, CatalogueItem, Customer, Document, FaqEntry, Lead, Order
 from conversations.models import Contact
 from conversations.platforms import platform
 
 from .custom_tools import custom_http_tools
+from .customer_language import TurnLanguage
 
 # Argument types narrow enough that the grammar keeps even a tiny model's arguments short and
 # well-formed. llama-cpp-python's schema converter crashes on `pattern` and ignores numeric
@@ -56,6 +59,8 @@ class TurnContext:
     # When the turn's time is up (a time.monotonic() value): custom tools' calls end by then.
     deadline: float | None = None
     records: list[str] = field(default_factory=list)
+    # The customer's and the reply's language; settled by the turn from the customer's words when None.
+    language: TurnLanguage | None = None
 
     def link_customer_by_phone(self) -> None:
         """On platforms where the customer's id is their phone number, find their customer record."""
@@ -130,38 +135,63 @@ def business_info(context: TurnContext, topic: Topic = "hours", day: Day = "") -
     contact details; topic is what the customer asks about: hours, address or contact."""
     business = context.business
     now = datetime.now(ZoneInfo(business.timezone))
-    today = WEEKDAYS[now.weekday()]
     asked = _weekday(day, now)
-    open_or_closed = "open" if is_open_at(business.opening_hours or {}, now) else "closed"
+    is_open = is_open_at(business.opening_hours or {}, now)
     all_hours = "; ".join(business.opening_hours_lines())
+    now_line = (
+        gettext("It is now %(day)s %(time)s (%(timezone)s); we are open.")
+        if is_open
+        else gettext("It is now %(day)s %(time)s (%(timezone)s); we are closed.")
+    )
     lines = [
-        f"It is now {DAY_NAMES[today]} {now:%H:%M} ({business.timezone}); we are {open_or_closed} now.",
-        f"Opening hours: {all_hours}.",
+        now_line % {"day": weekday_name(now.weekday()), "time": clock(now), "timezone": business.timezone},
+        gettext("Opening hours: %(hours)s.") % {"hours": all_hours},
     ]
     lines += [
-        f"{label}: {value}."
-        for label, value in (("Address", business.address), ("Phone", business.phone), ("Email", business.email))
+        label % {"value": value}
+        for label, value in (
+            (gettext("Address: %(value)s."), business.address),
+            (gettext("Phone: %(value)s."), business.phone),
+            (gettext("Email: %(value)s."), business.email),
+        )
         if value
     ]
-    facts: tuple[str, ...]
-    if topic == "address" and business.address:
-        answer, facts = f"We are at {business.address}.", (business.address,)
-    elif topic == "contact" and (business.phone or business.email):
-        details = " or ".join(value for value in (business.phone, business.email) if value)
-        answer, facts = (
-            f"You can reach us at {details}.",
-            tuple(value for value in (business.phone, business.email) if value),
-        )
-    elif asked:
-        hours = _hours_of(business, asked)
-        answer = f"On {DAY_NAMES[asked]} we are {'open ' + hours if hours != 'closed' else 'closed'}."
-        if asked == today:
-            answer += f" We are {open_or_closed} right now."
-        facts = (hours,)
-    else:
-        answer = f"We are {open_or_closed} now. Our opening hours: {all_hours}."
-        facts = tuple(business.opening_hours_lines())
+    answer, facts = _info_answer(business, topic, asked, now, is_open)
     return ToolResult(content="\n".join(lines), facts=facts, answer=answer).to_json()
+
+
+def _info_answer(
+    business: Business, topic: str, asked: str, now: datetime, is_open: bool
+) -> tuple[str, tuple[str, ...]]:
+    """The reply to a question about hours, address or contact, and the facts it must carry."""
+    details = tuple(value for value in (business.phone, business.email) if value)
+    if topic == "address" and business.address:
+        return gettext("We are at %(address)s.") % {"address": business.address}, (business.address,)
+    if topic == "contact" and details:
+        if len(details) == 2:
+            answer = gettext("You can reach us at %(phone)s or %(email)s.") % {"phone": details[0], "email": details[1]}
+        else:
+            answer = gettext("You can reach us at %(detail)s.") % {"detail": details[0]}
+        return answer, details
+    if asked:
+        intervals = business.opening_hours.get(asked) or []
+        hours = spans(intervals)
+        day_name = weekday_name(WEEKDAYS.index(asked))
+        answer = (
+            gettext("On %(day)s we are open %(hours)s.") % {"day": day_name, "hours": hours}
+            if intervals
+            else gettext("On %(day)s we are closed.") % {"day": day_name}
+        )
+        if asked == WEEKDAYS[now.weekday()]:
+            answer += " " + (gettext("We are open right now.") if is_open else gettext("We are closed right now."))
+        return answer, (hours,)
+    all_hours = "; ".join(business.opening_hours_lines())
+    answer = (
+        gettext("We are open now. Our opening hours: %(hours)s.")
+        if is_open
+        else gettext("We are closed now. Our opening hours: %(hours)s.")
+    ) % {"hours": all_hours}
+    return answer, tuple(business.opening_hours_lines())
 
 
 @builtin_tool
@@ -173,7 +203,7 @@ def search_catalogue(context: TurnContext, query: str) -> str:
         return NOTHING_FOUND.to_json()
     lines = [_item_line(item) for item in items]
     # A reply about a sold-out item must say so: its price alone reads as "we have it".
-    fact = items[0].price_label() if items[0].available else "sold out"
+    fact = items[0].price_label() if items[0].available else gettext("sold out")
     return ToolResult(content="\n".join(lines), facts=(fact,), answer=lines[0]).to_json()
 
 
@@ -182,18 +212,25 @@ def order_status(context: TurnContext, reference: str) -> str:
     """The status of one of this customer's orders, by its reference (e.g. A-1042)."""
     business = context.business
     wanted = reference.strip().lstrip("#").upper()
-    order = Order.objects.filter(
-        business=business, customer__contacts=context.contact, reference__iexact=wanted
-    ).first()
+    orders = Order.objects.filter(business=business, customer__contacts=context.contact)
+    # "HB1042", "hb 1042" and "HB-1042" are one reference: customers drop the punctuation.
+    order = orders.filter(reference__iexact=wanted).first() or next(
+        (order for order in orders if _bare(order.reference) == _bare(wanted)), None
+    )
     if order is None:
         return ToolResult(
             content=f"No order {wanted} found for this customer.",
-            answer=f"I can't find an order {wanted} under your name. Could you check the reference?",
+            answer=gettext("I can't find an order %(reference)s under your name. Could you check the reference?")
+            % {"reference": wanted},
             found=False,
         ).to_json()
-    status = order.get_status_display()
-    updated = order.updated_at.astimezone(ZoneInfo(business.timezone)).strftime("%d %b %H:%M")
-    line = f"Order {order.reference} is {status.lower()} (updated {updated})."
+    status = str(order.get_status_display())
+    updated = short_moment(order.updated_at.astimezone(ZoneInfo(business.timezone)))
+    line = gettext("Order %(reference)s is %(status)s (updated %(updated)s).") % {
+        "reference": order.reference,
+        "status": status.lower(),
+        "updated": updated,
+    }
     # The status is the answer; a reply naming only the reference ("You've collected A-1042") is not one.
     return ToolResult(content=line, facts=(status.lower(),), answer=line).to_json()
 
@@ -206,24 +243,32 @@ def create_booking(context: TurnContext, day: IsoDay, hour: Clock, party_size: i
         starts = datetime.combine(date.fromisoformat(day), time.fromisoformat(hour), ZoneInfo(business.timezone))
     except ValueError:
         return ToolResult(
-            content="Invalid day or hour.", answer="Which day and time would you like?", found=False
+            content="Invalid day or hour.", answer=gettext("Which day and time would you like?"), found=False
         ).to_json()
+    if starts <= datetime.now(starts.tzinfo):
+        return ToolResult(
+            content=f"{starts:%A %d %B %H:%M} has passed.",
+            answer=gettext("Which day and time would you like?"),
+            found=False,
+        ).to_json()
+    when = gettext("%(day)s at %(time)s") % {"day": full_date(starts), "time": clock(starts)}
     if not is_open_at(business.opening_hours or {}, starts):
         return ToolResult(
-            content=f"We are closed at {starts:%A %d %B %H:%M}.",
-            answer=f"We're closed at that time ({starts:%A %H:%M}). Our hours: "
-            + "; ".join(business.opening_hours_lines())
-            + ".",
+            content=f"We are closed on {when}.",
+            answer=gettext("We're closed at that time (%(when)s). Our hours: %(hours)s.")
+            % {"when": when, "hours": "; ".join(business.opening_hours_lines())},
             found=False,
         ).to_json()
     if not 1 <= party_size <= MAX_PARTY_SIZE:
-        return ToolResult(content="Invalid party size.", answer="For how many people?", found=False).to_json()
+        return ToolResult(content="Invalid party size.", answer=gettext("For how many people?"), found=False).to_json()
     booking = Booking.objects.create(
         business=business, customer=context.customer(), starts_at=starts, party_size=party_size, notes=notes
     )
     context.records.append(f"booking:{booking.pk}")
-    when = f"{starts:%A %d %B} at {starts:%H:%M}"
-    line = f"Booking requested for {booking.party_size} on {when}; staff will confirm it."
+    line = gettext("Booking requested for %(party_size)s on %(when)s; staff will confirm it.") % {
+        "party_size": booking.party_size,
+        "when": when,
+    }
     return ToolResult(content=line, facts=(when,), answer=line).to_json()
 
 
@@ -235,7 +280,7 @@ def capture_lead(context: TurnContext, interest: ShortText, contact_detail: Shor
         business=business, customer=context.customer(), interest=interest, contact_detail=contact_detail
     )
     context.records.append(f"lead:{lead.pk}")
-    line = "Thanks, I've passed your request on; a colleague will get back to you."
+    line = gettext("Thanks, I've passed your request on; a colleague will get back to you.")
     return ToolResult(content="Request noted for staff.", answer=line).to_json()
 
 
@@ -243,7 +288,7 @@ def capture_lead(context: TurnContext, interest: ShortText, contact_detail: Shor
 def handoff_to_human(context: TurnContext, reason: str) -> str:
     """Hand the conversation to a human colleague, for what the agent cannot or should not answer."""
     context.handoff_reason = reason or "the customer asked for a person"
-    line = "I've asked a colleague to take over; they will reply here soon."
+    line = gettext("I've asked a colleague to take over; they will reply here soon.")
     return ToolResult(content="A colleague has been asked to take over.", answer=line).to_json()
 
 
@@ -280,13 +325,13 @@ def _weekday(day: str, now: datetime) -> str:
     return next((key for key, name in DAY_NAMES.items() if name.lower() == day or key == day[:3] and len(day) >= 3), "")
 
 
-def _hours_of(business: Business, weekday: str) -> str:
-    return ", ".join(f"{start}-{end}" for start, end in business.opening_hours.get(weekday) or []) or "closed"
+def _bare(reference: str) -> str:
+    return re.sub(r"[\W_]", "", reference).upper()
 
 
 def _item_line(item: CatalogueItem) -> str:
-    availability = "available" if item.available else "sold out"
-    return f"{item.name}: {item.price_label()} ({availability})."
+    line = gettext("%(name)s: %(price)s (available).") if item.available else gettext("%(name)s: %(price)s (sold out).")
+    return line % {"name": item.name, "price": item.price_label()}
 
 
 def _excerpt(body: str, query: str, size: int = 400) -> str:

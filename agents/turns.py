@@ -14,11 +14,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from conversations import outbox
-from conversations.events import Kind
+from conversations.events import Kind, split_turn_text
 from conversations.models import Conversation, Message
 from conversations.task_queue import enqueue
 from infrastructure import metrics
@@ -27,6 +27,7 @@ from infrastructure.log_context import bind as bind_log_ids
 from .agent_loop import FALLBACK_REPLY, AgentTurn, TurnOutcome, TurnTimedOut
 from .chat_model import LocalLlamaChatModel, StepChatModel
 from .conversation_lock import conversation_turn
+from .customer_language import conversation_language, turn_language
 from .llama_runtime import ModelSettings, get_model
 from .model_files import ModelFileUnavailable, resolve_model_path
 from .models import AgentConfig, AgentRun
@@ -149,6 +150,8 @@ def _run_turn(inbound: Message, config: AgentConfig) -> None:
     outbox.show_typing(conversation)
     context = TurnContext(business=conversation.business, contact=conversation.contact, conversation_id=conversation.pk)
     context.link_customer_by_phone()
+    words, _ = split_turn_text(customer_text)
+    language = context.language = turn_language(conversation.business, words, conversation_language(conversation.pk))
     started = time.perf_counter()
     model_name = config.model_path or config.backend
     try:
@@ -162,11 +165,14 @@ def _run_turn(inbound: Message, config: AgentConfig) -> None:
         expected = isinstance(error, TurnTimedOut | ModelFileUnavailable)
         log = logger.warning if expected else logger.exception
         log("turn for message %s failed (%s): replying with the fallback", message_id, error)
+        with translation.override(language.reply):
+            fallback = str(FALLBACK_REPLY)
         outcome = TurnOutcome(
-            text=FALLBACK_REPLY,
+            text=fallback,
             outcome=AgentRun.Outcome.FAILED,
             hand_over=True,
             handoff_reason=_failure_reason(error),
+            language=language.customer,
         )
         error_text = f"{type(error).__name__}: {error}"[:2000]
     else:
@@ -193,9 +199,14 @@ def finish_turn(inbound: Message, outcome: TurnOutcome, model: str, elapsed: flo
             logger.info("conversation %s was taken over while generating: reply dropped", conversation.pk)
             return
         try:
+            # An acknowledgement may be no reply at all (AgentConfig.acknowledgements).
             with transaction.atomic():
-                reply = outbox.queue_reply(
-                    conversation, outcome.text, author=Message.Author.AGENT, reply_to=inbound, send_here=True
+                reply = (
+                    outbox.queue_reply(
+                        conversation, outcome.text, author=Message.Author.AGENT, reply_to=inbound, send_here=True
+                    )
+                    if outcome.text
+                    else None
                 )
         except IntegrityError:
             logger.info("message %s was answered by another worker meanwhile", inbound.pk)
@@ -215,6 +226,7 @@ def finish_turn(inbound: Message, outcome: TurnOutcome, model: str, elapsed: flo
             total_ms=round(elapsed * 1000),
             outcome=outcome.outcome,
             error=error,
+            language=outcome.language,
             trace=[*outcome.trace, {"type": "final", "text": outcome.text}],
         )
         metrics.record_turn(run, handed_over=outcome.hand_over)

@@ -29,11 +29,11 @@ class MembershipInline(admin.TabularInline):
 @admin.register(Business)
 class BusinessAdmin(TenantAdmin):
     tenant_path = ""
-    list_display = ["name", "slug", "timezone", "language"]
+    list_display = ["name", "slug", "timezone", "languages"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
-        (None, {"fields": ["name", "slug", "description", "language"]}),
+        (None, {"fields": ["name", "slug", "description", "languages"]}),
         ("Opening hours", {"fields": ["timezone", "opening_hours"]}),
         ("Contact", {"fields": ["address", "phone", "email"]}),
     ]

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+
+from .locale_format import clock, weekday_name
 
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_NAMES: dict[str, str] = {
@@ -41,14 +44,22 @@ def validate_opening_hours(value: object) -> None:
                 raise ValidationError(f"{day}: {interval[0]} is not before {interval[1]}.")
 
 
+def spans(intervals: list[list[str]]) -> str:
+    """A day's open intervals in the active language: "7:00 AM–1:00 PM, 3:00 PM–7:00 PM", or "closed"."""
+    texts = [
+        gettext("%(opens)s–%(closes)s")
+        % {"opens": clock(time.fromisoformat(start)), "closes": clock(time.fromisoformat(end))}
+        for start, end in intervals
+    ]
+    return ", ".join(texts) or gettext("closed")
+
+
 def describe(hours: OpeningHours) -> list[str]:
-    """One line per weekday, e.g. "Monday: 09:00-17:00" or "Sunday: closed"."""
-    lines = []
-    for day in WEEKDAYS:
-        intervals = hours.get(day) or []
-        spans = ", ".join(f"{start}-{end}" for start, end in intervals) or "closed"
-        lines.append(f"{DAY_NAMES[day]}: {spans}")
-    return lines
+    """One line per weekday in the active language, e.g. "Monday: 9:00 AM–5:00 PM" or "Sunday: closed"."""
+    return [
+        gettext("%(day)s: %(hours)s") % {"day": weekday_name(index), "hours": spans(hours.get(day) or [])}
+        for index, day in enumerate(WEEKDAYS)
+    ]
 
 
 def is_open_at(hours: OpeningHours, moment: datetime) -> bool:
@@ -56,3 +67,25 @@ def is_open_at(hours: OpeningHours, moment: datetime) -> bool:
     day = WEEKDAYS[moment.weekday()]
     now = moment.time()
     return any(time.fromisoformat(start) <= now < time.fromisoformat(end) for start, end in hours.get(day) or [])
+
+
+def open_times_near(hours: OpeningHours, moment: datetime, after: datetime, count: int = 3) -> list[datetime]:
+    """What to offer instead of `moment` when the business is closed then or it has passed: on each day
+    around it, the open time on the half hour nearest its time of day and later than `after`; the
+    `count` days' times nearest `moment`, in time order."""
+    step = timedelta(minutes=30)
+    offers = []
+    for offset in range(-7, 8):
+        day = moment.date() + timedelta(days=offset)
+        wanted = datetime.combine(day, moment.time(), moment.tzinfo)
+        slots = []
+        for start, end in hours.get(WEEKDAYS[day.weekday()]) or []:
+            slot = datetime.combine(day, time.fromisoformat(start), moment.tzinfo)
+            closing = datetime.combine(day, time.fromisoformat(end), moment.tzinfo)
+            while slot < closing:
+                if slot > after:
+                    slots.append(slot)
+                slot += step
+        if slots:
+            offers.append(min(slots, key=lambda slot: abs(slot - wanted)))
+    return sorted(sorted(offers, key=lambda offer: abs(offer - moment))[:count])

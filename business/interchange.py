@@ -18,7 +18,7 @@ from django.db import transaction
 
 from .models import Business, CatalogueItem, Customer, Document, FaqEntry, Order
 
-PROFILE_FIELDS = ("name", "description", "timezone", "opening_hours", "address", "phone", "email", "language")
+PROFILE_FIELDS = ("name", "description", "timezone", "opening_hours", "address", "phone", "email", "languages")
 ITEM_FIELDS = ("name", "description", "price", "currency", "available")
 CUSTOMER_FIELDS = ("reference", "name", "email", "phone")
 ORDER_FIELDS = ("reference", "customer", "status", "items", "total", "currency", "updated")
@@ -44,6 +44,11 @@ def _import_profile(profile: dict[str, Any]) -> Business:
     slug = profile.get("slug")
     if not slug:
         raise BusinessFileError("business.slug is required")
+    if "language" in profile and "languages" not in profile:
+        # Files written before a business could serve several languages name one.
+        profile = {key: value for key, value in profile.items() if key != "language"} | {
+            "languages": [profile["language"]]
+        }
     unknown = set(profile) - {"slug", *PROFILE_FIELDS}
     if unknown:
         raise BusinessFileError(f"business: unknown fields {sorted(unknown)}")

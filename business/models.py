@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .faq_publishing import faq_entry_publishing
 from .hours import describe, validate_opening_hours
+from .languages import DEFAULT_LANGUAGES, default_languages, validate_languages
+from .locale_format import money
 
 
 def validate_timezone(value: str) -> None:
@@ -38,7 +40,14 @@ class Business(models.Model):
     address = models.CharField(max_length=300, blank=True)
     phone = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
-    language = models.CharField(max_length=16, default="en", help_text="Language code, such as en or fr.")
+    languages = models.JSONField(
+        default=default_languages,
+        validators=[validate_languages],
+        help_text=_(
+            "The languages the agent serves customers in, main one first, among en, fr, es, de, it and pt: "
+            '["fr", "en"].'
+        ),
+    )
     transcript_retention_days = models.PositiveIntegerField(
         null=True,
         blank=True,
@@ -57,10 +66,16 @@ class Business(models.Model):
     def from_db(cls, db: str | None, field_names: Collection[str], values: Collection[Any]) -> Business:
         instance = super().from_db(db, field_names, values)
         # Remembered so that a change of language can rebuild the search index (signals.py).
-        instance.loaded_language = instance.__dict__.get("language")
+        languages = instance.__dict__.get("languages")
+        instance.loaded_language = languages[0] if languages else None
         return instance
 
     loaded_language: str | None = None
+
+    @property
+    def language(self) -> str:
+        """The main language: the one searched in, and replies' language for customers it does not serve."""
+        return self.languages[0] if self.languages else DEFAULT_LANGUAGES[0]
 
     def opening_hours_lines(self) -> list[str]:
         return describe(self.opening_hours or {})
@@ -124,7 +139,8 @@ class CatalogueItem(models.Model):
         return self.name
 
     def price_label(self) -> str:
-        return f"{self.price} {self.currency}"
+        """The price as the active language writes it: "€5.20", "5,20 €"."""
+        return money(self.price, self.currency)
 
 
 class Document(models.Model):
@@ -182,12 +198,12 @@ class OfOneCustomer:
 
 class Order(OfOneCustomer, models.Model):
     class Status(models.TextChoices):
-        RECEIVED = "received", "Received"
-        PREPARING = "preparing", "Being prepared"
-        READY = "ready", "Ready for collection"
-        SHIPPED = "shipped", "Shipped"
-        DELIVERED = "delivered", "Delivered"
-        CANCELLED = "cancelled", "Cancelled"
+        RECEIVED = "received", _("Received")
+        PREPARING = "preparing", _("Being prepared")
+        READY = "ready", _("Ready for collection")
+        SHIPPED = "shipped", _("Shipped")
+        DELIVERED = "delivered", _("Delivered")
+        CANCELLED = "cancelled", _("Cancelled")
 
     business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="orders")
     reference = models.CharField(max_length=64)

@@ -56,6 +56,7 @@ def start_worker(sender: WorkController, **_: object) -> None:
     # Imported once in the parent, after start_process tuned llama.cpp's threads, so that the forked pool
     # processes share these pages instead of each importing llama.cpp again.
     from agents import turns
+    from agents.customer_language import preload_detector
     from agents.tasks import LLM_QUEUE
 
     if LLM_QUEUE in sender.app.amqp.queues.consume_from:
@@ -63,6 +64,8 @@ def start_worker(sender: WorkController, **_: object) -> None:
         # zeroed KV cache until each writes its own cells. A business with a model or context of its own
         # still loads it in the process that uses it.
         turns.preload_default_model()
+        # Loading the language models takes seconds and some 200 MB (bench/results.md): once, shared by the pool.
+        preload_detector()
     freeze_loaded_objects()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
@@ -35,6 +36,17 @@ ATTACHMENT_WORDS = {
     "share": "a shared post",
     "story_mention": "a story mention",
 }
+
+
+# How describe() writes an attachment into the text the agent reads, to take it apart again.
+_DESCRIPTION = re.compile(r"\[customer sent (an? [^:\]]+)(?:: [^\]]*)?\]")
+_ATTACHMENT_TYPES = {words: kind for kind, words in ATTACHMENT_WORDS.items()}
+
+
+def split_turn_text(text: str) -> tuple[str, tuple[str, ...]]:
+    """A turn's text as the customer's own words and the types of the attachments it describes."""
+    types = tuple(_ATTACHMENT_TYPES.get(match.group(1), "attachment") for match in _DESCRIPTION.finditer(text))
+    return " ".join(_DESCRIPTION.sub(" ", text).split()), types
 
 
 @dataclass(frozen=True)

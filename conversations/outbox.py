@@ -14,6 +14,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from infrastructure import metrics
 from infrastructure.log_context import bind as bind_log_ids
@@ -172,7 +173,10 @@ def window_closed(message: Message) -> None:
     _record_failure(
         message.pk,
         Message.Status.FAILED,
-        PermanentSendError("the customer last wrote longer ago than the platform allows replies", code="window_closed"),
+        PermanentSendError(
+            gettext("the customer last wrote longer ago than the platform allows replies (24 hours on Meta's apps)"),
+            code="window_closed",
+        ),
     )
     hand_to_staff([message.conversation_id])
 

@@ -181,8 +181,8 @@ class QueueDepthCollector:
 
 
 def task_queues() -> list[str]:
-    """The queues the registered tasks declare (`@shared_task(queue=...)`)."""
-    return sorted({queue for task in current_app.tasks.values() if (queue := getattr(task, "queue", None))})
+    """The queues the registered tasks declare (`queue_name` on their base class, config/celery.py)."""
+    return sorted({queue for task in current_app.tasks.values() if (queue := getattr(task, "queue_name", None))})
 
 
 def scrape_registry() -> CollectorRegistry:

@@ -28,25 +28,26 @@ from conversations.inbound import store_customer_message
 from conversations.models import ChannelConnection, Message
 from infrastructure.encrypted_fields import UndecryptableSecret
 from tests.fake_platform import Answer, FakePlatformServer
+from tests.support.platform_contract import harness_for, platforms_customers_reach, sends_through_an_api
 
 pytestmark = pytest.mark.django_db
 
-# Each platform's credentials, the secret ones marked so that a search for them cannot match by chance.
-CREDENTIALS = {
-    "messenger": {"page_id": "104857361928374", "access_token": "EAA-page-Qx81", "app_secret": "fb-secret-Qx81"},
-    "instagram": {"page_id": "178414000000001", "access_token": "EAA-ig-Qx81", "app_secret": "ig-secret-Qx81"},
-    "whatsapp": {"phone_number_id": "106540352242922", "access_token": "EAA-wa-Qx81", "app_secret": "wa-secret-Qx81"},
-    "telegram": {"bot_token": "7001:bot-token-Qx81", "secret_token": "tg-webhook-secret-Qx81"},
-    "twilio": {"account_sid": "AC1ee1b5bf859731e7a9516a7", "auth_token": "tw-auth-Qx81", "from_number": "+15557654321"},
-    "webchat": {"allowed_origins": "https://shop.example"},
-}
+
+def marked_credentials(platform: str) -> dict[str, str]:
+    """The platform harness's credentials, each secret one marked so that a search for it cannot match by chance."""
+    secret_keys = PLATFORMS[platform].secret_keys
+    credentials = harness_for(platform).credentials()
+    return {key: f"{value}-Qx81" if key in secret_keys else value for key, value in credentials.items()}
+
+
+CREDENTIALS = {platform: marked_credentials(platform) for platform in platforms_customers_reach()}
 SECRETS = [value for values in CREDENTIALS.values() for key, value in values.items() if "Qx81" in value]
 TOOL_SECRET = "tool-signing-secret-Qx81"
 SERVER_KEY = "sk-model-server-key-Qx81"
 TOOL_URL = "https://tools.example/stock"
 # What an internal service's error page gave away in the review.
 LEAKED_PAGE = b"<html>Internal config: db_password=hunter2-Qx81 redis_password=swordfish</html>"
-PLATFORMS_THAT_SEND = ["messenger", "instagram", "whatsapp", "telegram", "twilio"]
+PLATFORMS_THAT_SEND = [platform for platform in CREDENTIALS if sends_through_an_api(platform)]
 
 
 @pytest.fixture
@@ -301,7 +302,9 @@ def test_the_migrations_encrypt_the_secrets_stored_before_them(business):
     import_module("agents.migrations.0004_agent_secrets").encrypt_existing(apps, None)
     dump = everything_stored()
     assert CREDENTIALS["twilio"]["auth_token"] not in dump and TOOL_SECRET not in dump
-    assert ChannelConnection.objects.get(pk=connection.pk).credential("auth_token") == "tw-auth-Qx81"
+    assert (
+        ChannelConnection.objects.get(pk=connection.pk).credential("auth_token") == CREDENTIALS["twilio"]["auth_token"]
+    )
     assert HttpTool.objects.get(pk=tool.pk).signing_secret == TOOL_SECRET
 
 
@@ -350,7 +353,7 @@ def test_an_installation_that_started_without_keys_moves_to_its_own_with_one_rot
     assert AgentConfig.objects.get(business=business).server_api_key == SERVER_KEY
 
 
-@pytest.mark.parametrize("platform", ["messenger", "instagram", "whatsapp", "telegram", "twilio"])
+@pytest.mark.parametrize("platform", [platform for platform in CREDENTIALS if PLATFORMS[platform].secret_keys])
 def test_a_changed_secret_key_makes_webhooks_ask_for_redelivery_and_says_why(business, settings, caplog, platform):
     settings.PARLEY_ENCRYPTION_KEYS = []
     connection = connect(business, platform)

@@ -23,7 +23,7 @@ def test_the_demo_answers_from_its_data_on_the_embedded_defaults(tmp_path):
     assert "Demo business: Crumb & Co. Bakery" in manage(tmp_path, "setup_demo")
     assert (tmp_path / "parley.sqlite3").is_file() and (tmp_path / "broker" / "queue").is_dir()
     # SQLite's FTS5 index finds the product, the FAQ answer and the document, as PostgreSQL's does.
-    assert "1.40 EUR" in manage(tmp_path, "chat", "demo-bakery", "--message", "How much is a croissant?")
+    assert "€1.40" in manage(tmp_path, "chat", "demo-bakery", "--message", "How much is a croissant?")
     assert "30 EUR" in manage(tmp_path, "chat", "demo-bakery", "--message", "Do you deliver?")
     order = manage(
         tmp_path, "chat", "demo-bakery", "--customer", "+33612345678", "--message", "Where is my order A-1042?"

@@ -18,9 +18,9 @@ def model_config(shop) -> AgentConfig:
 
 
 def test_the_model_chooses_a_tool_and_replies_with_its_facts(turn_context, model_config):
-    model = scripted(tool_step("search_catalogue", query="oat milk"), AIMessage(content="Oat milk costs 2.10 EUR."))
+    model = scripted(tool_step("search_catalogue", query="oat milk"), AIMessage(content="Oat milk costs €2.10."))
     outcome = AgentTurn(turn_context, model_config, model).run([], "price of oat milk?")
-    assert outcome.text == "Oat milk costs 2.10 EUR." and outcome.outcome == AgentRun.Outcome.REPLIED
+    assert outcome.text == "Oat milk costs €2.10." and outcome.outcome == AgentRun.Outcome.REPLIED
     assert [step["tool"] for step in outcome.trace if step["type"] == "tool"] == ["search_catalogue"]
     assert outcome.usage.prompt_tokens == 20
 
@@ -28,7 +28,7 @@ def test_the_model_chooses_a_tool_and_replies_with_its_facts(turn_context, model
 def test_a_draft_with_an_invented_price_is_replaced_by_the_data(turn_context, model_config):
     model = scripted(tool_step("search_catalogue", query="oat milk"), AIMessage(content="Oat milk costs 1.99 EUR."))
     outcome = AgentTurn(turn_context, model_config, model).run([], "price of oat milk?")
-    assert outcome.text == "Oat milk: 2.10 EUR (available)."
+    assert outcome.text == "Oat milk: €2.10 (available)."
     assert {"type": "reply", "source": "extractive", "draft": "Oat milk costs 1.99 EUR."} in outcome.trace
 
 

@@ -83,6 +83,6 @@ def test_a_turn_runs_on_the_server_backend(model_server, shop, console_contact):
     )
     answer_inbound_message(inbound.pk, settle=False)
     reply = Message.objects.get(reply_to=inbound)
-    assert "2.10 EUR" in reply.text
+    assert "€2.10" in reply.text
     run = AgentRun.objects.get(reply=reply)
     assert run.model == "smollm2" and run.prompt_tokens > 0

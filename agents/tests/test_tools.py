@@ -46,8 +46,8 @@ def test_a_question_the_knowledge_does_not_cover_finds_nothing(turn_context):
 
 
 def test_the_catalogue_gives_price_currency_and_availability(turn_context):
-    assert call(turn_context, "search_catalogue", query="oat milk").answer == "Oat milk: 2.10 EUR (available)."
-    assert call(turn_context, "search_catalogue", query="olive oil").answer == "Olive oil: 9.80 EUR (sold out)."
+    assert call(turn_context, "search_catalogue", query="oat milk").answer == "Oat milk: €2.10 (available)."
+    assert call(turn_context, "search_catalogue", query="olive oil").answer == "Olive oil: €9.80 (sold out)."
 
 
 def test_business_info_says_whether_it_is_open_now_in_its_own_timezone(turn_context):
@@ -59,7 +59,9 @@ def test_business_info_says_whether_it_is_open_now_in_its_own_timezone(turn_cont
 
 def test_business_info_answers_the_day_asked_about(turn_context):
     # When the day asked about is today where the business is, a sentence on right now follows.
-    assert call(turn_context, "business_info", day="saturday").answer.startswith("On Saturday we are open 10:00-13:00.")
+    assert call(turn_context, "business_info", day="saturday").answer.startswith(
+        "On Saturday we are open 10:00 AM–1:00 PM."
+    )
     assert call(turn_context, "business_info", day="sunday").answer.startswith("On Sunday we are closed.")
     assert call(turn_context, "business_info", topic="address").answer == "We are at 3 place du Marché, Paris."
 

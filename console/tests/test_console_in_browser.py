@@ -60,7 +60,7 @@ def test_staff_edits_the_instructions_and_sees_a_tool_call_in_the_playground(liv
         page.locator("#say").click()
         tool_step = page.locator(".step.tool")
         expect(tool_step.first).to_contain_text("business_info", timeout=SLOW)
-        expect(page.locator(".msg.agent .text")).to_contain_text("10:00-13:00")
+        expect(page.locator(".msg.agent .text")).to_contain_text("10:00 AM–1:00 PM")
         page.screenshot(path=ARTIFACTS / "playground.png", full_page=True)
         page.context.browser.close()
 

@@ -103,9 +103,21 @@ class PlatformHarness(ABC):
         """The customers' texts the fixture holds, in order."""
         return self.fixture(name)["expect"]["texts"]
 
+    connection_name: ClassVar[str] = ""
+
     @abstractmethod
+    def credentials(self) -> dict[str, str]:
+        """A connection's credentials whose ids and secrets match the fixtures."""
+
     def connect(self, business: Business, api_base: str) -> ChannelConnection:
-        """A connection whose ids and secrets match the fixtures, sending to `api_base`."""
+        """A connection with those credentials, sending to `api_base`."""
+        return ChannelConnection.objects.create(
+            business=business,
+            platform=self.platform,
+            name=self.connection_name,
+            credentials=self.credentials(),
+            api_base=api_base,
+        )
 
     def endpoint(self, connection: ChannelConnection) -> str:
         return connection.webhook_path()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from business.models import Business
 from channels.meta.signature import SIGNATURE_HEADER, sign
 from conversations.models import ChannelConnection
 from tests.fake_platform import Answer, RecordedRequest, graph_send_success
@@ -22,18 +21,13 @@ class MetaHarness(PlatformHarness):
     # The subcode of Graph's error 10 when a reply comes after the customer-service window.
     window_closed_subcode: ClassVar[int] = 2018278
 
-    def connect(self, business: Business, api_base: str) -> ChannelConnection:
-        return ChannelConnection.objects.create(
-            business=business,
-            platform=self.platform,
-            credentials={
-                self.account_key: self.account_id,
-                "access_token": self.access_token,
-                "app_secret": MESSENGER_SECRET,
-                "verify_token": MESSENGER_VERIFY_TOKEN,
-            },
-            api_base=api_base,
-        )
+    def credentials(self) -> dict[str, str]:
+        return {
+            self.account_key: self.account_id,
+            "access_token": self.access_token,
+            "app_secret": MESSENGER_SECRET,
+            "verify_token": MESSENGER_VERIFY_TOKEN,
+        }
 
     def deliver(self, connection: ChannelConnection, body: bytes) -> Delivery:
         return Delivery(body, headers={HEADER: sign(connection.credential("app_secret"), body)})

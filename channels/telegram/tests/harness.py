@@ -1,6 +1,5 @@
 """Telegram's harness for the webhook contract (tests/support/platform_contract.py)."""
 
-from business.models import Business
 from conversations.models import ChannelConnection
 from tests.fake_platform import Answer, RecordedRequest
 from tests.support.platform_contract import Delivery, Location, PlatformHarness, RefusedSend
@@ -48,13 +47,8 @@ class TelegramHarness(PlatformHarness):
     refused_method = "GET"
     location = Location("location", ("message", "location"), "latitude")
 
-    def connect(self, business: Business, api_base: str) -> ChannelConnection:
-        return ChannelConnection.objects.create(
-            business=business,
-            platform="telegram",
-            credentials={"bot_token": BOT_TOKEN, "secret_token": SECRET_TOKEN},
-            api_base=api_base,
-        )
+    def credentials(self) -> dict[str, str]:
+        return {"bot_token": BOT_TOKEN, "secret_token": SECRET_TOKEN}
 
     def deliver(self, connection: ChannelConnection, body: bytes) -> Delivery:
         return Delivery(body, headers={HEADER: connection.credential("secret_token")})

@@ -3,7 +3,6 @@
 import json
 from urllib.parse import parse_qs, urlencode
 
-from business.models import Business
 from channels.twilio.signature import SIGNATURE_HEADER, sign
 from conversations.models import ChannelConnection
 from tests.fake_platform import Answer, RecordedRequest
@@ -71,13 +70,8 @@ class TwilioHarness(PlatformHarness):
     location = Location("whatsapp_location", (), "Latitude")
     posts_json = False
 
-    def connect(self, business: Business, api_base: str) -> ChannelConnection:
-        return ChannelConnection.objects.create(
-            business=business,
-            platform="twilio",
-            credentials={"account_sid": ACCOUNT_SID, "auth_token": AUTH_TOKEN, "from_number": FROM_NUMBER},
-            api_base=api_base,
-        )
+    def credentials(self) -> dict[str, str]:
+        return {"account_sid": ACCOUNT_SID, "auth_token": AUTH_TOKEN, "from_number": FROM_NUMBER}
 
     def deliver(self, connection: ChannelConnection, body: bytes) -> Delivery:
         signature = sign(connection.credential("auth_token"), connection.webhook_url(), form_fields(body))

@@ -5,7 +5,6 @@ what authenticates it is that the page embedding it is on an allowed origin."""
 
 import json
 
-from business.models import Business
 from conversations.models import ChannelConnection
 from tests.support.platform_contract import Delivery, PlatformHarness
 
@@ -24,17 +23,10 @@ class WebchatHarness(PlatformHarness):
     )
     # The first post is created (201), a retry of it answered with the same message (200).
     accepted_statuses = (200, 201)
+    connection_name = "Corner Shop website"
 
-    def connect(self, business: Business, api_base: str) -> ChannelConnection:
-        return ChannelConnection.objects.create(
-            business=business,
-            platform="webchat",
-            name="Corner Shop website",
-            credentials={
-                "public_key": PUBLIC_KEY,
-                "allowed_origins": f"{SHOP_ORIGIN}, https://www.corner-shop.example",
-            },
-        )
+    def credentials(self) -> dict[str, str]:
+        return {"public_key": PUBLIC_KEY, "allowed_origins": f"{SHOP_ORIGIN}, https://www.corner-shop.example"}
 
     def endpoint(self, connection: ChannelConnection) -> str:
         return f"/webchat/{connection.credential('public_key')}/messages"

@@ -1,0 +1,32 @@
+"""Whether a message answers "shall I book it?" with a yes or a no, in the customer's language.
+
+The words are data (agents/lexicons/confirmation/<language>.toml); a message says yes or no when it
+starts with one of them, so that "yes please" is a yes and "no, make it 8pm" a no that changes something.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+from functools import cache
+
+from .lexicon_files import any_of, fold, lexicon
+
+
+class Answer(Enum):
+    YES = "yes"
+    NO = "no"
+    NEITHER = ""
+
+
+@cache
+def _pattern(language: str, answer: str) -> re.Pattern[str]:
+    return re.compile(rf"^\W*(?:{any_of(lexicon('confirmation', language)[answer])})(?!\w)")
+
+
+def read_answer(text: str, language: str) -> Answer:
+    folded = fold(text)
+    for answer in (Answer.NO, Answer.YES):
+        if _pattern(language, answer.value).match(folded):
+            return answer
+    return Answer.NEITHER

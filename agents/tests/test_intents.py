@@ -1,0 +1,68 @@
+"""The intent lexicons, measured on labelled customers' messages in each language."""
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from agents.intents import Intent, understand
+from agents.router import PlannedCall, plan
+
+LABELLED = tomllib.loads((Path(__file__).parent / "data" / "intent_messages.toml").read_text())
+# Precision and recall every language must reach on each part of the labelled set (bench/results.md).
+MINIMUM = 0.9
+ALL_TOOLS = {"search_knowledge", "search_catalogue", "business_info", "order_status", "create_booking"}
+ALL_TOOLS |= {"handoff_to_human"}
+
+
+def precision_and_recall(messages: list[list[str]], language: str) -> tuple[float, float]:
+    found = wrong = missed = 0
+    for text, labels in messages:
+        expected = {Intent(label) for label in labels.split()}
+        recognised = understand(text, language).intents
+        found += len(expected & recognised)
+        wrong += len(recognised - expected)
+        missed += len(expected - recognised)
+    return found / (found + wrong), found / (found + missed)
+
+
+@pytest.mark.parametrize("part", sorted(LABELLED))
+@pytest.mark.parametrize("language", ["en", "fr", "es", "de", "it", "pt"])
+def test_each_language_recognises_what_customers_ask_for(part, language):
+    precision, recall = precision_and_recall(LABELLED[part][language], language)
+    assert precision >= MINIMUM and recall >= MINIMUM, (precision, recall)
+
+
+def test_a_greeting_word_is_not_a_day():
+    understood = understand("Guten Morgen, wann öffnen Sie?", "de")
+    assert understood.intents == {Intent.GREETING, Intent.HOURS} and understood.day == ""
+
+
+def test_a_french_question_on_sunday_plans_sundays_hours():
+    calls = plan("Êtes-vous ouverts dimanche ?", ALL_TOOLS, "fr")
+    assert calls[0] == PlannedCall("business_info", {"topic": "hours", "day": "sunday"})
+
+
+def test_a_booking_request_in_spanish_plans_a_booking_and_the_searches():
+    calls = plan("Quisiera reservar una mesa para 2 mañana a las 10", ALL_TOOLS, "es")
+    assert calls[0] == PlannedCall("create_booking")
+    assert {call.tool for call in calls} >= {"search_knowledge", "search_catalogue"}
+
+
+def test_an_order_reference_without_its_hyphen_is_looked_up():
+    assert plan("my order is HB1042", ALL_TOOLS, "en") == [PlannedCall("order_status", {"reference": "HB1042"})]
+
+
+def test_asking_for_a_person_in_portuguese_hands_over():
+    assert plan("Quero falar com uma pessoa", ALL_TOOLS, "pt")[0].tool == "handoff_to_human"
+
+
+def test_a_thanks_plans_nothing():
+    assert plan("merci beaucoup !", ALL_TOOLS, "fr") == []
+
+
+def test_a_greeting_with_a_question_is_not_small_talk():
+    assert [call.tool for call in plan("Hi! Do you ship to Canada?", ALL_TOOLS, "en")] == [
+        "search_knowledge",
+        "search_catalogue",
+    ]
