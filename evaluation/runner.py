@@ -22,7 +22,6 @@ from django.utils import timezone
 
 from agents.interchange import import_document
 from agents.models import AgentRun
-from business.interchange import PROFILE_FIELDS
 from business.models import Booking, Business, Customer, Order
 from channels.playground.connection import playground_connection
 from config.celery import app as celery_app
@@ -75,9 +74,6 @@ def import_businesses(businesses: Iterable[BusinessFile], overrides: dict[str, A
     """Each business file into the database, with `overrides` over its agent section."""
     for business_file in businesses:
         document = copy.deepcopy(business_file.document)
-        if "languages" not in PROFILE_FIELDS:
-            # Business.languages is not on this branch yet: the key is the set's, set nothing.
-            document["business"].pop("languages", None)
         document["agent"] = {**document.get("agent", {}), **(overrides or {})}
         business = import_document(document)
         playground_connection(business)
