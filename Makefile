@@ -14,7 +14,7 @@ BENCH_REDIS_URL ?= redis://127.0.0.1:6379/10
 # development key, which Parley refuses anywhere this is not set (README "Running in production").
 export PARLEY_DEVELOPMENT ?= true
 
-.PHONY: install run worker web lint test test-tools test-services bench clean
+.PHONY: install run worker web lint test test-tools test-services bench eval clean
 
 install: $(VENV)/.installed
 
@@ -72,6 +72,12 @@ bench: $(VENV)/.bench-installed
 	scripts/install-test-tools wrk
 	scripts/start-test-services $(BENCH_DATABASE_URL) $(BENCH_REDIS_URL)
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) BENCH_REDIS_URL=$(BENCH_REDIS_URL) $(PY) -m bench
+
+# The evaluation set (eval/README.md): every conversation through the real turn code and model, on a
+# fresh SQLite database under var/eval/; prints the table and writes eval/results.md. A slice:
+# make eval EVAL_ARGS="--category bookings --language fr --failures"
+eval: install
+	$(PY) -m evaluation $(EVAL_ARGS)
 
 clean:
 	rm -rf var test-artifacts .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""The evaluation set's runner and judge: `make eval` (eval/README.md)."""

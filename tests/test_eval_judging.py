@@ -1,0 +1,77 @@
+"""The evaluation's judge: facts compared whatever the locale's writing, languages told, inventions caught."""
+
+import pytest
+
+from evaluation.dataset import Conversation, Expectation, load_businesses, load_conversations
+from evaluation.judging import canonical, contains, known_facts, reply_language
+from evaluation.runner import expected_language
+
+
+@pytest.mark.parametrize("written", ["10:00", "10h00", "10 h", "10.00", "10 Uhr", "10am", "10 a.m."])
+def test_a_time_matches_however_the_locale_writes_it(written):
+    assert contains(f"We open at {written} tomorrow", "10:00")
+
+
+@pytest.mark.parametrize("written", ["4,50 €", "€4.50", "4.50 EUR", "EUR 4,50"])
+def test_a_price_matches_however_the_locale_writes_it(written):
+    assert contains(f"La tarte coûte {written}.", "4.50")
+
+
+def test_facts_are_compared_without_case_or_accents():
+    assert contains("Nous sommes FERMES le lundi", "fermés")
+
+
+def test_a_number_does_not_match_inside_a_longer_one():
+    assert not contains("It costs £165.", "65")
+    assert contains("It costs £65.00.", "65")
+
+
+def test_a_price_beside_its_currency_is_not_read_as_a_time():
+    assert canonical("12.00 EUR") == "12 eur"
+    assert canonical("2 pm") == "14:00"
+
+
+def test_a_notice_period_is_not_a_time_of_day():
+    assert canonical("24h") == "24h"
+
+
+def test_a_reply_language_is_detected_and_short_replies_are_not_judged():
+    assert reply_language("Nous sommes ouverts le dimanche de 8 h à 12 h 30.") == "fr"
+    assert reply_language("Wir haben am Sonntag von 8 bis 12:30 Uhr geöffnet.") == "de"
+    assert reply_language("ok merci") is None
+
+
+def test_prices_times_and_order_states_not_in_the_data_are_invented():
+    facts = known_facts(["Lemon tart 4.50 EUR", "Delivery costs 5 EUR"], {"07:00", "19:00"}, {"A-1042": "ready"})
+    reply = "Your order A1042 has shipped; the tart is €4.50, the cake €9, and we open 7:00 to 20:00."
+    assert facts.invented(reply, customer_said="book for tomorrow at 10", customer_statuses=set()) == [
+        "price 9",
+        "time 20:00",
+        "order status shipped",
+    ]
+
+
+def test_what_the_customer_said_is_not_counted_as_invented():
+    facts = known_facts([], {"07:00", "19:00"}, {})
+    assert (
+        facts.invented("Booked for tomorrow at 10:00.", customer_said="tomorrow at 10", customer_statuses=set()) == []
+    )
+
+
+def test_the_reply_is_expected_in_the_customers_language_when_the_business_serves_it():
+    businesses = load_businesses()
+    bike_shop = businesses["quayside-cycles"]
+    conversation = next(c for c in load_conversations() if c.business == "quayside-cycles")
+    german = Conversation(**{**conversation.__dict__, "language": "de"})
+    french = Conversation(**{**conversation.__dict__, "language": "fr"})
+    assert expected_language(Expectation(), german, bike_shop) == "de"
+    assert expected_language(Expectation(), french, bike_shop) == "en"
+    assert expected_language(Expectation(language=None), german, bike_shop) is None
+
+
+def test_the_set_holds_150_conversations_in_four_languages_for_three_businesses():
+    conversations = load_conversations()
+    assert len(conversations) >= 150
+    assert {"en", "fr", "es", "de"} <= {conversation.language for conversation in conversations}
+    assert len({conversation.business for conversation in conversations}) >= 3
+    assert sum(len(conversation.turns) > 1 for conversation in conversations) >= 40
