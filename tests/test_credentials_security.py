@@ -211,7 +211,7 @@ def test_staff_who_are_not_superusers_cannot_see_or_change_the_model_server_or_i
     form = {
         "business": business.pk, "instructions": config.instructions, "tool_strategy": "planned", "max_steps": 4,
         "time_budget_seconds": 60, "burst_settle_seconds": 2, "backend": "openai", "temperature": 0.3,
-        "max_reply_tokens": 160, "context_size": 4096,
+        "max_reply_tokens": 160, "context_size": 4096, "acknowledgements": "reply",
     }  # fmt: skip
     attack = {"server_url": f"{internal_service.url}/v1", "server_api_key_new": "sk-stolen"}
     assert staff_client.post(change, form | attack).status_code == 302
