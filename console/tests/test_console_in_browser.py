@@ -59,7 +59,7 @@ def test_staff_edits_the_instructions_and_sees_a_tool_call_in_the_playground(liv
         page.fill("input[name=text]", "Are you open on Saturday?")
         page.locator("#say").click()
         tool_step = page.locator(".step.tool")
-        expect(tool_step.first).to_contain_text("business_info", timeout=SLOW)
+        expect(tool_step.first).to_contain_text("search_knowledge", timeout=SLOW)
         expect(page.locator(".msg.agent .text")).to_contain_text("10:00 AM–1:00 PM")
         page.screenshot(path=ARTIFACTS / "playground.png", full_page=True)
         page.context.browser.close()
@@ -67,7 +67,7 @@ def test_staff_edits_the_instructions_and_sees_a_tool_call_in_the_playground(liv
     config.refresh_from_db()
     assert config.instructions == new_instructions
     run = AgentRun.objects.get(conversation__connection__platform="console")
-    assert any(step.get("tool") == "business_info" for step in run.trace)
+    assert any(step.get("tool") == "search_knowledge" for step in run.trace)
 
 
 def test_an_operator_takes_over_a_conversation_that_needs_a_human_replies_and_hands_back(
