@@ -235,6 +235,7 @@ def test_an_attacker_behind_the_proxy_does_not_lock_staff_out_of_the_admin_or_th
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("fresh_throttle_window")
 def test_a_client_forging_forwarded_addresses_stays_in_its_own_throttle(behind_the_proxy, django_user_model):
     behind_the_proxy.PARLEY_LOGIN_FAILURES_ALLOWED = 3
     django_user_model.objects.create_superuser("owner-forged", "o@example.com", "right-password")

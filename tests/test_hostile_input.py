@@ -116,6 +116,7 @@ def test_a_body_over_a_megabyte_is_refused_before_it_is_parsed(client, business,
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("fresh_throttle_window")
 def test_a_connection_over_its_rate_limit_is_answered_429_and_others_are_not(client, business, settings):
     settings.WEBHOOK_RATE_LIMIT_PER_MINUTE = 5
     flooded, other = connection_for(business, "telegram"), connection_for(business, "telegram")

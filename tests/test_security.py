@@ -117,6 +117,7 @@ def test_a_staff_form_posted_without_its_csrf_token_is_refused(django_user_model
 
 
 @pytest.mark.django_db
+@pytest.mark.usefixtures("fresh_throttle_window")
 def test_admin_login_is_locked_after_repeated_failures_even_with_the_right_password(
     client, django_user_model, settings
 ):

@@ -152,6 +152,7 @@ def test_an_oversized_body_is_refused(post, webchat_connection):
     assert not Message.objects.exists()
 
 
+@pytest.mark.usefixtures("fresh_throttle_window")
 def test_a_visitor_writing_too_fast_is_asked_to_wait(post, webchat_connection):
     fixture = load_fixture(__file__, "visitor_message")
     for number in range(MESSAGES_PER_MINUTE):

@@ -56,6 +56,7 @@ def test_forty_open_panels_polling_for_a_minute_do_not_stop_another_visitor_from
     assert Message.objects.count() == PANELS + 1
 
 
+@pytest.mark.usefixtures("fresh_throttle_window")
 @pytest.mark.parametrize("version", [4, 6])
 def test_one_client_rotating_visitor_ids_is_limited_by_its_address(
     client, webchat_connection, settings, django_capture_on_commit_callbacks, version
@@ -81,6 +82,7 @@ def test_one_client_rotating_visitor_ids_is_limited_by_its_address(
     assert post(client, str(uuid.uuid4()), **proxy, HTTP_X_FORWARDED_FOR=an_address(version)).status_code == 201
 
 
+@pytest.mark.usefixtures("fresh_throttle_window")
 def test_polls_over_their_limit_are_refused_but_the_same_address_may_still_write(client, webchat_connection, settings):
     settings.PARLEY_WEBCHAT_POLLS_PER_ADDRESS_PER_MINUTE = 30
     address, visitor = an_address(), str(uuid.uuid4())
