@@ -42,6 +42,22 @@ def send(client: Any, harness: PlatformHarness, connection: ChannelConnection) -
     return lambda body: harness.post(client, connection, harness.deliver(connection, body))
 
 
+@pytest.fixture
+def deliver_fixture(client: Any, business: Any, fake_platform: Any, django_capture_on_commit_callbacks: Any) -> Any:
+    """Delivers a platform's fixture to a new connection as the platform does, checks it is accepted, and gives
+    the callbacks run on commit (the turns enqueued)."""
+
+    def deliver(platform: str, name: str) -> list[Callable[[], Any]]:
+        harness = harness_for(platform)
+        connection = harness.connect(business, fake_platform.url)
+        with django_capture_on_commit_callbacks() as callbacks:
+            response = harness.post(client, connection, harness.deliver(connection, harness.raw(name)))
+        assert response.status_code in harness.accepted_statuses
+        return callbacks
+
+    return deliver
+
+
 def inbound_texts() -> list[str]:
     return [message.text for message in Message.objects.filter(direction=Message.Direction.INBOUND).order_by("id")]
 
@@ -88,40 +104,22 @@ def test_an_authentic_body_that_will_never_parse_is_answered_as_malformed_and_no
 
 
 @pytest.mark.parametrize("platform, name", with_fixtures(lambda harness: harness.receipts))
-def test_receipts_and_echoes_store_nothing_and_enqueue_nothing(
-    client, business, fake_platform, django_capture_on_commit_callbacks, platform, name
-):
-    harness = harness_for(platform)
-    connection = harness.connect(business, fake_platform.url)
-    with django_capture_on_commit_callbacks() as callbacks:
-        response = harness.post(client, connection, harness.deliver(connection, harness.raw(name)))
-    assert response.status_code in harness.accepted_statuses
+def test_receipts_and_echoes_store_nothing_and_enqueue_nothing(deliver_fixture, platform, name):
+    callbacks = deliver_fixture(platform, name)
     assert not Message.objects.exists()
     assert callbacks == []
 
 
 @pytest.mark.parametrize("platform, name", with_fixtures(lambda harness: tuple(harness.answered_kinds)))
-def test_media_locations_and_buttons_are_stored_with_their_kind_and_answered(
-    client, business, fake_platform, django_capture_on_commit_callbacks, platform, name
-):
-    harness = harness_for(platform)
-    connection = harness.connect(business, fake_platform.url)
-    with django_capture_on_commit_callbacks() as callbacks:
-        response = harness.post(client, connection, harness.deliver(connection, harness.raw(name)))
-    assert response.status_code in harness.accepted_statuses
-    assert Message.objects.get().kind == harness.answered_kinds[name]
+def test_media_locations_and_buttons_are_stored_with_their_kind_and_answered(deliver_fixture, platform, name):
+    callbacks = deliver_fixture(platform, name)
+    assert Message.objects.get().kind == harness_for(platform).answered_kinds[name]
     assert len(callbacks) == 1
 
 
 @pytest.mark.parametrize("platform, name", with_fixtures(lambda harness: harness.not_answered))
-def test_messages_the_agent_does_not_answer_are_stored_for_staff_and_start_no_turn(
-    client, business, fake_platform, django_capture_on_commit_callbacks, platform, name
-):
-    harness = harness_for(platform)
-    connection = harness.connect(business, fake_platform.url)
-    with django_capture_on_commit_callbacks() as callbacks:
-        response = harness.post(client, connection, harness.deliver(connection, harness.raw(name)))
-    assert response.status_code in harness.accepted_statuses
+def test_messages_the_agent_does_not_answer_are_stored_for_staff_and_start_no_turn(deliver_fixture, platform, name):
+    callbacks = deliver_fixture(platform, name)
     assert Message.objects.count() == 1
     assert callbacks == []
 
