@@ -288,7 +288,10 @@ def _candidates(
     if connection.vendor == "postgresql":
         ids = _postgres_candidates(business, customer_id, words, languages, sources)
     else:
-        ids = _sqlite_candidates(business, words)
+        # The trigram index knows only written words: those that ask the same are searched too.
+        ids = _sqlite_candidates(
+            business, sorted({same for word in words for same in text_analysis.same_thing(word, languages)})
+        )
     return list(scope.filter(pk__in=ids))
 
 

@@ -119,10 +119,33 @@ def topic_words(topic: str, languages: tuple[str, ...]) -> str:
     return " ".join(lexicon(language).topics.get(topic, "") for language in languages)
 
 
+@cache
+def _concepts() -> dict[str, frozenset[str]]:
+    """Each stem, in every language's stemmer, of a word of concepts.txt: the words of its line."""
+    index: dict[str, set[str]] = {}
+    every_language = tuple(SNOWBALL_NAMES)
+    for line in (LEXICON_DIR / "concepts.txt").read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        # "e-bike" is one word here, as a question's content_words() and the index's index_words() keep it.
+        group = {word.replace("-", "") for word in fold(line).split()}
+        for member in group:
+            for stem in stems(member, every_language):
+                index.setdefault(stem, set()).update(group)
+    return {stem: frozenset(group) for stem, group in index.items()}
+
+
+def same_thing(word: str, languages: tuple[str, ...]) -> frozenset[str]:
+    """A question's word and the words that ask the same, in its language ("much": "price") or in
+    another ("Parkplatz": "parking")."""
+    concepts = _concepts()
+    group = {word}.union(*(lexicon(language).same.get(word, frozenset()) for language in languages))
+    return frozenset(group.union(*(concepts.get(stem, frozenset()) for stem in stems(word, languages))))
+
+
 def asked_stems(word: str, languages: tuple[str, ...]) -> frozenset[str]:
     """The stems a question's word finds: its own and those of the words that ask the same."""
-    group = {word}.union(*(lexicon(language).same.get(word, frozenset()) for language in languages))
-    return frozenset().union(*(stems(member, languages) for member in group))
+    return frozenset().union(*(stems(member, languages) for member in same_thing(word, languages)))
 
 
 def is_stop_word(word: str, languages: tuple[str, ...]) -> bool:

@@ -79,6 +79,19 @@ def test_a_french_question_on_a_french_business_finds_the_french_passage(labelle
     assert sunday.passage.language == "fr" and "dimanche" in sunday.sentences[0]
 
 
+def test_a_question_in_another_of_the_business_languages_finds_what_names_the_same_thing(labelled):
+    shop = labelled["quay-cycles"]
+    shop.languages = ["en", "de", "it"]
+    shop.save()
+    search.reindex_business(shop)
+    assert named(best(shop, "Kann man bei euch parken?")) == [["faq:Where can I park?"]]
+    assert named(best(shop, "Quanto costa il casco?")) == [["item:Commuter helmet"]]
+
+
+def test_an_e_bike_is_not_any_bike(labelled):
+    assert best(labelled["quay-cycles"], "Do you have electric bikes?") == []
+
+
 def test_one_day_asked_about_gets_that_day_and_the_hours_get_every_day(labelled):
     assert named(best(labelled["quay-cycles"], "Are you open on Saturday?")) == [["hours:sat"]]
     [days] = best(labelled["rue-bakery"], "When are you open?")
