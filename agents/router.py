@@ -75,6 +75,10 @@ def _plan(text: str, understood: Understanding) -> list[PlannedCall]:
     if Intent.HOURS in intents and understood.day not in ("", "today", "tomorrow"):
         # Asked in a language the business's passages are not written in, a day's hours are still known.
         calls.append(PlannedCall("business_info", {"topic": "hours", "day": _day_argument(understood.day)}))
+    if Intent.ORDER in intents:
+        # "Has my order shipped yet?" names no reference and may share no word with the order: when
+        # nothing else answers, it is about the customer's order in progress, if they have one.
+        calls.append(PlannedCall("order_status", {"reference": ""}))
     return calls
 
 

@@ -57,6 +57,13 @@ def test_an_order_reference_without_its_hyphen_is_looked_up():
     assert plan("my order is HB1042", ALL_TOOLS, "en") == [PlannedCall("order_status", {"reference": "HB1042"})]
 
 
+def test_an_order_asked_about_without_a_reference_is_searched_then_the_open_order_is_looked_up():
+    assert [call.tool for call in plan("has my order shipped yet?", ALL_TOOLS, "en")] == [
+        "search_knowledge",
+        "order_status",
+    ]
+
+
 def test_asking_for_a_person_in_portuguese_hands_over():
     assert plan("Quero falar com uma pessoa", ALL_TOOLS, "pt")[0].tool == "handoff_to_human"
 

@@ -120,8 +120,9 @@ def test_an_order_reference_matches_without_its_punctuation_and_case(ask_bike_sh
     assert "HB-1042" in reply.text and "ready for collection" in reply.text
 
 
-def test_an_order_asked_about_without_its_reference_is_the_customers_one_open_order(ask_bike_shop):
-    reply = ask_bike_shop("When can I pick up my order?")
+@pytest.mark.parametrize("question", ["When can I pick up my order?", "has my order shipped yet?"])
+def test_an_order_asked_about_without_its_reference_is_the_customers_one_open_order(ask_bike_shop, question):
+    reply = ask_bike_shop(question)
     assert "HB-1042" in reply.text and "ready for collection" in reply.text
 
 
