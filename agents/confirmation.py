@@ -2,6 +2,7 @@
 
 The words are data (agents/lexicons/confirmation/<language>.toml); a message says yes or no when it
 starts with one of them, so that "yes please" is a yes and "no, make it 8pm" a no that changes something.
+A thumbs-up or a check mark reads the same in every language.
 """
 
 from __future__ import annotations
@@ -11,6 +12,9 @@ from enum import Enum
 from functools import cache
 
 from .lexicon_files import any_of, fold, lexicon
+
+YES_EMOJI = frozenset("👍👌✅✔☑🆗🙆")
+NO_EMOJI = frozenset("👎❌✖🙅")
 
 
 class Answer(Enum):
@@ -25,6 +29,11 @@ def _pattern(language: str, answer: str) -> re.Pattern[str]:
 
 
 def read_answer(text: str, language: str) -> Answer:
+    first = text.lstrip()[:1]
+    if first in YES_EMOJI:
+        return Answer.YES
+    if first in NO_EMOJI:
+        return Answer.NO
     folded = fold(text)
     for answer in (Answer.NO, Answer.YES):
         if _pattern(language, answer.value).match(folded):

@@ -24,6 +24,9 @@ ANSWERS = [
     ("pt", "sim", Answer.YES),
     ("pt", "tá bom", Answer.YES),
     ("pt", "Não, prefiro sábado", Answer.NO),
+    ("it", "👍", Answer.YES),
+    ("de", "👌🏽 danke", Answer.YES),
+    ("fr", "👎", Answer.NO),
 ]
 
 
