@@ -60,6 +60,7 @@ class _Words:
     days_from_today: re.Pattern[str]
     day_counts: dict[str, int]
     next_week: re.Pattern[str]
+    asks_whether: re.Pattern[str]
 
 
 @cache
@@ -104,6 +105,7 @@ def _words(language: str) -> _Words:
         days_from_today=re.compile(rf"\b(?:{any_of(list(data['days_from_today']))})\b"),
         day_counts={fold(words): count for words, count in data["days_from_today"].items()},
         next_week=re.compile(rf"\b(?:{any_of(data['next_week'])})\b"),
+        asks_whether=re.compile(rf"(?<!\w)(?:{any_of(data['asks_whether'])})(?!\w)"),
     )
 
 
@@ -127,6 +129,12 @@ def read_booking_request(text: str, language: str, now: datetime) -> BookingRequ
         party_size=party_size,
         mentions_party=party_size is not None or bool(words.party_nouns.search(fold(text))),
     )
+
+
+def asks_whether_to_book(text: str, language: str) -> bool:
+    """Whether booking words ask if one must book or may come without ("do I need to book?", "faut-il
+    prendre rendez-vous ?"): a question for the business's data, not a booking."""
+    return _words(language).asks_whether.search(fold(text)) is not None
 
 
 def lone_number(text: str, language: str) -> int | None:

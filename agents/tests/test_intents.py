@@ -67,3 +67,24 @@ def test_a_thanks_plans_nothing():
 
 def test_a_greeting_with_a_question_is_not_small_talk():
     assert [call.tool for call in plan("Hi! Do you ship to Canada?", ALL_TOOLS, "en")] == ["search_knowledge"]
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "Do I need to book to get a puncture fixed?"),
+        ("fr", "Est-ce qu'il faut prendre rendez-vous le samedi ?"),
+        ("es", "¿Hace falta reservar mesa?"),
+        ("de", "Muss man für einen Haarschnitt einen Termin buchen?"),
+        ("it", "Bisogna prenotare per il pranzo di domenica?"),
+        ("pt", "É preciso marcar para um corte?"),
+    ],
+)
+def test_asking_whether_one_must_book_is_searched_not_booked(language, text):
+    assert [call.tool for call in plan(text, ALL_TOOLS, language)] == ["search_knowledge"]
+
+
+def test_coming_in_at_a_time_is_an_hours_question_not_a_booking():
+    calls = plan("Can I come in on Saturday at 11?", ALL_TOOLS, "en")
+    assert "create_booking" not in {call.tool for call in calls}
+    assert PlannedCall("business_info", {"topic": "hours", "day": "saturday"}) in calls
