@@ -100,6 +100,8 @@ class RequestTurn:
             return None
         if pending.asked == Asked.CONFIRMATION and answer is Answer.YES and words.is_empty():
             return self._write_booking(pending)
+        if pending.pk and answer is Answer.CANCEL and words.is_empty() and number is None:
+            return self._cancel(pending)
         if answer is Answer.NO and words.is_empty() and number is None:
             return self._ask(
                 pending, Asked.CHANGE, _("What would you like to change: the day, the time or the number of people?")
@@ -230,6 +232,8 @@ class RequestTurn:
             pending.contact_detail = contact
         elif pending.asked == Asked.CONFIRMATION and answer is Answer.YES:
             return self._write_lead(pending)
+        elif pending.pk and answer is Answer.CANCEL:
+            return self._cancel(pending)
         elif answer is Answer.NO:
             return self._ask(pending, Asked.CHANGE, _("What should I change: your request, or how to reach you?"))
         elif pending.asked in (Asked.INTEREST, Asked.CHANGE):
@@ -255,6 +259,11 @@ class RequestTurn:
         return _("Thank you: a colleague will get back to you at %(contact)s.") % {"contact": pending.contact_detail}
 
     # Shared
+
+    def _cancel(self, pending: PendingRequest) -> str:
+        pending.delete()
+        pending.asked = Asked.NOTHING
+        return _("All right, I have dropped that request. Can I help you with anything else?")
 
     def _ask(self, pending: PendingRequest, asked: str, question: str) -> str:
         pending.asked = asked

@@ -94,6 +94,13 @@ def test_a_number_after_the_read_back_changes_the_time_and_a_thumbs_up_books_it(
     assert Booking.objects.get().starts_at == datetime(2026, 12, 4, 12, 0, tzinfo=PARIS)
 
 
+def test_dropping_the_request_after_the_read_back_books_nothing(say):
+    say("I'd like to book a table for 2 tomorrow at 10")
+    assert "dropped that request" in say("no thanks, forget it").text
+    say("yes")
+    assert not Booking.objects.exists() and not PendingRequest.objects.exists()
+
+
 def test_a_missing_party_size_and_time_are_asked_for_one_after_the_other(say):
     assert "time" in say("Can I book a table for Saturday?").text
     assert "how many" in say("at 8 then").text.lower()

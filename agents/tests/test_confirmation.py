@@ -17,7 +17,8 @@ ANSWERS = [
     ("es", "no, mejor a las 9", Answer.NO),
     ("de", "Ja, gerne", Answer.YES),
     ("de", "alles klar", Answer.YES),
-    ("de", "Nein danke", Answer.NO),
+    ("de", "Nein, lieber um 12", Answer.NO),
+    ("de", "Nein danke", Answer.CANCEL),
     ("it", "sì, va bene", Answer.YES),
     ("it", "perfetto", Answer.YES),
     ("it", "no, meglio domenica", Answer.NO),
@@ -27,6 +28,14 @@ ANSWERS = [
     ("it", "👍", Answer.YES),
     ("de", "👌🏽 danke", Answer.YES),
     ("fr", "👎", Answer.NO),
+    ("en", "that's perfect thanks", Answer.YES),
+    ("de", "klingt gut", Answer.YES),
+    ("en", "no sorry, I changed my mind", Answer.CANCEL),
+    ("fr", "non merci, finalement non", Answer.CANCEL),
+    ("es", "olvídalo", Answer.CANCEL),
+    ("de", "ach, vergessen Sie es", Answer.CANCEL),
+    ("it", "lascia perdere, grazie", Answer.CANCEL),
+    ("pt", "mudei de ideia", Answer.CANCEL),
 ]
 
 
