@@ -73,6 +73,7 @@ def test_a_greeting_with_a_question_is_not_small_talk():
     ("language", "text"),
     [
         ("en", "Do I need to book to get a puncture fixed?"),
+        ("en", "Do we need an appointment on Saturdays?"),
         ("fr", "Est-ce qu'il faut prendre rendez-vous le samedi ?"),
         ("es", "¿Hace falta reservar mesa?"),
         ("de", "Muss man für einen Haarschnitt einen Termin buchen?"),
