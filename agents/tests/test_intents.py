@@ -89,3 +89,17 @@ def test_coming_in_at_a_time_is_an_hours_question_not_a_booking():
     calls = plan("Can I come in on Saturday at 11?", ALL_TOOLS, "en")
     assert "create_booking" not in {call.tool for call in calls}
     assert PlannedCall("business_info", {"topic": "hours", "day": "saturday"}) in calls
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("de", "Tisch für 2 am Samstag um 14 Uhr bitte"),
+        ("es", "Mesa para 4 el viernes a las 11"),
+        ("fr", "Table pour 3 dimanche à 10h"),
+        ("it", "Tavolo per 2 domenica alle 10"),
+        ("pt", "Mesa para 2 no sábado às 11h"),
+    ],
+)
+def test_a_table_for_some_people_without_an_article_plans_a_booking(language, text):
+    assert plan(text, ALL_TOOLS, language)[0] == PlannedCall("create_booking")
