@@ -21,13 +21,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_time
+from babel.dates import format_date
 from babel.lists import format_list
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from business.hours import WEEKDAYS, is_open_at, open_times_near
+from business.hours import WEEKDAYS, is_open_at, open_days_nearby, same_time_nearby, spans
+from business.locale_format import clock
 
 from . import tools
 from .booking_request import MAX_PARTY_SIZE, BookingRequest, lone_number, read_booking_request
@@ -99,7 +100,9 @@ class RequestTurn:
             return None
         if pending.asked == Asked.CONFIRMATION and answer is Answer.YES and words.is_empty():
             return self._write_booking(pending)
-        if answer is Answer.NO and words.is_empty():
+        if pending.pk and answer is Answer.CANCEL and words.is_empty() and number is None:
+            return self._cancel(pending)
+        if answer is Answer.NO and words.is_empty() and number is None:
             return self._ask(
                 pending, Asked.CHANGE, _("What would you like to change: the day, the time or the number of people?")
             )
@@ -113,19 +116,16 @@ class RequestTurn:
             question = _("Which day would you like?") if pending.time else _("Which day and time would you like?")
             return self._ask(pending, Asked.DAY, question)
         if pending.day < self.now.date():
-            pending.day = None
-            return self._offer(pending, Asked.DAY, _("That day has already passed."), self.now)
-        intervals = (self.context.business.opening_hours or {}).get(WEEKDAYS[pending.day.weekday()]) or []
+            past, pending.day = pending.day, None
+            return self._offer(pending, Asked.DAY, _("That day has already passed."), max(past, self.now.date()))
+        intervals = self._intervals(pending.day)
         if not intervals:
-            closed = _("We are closed on %(day)s.") % {"day": self._day(pending.day)}
-            around = datetime.combine(pending.day, pending.time or time(12), self.now.tzinfo)
-            pending.day = None
-            return self._offer(pending, Asked.DAY, closed, around)
+            closed, pending.day = pending.day, None
+            return self._offer(pending, Asked.DAY, _("We are closed on %(day)s.") % {"day": self._day(closed)}, closed)
         if pending.time is None:
-            hours = ", ".join(f"{self._clock(start)}–{self._clock(end)}" for start, end in intervals)
             question = _("At what time on %(day)s? We are open %(hours)s.") % {
                 "day": self._day(pending.day),
-                "hours": hours,
+                "hours": spans(intervals),
             }
             return self._ask(pending, Asked.TIME, question)
         problem = self._check_time(pending)
@@ -142,13 +142,18 @@ class RequestTurn:
         assert pending.day is not None and pending.time is not None
         starts = self._starts(pending)
         if starts <= self.now:
-            pending.time = None
-            return self._offer(pending, Asked.TIME, _("That time has already passed."), starts)
-        if not is_open_at(self.context.business.opening_hours or {}, starts):
-            pending.time = None
-            return self._offer(pending, Asked.TIME, _("We are closed at that time."), starts)
-        pending.time, pending.twelve_hour = starts.time(), False
-        return ""
+            problem = _("That time has already passed.")
+        elif not is_open_at(self.context.business.opening_hours or {}, starts):
+            problem = _("We are closed at that time.")
+        else:
+            pending.time, pending.twelve_hour = starts.time(), False
+            return ""
+        pending.time = None
+        hours = _("On %(day)s we are open %(hours)s.") % {
+            "day": self._day(pending.day),
+            "hours": spans(self._intervals(pending.day)),
+        }
+        return self._offer(pending, Asked.TIME, f"{problem} {hours}", pending.day, starts)
 
     def _starts(self, pending: PendingRequest) -> datetime:
         assert pending.day is not None and pending.time is not None
@@ -184,14 +189,25 @@ class RequestTurn:
         pending.asked = Asked.NOTHING
         return _("Thank you: your booking %(what)s is requested. We will confirm it shortly.") % {"what": what}
 
-    def _offer(self, pending: PendingRequest, asked: str, problem: str, around: datetime) -> str:
-        times = open_times_near(self.context.business.opening_hours or {}, around, self.now)
-        if not times:
-            return self._ask(pending, asked, problem)
-        offers = format_list([self._when(moment) for moment in times], style="or", locale=self._locale())
-        return self._ask(
-            pending, asked, problem + " " + _("We could offer %(times)s. Which would suit you?") % {"times": offers}
-        )
+    def _offer(self, pending: PendingRequest, asked: str, problem: str, day: date, said: datetime | None = None) -> str:
+        """The problem, then the customer's time on the nearest days open then, or else the nearest open days
+        with their hours: every time offered is the customer's own or the business's opening hours."""
+        hours = self.context.business.opening_hours or {}
+        if said is None and pending.time is not None:
+            said = datetime.combine(day, pending.time, self.now.tzinfo)
+        times = same_time_nearby(hours, said, self.now) if said is not None else []
+        if times:
+            offers = format_list([self._when(moment) for moment in times], style="or", locale=self._locale())
+            offer = _("We could offer %(times)s. Which would suit you?") % {"times": offers}
+        else:
+            days = open_days_nearby(hours, day, self.now.date())
+            if not days:
+                return self._ask(pending, asked, problem)
+            named = [f"{self._day(open_day)} ({spans(self._intervals(open_day))})" for open_day in days]
+            offer = _("We are open %(days)s. Which day and time would suit you?") % {
+                "days": format_list(named, style="or", locale=self._locale())
+            }
+        return self._ask(pending, asked, f"{problem} {offer}")
 
     def _what(self, pending: PendingRequest) -> str:
         assert pending.day is not None and pending.time is not None
@@ -216,6 +232,8 @@ class RequestTurn:
             pending.contact_detail = contact
         elif pending.asked == Asked.CONFIRMATION and answer is Answer.YES:
             return self._write_lead(pending)
+        elif pending.pk and answer is Answer.CANCEL:
+            return self._cancel(pending)
         elif answer is Answer.NO:
             return self._ask(pending, Asked.CHANGE, _("What should I change: your request, or how to reach you?"))
         elif pending.asked in (Asked.INTEREST, Asked.CHANGE):
@@ -242,6 +260,11 @@ class RequestTurn:
 
     # Shared
 
+    def _cancel(self, pending: PendingRequest) -> str:
+        pending.delete()
+        pending.asked = Asked.NOTHING
+        return _("All right, I have dropped that request. Can I help you with anything else?")
+
     def _ask(self, pending: PendingRequest, asked: str, question: str) -> str:
         pending.asked = asked
         pending.save()
@@ -255,12 +278,11 @@ class RequestTurn:
         pattern = Locale.parse(self._locale()).datetime_skeletons["MMMMEd"].pattern
         return format_date(day, re.sub(r"E+", "EEEE", pattern), locale=self._locale())
 
-    def _clock(self, clock: str | time) -> str:
-        moment = time.fromisoformat(clock) if isinstance(clock, str) else clock
-        return format_time(moment, format="short", locale=self._locale())
+    def _intervals(self, day: date) -> list[list[str]]:
+        return (self.context.business.opening_hours or {}).get(WEEKDAYS[day.weekday()]) or []
 
     def _when(self, moment: datetime) -> str:
-        return _("%(day)s at %(time)s") % {"day": self._day(moment.date()), "time": self._clock(moment.time())}
+        return _("%(day)s at %(time)s") % {"day": self._day(moment.date()), "time": clock(moment.time())}
 
 
 def _take_words(pending: PendingRequest, words: BookingRequest, number: int | None) -> None:
@@ -276,7 +298,10 @@ def _take_words(pending: PendingRequest, words: BookingRequest, number: int | No
         return
     if pending.asked == Asked.PARTY_SIZE and 1 <= number <= MAX_PARTY_SIZE:
         pending.party_size = number
-    elif pending.asked == Asked.TIME and 0 <= number <= 23:
+    elif 0 <= number <= 23 and (
+        # A number alone after the read-back ("no, 12", "actually 11") changes the time, the usual change.
+        pending.asked == Asked.TIME or (pending.asked in (Asked.CONFIRMATION, Asked.CHANGE) and words.is_empty())
+    ):
         pending.time, pending.twelve_hour = time(number), 1 <= number <= 11
 
 

@@ -21,6 +21,8 @@ from dateparser.search import search_dates
 from .lexicon_files import any_of, fold, language_of, lexicon
 
 MAX_PARTY_SIZE = 50
+# A reply of up to this many words with one number in it answers the question asked ("actually, 11").
+SHORT_ANSWER_WORDS = 5
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,7 @@ class _Words:
     days_from_today: re.Pattern[str]
     day_counts: dict[str, int]
     next_week: re.Pattern[str]
+    asks_whether: re.Pattern[str]
 
 
 @cache
@@ -102,6 +105,7 @@ def _words(language: str) -> _Words:
         days_from_today=re.compile(rf"\b(?:{any_of(list(data['days_from_today']))})\b"),
         day_counts={fold(words): count for words, count in data["days_from_today"].items()},
         next_week=re.compile(rf"\b(?:{any_of(data['next_week'])})\b"),
+        asks_whether=re.compile(rf"(?<!\w)(?:{any_of(data['asks_whether'])})(?!\w)"),
     )
 
 
@@ -127,11 +131,25 @@ def read_booking_request(text: str, language: str, now: datetime) -> BookingRequ
     )
 
 
+def asks_whether_to_book(text: str, language: str) -> bool:
+    """Whether booking words ask if one must book or may come without ("do I need to book?", "faut-il
+    prendre rendez-vous ?"): a question for the business's data, not a booking."""
+    return _words(language).asks_whether.search(fold(text)) is not None
+
+
 def lone_number(text: str, language: str) -> int | None:
-    """The number a message is made of alone ("4", "four", "quatre"), as answers to a question are."""
+    """The number a short answer is made of: a number alone ("4", "four", "quatre"), or the one number in
+    digits of a message of a few words ("no, 12", "11 instead", "3 please"); a word for one in a longer
+    message is more often an article ("une heure plus tard")."""
     words = _words(language)
-    match = words.lone_number.match(fold(text))
-    return _number(words, match.group("n")) if match else None
+    folded = fold(text)
+    match = words.lone_number.match(folded)
+    if match:
+        return _number(words, match.group("n"))
+    numbers = re.findall(r"\d+", folded)
+    if len(folded.split()) <= SHORT_ANSWER_WORDS and len(numbers) == 1 and len(numbers[0]) <= 2:
+        return int(numbers[0])
+    return None
 
 
 def _party_size(words: _Words, folded: str) -> tuple[int | None, str]:

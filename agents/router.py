@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 
 from business.hours import DAY_NAMES
 
+from .booking_request import asks_whether_to_book
 from .intents import Intent, Understanding, understand
 
 # Letters then digits ("A-1042", "HB1042") or a long number; the same in every language.
@@ -35,7 +36,7 @@ class PlannedCall:
 
 def plan(text: str, available: set[str], language: str = "en") -> list[PlannedCall]:
     """The tool calls for this turn, the one most likely to answer it first; `language` is the customer's."""
-    calls = _plan(text, understand(text, language))
+    calls = _plan(text, understand(text, language), language)
     return [call for call in calls if call.tool in available]
 
 
@@ -55,7 +56,7 @@ def small_talk_reply(text: str, language: str = "en") -> str:
     return ACKNOWLEDGEMENT_REPLY
 
 
-def _plan(text: str, understood: Understanding) -> list[PlannedCall]:
+def _plan(text: str, understood: Understanding, language: str) -> list[PlannedCall]:
     intents = understood.intents
     if Intent.PERSON in intents:
         return [PlannedCall("handoff_to_human", {"reason": "the customer asked for a person"})]
@@ -65,7 +66,7 @@ def _plan(text: str, understood: Understanding) -> list[PlannedCall]:
     if understood.is_small_talk:
         return []
     calls: list[PlannedCall] = []
-    if Intent.BOOKING in intents:
+    if Intent.BOOKING in intents and not asks_whether_to_book(text, language):
         calls.append(PlannedCall("create_booking"))
     if Intent.HOURS in intents and understood.day in ("today", "tomorrow"):
         # Whether the business is open now, today or tomorrow needs the clock, which only business_info reads.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
@@ -69,23 +69,26 @@ def is_open_at(hours: OpeningHours, moment: datetime) -> bool:
     return any(time.fromisoformat(start) <= now < time.fromisoformat(end) for start, end in hours.get(day) or [])
 
 
-def open_times_near(hours: OpeningHours, moment: datetime, after: datetime, count: int = 3) -> list[datetime]:
-    """What to offer instead of `moment` when the business is closed then or it has passed: on each day
-    around it, the open time on the half hour nearest its time of day and later than `after`; the
-    `count` days' times nearest `moment`, in time order."""
-    step = timedelta(minutes=30)
-    offers = []
-    for offset in range(-7, 8):
-        day = moment.date() + timedelta(days=offset)
-        wanted = datetime.combine(day, moment.time(), moment.tzinfo)
-        slots = []
-        for start, end in hours.get(WEEKDAYS[day.weekday()]) or []:
-            slot = datetime.combine(day, time.fromisoformat(start), moment.tzinfo)
-            closing = datetime.combine(day, time.fromisoformat(end), moment.tzinfo)
-            while slot < closing:
-                if slot > after:
-                    slots.append(slot)
-                slot += step
-        if slots:
-            offers.append(min(slots, key=lambda slot: abs(slot - wanted)))
+def same_time_nearby(hours: OpeningHours, moment: datetime, after: datetime, count: int = 3) -> list[datetime]:
+    """What to offer instead of `moment` when the business is closed then or it has passed: the same time of
+    day on the `count` days nearest it that are open then and later than `after`, in time order. An offer
+    holds the customer's own time, never one made up from the opening hours."""
+    offers = [
+        candidate
+        for offset in range(-7, 8)
+        if (candidate := datetime.combine(moment.date() + timedelta(days=offset), moment.time(), moment.tzinfo)) > after
+        and is_open_at(hours, candidate)
+    ]
     return sorted(sorted(offers, key=lambda offer: abs(offer - moment))[:count])
+
+
+def open_days_nearby(hours: OpeningHours, day: date, first: date, count: int = 2) -> list[date]:
+    """The `count` days nearest `day` (not before `first`) on which the business opens, in date order."""
+    days = [
+        candidate
+        for offset in range(-7, 8)
+        if (candidate := day + timedelta(days=offset)) >= first
+        and candidate != day
+        and hours.get(WEEKDAYS[candidate.weekday()])
+    ]
+    return sorted(sorted(days, key=lambda candidate: abs(candidate - day))[:count])

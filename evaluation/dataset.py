@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -14,6 +15,23 @@ BUSINESSES_DIR = EVAL_DIR / "businesses"
 CONVERSATIONS_DIR = EVAL_DIR / "conversations"
 # The languages the set is written in and the replies are judged in.
 LANGUAGES = ("en", "fr", "es", "de", "it", "pt")
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML 1.2's booleans, true and false only: a customer's "yes", "no", "on" or "off" stays their word."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+def _load(path: Path) -> Any:
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
 
 
 class EvalSetError(ValueError):
@@ -74,7 +92,7 @@ class BusinessFile:
 def load_businesses(directory: Path = BUSINESSES_DIR) -> dict[str, BusinessFile]:
     businesses = {}
     for path in sorted(directory.glob("*.yaml")):
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        document = _load(path)
         profile = document.get("business", {})
         languages = tuple(profile.get("languages") or (profile.get("language", "en"),))
         businesses[profile["slug"]] = BusinessFile(slug=profile["slug"], languages=languages, document=document)
@@ -84,7 +102,7 @@ def load_businesses(directory: Path = BUSINESSES_DIR) -> dict[str, BusinessFile]
 def load_conversations(directory: Path = CONVERSATIONS_DIR) -> list[Conversation]:
     conversations: list[Conversation] = []
     for path in sorted(directory.glob("*.yaml")):
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        document = _load(path)
         for index, entry in enumerate(document["conversations"]):
             where = f"{path.name}: conversations[{index}]"
             try:

@@ -153,8 +153,9 @@ def statuses_in(canonical_text: str) -> set[str]:
 
 
 def _bare_hours(canonical_text: str) -> set[str]:
-    """ "tomorrow at 10", "à 15", "um 9": a customer's bare hour, morning or afternoon."""
-    hours = {int(number) for number in re.findall(r"(?<![\d:.,])(\d{1,2})(?![\d:.,])", canonical_text)}
+    """ "tomorrow at 10", "à 15", "um 9", "at 9, for two": a customer's bare hour, morning or afternoon (a comma
+    or a point ends it unless a digit follows: "4,50" and "4.50" are amounts)."""
+    hours = {int(number) for number in re.findall(r"(?<![\d:.,])(\d{1,2})(?![\d:]|[.,]\d)", canonical_text)}
     return {_hhmm(hour + offset, 0) for hour in hours if 0 < hour <= 12 for offset in (0, 12)} | {
         _hhmm(hour, 0) for hour in hours if 12 < hour < 24
     }

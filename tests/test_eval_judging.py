@@ -58,6 +58,26 @@ def test_what_the_customer_said_is_not_counted_as_invented():
     )
 
 
+def test_a_bare_hour_before_a_comma_or_a_full_stop_is_what_the_customer_said():
+    facts = known_facts([], set(), {})
+    for said in ("at 9, for two of us", "tomorrow at 9."):
+        assert facts.invented("Friday at 9:00 AM?", customer_said=said, customer_statuses=set()) == []
+    assert facts.invented("At 4:50 PM?", customer_said="the tart at 4,50 EUR", customer_statuses=set()) == [
+        "time 16:50"
+    ]
+
+
+def test_a_customers_yes_no_on_and_off_are_read_as_words_not_booleans(tmp_path):
+    (tmp_path / "words.yaml").write_text(
+        "category: bookings\nbusiness: demo-bakery\nlanguage: en\nnow: 2026-12-03T10:00\nconversations:\n"
+        "  - id: words\n    turns:\n"
+        + "".join(f"      - say: {word}\n        expect: {{handoff: false}}\n" for word in ("yes", "no", "on", "off"))
+    )
+    turns = load_conversations(tmp_path)[0].turns
+    assert [turn.text for turn in turns] == ["yes", "no", "on", "off"]
+    assert [turn.expect.handoff for turn in turns] == [False] * 4
+
+
 def test_the_reply_is_expected_in_the_customers_language_when_the_business_serves_it():
     businesses = load_businesses()
     bike_shop = businesses["quayside-cycles"]

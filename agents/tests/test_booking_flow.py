@@ -55,10 +55,18 @@ def test_a_service_next_tuesday_is_booked_on_that_tuesday(say):
     assert Booking.objects.get().starts_at == datetime(2026, 12, 8, 11, 0, tzinfo=PARIS)
 
 
-def test_a_time_that_has_passed_gets_the_nearest_open_times_and_no_booking(say):
-    reply = say("Can I book a table for 2 today at 8am?")
-    assert "already passed" in reply.text and "Thursday, December 3 at 9:30" in reply.text
+def test_a_time_that_has_passed_gets_the_same_time_on_the_nearest_days_and_no_booking(say):
+    reply = say("Can I book a table for 2 today at 9am?")
+    assert "already passed" in reply.text and "On Thursday, December 3 we are open 9:00 AM–10:00 PM" in reply.text
+    assert "Friday, December 4 at 9:00 AM" in reply.text and "Saturday, December 5 at 9:00 AM" in reply.text
     assert not Booking.objects.exists()
+
+
+def test_a_time_the_business_is_never_open_at_gets_the_nearest_open_days_with_their_hours(say):
+    # Every time in the reply is the business's hours or the customer's own: none is made up.
+    reply = say("Can I book a table for 2 on Saturday at 7am?")
+    assert "closed at that time" in reply.text and "On Saturday, December 5 we are open 9:00 AM–10:00 PM" in reply.text
+    assert "Friday, December 4 (9:00 AM–10:00 PM)" in reply.text
 
 
 def test_a_closed_day_gets_the_nearest_open_times_and_no_booking(say):
@@ -75,6 +83,22 @@ def test_a_no_with_a_new_time_changes_the_booking_before_it_is_written(say):
     assert "Friday, December 4 at 8:00" in reply.text and "PM" in reply.text
     say("yes")
     assert Booking.objects.get().starts_at == datetime(2026, 12, 4, 20, 0, tzinfo=PARIS)
+
+
+def test_a_number_after_the_read_back_changes_the_time_and_a_thumbs_up_books_it(say):
+    say("I'd like to book a table for 2 tomorrow at 10")
+    assert "Friday, December 4 at 11:00 AM" in say("actually make it 11").text
+    assert "What would you like to change" in say("no").text
+    assert "Friday, December 4 at 12:00 PM" in say("change it to 12").text
+    say("👍")
+    assert Booking.objects.get().starts_at == datetime(2026, 12, 4, 12, 0, tzinfo=PARIS)
+
+
+def test_dropping_the_request_after_the_read_back_books_nothing(say):
+    say("I'd like to book a table for 2 tomorrow at 10")
+    assert "dropped that request" in say("no thanks, forget it").text
+    say("yes")
+    assert not Booking.objects.exists() and not PendingRequest.objects.exists()
 
 
 def test_a_missing_party_size_and_time_are_asked_for_one_after_the_other(say):

@@ -110,3 +110,9 @@ def test_a_number_alone_answers_a_question_in_each_language():
     answers = (("4", "en"), ("quatre", "fr"), ("dos", "es"), ("drei", "de"))
     assert [lone_number(text, language) for text, language in answers] == [4, 4, 2, 3]
     assert lone_number("for 4 at 8", "en") is None
+
+
+def test_the_one_number_of_a_short_answer_is_read_but_an_article_is_not():
+    assert [lone_number(text, "en") for text in ("no, 12", "11 instead", "3 please")] == [12, 11, 3]
+    assert lone_number("non, une heure plus tard", "fr") is None
+    assert lone_number("I have 2 questions about your cakes and the delivery", "en") is None
