@@ -43,6 +43,8 @@ Phrases = tuple[tuple[str, ...], ...]
 class OffTopicLexicon:
     # Stemmed phrases, longest first.
     subjects: Phrases
+    # Words that make a sum of two numbers ("17 mal 23"): a subject only between numbers.
+    operators: Phrases
     business: Phrases
 
 
@@ -57,7 +59,9 @@ def off_topic_lexicon(language: str) -> OffTopicLexicon:
         return tuple(sorted((phrase for phrase in phrases if phrase), key=lambda phrase: (-len(phrase), phrase)))
 
     subjects = [entry for entries in data["off_topic"].values() for entry in entries]
-    return OffTopicLexicon(stemmed(subjects), stemmed(data["business"]["words"]))
+    return OffTopicLexicon(
+        stemmed(subjects), stemmed(data["arithmetic"]["operators"]), stemmed(data["business"]["words"])
+    )
 
 
 def is_off_topic(business: Business, text: str, language: str) -> bool:
@@ -66,16 +70,21 @@ def is_off_topic(business: Business, text: str, language: str) -> bool:
     stems = lexicon(language).stems(text)
     phrases = off_topic_lexicon(language)
     taken = [False] * len(stems)
+    sums = _sums(stems, phrases.operators, taken)
     subjects = [words[start:end] for start, end in _spans(stems, phrases.subjects, taken)]
-    if not subjects:
+    if not subjects and not sums:
         return False
     rest = [stem for stem, was_taken in zip(stems, taken, strict=True) if not was_taken]
     if _spans(rest, phrases.business, [False] * len(rest)):
         return False
     rest_text = " ".join(word for word, was_taken in zip(words, taken, strict=True) if not was_taken)
-    if understand(rest_text, language).intents & ABOUT_THE_BUSINESS:
+    asked = understand(rest_text, language).intents
+    if sums:
+        asked -= {Intent.PRICE}  # "how much is 17 times 23?" asks for a sum, not a price
+    if asked & ABOUT_THE_BUSINESS:
         return False
-    return any(not _business_uses(business, subject) for subject in subjects)
+    # A sum is nobody's business, even where the data says "four times a day".
+    return bool(sums) or any(not _business_uses(business, subject) for subject in subjects)
 
 
 def reply(business: Business) -> str:
@@ -94,6 +103,20 @@ def _spans(stems: list[str], phrases: Phrases, taken: list[bool]) -> list[tuple[
             if tuple(stems[start : start + size]) == phrase and not any(taken[start : start + size]):
                 taken[start : start + size] = [True] * size
                 found.append((start, start + size))
+    return found
+
+
+def _sums(stems: list[str], operators: Phrases, taken: list[bool]) -> list[tuple[int, int]]:
+    """Where an operator stands between two numbers ("17 times 23"), marked taken."""
+    found = []
+    for phrase in operators:
+        size = len(phrase)
+        for start in range(1, len(stems) - size):
+            end = start + size
+            between_numbers = stems[start - 1].isdigit() and stems[end].isdigit()
+            if between_numbers and tuple(stems[start:end]) == phrase and not any(taken[start:end]):
+                taken[start:end] = [True] * size
+                found.append((start, end))
     return found
 
 

@@ -22,6 +22,8 @@ from conversations.models import Conversation
         ("de", "Kannst du mir bei den Mathe-Hausaufgaben helfen?"),
         ("it", "Chi ha vinto la partita ieri sera?"),
         ("pt", "Podes escrever-me um poema sobre o mar?"),
+        ("it", "Quanto fa 12 per 7?"),
+        ("es", "¿Cómo se dice gracias en japonés?"),
     ],
 )
 def test_what_people_ask_a_general_assistant_is_off_topic(shop, language, text):
@@ -50,6 +52,14 @@ def test_a_subject_the_business_itself_sells_is_not_off_topic_there(shop: Busine
         business=shop, name="Paperback novel", description="A crime novel.", price=Decimal("8.90"), currency="EUR"
     )
     assert not is_off_topic(shop, "Can you recommend a good novel?", "en")
+
+
+def test_a_sum_is_off_topic_even_where_the_data_counts_times(shop: Business):
+    CatalogueItem.objects.create(
+        business=shop, name="Baguette", description="Baked four times a day.", price=Decimal("1.30"), currency="EUR"
+    )
+    assert is_off_topic(shop, "What's 17 times 23?", "en")
+    assert not is_off_topic(shop, "Can I book a table for 2 at 8?", "en")
 
 
 def test_an_off_topic_request_is_declined_in_a_sentence_without_a_colleague(say, shop):
