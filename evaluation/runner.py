@@ -120,7 +120,8 @@ def facts_of(business: Business) -> KnownFacts:
     orders = list(business.orders.all())
     texts += [f"{order.total or ''} {order.updated_at.astimezone(zone):%H:%M} {order.items}" for order in orders]
     times = {time for ranges in (business.opening_hours or {}).values() for pair in ranges for time in pair}
-    return known_facts(texts, times, {order.reference: order.status for order in orders})
+    statuses = {order.reference: order.status for order in orders}
+    return known_facts(texts, times, statuses, business.opening_hours or {})
 
 
 def play(conversation: Conversation, business_file: BusinessFile, facts: KnownFacts) -> ConversationResult:
