@@ -20,7 +20,7 @@ from langchain_core.tools import BaseTool
 
 from conversations.events import split_turn_text
 
-from . import follow_ups, guards, router
+from . import follow_ups, guards, off_topic, router
 from .booking_flow import REQUEST_TOOLS, RequestTurn
 from .chat_model import StepChatModel
 from .customer_language import conversation_language, in_language, turn_language
@@ -112,6 +112,10 @@ class AgentTurn:
             return self._request_outcome(request_reply)
         if self._asks_nothing(words, attachments):
             return self._acknowledge(words)
+        if off_topic.is_off_topic(self.context.business, words, self._customer_language):
+            # Not the business's subject: a polite word, and no colleague emailed for nothing.
+            self.trace.append({"type": "guard", "rule": "off_topic", "on": "input"})
+            return self._outcome(off_topic.reply(self.context.business), AgentRun.Outcome.GUARDED)
         messages: list[BaseMessage] = [system_message(self.context.business, self.config, self.tools), *history]
         if model_chooses:
             draft = self._model_steps(messages)

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
 
 import yaml
+from babel.dates import get_day_names
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
-from .dataset import EVAL_DIR
+from .dataset import EVAL_DIR, LANGUAGES
 
 STATUS_WORDS_FILE = EVAL_DIR / "order_statuses.yaml"
 # Fewer words than this say too little for a language detector to be trusted; below this confidence
@@ -39,6 +40,9 @@ _TIME = re.compile(r"(?<![\d:])(\d{2}):(\d{2})(?![\d:])")
 _PRICE = re.compile(rf"{CURRENCY}\s?(\d+(?:\.\d{{1,2}})?)|(\d+(?:\.\d{{1,2}})?)\s?{CURRENCY}(?![a-z])")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 ORDER_WORDS = ("order", "commande", "pedido", "bestellung", "ordine", "encomenda")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# How far before a time its day may be named: "Saturday, December 5 at 4:30 PM".
+DAY_BEFORE_TIME = 40
 
 
 def fold(text: str) -> str:
@@ -109,6 +113,8 @@ class KnownFacts:
     amounts: frozenset[Decimal]
     times: frozenset[str]
     order_statuses: dict[str, str]  # canonical reference without punctuation -> status
+    # Weekday key (mon..sun) -> open intervals ("07:00", "19:00"): the times a booking may be offered at.
+    opening_hours: dict[str, list[list[str]]] = field(default_factory=dict)
 
     def invented(self, reply: str, customer_said: str, customer_statuses: set[str]) -> list[str]:
         """What the reply states that neither the data nor the customer's own words hold."""
@@ -117,9 +123,25 @@ class KnownFacts:
         allowed_amounts = self.amounts | _amounts(said)
         allowed_times = self.times | times_in(said) | _bare_hours(said)
         problems = [f"price {amount}" for amount in _prices(text) if amount not in allowed_amounts]
-        problems += [f"time {time}" for time in sorted(times_in(text) - allowed_times)]
+        offered = self._open_times_of_named_days(text)
+        problems += [f"time {time}" for time in sorted(times_in(text) - allowed_times - offered)]
         problems += [f"order status {status}" for status in self._statuses(text, customer_statuses)]
         return problems
+
+    def _open_times_of_named_days(self, text: str) -> set[str]:
+        """Times named after a day the business is open at then ("Saturday, December 5 at 16:30" when it opens
+        09:00-17:00): a booking's nearest open times, which the opening hours hold though not written out."""
+        held = set()
+        for match in _TIME.finditer(text):
+            before = text[max(0, match.start() - DAY_BEFORE_TIME) : match.start()]
+            named = [(found.end(), found[0]) for found in _day_name_pattern().finditer(before)]
+            if not named:
+                continue
+            day = _day_names()[max(named)[1]]
+            time = f"{match[1]}:{match[2]}"
+            if any(start <= time < end for start, end in self.opening_hours.get(day) or []):
+                held.add(time)
+        return held
 
     def _statuses(self, text: str, customer_statuses: set[str]) -> list[str]:
         squeezed = re.sub(r"[^0-9a-z]", "", text)
@@ -130,14 +152,36 @@ class KnownFacts:
         return sorted(status for status in statuses_in(text) if status not in allowed)
 
 
-def known_facts(texts: list[str], times: set[str], order_statuses: dict[str, str]) -> KnownFacts:
+def known_facts(
+    texts: list[str],
+    times: set[str],
+    order_statuses: dict[str, str],
+    opening_hours: dict[str, list[list[str]]] | None = None,
+) -> KnownFacts:
     """From the data's own text (FAQ, documents, catalogue, profile, orders) and its opening hours."""
     joined = canonical("\n".join(texts))
     return KnownFacts(
         amounts=frozenset(_amounts(joined)),
         times=frozenset({canonical(time) for time in times} | times_in(joined)),
         order_statuses={re.sub(r"[^0-9a-z]", "", fold(ref)): status for ref, status in order_statuses.items()},
+        opening_hours=opening_hours or {},
     )
+
+
+@cache
+def _day_names() -> dict[str, str]:
+    """Each weekday's name in the set's languages, folded ("samedi", "sabado", "samstag"), to its key (sat)."""
+    return {
+        fold(name): WEEKDAYS[index]
+        for language in LANGUAGES
+        for index, name in get_day_names("wide", locale=language).items()
+    }
+
+
+@cache
+def _day_name_pattern() -> re.Pattern[str]:
+    names = sorted(_day_names(), key=len, reverse=True)
+    return re.compile(r"(?<![a-z])(?:" + "|".join(map(re.escape, names)) + r")(?![a-z])")
 
 
 def times_in(canonical_text: str) -> set[str]:

@@ -116,11 +116,17 @@ def facts_of(business: Business) -> KnownFacts:
     texts = [business.description, business.address, business.phone]
     texts += [f"{entry.question} {entry.answer}" for entry in business.faq_entries.all()]
     texts += [f"{entry.title} {entry.body}" for entry in business.documents.all()]
-    texts += [f"{item.name} {item.description} {item.price}" for item in business.catalogue_items.all()]
+    # Amounts with their currency, so that 1.30 reads as a price, not as the time 01:30.
+    texts += [f"{item.name} {item.description} {item.price} {item.currency}" for item in business.catalogue_items.all()]
     orders = list(business.orders.all())
-    texts += [f"{order.total or ''} {order.updated_at.astimezone(zone):%H:%M} {order.items}" for order in orders]
+    texts += [
+        f"{f'{order.total} {order.currency}' if order.total else ''} {order.updated_at.astimezone(zone):%H:%M} "
+        f"{order.items}"
+        for order in orders
+    ]
     times = {time for ranges in (business.opening_hours or {}).values() for pair in ranges for time in pair}
-    return known_facts(texts, times, {order.reference: order.status for order in orders})
+    statuses = {order.reference: order.status for order in orders}
+    return known_facts(texts, times, statuses, business.opening_hours or {})
 
 
 def play(conversation: Conversation, business_file: BusinessFile, facts: KnownFacts) -> ConversationResult:

@@ -1,10 +1,13 @@
 """The evaluation's judge: facts compared whatever the locale's writing, languages told, inventions caught."""
 
+from decimal import Decimal
+
 import pytest
 
+from business.models import CatalogueItem
 from evaluation.dataset import Conversation, Expectation, load_businesses, load_conversations
 from evaluation.judging import canonical, contains, known_facts, reply_language
-from evaluation.runner import expected_language
+from evaluation.runner import expected_language, facts_of
 
 
 @pytest.mark.parametrize("written", ["10:00", "10h00", "10 h", "10.00", "10 Uhr", "10am", "10 a.m."])
@@ -49,6 +52,36 @@ def test_prices_times_and_order_states_not_in_the_data_are_invented():
         "time 20:00",
         "order status shipped",
     ]
+
+
+SATURDAY_HOURS = {"sat": [["09:00", "17:00"]], "sun": []}
+
+
+@pytest.mark.parametrize(
+    "offer",
+    [
+        "We could offer Saturday, December 5 at 4:30 PM. Which would suit you?",
+        "Nous pouvons vous proposer samedi 5 décembre à 16:30.",
+        "Wir könnten Samstag, 5. Dezember um 16:30 Uhr anbieten.",
+    ],
+)
+def test_an_open_time_offered_on_a_named_day_is_held_by_the_opening_hours(offer):
+    facts = known_facts([], {"09:00", "17:00"}, {}, SATURDAY_HOURS)
+    assert facts.invented(offer, customer_said="Saturday at 6pm", customer_statuses=set()) == []
+
+
+def test_a_time_the_business_is_closed_at_on_the_named_day_is_still_invented():
+    facts = known_facts([], {"09:00", "17:00"}, {}, SATURDAY_HOURS)
+    said = "book on Saturday"
+    assert facts.invented("On Saturday we are open until 17:30.", said, set()) == ["time 17:30"]
+    assert facts.invented("We could offer Sunday, December 6 at 10:30 AM.", said, set()) == ["time 10:30"]
+    assert facts.invented("We open at 10:30.", said, set()) == ["time 10:30"]
+
+
+def test_a_catalogue_price_written_like_a_time_is_a_known_price(business):
+    CatalogueItem.objects.create(business=business, name="Baguette", price=Decimal("1.30"), currency="EUR")
+    facts = facts_of(business)
+    assert facts.invented("Baguette: 1,30 €, disponibile.", "Quanto costa la baguette?", set()) == []
 
 
 def test_what_the_customer_said_is_not_counted_as_invented():
