@@ -38,6 +38,7 @@ _WHOLE = re.compile(r"(?<=\d)\.00(?!\d)")
 _TIME = re.compile(r"(?<![\d:])(\d{2}):(\d{2})(?![\d:])")
 _PRICE = re.compile(rf"{CURRENCY}\s?(\d+(?:\.\d{{1,2}})?)|(\d+(?:\.\d{{1,2}})?)\s?{CURRENCY}(?![a-z])")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_BARE_AMOUNT = re.compile(r"\d+[.,]\d{2}")
 ORDER_WORDS = ("order", "commande", "pedido", "bestellung", "ordine", "encomenda")
 
 
@@ -54,12 +55,16 @@ def canonical(text: str) -> str:
     text = _AM_PM.sub(_am_pm_clock, text)
     text = _CLOCK.sub(_clock, text)
     text = _DOTTED.sub(_dotted_clock, text)
-    text = _DECIMAL_COMMA.sub(r".\1", text)
-    return _WHOLE.sub("", text)
+    return _decimal_point(text)
+
+
+def _decimal_point(text: str) -> str:
+    return _WHOLE.sub("", _DECIMAL_COMMA.sub(r".\1", text))
 
 
 def contains(reply: str, fact: str) -> bool:
-    wanted = canonical(fact)
+    # An expected "1.30" is an amount, not half past one: only a reply's own words can make it a time.
+    wanted = _decimal_point(fold(fact)) if _BARE_AMOUNT.fullmatch(fact.strip()) else canonical(fact)
     return re.search(rf"(?<![0-9a-z]){re.escape(wanted)}(?![0-9a-z])", canonical(reply)) is not None
 
 

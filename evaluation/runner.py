@@ -116,7 +116,8 @@ def facts_of(business: Business) -> KnownFacts:
     texts = [business.description, business.address, business.phone]
     texts += [f"{entry.question} {entry.answer}" for entry in business.faq_entries.all()]
     texts += [f"{entry.title} {entry.body}" for entry in business.documents.all()]
-    texts += [f"{item.name} {item.description} {item.price}" for item in business.catalogue_items.all()]
+    # With its currency, so that a price of 1.30 is not read as a time.
+    texts += [f"{item.name} {item.description} {item.price} {item.currency}" for item in business.catalogue_items.all()]
     orders = list(business.orders.all())
     texts += [f"{order.total or ''} {order.updated_at.astimezone(zone):%H:%M} {order.items}" for order in orders]
     times = {time for ranges in (business.opening_hours or {}).values() for pair in ranges for time in pair}

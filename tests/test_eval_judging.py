@@ -17,6 +17,17 @@ def test_a_price_matches_however_the_locale_writes_it(written):
     assert contains(f"La tarte coûte {written}.", "4.50")
 
 
+@pytest.mark.parametrize("written", ["1,30 €", "€1.30", "1.30 EUR"])
+def test_an_expected_price_ending_in_30_is_an_amount_not_a_time(written):
+    assert contains(f"Baguette: {written}, in stock.", "1.30")
+    assert not contains("We open at 1:30.", "1.30")
+
+
+def test_a_catalogue_price_beside_its_currency_is_known():
+    facts = known_facts(["Baguette 1.30 EUR"], set(), {})
+    assert facts.invented("Baguette : 1,30 €, en stock.", customer_said="", customer_statuses=set()) == []
+
+
 def test_facts_are_compared_without_case_or_accents():
     assert contains("Nous sommes FERMES le lundi", "fermés")
 
