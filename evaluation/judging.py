@@ -38,6 +38,7 @@ _WHOLE = re.compile(r"(?<=\d)\.00(?!\d)")
 _TIME = re.compile(r"(?<![\d:])(\d{2}):(\d{2})(?![\d:])")
 _PRICE = re.compile(rf"{CURRENCY}\s?(\d+(?:\.\d{{1,2}})?)|(\d+(?:\.\d{{1,2}})?)\s?{CURRENCY}(?![a-z])")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_QUOTED = re.compile(r"«[^»]*»|“[^”]*”|„[^“”]*[“”]")
 _BARE_AMOUNT = re.compile(r"\d+[.,]\d{2}")
 ORDER_WORDS = ("order", "commande", "pedido", "bestellung", "ordine", "encomenda")
 
@@ -99,7 +100,9 @@ def _detector() -> LanguageDetector:
 
 
 def reply_language(reply: str) -> str | None:
-    """The reply's language code, or None when it is too short or too mixed to tell."""
+    """The reply's language code, or None when it is too short or too mixed to tell. What the reply quotes
+    («...», “...”, „...“) is the business's data as written, in its own language, not the reply's."""
+    reply = _QUOTED.sub(" ", reply)
     words = re.findall(r"[^\W\d_]{2,}", reply)
     if len(words) < MIN_WORDS_TO_DETECT:
         return None

@@ -52,6 +52,11 @@ def test_a_reply_language_is_detected_and_short_replies_are_not_judged():
     assert reply_language("ok merci") is None
 
 
+def test_the_business_data_a_reply_quotes_is_not_its_language():
+    reply = "Road Pro Carbon : 949,00 £, en stock. D'après sa description : « Full carbon frame and fork, 8.4 kg. »"
+    assert reply_language(reply) == "fr"
+
+
 def test_prices_times_and_order_states_not_in_the_data_are_invented():
     facts = known_facts(["Lemon tart 4.50 EUR", "Delivery costs 5 EUR"], {"07:00", "19:00"}, {"A-1042": "ready"})
     reply = "Your order A1042 has shipped; the tart is €4.50, the cake €9, and we open 7:00 to 20:00."
