@@ -17,6 +17,7 @@ from pathlib import Path
 import snowballstemmer
 
 LEXICON_DIR = Path(__file__).with_name("lexicon")
+TRANSLATIONS = LEXICON_DIR / "translations.txt"
 SNOWBALL_NAMES = {
     "da": "danish", "de": "german", "en": "english", "es": "spanish", "fi": "finnish", "fr": "french",
     "hu": "hungarian", "it": "italian", "nl": "dutch", "no": "norwegian", "pt": "portuguese",
@@ -114,15 +115,40 @@ def stems(word: str, languages: tuple[str, ...]) -> frozenset[str]:
     return frozenset(found)
 
 
-def topic_words(topic: str, languages: tuple[str, ...]) -> str:
-    """What customers call a topic in any of these languages: searched, never shown."""
-    return " ".join(lexicon(language).topics.get(topic, "") for language in languages)
+def topic_words(topic: str) -> str:
+    """What customers call a topic in every language with a lexicon, the business's or not, since a
+    customer may ask in another: searched, never shown."""
+    return " ".join(lexicon(path.stem).topics.get(topic, "") for path in sorted(LEXICON_DIR.glob("*.txt")))
+
+
+def asked_words(word: str, languages: tuple[str, ...]) -> frozenset[str]:
+    """A question's word and the words that ask the same, in its language and, translated, in the others."""
+    return frozenset({word}).union(
+        *(lexicon(language).same.get(word, frozenset()) for language in languages),
+        *(_translations().get((language, word), frozenset()) for language in languages),
+    )
 
 
 def asked_stems(word: str, languages: tuple[str, ...]) -> frozenset[str]:
     """The stems a question's word finds: its own and those of the words that ask the same."""
-    group = {word}.union(*(lexicon(language).same.get(word, frozenset()) for language in languages))
-    return frozenset().union(*(stems(member, languages) for member in group))
+    return frozenset().union(*(stems(member, languages) for member in asked_words(word, languages)))
+
+
+@cache
+def _translations() -> dict[tuple[str, str], frozenset[str]]:
+    """(language, word) -> every word of the rows of lexicon/translations.txt the word is in, in that language."""
+    found: dict[tuple[str, str], frozenset[str]] = {}
+    columns: list[str] = []
+    for line in TRANSLATIONS.read_text(encoding="utf-8").splitlines():
+        if line.startswith("@languages "):
+            columns = [code.strip() for code in line[len("@languages ") :].split("|")]
+        elif line.strip() and not line.startswith("#"):
+            cells = [words(cell) for cell in line.split("|")]
+            row = frozenset(word for cell in cells for word in cell)
+            for language, cell in zip(columns, cells, strict=True):
+                for word in cell:
+                    found[(language, word)] = found.get((language, word), frozenset()) | row
+    return found
 
 
 def is_stop_word(word: str, languages: tuple[str, ...]) -> bool:
