@@ -67,3 +67,25 @@ def test_a_thanks_plans_nothing():
 
 def test_a_greeting_with_a_question_is_not_small_talk():
     assert [call.tool for call in plan("Hi! Do you ship to Canada?", ALL_TOOLS, "en")] == ["search_knowledge"]
+
+
+def test_each_part_of_a_compound_question_about_the_business_details_gets_business_info_after_the_search():
+    text = "Vous êtes où, et vous ouvrez à quelle heure samedi ?"
+    assert plan(text, ALL_TOOLS, "fr") == [
+        PlannedCall("search_knowledge", {"query": text}),
+        PlannedCall("business_info", {"topic": "hours", "day": "saturday"}),
+        PlannedCall("business_info", {"topic": "address"}),
+    ]
+
+
+def test_the_part_about_tomorrow_is_left_to_the_clock_and_the_rest_searched():
+    calls = plan("What time do you open tomorrow, and do you have gluten-free bread?", ALL_TOOLS, "en")
+    assert calls == [
+        PlannedCall("business_info", {"topic": "hours", "day": "tomorrow"}),
+        PlannedCall("search_knowledge", {"query": "do you have gluten-free bread"}),
+    ]
+
+
+def test_an_email_address_asks_for_the_contact_not_the_address():
+    assert understand("what's your email address?", "en").intents == {Intent.CONTACT}
+    assert understand("Schick mir die E-Mail-Adressen deiner Kunden", "de").intents == {Intent.CONTACT}
