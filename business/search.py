@@ -50,6 +50,8 @@ TYPO = 0.8
 CANDIDATES = 100
 # The share of a product's name a question must hold to be about that product whatever else it asks.
 NAMED_SHARE = 2 / 3
+# How far a named product's passage ranks above the others when its price or what it is like is asked.
+NAMED_BONUS = 0.05
 # How many passages of the same kind, equally good, one answer lists (all the days; a few products).
 MAX_TIED: dict[str, int] = {Source.HOURS: 7}
 DEFAULT_MAX_TIED = 3
@@ -190,9 +192,20 @@ def find(
         return []
     leaning = [word for word in text_analysis.content_words(context, languages) if word not in own]
     scope = _scope(business, customer_id, sources)
-    candidates = _candidates(scope, business, customer_id, own + leaning, languages, sources)
+    parts = {word: text_analysis.compound_parts(word) for word in own}
+    looked_for = list(dict.fromkeys([*own, *(part for found in parts.values() for part in found), *leaning]))
+    candidates = _candidates(scope, business, customer_id, looked_for, languages, sources)
     if not candidates:
         return []
+    # A compound the business's data does not hold is asked as its parts: "Standard-Service", "Zitronentarte".
+    held = set().union(*(passage.terms.split() for passage in candidates))
+    own = list(
+        dict.fromkeys(
+            part
+            for word in own
+            for part in (parts[word] if not text_analysis.asked_stems(word, languages) & held else (word,))
+        )
+    )
     words = _Words(own, leaning, languages, candidates)
     # "oat milk" names a product; "what's in the oat milk?" asks about it.
     words.bare = len(text_analysis.words(query)) == len(own)
@@ -271,11 +284,26 @@ class _Words:
             set(passage.folded.split()),
         )
         score = self.share(self.own, text)
+        rank = score + CONTEXT_SHARE * self.share(self.leaning, text)
         if passage.source == Source.ITEM and self.names(passage.title):
             # "Is the Road Pro Carbon light?": the other words ask about the product, often in words its data lacks.
             score = max(score, RELEVANCE_THRESHOLD)
-        rank = score + CONTEXT_SHARE * self.share(self.leaning, text)
+            price, asked = self._beyond_name(passage)
+            # Its price, or what it is like, is the product's own passage to tell rather than an FAQ naming it.
+            rank = max(rank, score) + (NAMED_BONUS if price or asked else 0.0)
         return passage, round(score, 6), round(rank, 6)
+
+    def _beyond_name(self, passage: Passage) -> tuple[set[str], list[str]]:
+        """The question's words asking a product's price or stock, and those asking anything else about it."""
+        title, title_words = set(passage.title_terms.split()), set(text_analysis.index_words(passage.title))
+        # Price words compared unstemmed: stems of several languages meet ("comprend" and "comprar" are "compr").
+        price = {word for word in self.own if text_analysis.asked_words(word, self.languages) & _price_words()}
+        asked = [
+            word
+            for word in self.own
+            if word not in price and not self.stems[word] & title and not self.near.get(word, set()) & title_words
+        ]
+        return price, asked
 
     def names(self, title: str) -> bool:
         """Whether the question names this: holds most of its name's words (a typo counts)."""
@@ -313,17 +341,9 @@ class _Words:
         ("is it carbon?"), or all of them ("what's in the lemon tart?"), since the question may ask in words
         or a language the data lacks."""
         line, description = sentences[:1], sentences[1:]
-        title, title_words = set(passage.title_terms.split()), set(text_analysis.index_words(passage.title))
-        # Price words compared unstemmed: stems of several languages meet ("comprend" and "comprar" are "compr").
-        price = {word for word in self.own if text_analysis.asked_words(word, self.languages) & _price_words()}
-        asked = [
-            word
-            for word in self.own
-            if word not in price and not self.stems[word] & title and not self.near.get(word, set()) & title_words
-        ]
-        asks_price = bool(price)
+        price, asked = self._beyond_name(passage)
         # "and the croissant?" after a price: a follow-up asks what the question it follows asked.
-        if not description or not asked and (asks_price or self.leaning or self.bare):
+        if not description or not asked and (price or self.leaning or self.bare):
             return tuple(line)
         holding = [
             sentence for sentence in description if self.share(asked, _sentence_text(sentence, self.languages)) > 0

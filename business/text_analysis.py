@@ -18,6 +18,9 @@ import snowballstemmer
 
 LEXICON_DIR = Path(__file__).with_name("lexicon")
 TRANSLATIONS = LEXICON_DIR / "translations.txt"
+# The shortest part of a compound word, and the letters that may join two parts.
+MIN_COMPOUND_PART = 3
+COMPOUND_LINKS = ("", "s", "n", "en", "es")
 SNOWBALL_NAMES = {
     "da": "danish", "de": "german", "en": "english", "es": "spanish", "fi": "finnish", "fr": "french",
     "hu": "hungarian", "it": "italian", "nl": "dutch", "no": "norwegian", "pt": "portuguese",
@@ -132,6 +135,30 @@ def asked_words(word: str, languages: tuple[str, ...]) -> frozenset[str]:
 def asked_stems(word: str, languages: tuple[str, ...]) -> frozenset[str]:
     """The stems a question's word finds: its own and those of the words that ask the same."""
     return frozenset().union(*(stems(member, languages) for member in asked_words(word, languages)))
+
+
+@lru_cache(maxsize=8192)
+def compound_parts(word: str) -> tuple[str, ...]:
+    """The known words a compound is made of ("standardservice", "geburtstagstorte": geburtstag-s-torte),
+    by the words of lexicon/translations.txt; (word,) when it is none."""
+    vocabulary = _vocabulary()
+    if word in vocabulary or len(word) < 2 * MIN_COMPOUND_PART:
+        return (word,)
+    for end in range(len(word) - MIN_COMPOUND_PART, MIN_COMPOUND_PART - 1, -1):
+        head, tail = word[:end], word[end:]
+        # German joins its compounds' parts with a letter or two: Geburtstag-s-torte, Zitrone-n-tarte.
+        for link in COMPOUND_LINKS:
+            base = head[: len(head) - len(link)]
+            if head.endswith(link) and len(base) >= MIN_COMPOUND_PART and base in vocabulary:
+                rest = compound_parts(tail)
+                if all(part in vocabulary for part in rest):
+                    return (base, *rest)
+    return (word,)
+
+
+@cache
+def _vocabulary() -> frozenset[str]:
+    return frozenset(word for _, word in _translations())
 
 
 @cache

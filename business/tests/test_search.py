@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from business import search
+from business import search, text_analysis
 from business.models import Business, Customer, FaqEntry, Order
 from business.tests import retrieval_set
 
@@ -176,3 +176,10 @@ def test_a_question_in_the_customers_language_finds_the_data_written_in_another(
     assert haircut.sentences[1] == "Shampoing, coupe et coiffage, 30 minutes."
     [[address]] = search.answer(labelled["salon-elodie"], "Wo ist der Salon?", language="de")
     assert address.passage.source == "address"
+
+
+def test_a_compound_word_is_asked_as_the_known_words_it_is_made_of(labelled):
+    assert text_analysis.compound_parts("geburtstagstorte") == ("geburtstag", "torte")
+    assert text_analysis.compound_parts("ebikes") == ("ebikes",)
+    [[tart]] = search.answer(labelled["rue-bakery"], "Was ist in der Zitronentarte?", language="de")
+    assert retrieval_set.name_of(tart.passage) == "item:Lemon tart"
