@@ -1,9 +1,9 @@
 """Replies whose facts come from tool results, exactly.
 
 A small model rephrasing "5.20 EUR" may write "5.50 EUR". A draft is used only when every number
-in it appears in the tool results or the customer's own message, and it carries at least one of
-the primary result's key facts word for word; otherwise the reply is the primary result's own
-answer, built from the data alone.
+in it appears in the tool results or the customer's own message, and it carries word for word one
+key fact of every result that answered (of every part of a compound question); otherwise the reply
+is those results' own answers, built from the data alone.
 """
 
 from __future__ import annotations
@@ -25,18 +25,32 @@ def is_grounded(draft: str, results: list[ToolResult], customer_text: str) -> bo
     allowed = numbers(customer_text).union(*(numbers(result.content) for result in results))
     if numbers(draft) - allowed:
         return False
-    primary = next((result for result in results if result.found), None)
-    if primary is None or not primary.facts:
-        return True
     lowered = draft.lower()
-    return any(fact.lower() in lowered for fact in primary.facts)
+    return all(
+        any(fact.lower() in lowered for fact in facts)
+        for result in results
+        if result.found
+        for facts in result.key_facts
+    )
 
 
 def grounded_reply(draft: str, results: list[ToolResult], customer_text: str) -> tuple[str, bool]:
     """The reply to send and whether the model's draft was kept."""
     if is_grounded(draft, results, customer_text):
         return draft.strip(), True
-    primary = next((result for result in results if result.found and result.answer), None)
-    if primary is None:
-        primary = next((result for result in results if result.answer), None)
-    return (primary.answer if primary else ""), False
+    answers = [result for result in results if result.found and result.answer]
+    if not answers:
+        return next((result.answer for result in results if result.answer), ""), False
+    return _joined(answers), False
+
+
+def _joined(results: list[ToolResult]) -> str:
+    """Each result's answer in turn, but not one whose facts an earlier answer already states (the day's
+    hours the search found, which business_info gives again)."""
+    text = ""
+    for result in results:
+        facts = [fact.lower() for group in result.key_facts for fact in group]
+        if result.answer in text or text and facts and all(fact in text.lower() for fact in facts):
+            continue
+        text = f"{text} {result.answer}".strip()
+    return text

@@ -28,6 +28,8 @@ class Reply:
     facts: tuple[str, ...]
     # What the customer is asked to choose from, in order ("the second one").
     options: tuple[str, ...] = ()
+    # For a compound question, the facts of each part: a reply carries one of each.
+    parts: tuple[tuple[str, ...], ...] = ()
 
 
 def from_matches(groups: list[list[Match]], orders: list[Order], question: str) -> Reply:
@@ -37,28 +39,43 @@ def from_matches(groups: list[list[Match]], orders: list[Order], question: str) 
         if order_reply is not None:
             return order_reply
     language = translation.get_language() or ""
-    matches = [in_language(match, language) for group in groups for match in group]
+    answered = [[in_language(match, language) for match in group] for group in groups]
+    matches = [match for group in answered for match in group]
+    part_facts = tuple(tuple(fact for match in group for fact in _facts(match)) for group in answered)
     return Reply(
         content="\n".join(_read(match) for match in matches),
         answer=" ".join(" ".join(match.sentences) for match in matches),
-        facts=tuple(fact for match in matches for fact in (match.passage.facts or match.sentences)),
+        facts=tuple(fact for facts in part_facts for fact in facts),
         options=tuple(match.passage.title for match in groups[-1]) if len(groups[-1]) > 1 else (),
+        parts=part_facts if len(part_facts) > 1 else (),
     )
+
+
+def _facts(match: Match) -> tuple[str, ...]:
+    return tuple(match.passage.facts or match.sentences)
 
 
 def in_language(match: Match, language: str) -> Match:
     """The match as the reply's language writes it: the business's own words (FAQ, documents, product names and
-    descriptions) stay as written, the sentences Parley wrote around them are taken in that language."""
+    descriptions) stay as written, quoted in a sentence of that language; the sentences Parley wrote around
+    them are taken in that language."""
     passage = match.passage
-    if passage.language == language or passage.source in (Passage.Source.FAQ, Passage.Source.DOCUMENT):
+    if passage.language == language or not language:
         return match
+    if passage.source in (Passage.Source.FAQ, Passage.Source.DOCUMENT):
+        quoted = copy.copy(passage)
+        quoted.facts = list(_facts(match))
+        answer = gettext("Here is our answer: “%(text)s”") % {"text": " ".join(match.sentences)}
+        return replace(match, passage=quoted, sentences=(answer,))
     if passage.source == Passage.Source.ITEM:
         item = CatalogueItem.objects.filter(pk=passage.object_id or 0).first()
         if item is None:
             return match
         indexed, _ = passages.item_line(item, passage.language)
         line, facts = passages.item_line(item, language)
-        sentences = tuple(line if sentence == indexed else sentence for sentence in match.sentences)
+        described = " ".join(sentence for sentence in match.sentences if sentence != indexed)
+        sheet = gettext("This is what our product sheet says about it: “%(description)s”")
+        sentences = (line, sheet % {"description": described}) if described else (line,)
         translated = copy.copy(passage)
         translated.facts = list(facts)
         return replace(match, passage=translated, sentences=sentences)

@@ -16,13 +16,17 @@ from typing import Any
 
 from django.utils.translation import gettext
 
+from business import search
 from business.hours import DAY_NAMES
 
-from .booking_request import asks_whether_to_book
 from .intents import Intent, Understanding, understand
 
 # Letters then digits ("A-1042", "HB1042") or a long number; the same in every language.
 ORDER_REFERENCE = re.compile(r"(?<![\w-])#?([A-Za-z]{1,5}-?\d{3,}|\d{4,})(?![\w-])")
+# The business's details business_info gives, by the intent that asks for them.
+DETAILS = ("address", "contact")
+# A part asking about a product or an order is the search's alone ("do you deliver to my address?").
+ASKS_FOR_AN_ITEM = frozenset({Intent.PRICE, Intent.AVAILABILITY, Intent.ORDER, Intent.BOOKING})
 # Not a sentence: a thumbs-up reads the same in every language.
 ACKNOWLEDGEMENT_REPLY = "👍"
 
@@ -66,21 +70,39 @@ def _plan(text: str, understood: Understanding, language: str) -> list[PlannedCa
     if understood.is_small_talk:
         return []
     calls: list[PlannedCall] = []
-    if Intent.BOOKING in intents and not asks_whether_to_book(text, language):
+    if Intent.BOOKING in intents:
         calls.append(PlannedCall("create_booking"))
-    if Intent.HOURS in intents and understood.day in ("today", "tomorrow"):
-        # Whether the business is open now, today or tomorrow needs the clock, which only business_info reads.
-        calls.append(PlannedCall("business_info", {"topic": "hours", "day": understood.day}))
-    # One search over everything the business knows, hours, address, contact and products included.
-    calls.append(PlannedCall("search_knowledge", {"query": text}))
-    if Intent.HOURS in intents and understood.day not in ("", "today", "tomorrow"):
-        # Asked in a language the business's passages are not written in, a day's hours are still known.
-        calls.append(PlannedCall("business_info", {"topic": "hours", "day": _day_argument(understood.day)}))
+    calls += _answer_calls(text, language)
     if Intent.ORDER in intents:
         # "Has my order shipped yet?" names no reference and may share no word with the order: when
         # nothing else answers, it is about the customer's order in progress, if they have one.
         calls.append(PlannedCall("order_status", {"reference": ""}))
     return calls
+
+
+def _answer_calls(text: str, language: str) -> list[PlannedCall]:
+    """One search over everything the business knows, with business_info after it for each part of the question
+    about the business's details: it knows them in every language, and which day "today" and "tomorrow" are."""
+    parts = search.question_parts(text, (language,)) or [text]
+    searched: list[str] = []
+    first: list[PlannedCall] = []
+    after: list[PlannedCall] = []
+    for part in parts:
+        understood = understand(part, language)
+        intents = understood.intents
+        if Intent.HOURS in intents and understood.day in ("today", "tomorrow"):
+            # Only the clock knows which day that is: the search would answer with every day's hours.
+            first.append(PlannedCall("business_info", {"topic": "hours", "day": understood.day}))
+            continue
+        searched.append(part)
+        if Intent.HOURS in intents and understood.day:
+            after.append(PlannedCall("business_info", {"topic": "hours", "day": _day_argument(understood.day)}))
+        details = [topic for topic in DETAILS if Intent(topic) in intents]
+        # Both in one part is rather one word read twice ("E-Mail-Adressen") than two questions.
+        if len(details) == 1 and not intents & ASKS_FOR_AN_ITEM:
+            after.append(PlannedCall("business_info", {"topic": details[0]}))
+    query = text if len(searched) == len(parts) else "? ".join(searched)
+    return first + ([PlannedCall("search_knowledge", {"query": query})] if searched else []) + after
 
 
 def _day_argument(day: str) -> str:

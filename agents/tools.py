@@ -5,8 +5,8 @@ business and which customer a tool reads is fixed by the turn before the model r
 can reach another tenant's data or another customer's orders.
 
 Every tool answers with a ToolResult: what the model reads (`content`), the facts a reply built on
-it must carry exactly (`facts`), and a reply made only of those facts (`answer`) for when the
-model's own wording cannot be trusted.
+it must carry exactly (`facts`, one of them; with `parts`, one of each part's), and a reply made only
+of those facts (`answer`) for when the model's own wording cannot be trusted.
 """
 
 from __future__ import annotations
@@ -95,6 +95,13 @@ class ToolResult:
     facts: tuple[str, ...] = ()
     answer: str = ""
     found: bool = True
+    # The facts of each part of a compound question's answer: a reply carries one of each.
+    parts: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def key_facts(self) -> tuple[tuple[str, ...], ...]:
+        """The groups of facts a reply built on this result carries one of each of."""
+        return self.parts or ((self.facts,) if self.facts else ())
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)
@@ -102,7 +109,13 @@ class ToolResult:
     @classmethod
     def from_json(cls, text: str) -> ToolResult:
         data = json.loads(text)
-        return cls(content=data["content"], facts=tuple(data["facts"]), answer=data["answer"], found=data["found"])
+        return cls(
+            content=data["content"],
+            facts=tuple(data["facts"]),
+            answer=data["answer"],
+            found=data["found"],
+            parts=tuple(tuple(part) for part in data.get("parts", ())),
+        )
 
 
 NOTHING_FOUND = ToolResult(content="Nothing found.", found=False)
@@ -308,13 +321,18 @@ def _weekday(day: str, now: datetime) -> str:
 
 def _search(context: TurnContext, query: str, sources: list[str] | None) -> str:
     groups = search.answer(
-        context.business, query, customer_id=context.contact.customer_id, context=context.follow_up, sources=sources
+        context.business,
+        query,
+        customer_id=context.contact.customer_id,
+        context=context.follow_up,
+        sources=sources,
+        language=context.language.customer if context.language else "",
     )
     if not groups:
         return NOTHING_FOUND.to_json()
     reply = retrieval_answers.from_matches(groups, _orders(context), query)
     follow_ups.remember(context.conversation_id, groups, reply.options)
-    return ToolResult(content=reply.content, facts=reply.facts, answer=reply.answer).to_json()
+    return ToolResult(content=reply.content, facts=reply.facts, answer=reply.answer, parts=reply.parts).to_json()
 
 
 def _orders(context: TurnContext) -> list[Order]:

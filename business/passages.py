@@ -4,8 +4,8 @@ FAQ entries, document paragraphs, catalogue items (name, price, availability, de
 orders are written once, in the business's main language; opening hours, address and contact are
 fixed words around the business's data, so they are written in each of its languages, through
 gettext, with Babel's day names, times and prices. Passages of a topic (hours, address, contact,
-item, order) also hold the words customers ask about it with, in the business's languages
-(text_analysis.topic_words): searched, never shown.
+item, order) also hold the words customers ask about it with, in every language the agent serves,
+since a customer may ask in one the business does not (text_analysis.topic_words): searched, never shown.
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ def item_passages(item: CatalogueItem) -> Iterator[Draft]:
     language = business_languages(item.business)[0]
     line, facts = item_line(item, language)
     body = f"{line}\n{item.description}".strip()
-    keywords = text_analysis.topic_words("item", business_languages(item.business))
+    keywords = text_analysis.topic_words("item")
     yield Draft(Source.ITEM, language, item.name, body, object_id=item.pk, keywords=keywords, facts=facts)
 
 
@@ -107,7 +107,7 @@ def _spans(intervals: list[list[str]], language: str) -> str:
 
 def hours_passages(business: Business) -> Iterator[Draft]:
     hours = business.opening_hours or {}
-    keywords = text_analysis.topic_words("hours", business_languages(business))
+    keywords = text_analysis.topic_words("hours")
     for language in business_languages(business):
         day_names = get_day_names("wide", locale=babel_locale(language))
         with translation.override(language):
@@ -134,7 +134,7 @@ def place_passages(business: Business) -> Iterator[Draft]:
                     language,
                     gettext("Address"),
                     gettext("Our address is %(address)s.") % {"address": business.address},
-                    keywords=text_analysis.topic_words("address", business_languages(business)),
+                    keywords=text_analysis.topic_words("address"),
                     facts=(business.address,),
                 )
             details = [value for value in (business.phone, business.email) if value]
@@ -144,7 +144,7 @@ def place_passages(business: Business) -> Iterator[Draft]:
                     language,
                     gettext("Contact"),
                     _reach_us(details),
-                    keywords=text_analysis.topic_words("contact", business_languages(business)),
+                    keywords=text_analysis.topic_words("contact"),
                     facts=tuple(details),
                 )
 
@@ -198,7 +198,7 @@ def order_passages(order: Order) -> Iterator[Draft]:
         title % {"reference": reference},
         body,
         object_id=order.pk,
-        keywords=f"{text_analysis.topic_words('order', languages)} {compact_reference(reference)}",
+        keywords=f"{text_analysis.topic_words('order')} {compact_reference(reference)}",
         facts=(status,),
         customer_id=order.customer_id,
     )

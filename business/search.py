@@ -18,7 +18,7 @@ import math
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import reduce
+from functools import cache, reduce
 from operator import or_
 from typing import Any
 
@@ -48,6 +48,10 @@ TOPIC = 0.95
 BODY_ONLY = 0.85
 TYPO = 0.8
 CANDIDATES = 100
+# The share of a product's name a question must hold to be about that product whatever else it asks.
+NAMED_SHARE = 2 / 3
+# How far a named product's passage ranks above the others when its price or what it is like is asked.
+NAMED_BONUS = 0.05
 # How many passages of the same kind, equally good, one answer lists (all the days; a few products).
 MAX_TIED: dict[str, int] = {Source.HOURS: 7}
 DEFAULT_MAX_TIED = 3
@@ -113,16 +117,25 @@ def answer(
     customer_id: int | None = None,
     context: str = "",
     sources: Iterable[str] | None = None,
+    language: str = "",
 ) -> list[list[Match]]:
-    """For each part of the question that something answers well enough, the passages that answer it."""
-    languages = passages.business_languages(business)
+    """For each part of the question that something answers well enough, the passages that answer it;
+    `language` is the customer's, whose words are read too when the business does not serve it."""
     groups: list[list[Match]] = []
     answered: set[tuple[str, int | None, str]] = set()
     leaning_on = context
-    for part in question_parts(question, languages):
+    for part in question_parts(question, _asked_in(business, language)):
         found = [
             match
-            for match in find(business, part, customer_id=customer_id, context=leaning_on, sources=sources, limit=10)
+            for match in find(
+                business,
+                part,
+                customer_id=customer_id,
+                context=leaning_on,
+                sources=sources,
+                limit=10,
+                language=language,
+            )
             if match.score >= RELEVANCE_THRESHOLD and match.identity not in answered
         ]
         if found:
@@ -131,6 +144,13 @@ def answer(
             answered.update(match.identity for match in group)
         leaning_on = part
     return groups
+
+
+def _asked_in(business: Business, language: str) -> tuple[str, ...]:
+    """The languages a question is read in: the business's, and the customer's when it is another."""
+    languages = passages.business_languages(business)
+    customer = text_analysis.base_language(language) if language else ""
+    return languages if not customer or customer in languages else (*languages, customer)
 
 
 def question_parts(question: str, languages: tuple[str, ...]) -> list[str]:
@@ -162,22 +182,37 @@ def find(
     context: str = "",
     sources: Iterable[str] | None = None,
     limit: int = 5,
+    language: str = "",
 ) -> list[Match]:
     """The passages that hold most of the query's words, best first, each with its score."""
-    languages = passages.business_languages(business)
+    main = passages.business_languages(business)[0]
+    languages = _asked_in(business, language)
     own = text_analysis.content_words(query, languages)
     if not own:
         return []
     leaning = [word for word in text_analysis.content_words(context, languages) if word not in own]
     scope = _scope(business, customer_id, sources)
-    candidates = _candidates(scope, business, customer_id, own + leaning, languages, sources)
+    parts = {word: text_analysis.compound_parts(word) for word in own}
+    looked_for = list(dict.fromkeys([*own, *(part for found in parts.values() for part in found), *leaning]))
+    candidates = _candidates(scope, business, customer_id, looked_for, languages, sources)
     if not candidates:
         return []
+    # A compound the business's data does not hold is asked as its parts: "Standard-Service", "Zitronentarte".
+    held = set().union(*(passage.terms.split() for passage in candidates))
+    own = list(
+        dict.fromkeys(
+            part
+            for word in own
+            for part in (parts[word] if not text_analysis.asked_stems(word, languages) & held else (word,))
+        )
+    )
     words = _Words(own, leaning, languages, candidates)
+    # "oat milk" names a product; "what's in the oat milk?" asks about it.
+    words.bare = len(text_analysis.words(query)) == len(own)
     words.weigh(scope)
     scored = sorted(
         (words.score(passage) for passage in candidates),
-        key=lambda found: (-found[2], -found[1], found[0].language != languages[0], len(found[0].body)),
+        key=lambda found: (-found[2], -found[1], found[0].language != main, len(found[0].body)),
     )
     best: dict[tuple[str, int | None, str], tuple[Passage, float, float]] = {}
     for passage, score, rank in scored:
@@ -205,6 +240,7 @@ class _Words:
         }
         self.weights: dict[str, float] = {}
         self.candidates = candidates
+        self.bare = False
 
     def weigh(self, scope: QuerySet[Passage]) -> None:
         exact = [word for word in self.stems if word not in self.near]
@@ -249,26 +285,81 @@ class _Words:
         )
         score = self.share(self.own, text)
         rank = score + CONTEXT_SHARE * self.share(self.leaning, text)
+        if passage.source == Source.ITEM and self.names(passage.title):
+            # "Is the Road Pro Carbon light?": the other words ask about the product, often in words its data lacks.
+            score = max(score, RELEVANCE_THRESHOLD)
+            price, asked = self._beyond_name(passage)
+            # Its price, or what it is like, is the product's own passage to tell rather than an FAQ naming it.
+            rank = max(rank, score) + (NAMED_BONUS if price or asked else 0.0)
         return passage, round(score, 6), round(rank, 6)
+
+    def _beyond_name(self, passage: Passage) -> tuple[set[str], list[str]]:
+        """The question's words asking a product's price or stock, and those asking anything else about it."""
+        title, title_words = set(passage.title_terms.split()), set(text_analysis.index_words(passage.title))
+        # Price words compared unstemmed: stems of several languages meet ("comprend" and "comprar" are "compr").
+        price = {word for word in self.own if text_analysis.asked_words(word, self.languages) & _price_words()}
+        asked = [
+            word
+            for word in self.own
+            if word not in price and not self.stems[word] & title and not self.near.get(word, set()) & title_words
+        ]
+        return price, asked
+
+    def names(self, title: str) -> bool:
+        """Whether the question names this: holds most of its name's words (a typo counts)."""
+        named = text_analysis.content_words(title, self.languages)
+        held = [
+            word
+            for word in named
+            if any(
+                self.stems[own] & text_analysis.stems(word, self.languages) or word in self.near.get(own, ())
+                for own in self.own
+            )
+        ]
+        return bool(named) and len(held) >= NAMED_SHARE * len(named)
 
     def sentences(self, passage: Passage) -> tuple[str, ...]:
         """The sentences of a passage that hold the most of the query, in their order."""
         sentences = [sentence.strip() for sentence in _SENTENCE_END.split(passage.body) if sentence.strip()]
-        values = []
-        for sentence in sentences:
-            text: tuple[set[str], ...] = (
-                text_analysis.terms(sentence, self.languages),
-                set(),
-                set(),
-                set(text_analysis.index_words(sentence)),
-            )
-            values.append(self.share(self.own, text) + CONTEXT_SHARE * self.share(self.leaning, text))
+        if passage.source == Source.ITEM:
+            return self._item_sentences(passage, sentences)
+        values = [
+            self.share(self.own, _sentence_text(sentence, self.languages))
+            + CONTEXT_SHARE * self.share(self.leaning, _sentence_text(sentence, self.languages))
+            for sentence in sentences
+        ]
         best = max(values, default=0.0)
         if best == 0.0:
             # Found by its title ("How long does a repair take?"): its first sentence is the answer,
             # with the next one when the first is only "Yes." or "No.".
             return tuple(sentences[: 1 if len(sentences[0].split()) > 2 else 2]) if sentences else ()
         return tuple(sentence for sentence, value in zip(sentences, values, strict=True) if value >= best / 2)
+
+    def _item_sentences(self, passage: Passage, sentences: list[str]) -> tuple[str, ...]:
+        """A product's price line, which names it, and its description unless only its name, price or stock is
+        asked, or nothing new after an earlier question: the description's sentences that hold what else was asked
+        ("is it carbon?"), or all of them ("what's in the lemon tart?"), since the question may ask in words
+        or a language the data lacks."""
+        line, description = sentences[:1], sentences[1:]
+        price, asked = self._beyond_name(passage)
+        # "and the croissant?" after a price: a follow-up asks what the question it follows asked.
+        if not description or not asked and (price or self.leaning or self.bare):
+            return tuple(line)
+        holding = [
+            sentence for sentence in description if self.share(asked, _sentence_text(sentence, self.languages)) > 0
+        ]
+        return tuple(line + (holding or description))
+
+
+@cache
+def _price_words() -> frozenset[str]:
+    """The words customers ask a product's price or stock with, in every language."""
+    return frozenset(text_analysis.words(text_analysis.topic_words("item")))
+
+
+def _sentence_text(sentence: str, languages: tuple[str, ...]) -> tuple[set[str], ...]:
+    """A sentence as `_Words.found` reads a passage: its terms, and its words for typos."""
+    return (text_analysis.terms(sentence, languages), set(), set(), set(text_analysis.index_words(sentence)))
 
 
 def _scope(business: Business, customer_id: int | None, sources: Iterable[str] | None) -> QuerySet[Passage]:
@@ -288,10 +379,9 @@ def _candidates(
     if connection.vendor == "postgresql":
         ids = _postgres_candidates(business, customer_id, words, languages, sources)
     else:
-        # The trigram index knows only written words: those that ask the same are searched too.
-        ids = _sqlite_candidates(
-            business, sorted({same for word in words for same in text_analysis.same_thing(word, languages)})
-        )
+        # The trigram table knows no stems: the words that ask the same, translations included, are looked for too.
+        asked = sorted({member for word in words for member in text_analysis.asked_words(word, languages)})
+        ids = _sqlite_candidates(business, asked)
     return list(scope.filter(pk__in=ids))
 
 

@@ -17,6 +17,10 @@ from pathlib import Path
 import snowballstemmer
 
 LEXICON_DIR = Path(__file__).with_name("lexicon")
+TRANSLATIONS = LEXICON_DIR / "translations.txt"
+# The shortest part of a compound word, and the letters that may join two parts.
+MIN_COMPOUND_PART = 3
+COMPOUND_LINKS = ("", "s", "n", "en", "es")
 SNOWBALL_NAMES = {
     "da": "danish", "de": "german", "en": "english", "es": "spanish", "fi": "finnish", "fr": "french",
     "hu": "hungarian", "it": "italian", "nl": "dutch", "no": "norwegian", "pt": "portuguese",
@@ -114,38 +118,85 @@ def stems(word: str, languages: tuple[str, ...]) -> frozenset[str]:
     return frozenset(found)
 
 
-def topic_words(topic: str, languages: tuple[str, ...]) -> str:
-    """What customers call a topic in any of these languages: searched, never shown."""
-    return " ".join(lexicon(language).topics.get(topic, "") for language in languages)
+def topic_words(topic: str) -> str:
+    """What customers call a topic in every language with a lexicon, the business's or not, since a
+    customer may ask in another: searched, never shown."""
+    return " ".join(lexicon(path.stem).topics.get(topic, "") for path in sorted(LEXICON_DIR.glob("*.txt")))
 
 
-@cache
-def _concepts() -> dict[str, frozenset[str]]:
-    """Each stem, in every language's stemmer, of a word of concepts.txt: the words of its line."""
-    index: dict[str, set[str]] = {}
-    every_language = tuple(SNOWBALL_NAMES)
-    for line in (LEXICON_DIR / "concepts.txt").read_text(encoding="utf-8").splitlines():
-        if line.startswith("#") or not line.strip():
-            continue
-        # "e-bike" is one word here, as a question's content_words() and the index's index_words() keep it.
-        group = {word.replace("-", "") for word in fold(line).split()}
-        for member in group:
-            for stem in stems(member, every_language):
-                index.setdefault(stem, set()).update(group)
-    return {stem: frozenset(group) for stem, group in index.items()}
-
-
-def same_thing(word: str, languages: tuple[str, ...]) -> frozenset[str]:
-    """A question's word and the words that ask the same, in its language ("much": "price") or in
-    another ("Parkplatz": "parking")."""
-    concepts = _concepts()
-    group = {word}.union(*(lexicon(language).same.get(word, frozenset()) for language in languages))
-    return frozenset(group.union(*(concepts.get(stem, frozenset()) for stem in stems(word, languages))))
+def asked_words(word: str, languages: tuple[str, ...]) -> frozenset[str]:
+    """A question's word and the words that ask the same, in its language and, translated, in the others."""
+    translations = _translations()
+    return frozenset({word}).union(
+        *(lexicon(language).same.get(word, frozenset()) for language in languages),
+        *(translations.get((language, key), frozenset()) for language in languages for key in _keys(word, language)),
+    )
 
 
 def asked_stems(word: str, languages: tuple[str, ...]) -> frozenset[str]:
     """The stems a question's word finds: its own and those of the words that ask the same."""
-    return frozenset().union(*(stems(member, languages) for member in same_thing(word, languages)))
+    return frozenset().union(*(stems(member, languages) for member in asked_words(word, languages)))
+
+
+@lru_cache(maxsize=8192)
+def compound_parts(word: str) -> tuple[str, ...]:
+    """The known words a compound is made of ("standardservice", "geburtstagstorte": geburtstag-s-torte),
+    by the words of lexicon/translations.txt; (word,) when it is none."""
+    vocabulary = _vocabulary()
+    if word in vocabulary or len(word) < 2 * MIN_COMPOUND_PART:
+        return (word,)
+    for end in range(len(word) - MIN_COMPOUND_PART, MIN_COMPOUND_PART - 1, -1):
+        head, tail = word[:end], word[end:]
+        # German joins its compounds' parts with a letter or two: Geburtstag-s-torte, Zitrone-n-tarte.
+        for link in COMPOUND_LINKS:
+            base = head[: len(head) - len(link)]
+            if head.endswith(link) and len(base) >= MIN_COMPOUND_PART and base in vocabulary:
+                rest = compound_parts(tail)
+                if all(part in vocabulary for part in rest):
+                    return (base, *rest)
+    return (word,)
+
+
+@cache
+def _vocabulary() -> frozenset[str]:
+    return frozenset(word for _, word, _ in _translation_rows())
+
+
+@cache
+def _translations() -> dict[tuple[str, str], frozenset[str]]:
+    """(language, word or its stem) -> every word of the rows of lexicon/translations.txt the word is in, in
+    that language: one form of a word is enough ("Parkplätze" finds the row of "Parkplatz")."""
+    found: dict[tuple[str, str], frozenset[str]] = {}
+    for language, word, row in _translation_rows():
+        for key in _keys(word, language):
+            found[(language, key)] = found.get((language, key), frozenset()) | row
+    return found
+
+
+def _keys(word: str, language: str) -> set[str]:
+    stemmer = _stemmer(language)
+    return {word, fold(stemmer.stemWord(word))} if stemmer is not None else {word}
+
+
+@cache
+def _translation_rows() -> tuple[tuple[str, str, frozenset[str]], ...]:
+    """(language, word, the words of its row) for each word of each row of lexicon/translations.txt."""
+    rows: list[tuple[str, str, frozenset[str]]] = []
+    columns: list[str] = []
+    for line in TRANSLATIONS.read_text(encoding="utf-8").splitlines():
+        if line.startswith("@languages "):
+            columns = [code.strip() for code in line[len("@languages ") :].split("|")]
+        elif line.strip() and not line.startswith("#"):
+            if "|" in line:
+                # "blow-dry" is found as a customer writes it, joined or apart.
+                cells = [index_words(cell) for cell in line.split("|")]
+            else:
+                # A row without columns holds words that are the same in several languages or whose language
+                # does not matter; "e-bike" stays one word, as content_words() keeps it.
+                cells = [[word.replace("-", "") for word in fold(line).split()]] * len(columns)
+            row = frozenset(word for cell in cells for word in cell)
+            rows += [(language, word, row) for language, cell in zip(columns, cells, strict=True) for word in cell]
+    return tuple(rows)
 
 
 def is_stop_word(word: str, languages: tuple[str, ...]) -> bool:

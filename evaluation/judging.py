@@ -39,6 +39,8 @@ _WHOLE = re.compile(r"(?<=\d)\.00(?!\d)")
 _TIME = re.compile(r"(?<![\d:])(\d{2}):(\d{2})(?![\d:])")
 _PRICE = re.compile(rf"{CURRENCY}\s?(\d+(?:\.\d{{1,2}})?)|(\d+(?:\.\d{{1,2}})?)\s?{CURRENCY}(?![a-z])")
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_QUOTED = re.compile(r"«[^»]*»|“[^”]*”|„[^“”]*[“”]")
+_BARE_AMOUNT = re.compile(r"\d+[.,]\d{2}")
 ORDER_WORDS = ("order", "commande", "pedido", "bestellung", "ordine", "encomenda")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # How far before a time its day may be named: "Saturday, December 5 at 4:30 PM".
@@ -58,12 +60,16 @@ def canonical(text: str) -> str:
     text = _AM_PM.sub(_am_pm_clock, text)
     text = _CLOCK.sub(_clock, text)
     text = _DOTTED.sub(_dotted_clock, text)
-    text = _DECIMAL_COMMA.sub(r".\1", text)
-    return _WHOLE.sub("", text)
+    return _decimal_point(text)
+
+
+def _decimal_point(text: str) -> str:
+    return _WHOLE.sub("", _DECIMAL_COMMA.sub(r".\1", text))
 
 
 def contains(reply: str, fact: str) -> bool:
-    wanted = canonical(fact)
+    # An expected "1.30" is an amount, not half past one: only a reply's own words can make it a time.
+    wanted = _decimal_point(fold(fact)) if _BARE_AMOUNT.fullmatch(fact.strip()) else canonical(fact)
     return re.search(rf"(?<![0-9a-z]){re.escape(wanted)}(?![0-9a-z])", canonical(reply)) is not None
 
 
@@ -98,7 +104,9 @@ def _detector() -> LanguageDetector:
 
 
 def reply_language(reply: str) -> str | None:
-    """The reply's language code, or None when it is too short or too mixed to tell."""
+    """The reply's language code, or None when it is too short or too mixed to tell. What the reply quotes
+    («...», “...”, „...“) is the business's data as written, in its own language, not the reply's."""
+    reply = _QUOTED.sub(" ", reply)
     words = re.findall(r"[^\W\d_]{2,}", reply)
     if len(words) < MIN_WORDS_TO_DETECT:
         return None

@@ -20,6 +20,17 @@ def test_a_price_matches_however_the_locale_writes_it(written):
     assert contains(f"La tarte coûte {written}.", "4.50")
 
 
+@pytest.mark.parametrize("written", ["1,30 €", "€1.30", "1.30 EUR"])
+def test_an_expected_price_ending_in_30_is_an_amount_not_a_time(written):
+    assert contains(f"Baguette: {written}, in stock.", "1.30")
+    assert not contains("We open at 1:30.", "1.30")
+
+
+def test_a_catalogue_price_beside_its_currency_is_known():
+    facts = known_facts(["Baguette 1.30 EUR"], set(), {})
+    assert facts.invented("Baguette : 1,30 €, en stock.", customer_said="", customer_statuses=set()) == []
+
+
 def test_facts_are_compared_without_case_or_accents():
     assert contains("Nous sommes FERMES le lundi", "fermés")
 
@@ -42,6 +53,11 @@ def test_a_reply_language_is_detected_and_short_replies_are_not_judged():
     assert reply_language("Nous sommes ouverts le dimanche de 8 h à 12 h 30.") == "fr"
     assert reply_language("Wir haben am Sonntag von 8 bis 12:30 Uhr geöffnet.") == "de"
     assert reply_language("ok merci") is None
+
+
+def test_the_business_data_a_reply_quotes_is_not_its_language():
+    reply = "Road Pro Carbon : 949,00 £, en stock. D'après sa description : « Full carbon frame and fork, 8.4 kg. »"
+    assert reply_language(reply) == "fr"
 
 
 def test_prices_times_and_order_states_not_in_the_data_are_invented():

@@ -76,37 +76,23 @@ def test_a_greeting_with_a_question_is_not_small_talk():
     assert [call.tool for call in plan("Hi! Do you ship to Canada?", ALL_TOOLS, "en")] == ["search_knowledge"]
 
 
-@pytest.mark.parametrize(
-    ("language", "text"),
-    [
-        ("en", "Do I need to book to get a puncture fixed?"),
-        ("en", "Do we need an appointment on Saturdays?"),
-        ("fr", "Est-ce qu'il faut prendre rendez-vous le samedi ?"),
-        ("es", "¿Hace falta reservar mesa?"),
-        ("de", "Muss man für einen Haarschnitt einen Termin buchen?"),
-        ("it", "Bisogna prenotare per il pranzo di domenica?"),
-        ("pt", "É preciso marcar para um corte?"),
-    ],
-)
-def test_asking_whether_one_must_book_is_searched_not_booked(language, text):
-    assert [call.tool for call in plan(text, ALL_TOOLS, language)] == ["search_knowledge"]
+def test_each_part_of_a_compound_question_about_the_business_details_gets_business_info_after_the_search():
+    text = "Vous êtes où, et vous ouvrez à quelle heure samedi ?"
+    assert plan(text, ALL_TOOLS, "fr") == [
+        PlannedCall("search_knowledge", {"query": text}),
+        PlannedCall("business_info", {"topic": "hours", "day": "saturday"}),
+        PlannedCall("business_info", {"topic": "address"}),
+    ]
 
 
-def test_coming_in_at_a_time_is_an_hours_question_not_a_booking():
-    calls = plan("Can I come in on Saturday at 11?", ALL_TOOLS, "en")
-    assert "create_booking" not in {call.tool for call in calls}
-    assert PlannedCall("business_info", {"topic": "hours", "day": "saturday"}) in calls
+def test_the_part_about_tomorrow_is_left_to_the_clock_and_the_rest_searched():
+    calls = plan("What time do you open tomorrow, and do you have gluten-free bread?", ALL_TOOLS, "en")
+    assert calls == [
+        PlannedCall("business_info", {"topic": "hours", "day": "tomorrow"}),
+        PlannedCall("search_knowledge", {"query": "do you have gluten-free bread"}),
+    ]
 
 
-@pytest.mark.parametrize(
-    ("language", "text"),
-    [
-        ("de", "Tisch für 2 am Samstag um 14 Uhr bitte"),
-        ("es", "Mesa para 4 el viernes a las 11"),
-        ("fr", "Table pour 3 dimanche à 10h"),
-        ("it", "Tavolo per 2 domenica alle 10"),
-        ("pt", "Mesa para 2 no sábado às 11h"),
-    ],
-)
-def test_a_table_for_some_people_without_an_article_plans_a_booking(language, text):
-    assert plan(text, ALL_TOOLS, language)[0] == PlannedCall("create_booking")
+def test_an_email_address_asks_for_the_contact_not_the_address():
+    assert understand("what's your email address?", "en").intents == {Intent.CONTACT}
+    assert understand("Schick mir die E-Mail-Adressen deiner Kunden", "de").intents == {Intent.CONTACT}

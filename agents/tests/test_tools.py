@@ -236,3 +236,19 @@ def test_a_custom_tool_on_a_local_address_is_refused_unless_configured(turn_cont
     settings.PARLEY_HTTP_TOOL_ALLOW_PRIVATE = False
     result = call(turn_context, "check_stock", product="oat milk")
     assert tool_server.requests == [] and "private or local" in result.content
+
+
+def test_a_draft_answering_one_part_of_a_compound_question_is_not_kept(turn_context):
+    result = call(turn_context, "search_catalogue", query="How much are the oat milk and the olive oil?")
+    assert result.parts == (("€2.10",), ("sold out",))
+    question = "How much are the oat milk and the olive oil?"
+    assert grounded_reply("Oat milk is €2.10.", [result], question) == (result.answer, False)
+    assert grounded_reply("Oat milk is €2.10; olive oil is sold out.", [result], question)[1]
+
+
+def test_the_reply_holds_each_result_once():
+    hours = ToolResult(content="", facts=("8:00 AM–12:30 PM",), answer="On Sunday we are open 8:00 AM–12:30 PM.")
+    delivery = ToolResult(content="", facts=("within Lyon",), answer="We deliver within Lyon.")
+    again = ToolResult(content="", facts=("8:00 AM–12:30 PM",), answer="Sunday: 8:00 AM–12:30 PM.")
+    reply, kept = grounded_reply("", [hours, delivery, again], "Sunday hours and delivery?")
+    assert (reply, kept) == ("On Sunday we are open 8:00 AM–12:30 PM. We deliver within Lyon.", False)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from business import search
+from business import search, text_analysis
 from business.models import Business, Customer, FaqEntry, Order
 from business.tests import retrieval_set
 
@@ -163,3 +163,36 @@ def test_reindex_search_writes_the_passages_again(labelled):
     call_command("reindex_search", "rue-bakery", stdout=output)
     assert output.getvalue() == f"rue-bakery: {bakery.passages.count()} passages\n"
     assert named(best(bakery, "what's in the lemon tart")) == [["item:Lemon tart"]]
+
+
+def test_a_price_question_gets_the_price_line_and_a_question_about_the_product_its_description_too(labelled):
+    [[price]] = best(labelled["rue-bakery"], "How much is the sourdough loaf?")
+    assert price.sentences == ("Sourdough loaf: €5.20, in stock.",)
+    [[size]] = best(labelled["rue-bakery"], "How big is the sourdough loaf?")
+    assert size.sentences == ("Sourdough loaf: €5.20, in stock.", "Natural leaven, 800 g, baked every morning.")
+
+
+def test_a_question_naming_a_product_is_about_it_whatever_else_it_asks(labelled):
+    [[helmet]] = best(labelled["quay-cycles"], "Does the commuter helmet fit a ponytail?")
+    assert retrieval_set.name_of(helmet.passage) == "item:Commuter helmet"
+
+
+def test_two_products_named_in_one_question_both_come_back(labelled):
+    groups = best(labelled["rue-bakery"], "How much are a baguette and a lemon tart?")
+    assert named(groups) == [["item:Baguette"], ["item:Lemon tart"]]
+
+
+def test_a_question_in_the_customers_language_finds_the_data_written_in_another(labelled):
+    [[tart]] = search.answer(labelled["rue-bakery"], "¿De qué está hecha la tarta de limón?", language="es")
+    assert retrieval_set.name_of(tart.passage) == "item:Lemon tart" and "lemon curd" in " ".join(tart.sentences)
+    [[haircut]] = search.answer(labelled["salon-elodie"], "What does the men's haircut include?", language="en")
+    assert haircut.sentences[1] == "Shampoing, coupe et coiffage, 30 minutes."
+    [[address]] = search.answer(labelled["salon-elodie"], "Wo ist der Salon?", language="de")
+    assert address.passage.source == "address"
+
+
+def test_a_compound_word_is_asked_as_the_known_words_it_is_made_of(labelled):
+    assert text_analysis.compound_parts("geburtstagstorte") == ("geburtstag", "torte")
+    assert text_analysis.compound_parts("ebikes") == ("ebikes",)
+    [[tart]] = search.answer(labelled["rue-bakery"], "Was ist in der Zitronentarte?", language="de")
+    assert retrieval_set.name_of(tart.passage) == "item:Lemon tart"
