@@ -9,4 +9,4 @@ class BusinessConfig(AppConfig):
     def ready(self) -> None:
         from . import signals  # connects the search index signals
 
-        post_migrate.connect(signals.index_businesses_never_indexed, sender=self, dispatch_uid="index-businesses")
+        post_migrate.connect(signals.index_businesses_not_indexed, sender=self, dispatch_uid="index-businesses")

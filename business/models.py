@@ -295,6 +295,8 @@ class Passage(models.Model):
     # The words customers use for the passage's topic ("price", "where"): nearly as telling as its title.
     topic_terms = models.TextField(blank=True)
     folded = models.TextField()
+    # Which analysis wrote it (text_analysis.fingerprint()): a passage of an older one is written again.
+    analysis = models.CharField(max_length=16, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["business", "source", "object_id"], name="passage_source")]

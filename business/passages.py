@@ -221,6 +221,7 @@ def analysed(business: Business, draft: Draft) -> Passage:
         title_terms=_padded(text_analysis.terms(draft.title, languages)),
         topic_terms=_padded(text_analysis.terms(hidden, languages)),
         folded=" ".join(dict.fromkeys(text_analysis.index_words(f"{draft.title} {draft.body} {hidden}"))),
+        analysis=text_analysis.fingerprint(),
     )
 
 

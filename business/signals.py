@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import connection
+from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from . import search
+from . import search, text_analysis
 from .models import Business, Passage
 
 
@@ -39,9 +40,12 @@ def _business_saved(sender: type, instance: Business, raw: bool = False, **kwarg
     instance.loaded_languages = list(instance.languages)
 
 
-def index_businesses_never_indexed(**kwargs: Any) -> None:
-    """After migrating: the businesses that existed before the passages get theirs (post_migrate, apps.py)."""
+def index_businesses_not_indexed(**kwargs: Any) -> None:
+    """After migrating: the businesses that existed before the passages get theirs, and those indexed by an
+    older analysis (other lexicons) get theirs written again (post_migrate, apps.py)."""
     if Passage._meta.db_table not in connection.introspection.table_names():
         return  # migrated back to before the passages
-    for business in Business.objects.exclude(pk__in=Passage.objects.values("business")):
+    stale = Passage.objects.exclude(analysis=text_analysis.fingerprint()).values("business")
+    indexed = Passage.objects.values("business")
+    for business in Business.objects.filter(Q(pk__in=stale) | ~Q(pk__in=indexed)):
         search.reindex_business(business)

@@ -8,6 +8,7 @@ opening hours, an address, a price...) lives in lexicon/<lang>.txt.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -28,6 +29,16 @@ SNOWBALL_NAMES = {
 }  # fmt: skip
 # A word, with the words hyphenated to it: "e-bikes" is not "bikes".
 _WORD = re.compile(r"\w+(?:-\w+)*", re.UNICODE)
+
+
+@cache
+def fingerprint() -> str:
+    """What the index depends on, the lexicons and this analysis, in 16 hex digits: a passage written under
+    another fingerprint is written again after migrating (signals.py)."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for path in sorted(LEXICON_DIR.iterdir()):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 @dataclass(frozen=True)

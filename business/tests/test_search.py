@@ -165,6 +165,15 @@ def test_reindex_search_writes_the_passages_again(labelled):
     assert named(best(bakery, "what's in the lemon tart")) == [["item:Lemon tart"]]
 
 
+def test_passages_written_by_an_older_analysis_are_written_again_after_migrating(labelled):
+    bakery = labelled["rue-bakery"]
+    bakery.passages.update(analysis="older lexicons", terms="  ", title_terms="  ", topic_terms="  ", folded="")
+    assert best(bakery, "what's in the lemon tart") == []
+    call_command("migrate", verbosity=0)
+    assert set(bakery.passages.values_list("analysis", flat=True)) == {text_analysis.fingerprint()}
+    assert named(best(bakery, "what's in the lemon tart")) == [["item:Lemon tart"]]
+
+
 def test_a_price_question_gets_the_price_line_and_a_question_about_the_product_its_description_too(labelled):
     [[price]] = best(labelled["rue-bakery"], "How much is the sourdough loaf?")
     assert price.sentences == ("Sourdough loaf: €5.20, in stock.",)
