@@ -33,6 +33,7 @@ _AM_PM = re.compile(r"(?<![\d:])(\d{1,2})(?::(\d{2}))?\s*(a\.?m\.?|p\.?m\.?)(?![
 _CLOCK = re.compile(r"(?<![\d.,:])(\d{1,2})\s*(?::\s*(\d{2})|h\s*(\d{2})?(?![a-z])|[.:]?(\d{2})?\s*uhr\b)")
 # "10.00" is a time unless a currency is beside it (then it is a price).
 _DOTTED = re.compile(r"(?<![\d.,])(\d{1,2})\.(00|15|30|45)(?![\d])")
+_BARE_DOTTED = re.compile(r"^\s*\d{1,2}\.(00|15|30|45)\s*$")
 _BESIDE_CURRENCY = re.compile(rf"{CURRENCY}\s?$|^\s?{CURRENCY}")
 _DECIMAL_COMMA = re.compile(r"(?<=\d),(\d{1,2})(?!\d)")
 _WHOLE = re.compile(r"(?<=\d)\.00(?!\d)")
@@ -63,8 +64,10 @@ def canonical(text: str) -> str:
 
 
 def contains(reply: str, fact: str) -> bool:
-    wanted = canonical(fact)
-    return re.search(rf"(?<![0-9a-z]){re.escape(wanted)}(?![0-9a-z])", canonical(reply)) is not None
+    text = canonical(reply)
+    # A bare "1.30" may be a price as well as a time: either reading of it in the reply holds the fact.
+    readings = {canonical(fact), _WHOLE.sub("", fold(fact))} if _BARE_DOTTED.match(fact) else {canonical(fact)}
+    return any(re.search(rf"(?<![0-9a-z]){re.escape(wanted)}(?![0-9a-z])", text) for wanted in readings)
 
 
 def _hhmm(hour: int, minute: int) -> str:
@@ -198,7 +201,8 @@ def statuses_in(canonical_text: str) -> set[str]:
 
 def _bare_hours(canonical_text: str) -> set[str]:
     """ "tomorrow at 10", "à 15", "um 9": a customer's bare hour, morning or afternoon."""
-    hours = {int(number) for number in re.findall(r"(?<![\d:.,])(\d{1,2})(?![\d:.,])", canonical_text)}
+    # A comma or full stop after the hour may end the phrase ("at 9, for two"), not make it a decimal.
+    hours = {int(number) for number in re.findall(r"(?<![\d:.,])(\d{1,2})(?![\d:]|[.,]\d)", canonical_text)}
     return {_hhmm(hour + offset, 0) for hour in hours if 0 < hour <= 12 for offset in (0, 12)} | {
         _hhmm(hour, 0) for hour in hours if 12 < hour < 24
     }
