@@ -68,9 +68,12 @@ def _decimal_point(text: str) -> str:
 
 
 def contains(reply: str, fact: str) -> bool:
-    # An expected "1.30" is an amount, not half past one: only a reply's own words can make it a time.
-    wanted = _decimal_point(fold(fact)) if _BARE_AMOUNT.fullmatch(fact.strip()) else canonical(fact)
-    return re.search(rf"(?<![0-9a-z]){re.escape(wanted)}(?![0-9a-z])", canonical(reply)) is not None
+    text = canonical(reply)
+    # An expected "1.30" may be a price or a time: either reading of it in the reply holds the fact.
+    readings = {canonical(fact)}
+    if _BARE_AMOUNT.fullmatch(fact.strip()):
+        readings.add(_decimal_point(fold(fact)))
+    return any(re.search(rf"(?<![0-9a-z]){re.escape(wanted)}(?![0-9a-z])", text) for wanted in readings)
 
 
 def _hhmm(hour: int, minute: int) -> str:

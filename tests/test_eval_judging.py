@@ -94,6 +94,16 @@ def test_a_time_the_business_is_closed_at_on_the_named_day_is_still_invented():
     assert facts.invented("We open at 10:30.", said, set()) == ["time 10:30"]
 
 
+@pytest.mark.parametrize("reply", ["Baguette: €1.30, in stock.", "Baguette: 1,30 €, disponibile.", "We open at 1.30."])
+def test_an_expected_number_written_like_a_time_matches_as_a_price_too(reply):
+    assert contains(reply, "1.30")
+
+
+def test_an_hour_the_customer_said_before_a_comma_is_theirs():
+    facts = known_facts([], {"07:00", "19:00"}, {})
+    assert facts.invented("A booking for 2 people at 9:00 AM.", "at 9, for two of us", set()) == []
+
+
 def test_a_catalogue_price_written_like_a_time_is_a_known_price(business):
     CatalogueItem.objects.create(business=business, name="Baguette", price=Decimal("1.30"), currency="EUR")
     facts = facts_of(business)
