@@ -68,12 +68,12 @@ def _decimal_point(text: str) -> str:
 
 
 def contains(reply: str, fact: str) -> bool:
-    text = canonical(reply)
-    # An expected "1.30" may be a price or a time: either reading of it in the reply holds the fact.
-    readings = {canonical(fact)}
+    # An expected "1.30" is an amount, written so in the reply ("1,30 €", "at 1.30"), not half past one ("1:30").
     if _BARE_AMOUNT.fullmatch(fact.strip()):
-        readings.add(_decimal_point(fold(fact)))
-    return any(re.search(rf"(?<![0-9a-z]){re.escape(wanted)}(?![0-9a-z])", text) for wanted in readings)
+        wanted, text = _decimal_point(fold(fact)), _decimal_point(fold(reply))
+    else:
+        wanted, text = canonical(fact), canonical(reply)
+    return re.search(rf"(?<![0-9a-z]){re.escape(wanted)}(?![0-9a-z])", text) is not None
 
 
 def _hhmm(hour: int, minute: int) -> str:
