@@ -67,3 +67,30 @@ def test_a_thanks_plans_nothing():
 
 def test_a_greeting_with_a_question_is_not_small_talk():
     assert [call.tool for call in plan("Hi! Do you ship to Canada?", ALL_TOOLS, "en")] == ["search_knowledge"]
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "day"),
+    [
+        ("wann habt ihr am samstg offen", "de", "sat"),
+        ("vcs abrem no sabdo?", "pt", "sat"),
+        ("ouvert dimanhe ?", "fr", "sun"),
+    ],
+)
+def test_a_misspelt_day_is_still_the_day_asked_about(text, language, day):
+    understood = understand(text, language)
+    assert Intent.HOURS in understood.intents and understood.day == day
+
+
+def test_text_speak_asks_for_the_hours_of_the_day_it_shortens():
+    assert plan("r u open sat", ALL_TOOLS, "en")[-1] == PlannedCall(
+        "business_info", {"topic": "hours", "day": "saturday"}
+    )
+    assert plan("wat time u open 2moro?", ALL_TOOLS, "en")[0] == PlannedCall(
+        "business_info", {"topic": "hours", "day": "tomorrow"}
+    )
+    assert understand("thx", "en").is_closing
+
+
+def test_a_word_near_no_day_names_none():
+    assert understand("do you sell sundae cups?", "en").day == ""
