@@ -307,9 +307,13 @@ def _weekday(day: str, now: datetime) -> str:
 
 
 def _search(context: TurnContext, query: str, sources: list[str] | None) -> str:
-    groups = search.answer(
-        context.business, query, customer_id=context.contact.customer_id, context=context.follow_up, sources=sources
-    )
+    customer_id = context.contact.customer_id
+    groups = search.answer(context.business, query, customer_id=customer_id, context=context.follow_up, sources=sources)
+    if not groups and context.follow_up:
+        # A follow-up its own words do not answer ("is it rechargeable?") is asked of the subject itself.
+        groups = search.answer(
+            context.business, query, customer_id=customer_id, subject=context.follow_up, sources=sources
+        )
     if not groups:
         return NOTHING_FOUND.to_json()
     reply = retrieval_answers.from_matches(groups, _orders(context), query)

@@ -41,8 +41,10 @@ BUSINESS_SOURCES = (Source.HOURS, Source.ADDRESS, Source.CONTACT)
 
 # The share of a question's (idf-weighted) words its best passage must hold: bench/results.md.
 RELEVANCE_THRESHOLD = 0.45
-# How much the conversation's subject counts next to the question's own words, when ordering passages.
-CONTEXT_SHARE = 0.25
+# How much the conversation's subject counts next to the question's own words, when ordering passages:
+# enough to choose among passages nearly as good (a title word, a topic word), not to put a passage
+# that only mentions what is asked ("brushing inclus") before the one named so ("Brushing").
+CONTEXT_SHARE = 0.1
 # A word found among a passage's topic words, only in its body, or as a typo counts a little less than in its title.
 TOPIC = 0.95
 BODY_ONLY = 0.85
@@ -112,17 +114,24 @@ def answer(
     *,
     customer_id: int | None = None,
     context: str = "",
+    subject: str = "",
     sources: Iterable[str] | None = None,
 ) -> list[list[Match]]:
-    """For each part of the question that something answers well enough, the passages that answer it."""
+    """For each part of the question that something answers well enough, the passages that answer it.
+
+    `subject`: what a follow-up is asked of ("is it rechargeable?"), whose words then count as the question's."""
     languages = passages.business_languages(business)
     groups: list[list[Match]] = []
     answered: set[tuple[str, int | None, str]] = set()
     leaning_on = context
-    for part in question_parts(question, languages):
+    # "what's in it?" names nothing itself: with a subject, it asks about the subject.
+    parts = question_parts(question, languages) or ([question] if subject else [])
+    for part in parts:
         found = [
             match
-            for match in find(business, part, customer_id=customer_id, context=leaning_on, sources=sources, limit=10)
+            for match in find(
+                business, part, customer_id=customer_id, context=leaning_on, subject=subject, sources=sources, limit=10
+            )
             if match.score >= RELEVANCE_THRESHOLD and match.identity not in answered
         ]
         if found:
@@ -160,12 +169,14 @@ def find(
     *,
     customer_id: int | None = None,
     context: str = "",
+    subject: str = "",
     sources: Iterable[str] | None = None,
     limit: int = 5,
 ) -> list[Match]:
     """The passages that hold most of the query's words, best first, each with its score."""
     languages = passages.business_languages(business)
-    own = text_analysis.content_words(query, languages)
+    asked = text_analysis.content_words(query, languages)
+    own = asked + [word for word in text_analysis.content_words(subject, languages) if word not in asked]
     if not own:
         return []
     leaning = [word for word in text_analysis.content_words(context, languages) if word not in own]
@@ -181,7 +192,8 @@ def find(
     )
     best: dict[tuple[str, int | None, str], tuple[Passage, float, float]] = {}
     for passage, score, rank in scored:
-        if score > 0:
+        # Asked of a subject, a passage must still hold something the message asked ("is it red?" is not answered).
+        if score > 0 and (not subject or not asked or words.holds(asked, passage)):
             best.setdefault((passage.source, passage.object_id, passage.key), (passage, score, rank))
     return [
         Match(passage, score, rank, words.sentences(passage)) for passage, score, rank in list(best.values())[:limit]
@@ -224,7 +236,13 @@ class _Words:
         self.weights = {word: math.log(1 + (total - count + 0.5) / (count + 0.5)) for word, count in frequency.items()}
 
     def found(
-        self, word: str, terms: set[str], title_terms: set[str], topic_terms: set[str], folded: set[str]
+        self,
+        word: str,
+        terms: set[str],
+        title_terms: set[str],
+        topic_terms: set[str],
+        folded: set[str],
+        title_folded: set[str],
     ) -> float:
         if self.stems[word] & title_terms:
             return 1.0
@@ -232,7 +250,9 @@ class _Words:
             return TOPIC
         if self.stems[word] & terms:
             return BODY_ONLY
-        return TYPO if self.near.get(word, set()) & folded else 0.0
+        near = self.near.get(word, set())
+        # A typo of a product's name outranks the same typo of a word its neighbours' descriptions use.
+        return TYPO if near & title_folded else TYPO * TOPIC if near & folded else 0.0
 
     def share(self, words: list[str], passage_text: tuple[set[str], ...]) -> float:
         total = sum(self.weights[word] for word in words)
@@ -241,15 +261,24 @@ class _Words:
 
     def score(self, passage: Passage) -> tuple[Passage, float, float]:
         """The passage, the share of the question's own words it holds, and that share with the context's."""
-        text = (
+        text = self._text(passage)
+        score = self.share(self.own, text)
+        rank = score + CONTEXT_SHARE * self.share(self.leaning, text)
+        return passage, round(score, 6), round(rank, 6)
+
+    def holds(self, words: list[str], passage: Passage) -> bool:
+        text = self._text(passage)
+        return any(self.found(word, *text) for word in words)
+
+    @staticmethod
+    def _text(passage: Passage) -> tuple[set[str], ...]:
+        return (
             set(passage.terms.split()),
             set(passage.title_terms.split()),
             set(passage.topic_terms.split()),
             set(passage.folded.split()),
+            set(text_analysis.index_words(passage.title)),
         )
-        score = self.share(self.own, text)
-        rank = score + CONTEXT_SHARE * self.share(self.leaning, text)
-        return passage, round(score, 6), round(rank, 6)
 
     def sentences(self, passage: Passage) -> tuple[str, ...]:
         """The sentences of a passage that hold the most of the query, in their order."""
@@ -261,6 +290,7 @@ class _Words:
                 set(),
                 set(),
                 set(text_analysis.index_words(sentence)),
+                set(),
             )
             values.append(self.share(self.own, text) + CONTEXT_SHARE * self.share(self.leaning, text))
         best = max(values, default=0.0)
