@@ -202,8 +202,8 @@ def order_status(context: TurnContext, reference: str = "") -> str:
     reference, of their order in progress."""
     orders = _orders(context)
     wanted = passages.compact_reference(reference)
+    order = retrieval_answers.order_named(orders, wanted) if wanted else None
     if wanted:
-        order = retrieval_answers.order_named(orders, wanted)
         reply = retrieval_answers.order_reply(order) if order else None
     else:
         reply = retrieval_answers.order_in_progress(orders)
@@ -213,6 +213,8 @@ def order_status(context: TurnContext, reference: str = "") -> str:
         return ToolResult(content=f"No order {shown} found for this customer.", answer=answer, found=False).to_json()
     if reply.options:
         follow_ups.remember_options(context.conversation_id, reply.options)
+    elif order is not None:
+        follow_ups.remember_order(context.conversation_id, order)
     return ToolResult(content=reply.content, facts=reply.facts, answer=reply.answer).to_json()
 
 
