@@ -41,7 +41,7 @@ def from_matches(groups: list[list[Match]], orders: list[Order], question: str) 
     return Reply(
         content="\n".join(_read(match) for match in matches),
         answer=" ".join(" ".join(match.sentences) for match in matches),
-        facts=tuple(fact for match in matches for fact in (match.passage.facts or match.sentences)),
+        facts=tuple(fact for match in matches for fact in _facts(match)),
         options=tuple(match.passage.title for match in groups[-1]) if len(groups[-1]) > 1 else (),
     )
 
@@ -66,6 +66,13 @@ def in_language(match: Match, language: str) -> Match:
         business_id=passage.business_id, source=passage.source, key=passage.key, language=language
     ).first()
     return match if sibling is None else replace(match, passage=sibling, sentences=(sibling.body,))
+
+
+def _facts(match: Match) -> tuple[str, ...]:
+    """What a reply must carry: the passage's facts that the chosen sentences hold ("£949.00" only when
+    the price line is among them; the description's "8.4 kg" sentence when only it answers), else the sentences."""
+    held = tuple(fact for fact in match.passage.facts if any(fact in sentence for sentence in match.sentences))
+    return held or match.sentences
 
 
 def _read(match: Match) -> str:
