@@ -318,7 +318,9 @@ def _candidates(
     if connection.vendor == "postgresql":
         ids = _postgres_candidates(business, customer_id, words, languages, sources)
     else:
-        ids = _sqlite_candidates(business, words)
+        # The words a question's word asks with ("luces": "lights") are found by their own trigrams.
+        asked = sorted({member for word in words for member in text_analysis.asked_words(word, languages)})
+        ids = _sqlite_candidates(business, asked)
     return list(scope.filter(pk__in=ids))
 
 

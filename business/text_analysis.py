@@ -119,10 +119,26 @@ def topic_words(topic: str, languages: tuple[str, ...]) -> str:
     return " ".join(lexicon(language).topics.get(topic, "") for language in languages)
 
 
-def asked_stems(word: str, languages: tuple[str, ...]) -> frozenset[str]:
-    """The stems a question's word finds: its own and those of the words that ask the same."""
+def asked_words(word: str, languages: tuple[str, ...]) -> frozenset[str]:
+    """A question's word, the words that ask the same, and its translations (glossary.txt)."""
     group = {word}.union(*(lexicon(language).same.get(word, frozenset()) for language in languages))
-    return frozenset().union(*(stems(member, languages) for member in group))
+    return frozenset(group | glossary().get(word, frozenset()))
+
+
+def asked_stems(word: str, languages: tuple[str, ...]) -> frozenset[str]:
+    """The stems a question's word finds: those of its asked words."""
+    return frozenset().union(*(stems(member, languages) for member in asked_words(word, languages)))
+
+
+@cache
+def glossary() -> dict[str, frozenset[str]]:
+    """Each word of lexicon/glossary.txt: the words that name the same thing in the other languages."""
+    groups: dict[str, frozenset[str]] = {}
+    for line in (LEXICON_DIR / "glossary.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            group = frozenset(words(line))
+            groups.update(dict.fromkeys(group, group))
+    return groups
 
 
 def is_stop_word(word: str, languages: tuple[str, ...]) -> bool:

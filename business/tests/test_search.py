@@ -108,6 +108,19 @@ def test_a_follow_up_is_asked_of_its_subject_only_when_the_subject_holds_what_it
     assert search.answer(shop, "does it come in red?", subject="D-lock") == []
 
 
+def test_a_word_of_another_language_finds_the_passage_its_translation_names(labelled):
+    shop = labelled["quay-cycles"]
+    shop.languages = ["en", "es"]
+    shop.save()
+    assert named(best(shop, "¿Cuánto cuesta el casco?")) == [["item:Commuter helmet"]]
+    salon = labelled["salon-elodie"]
+    salon.languages = ["fr", "en"]
+    salon.save()
+    assert named(best(salon, "How much is a colour?")) == [["item:Coloration"]]
+    # A translation finds only what the business has: the salon trims no beards.
+    assert best(salon, "How much is a beard trim?") == []
+
+
 def test_a_french_question_on_a_french_business_finds_the_french_passage(labelled):
     [[haircut]] = best(labelled["salon-elodie"], "Combien coûte une coupe homme ?")
     assert haircut.sentences[0] == "Coupe homme : 25,00 €, en stock."
