@@ -10,13 +10,14 @@ Detection time and memory: bench/results.md.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
 from lingua import IsoCode639_1, Language, LanguageDetector, LanguageDetectorBuilder
 
 from business.languages import SUPPORTED_LANGUAGES
-from business.models import Business
+from business.models import Business, CatalogueItem
 
 from .intents import coverage
 from .models import AgentRun
@@ -28,6 +29,9 @@ SHORT_MESSAGE_CONFIDENCE = 0.9
 # the conversation's language (bench/results.md).
 LEXICON_WEIGHT = 1.0
 STAYING = 0.1
+# Shorter words of a product's name ("au", "de", "set") are the customer's own language's too.
+NAME_WORD_LETTERS = 4
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -62,7 +66,7 @@ def detect(text: str, codes: frozenset[str]) -> tuple[str, float] | None:
 def turn_language(business: Business, words: str, conversation_language: str = "") -> TurnLanguage:
     """The customer's language for a turn whose own words are `words`."""
     served = [code for code in business.languages if code in SUPPORTED_LANGUAGES] or ["en"]
-    customer = _customer_language(words, served, conversation_language or served[0])
+    customer = _customer_language(_without_names(business, words), served, conversation_language or served[0])
     return TurnLanguage(customer=customer, reply=customer if customer in served else served[0])
 
 
@@ -76,6 +80,18 @@ def conversation_language(conversation_id: int) -> str:
     """The language of the conversation's latest turn, "" before its first."""
     latest = AgentRun.objects.filter(conversation_id=conversation_id).exclude(language="").order_by("-id")
     return latest.values_list("language", flat=True).first() or ""
+
+
+def _without_names(business: Business, words: str) -> str:
+    """The words without those of the business's product names, which are in no customer's language:
+    "Und Pain au chocolat?" is German, and "and the croissant?" English."""
+    named = {
+        word
+        for name in CatalogueItem.objects.filter(business=business).values_list("name", flat=True)
+        for word in _WORD.findall(name.lower())
+        if len(word) >= NAME_WORD_LETTERS
+    }
+    return _WORD.sub(lambda found: "" if found.group().lower() in named else found.group(), words)
 
 
 def _customer_language(words: str, served: list[str], preferred: str) -> str:

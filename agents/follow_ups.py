@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 
 from business import passages, text_analysis
-from business.models import Passage
+from business.models import Order, Passage
 from business.search import Match
 
 from .models import ConversationSubject
@@ -30,7 +30,17 @@ MAX_FOLLOW_UP_WORDS = 3
 
 def remember(conversation_id: int, groups: list[list[Match]], options: tuple[str, ...] = ()) -> None:
     """The subject of an answer: the last part's best passage."""
-    passage = groups[-1][0].passage
+    _remember_passage(conversation_id, groups[-1][0].passage, options)
+
+
+def remember_order(conversation_id: int, order: Order) -> None:
+    """An order just answered about: "what's in it?" asks about it next."""
+    passage = Passage.objects.filter(business_id=order.business_id, source=Passage.Source.ORDER, object_id=order.pk)
+    if (found := passage.first()) is not None:
+        _remember_passage(conversation_id, found)
+
+
+def _remember_passage(conversation_id: int, passage: Passage, options: tuple[str, ...] = ()) -> None:
     ConversationSubject.objects.update_or_create(
         conversation_id=conversation_id,
         defaults={

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import snowballstemmer
 
+from business.text_analysis import is_near
+
 LEXICON_DIR = Path(__file__).resolve().parent / "lexicons" / "intents"
 STEMMER_NAMES = {
     "en": "english",
@@ -79,6 +81,8 @@ class Lexicon:
     # (stems, label), longest phrase first; a label is an Intent or a day key.
     intent_phrases: tuple[tuple[tuple[str, ...], str], ...]
     day_phrases: tuple[tuple[tuple[str, ...], str], ...]
+    # (folded word, day key) of the days named in one word: what a misspelt day is compared with.
+    day_words: tuple[tuple[str, str], ...] = ()
 
     def stems(self, text: str) -> list[str]:
         stemmer = _stemmer(self.language)
@@ -110,7 +114,13 @@ def lexicon(language: str) -> Lexicon:
     unknown = set(data["intents"]) - set(Intent)
     if unknown:
         raise ValueError(f"{language}.toml: unknown intents {sorted(unknown)}")
-    return Lexicon(language, phrases(data["intents"]), phrases(data["days"]))
+    day_words = tuple(
+        (fold(phrase), label)
+        for label, entries in data["days"].items()
+        for phrase in entries
+        if _WORD.fullmatch(phrase)
+    )
+    return Lexicon(language, phrases(data["intents"]), phrases(data["days"]), day_words)
 
 
 def understand(text: str, language: str) -> Understanding:
@@ -121,9 +131,21 @@ def understand(text: str, language: str) -> Understanding:
     intents = {Intent(label) for label in _match(stems, owners, words.intent_phrases)}
     # Words that greeted or thanked name no day ("guten Morgen"); the others may ("ouvert demain").
     free = ["" if owner not in SMALL_TALK else owner for owner in owners]
-    days = _match(stems, free, words.day_phrases)
+    days = _match(stems, free, words.day_phrases) or _misspelt_day(fold(text), owners, free, words.day_words)
     unknown = sum(1 for owner, day in zip(owners, free, strict=True) if not owner and not day)
     return Understanding(frozenset(intents), days[0] if days else "", unknown)
+
+
+def _misspelt_day(folded: str, owners: list[str], free: list[str], day_words: tuple[tuple[str, str], ...]) -> list[str]:
+    """The day a word no phrase took is a typo of ("samstg", "sabdo"): a day's hours are still what is asked."""
+    for index, word in enumerate(_WORD.findall(folded)):
+        if owners[index] or free[index]:
+            continue
+        days = {label for day, label in day_words if is_near(word, day)}
+        if len(days) == 1:
+            free[index] = days.pop()
+            return [free[index]]
+    return []
 
 
 def coverage(text: str, language: str) -> float:

@@ -51,10 +51,6 @@ def from_matches(groups: list[list[Match]], orders: list[Order], question: str) 
     )
 
 
-def _facts(match: Match) -> tuple[str, ...]:
-    return tuple(match.passage.facts or match.sentences)
-
-
 def in_language(match: Match, language: str) -> Match:
     """The match as the reply's language writes it: the business's own words (FAQ, documents, product names and
     descriptions) stay as written, quoted in a sentence of that language; the sentences Parley wrote around
@@ -83,6 +79,13 @@ def in_language(match: Match, language: str) -> Match:
         business_id=passage.business_id, source=passage.source, key=passage.key, language=language
     ).first()
     return match if sibling is None else replace(match, passage=sibling, sentences=(sibling.body,))
+
+
+def _facts(match: Match) -> tuple[str, ...]:
+    """What a reply must carry: the passage's facts that the chosen sentences hold ("£949.00" only when
+    the price line is among them; the description's "8.4 kg" sentence when only it answers), else the sentences."""
+    held = tuple(fact for fact in match.passage.facts if any(fact in sentence for sentence in match.sentences))
+    return held or match.sentences
 
 
 def _read(match: Match) -> str:

@@ -215,8 +215,8 @@ def order_status(context: TurnContext, reference: str = "") -> str:
     reference, of their order in progress."""
     orders = _orders(context)
     wanted = passages.compact_reference(reference)
+    order = retrieval_answers.order_named(orders, wanted) if wanted else None
     if wanted:
-        order = retrieval_answers.order_named(orders, wanted)
         reply = retrieval_answers.order_reply(order) if order else None
     else:
         reply = retrieval_answers.order_in_progress(orders)
@@ -226,6 +226,8 @@ def order_status(context: TurnContext, reference: str = "") -> str:
         return ToolResult(content=f"No order {shown} found for this customer.", answer=answer, found=False).to_json()
     if reply.options:
         follow_ups.remember_options(context.conversation_id, reply.options)
+    elif order is not None:
+        follow_ups.remember_order(context.conversation_id, order)
     return ToolResult(content=reply.content, facts=reply.facts, answer=reply.answer).to_json()
 
 
@@ -320,14 +322,21 @@ def _weekday(day: str, now: datetime) -> str:
 
 
 def _search(context: TurnContext, query: str, sources: list[str] | None) -> str:
+    customer_id = context.contact.customer_id
+    language = context.language.customer if context.language else ""
     groups = search.answer(
-        context.business,
-        query,
-        customer_id=context.contact.customer_id,
-        context=context.follow_up,
-        sources=sources,
-        language=context.language.customer if context.language else "",
+        context.business, query, customer_id=customer_id, context=context.follow_up, sources=sources, language=language
     )
+    if not groups and context.follow_up:
+        # A follow-up its own words do not answer ("is it rechargeable?") is asked of the subject itself.
+        groups = search.answer(
+            context.business,
+            query,
+            customer_id=customer_id,
+            subject=context.follow_up,
+            sources=sources,
+            language=language,
+        )
     if not groups:
         return NOTHING_FOUND.to_json()
     reply = retrieval_answers.from_matches(groups, _orders(context), query)

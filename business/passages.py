@@ -180,11 +180,16 @@ def order_sentence(order: Order) -> str:
             order.updated_at, "medium", tzinfo=ZoneInfo(order.business.timezone), locale=babel_locale(language)
         )
     )
-    return gettext("Your order %(reference)s is %(status)s (updated %(updated)s).") % {
+    sentence = gettext("Your order %(reference)s is %(status)s (updated %(updated)s).") % {
         "reference": order.reference,
         "status": status_text(order.status),
         "updated": updated,
     }
+    if not order.items:
+        return sentence
+    # What is in it, so that "what's in it again?" and "the helmet I ordered" find the order too.
+    items = ", ".join(f"{item.get('quantity', 1)} × {item['name']}" for item in order.items)
+    return sentence + " " + gettext("It contains %(items)s.") % {"items": items}
 
 
 def order_passages(order: Order) -> Iterator[Draft]:

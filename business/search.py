@@ -41,8 +41,10 @@ BUSINESS_SOURCES = (Source.HOURS, Source.ADDRESS, Source.CONTACT)
 
 # The share of a question's (idf-weighted) words its best passage must hold: bench/results.md.
 RELEVANCE_THRESHOLD = 0.45
-# How much the conversation's subject counts next to the question's own words, when ordering passages.
-CONTEXT_SHARE = 0.25
+# How much the conversation's subject counts next to the question's own words, when ordering passages:
+# enough to choose among passages nearly as good (a title word, a topic word), not to put a passage
+# that only mentions what is asked ("brushing inclus") before the one named so ("Brushing").
+CONTEXT_SHARE = 0.1
 # A word found among a passage's topic words, only in its body, or as a typo counts a little less than in its title.
 TOPIC = 0.95
 BODY_ONLY = 0.85
@@ -116,15 +118,20 @@ def answer(
     *,
     customer_id: int | None = None,
     context: str = "",
+    subject: str = "",
     sources: Iterable[str] | None = None,
     language: str = "",
 ) -> list[list[Match]]:
     """For each part of the question that something answers well enough, the passages that answer it;
-    `language` is the customer's, whose words are read too when the business does not serve it."""
+    `language` is the customer's, whose words are read too when the business does not serve it.
+
+    `subject`: what a follow-up is asked of ("is it rechargeable?"), whose words then count as the question's."""
     groups: list[list[Match]] = []
     answered: set[tuple[str, int | None, str]] = set()
     leaning_on = context
-    for part in question_parts(question, _asked_in(business, language)):
+    # "what's in it?" names nothing itself: with a subject, it asks about the subject.
+    parts = question_parts(question, _asked_in(business, language)) or ([question] if subject else [])
+    for part in parts:
         found = [
             match
             for match in find(
@@ -132,6 +139,7 @@ def answer(
                 part,
                 customer_id=customer_id,
                 context=leaning_on,
+                subject=subject,
                 sources=sources,
                 limit=10,
                 language=language,
@@ -180,6 +188,7 @@ def find(
     *,
     customer_id: int | None = None,
     context: str = "",
+    subject: str = "",
     sources: Iterable[str] | None = None,
     limit: int = 5,
     language: str = "",
@@ -187,7 +196,8 @@ def find(
     """The passages that hold most of the query's words, best first, each with its score."""
     main = passages.business_languages(business)[0]
     languages = _asked_in(business, language)
-    own = text_analysis.content_words(query, languages)
+    asked = text_analysis.content_words(query, languages)
+    own = asked + [word for word in text_analysis.content_words(subject, languages) if word not in asked]
     if not own:
         return []
     leaning = [word for word in text_analysis.content_words(context, languages) if word not in own]
@@ -216,7 +226,8 @@ def find(
     )
     best: dict[tuple[str, int | None, str], tuple[Passage, float, float]] = {}
     for passage, score, rank in scored:
-        if score > 0:
+        # Asked of a subject, a passage must still hold something the message asked ("is it red?" is not answered).
+        if score > 0 and (not subject or not asked or words.holds(asked, passage)):
             best.setdefault((passage.source, passage.object_id, passage.key), (passage, score, rank))
     return [
         Match(passage, score, rank, words.sentences(passage)) for passage, score, rank in list(best.values())[:limit]
@@ -260,7 +271,13 @@ class _Words:
         self.weights = {word: math.log(1 + (total - count + 0.5) / (count + 0.5)) for word, count in frequency.items()}
 
     def found(
-        self, word: str, terms: set[str], title_terms: set[str], topic_terms: set[str], folded: set[str]
+        self,
+        word: str,
+        terms: set[str],
+        title_terms: set[str],
+        topic_terms: set[str],
+        folded: set[str],
+        title_folded: set[str],
     ) -> float:
         if self.stems[word] & title_terms:
             return 1.0
@@ -268,21 +285,32 @@ class _Words:
             return TOPIC
         if self.stems[word] & terms:
             return BODY_ONLY
-        return TYPO if self.near.get(word, set()) & folded else 0.0
+        near = self.near.get(word, set())
+        # A typo of a product's name outranks the same typo of a word its neighbours' descriptions use.
+        return TYPO if near & title_folded else TYPO * TOPIC if near & folded else 0.0
 
     def share(self, words: list[str], passage_text: tuple[set[str], ...]) -> float:
         total = sum(self.weights[word] for word in words)
         held = sum(self.weights[word] * self.found(word, *passage_text) for word in words)
         return held / total if total else 0.0
 
-    def score(self, passage: Passage) -> tuple[Passage, float, float]:
-        """The passage, the share of the question's own words it holds, and that share with the context's."""
-        text = (
+    def holds(self, words: list[str], passage: Passage) -> bool:
+        text = self._text(passage)
+        return any(self.found(word, *text) for word in words)
+
+    @staticmethod
+    def _text(passage: Passage) -> tuple[set[str], ...]:
+        return (
             set(passage.terms.split()),
             set(passage.title_terms.split()),
             set(passage.topic_terms.split()),
             set(passage.folded.split()),
+            set(text_analysis.index_words(passage.title)),
         )
+
+    def score(self, passage: Passage) -> tuple[Passage, float, float]:
+        """The passage, the share of the question's own words it holds, and that share with the context's."""
+        text = self._text(passage)
         score = self.share(self.own, text)
         rank = score + CONTEXT_SHARE * self.share(self.leaning, text)
         if passage.source == Source.ITEM and self.names(passage.title):
@@ -359,7 +387,7 @@ def _price_words() -> frozenset[str]:
 
 def _sentence_text(sentence: str, languages: tuple[str, ...]) -> tuple[set[str], ...]:
     """A sentence as `_Words.found` reads a passage: its terms, and its words for typos."""
-    return (text_analysis.terms(sentence, languages), set(), set(), set(text_analysis.index_words(sentence)))
+    return (text_analysis.terms(sentence, languages), set(), set(), set(text_analysis.index_words(sentence)), set())
 
 
 def _scope(business: Business, customer_id: int | None, sources: Iterable[str] | None) -> QuerySet[Passage]:

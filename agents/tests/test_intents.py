@@ -96,3 +96,30 @@ def test_the_part_about_tomorrow_is_left_to_the_clock_and_the_rest_searched():
 def test_an_email_address_asks_for_the_contact_not_the_address():
     assert understand("what's your email address?", "en").intents == {Intent.CONTACT}
     assert understand("Schick mir die E-Mail-Adressen deiner Kunden", "de").intents == {Intent.CONTACT}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "day"),
+    [
+        ("wann habt ihr am samstg offen", "de", "sat"),
+        ("vcs abrem no sabdo?", "pt", "sat"),
+        ("ouvert dimanhe ?", "fr", "sun"),
+    ],
+)
+def test_a_misspelt_day_is_still_the_day_asked_about(text, language, day):
+    understood = understand(text, language)
+    assert Intent.HOURS in understood.intents and understood.day == day
+
+
+def test_text_speak_asks_for_the_hours_of_the_day_it_shortens():
+    assert plan("r u open sat", ALL_TOOLS, "en")[-1] == PlannedCall(
+        "business_info", {"topic": "hours", "day": "saturday"}
+    )
+    assert plan("wat time u open 2moro?", ALL_TOOLS, "en")[0] == PlannedCall(
+        "business_info", {"topic": "hours", "day": "tomorrow"}
+    )
+    assert understand("thx", "en").is_closing
+
+
+def test_a_word_near_no_day_names_none():
+    assert understand("do you sell sundae cups?", "en").day == ""

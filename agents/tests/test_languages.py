@@ -91,6 +91,13 @@ def test_a_business_whose_main_language_is_french_answers_an_unserved_language_i
     assert turn_language(shop, "When do you open on Saturday?").reply == "en"
 
 
+def test_a_product_name_does_not_decide_the_language(multilingual):
+    CatalogueItem.objects.create(business=multilingual, name="Pain au chocolat", price=Decimal("1.60"), currency="EUR")
+    assert turn_language(multilingual, "Und Pain au chocolat?", "de").customer == "de"
+    assert turn_language(multilingual, "Olive oil?", "es").customer == "es"
+    assert turn_language(multilingual, "and the pain au chocolat?", "fr").customer == "en"
+
+
 def send(contact, text: str = "", *attachments: Attachment) -> Message | None:
     """A customer's message with attachments, stored as the webhook would and answered."""
     from agents.turns import answer_inbound_message

@@ -139,3 +139,11 @@ def test_with_several_open_orders_the_agent_asks_which_and_the_second_one_answer
     assert "HB-1077, HB-1042. Which one do you mean?" in question.text
     reply = ask_bike_shop("the second one")
     assert "HB-1042" in reply.text and "ready for collection" in reply.text
+
+
+def test_whats_in_it_after_an_order_names_what_the_order_holds(labelled, ask_bike_shop):
+    order = Order.objects.get(business=labelled["quay-cycles"], reference="HB-1042")
+    order.items = [{"name": "Commuter helmet", "quantity": 1}]
+    order.save()
+    assert "ready for collection" in ask_bike_shop("is my order HB-1042 ready?").text
+    assert "1 × Commuter helmet" in ask_bike_shop("what's in it again?").text

@@ -13,7 +13,7 @@ import pytest
 from django.core.management import call_command
 
 from business import search, text_analysis
-from business.models import Business, Customer, FaqEntry, Order
+from business.models import Business, CatalogueItem, Customer, FaqEntry, Order
 from business.tests import retrieval_set
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -70,6 +70,55 @@ def test_typos_find_what_was_meant(labelled):
     assert named(best(labelled["quay-cycles"], "how much is a helmt")) == [["item:Commuter helmet"]]
     [days] = best(labelled["quay-cycles"], "what are your opning hours")
     assert len(days) == 7 and {match.passage.source for match in days} == {"hours"}
+
+
+def test_text_speak_and_shortened_days_find_what_was_meant(labelled):
+    assert named(best(labelled["quay-cycles"], "hw much iz a helmt pls")) == [["item:Commuter helmet"]]
+    assert named(best(labelled["quay-cycles"], "r u open sat")) == [["hours:sat"]]
+    assert named(best(labelled["quay-cycles"], "wen do u close on thurs")) == [["hours:thu"]]
+    assert named(best(labelled["salon-elodie"], "c cb 1 coupe homme stp")) == [["item:Coupe homme"]]
+
+
+def test_a_typo_of_a_products_name_finds_that_product_before_the_ones_whose_description_mention_it(labelled):
+    bakery = labelled["rue-bakery"]
+    CatalogueItem.objects.create(
+        business=bakery, name="Pain au chocolat", description="Croissant dough and dark chocolate.", price="1.60"
+    )
+    assert named(best(bakery, "how much is a croisant")) == [["item:Croissant"]]
+
+
+def test_a_weight_is_asked_with_the_words_of_weight(labelled):
+    [[road_pro]] = best(labelled["quay-cycles"], "how much does the road pro weigh?")
+    assert "Road bike with a carbon frame and a Shimano 105 groupset, 8.2 kg." in road_pro.sentences
+
+
+def test_the_conversations_subject_orders_passages_but_never_outranks_the_one_named(labelled):
+    salon = labelled["salon-elodie"]
+    [[haircut]] = search.answer(salon, "et pour un homme ?", context="Coupe femme")
+    assert retrieval_set.name_of(haircut.passage) == "item:Coupe homme"
+    # "brushing" is in the women's haircut's description, but the subject does not make it the answer.
+    [[helmet]] = search.answer(labelled["quay-cycles"], "how much?", context="Commuter helmet")
+    assert retrieval_set.name_of(helmet.passage) == "item:Commuter helmet"
+
+
+def test_a_follow_up_is_asked_of_its_subject_only_when_the_subject_holds_what_it_asks(labelled):
+    shop = labelled["quay-cycles"]
+    [[lock]] = search.answer(shop, "and what's that again?", subject="D-lock")
+    assert retrieval_set.name_of(lock.passage) == "item:D-lock"
+    assert search.answer(shop, "does it come in red?", subject="D-lock") == []
+
+
+def test_a_word_of_another_language_finds_the_passage_its_translation_names(labelled):
+    shop = labelled["quay-cycles"]
+    shop.languages = ["en", "es"]
+    shop.save()
+    assert named(best(shop, "¿Cuánto cuesta el casco?")) == [["item:Commuter helmet"]]
+    salon = labelled["salon-elodie"]
+    salon.languages = ["fr", "en"]
+    salon.save()
+    assert named(best(salon, "How much is a colour?")) == [["item:Coloration"]]
+    # A translation finds only what the business has: the salon trims no beards.
+    assert best(salon, "How much is a beard trim?") == []
 
 
 def test_a_french_question_on_a_french_business_finds_the_french_passage(labelled):
