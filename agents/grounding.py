@@ -1,9 +1,10 @@
 """Replies whose facts come from tool results, exactly.
 
 A small model rephrasing "5.20 EUR" may write "5.50 EUR". A draft is used only when every number
-in it appears in the tool results or the customer's own message, and it carries word for word one
-key fact of every result that answered (of every part of a compound question); otherwise the reply
-is those results' own answers, built from the data alone.
+in it appears in the tool results or the customer's own message, and it carries word for word every
+key fact of every result that answered (of every part of a compound question): a draft naming one
+of the two helmets asked about, or "we take cards" without "no cheques", is not the answer. Otherwise
+the reply is those results' own answers, built from the data alone.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ def is_grounded(draft: str, results: list[ToolResult], customer_text: str) -> bo
         return False
     lowered = draft.lower()
     return all(
-        any(fact.lower() in lowered for fact in facts)
+        all(fact.lower() in lowered for fact in facts)
         for result in results
         if result.found
         for facts in result.key_facts

@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from business import search
 from business.hours import DAY_NAMES
 
+from .booking_request import asks_whether_to_book
 from .intents import Intent, Understanding, understand
 
 # Letters then digits ("A-1042", "HB1042") or a long number; the same in every language.
@@ -70,7 +71,7 @@ def _plan(text: str, understood: Understanding, language: str) -> list[PlannedCa
     if understood.is_small_talk:
         return []
     calls: list[PlannedCall] = []
-    if Intent.BOOKING in intents:
+    if Intent.BOOKING in intents and not asks_whether_to_book(text, language):
         calls.append(PlannedCall("create_booking"))
     calls += _answer_calls(text, language)
     if Intent.ORDER in intents:

@@ -88,6 +88,13 @@ class BusinessFile:
     languages: tuple[str, ...]
     document: dict[str, Any]
 
+    @property
+    def names(self) -> tuple[str, ...]:
+        """What the business calls itself, where it is and what it sells: the same in every reply language."""
+        profile = self.document.get("business", {})
+        own = [profile.get("name", ""), profile.get("address", "")]
+        return tuple(name for name in own + [item["name"] for item in self.document.get("catalogue", [])] if name)
+
 
 def load_businesses(directory: Path = BUSINESSES_DIR) -> dict[str, BusinessFile]:
     businesses = {}

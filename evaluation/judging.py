@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -106,10 +107,13 @@ def _detector() -> LanguageDetector:
     ).build()
 
 
-def reply_language(reply: str) -> str | None:
+def reply_language(reply: str, names: Iterable[str] = ()) -> str | None:
     """The reply's language code, or None when it is too short or too mixed to tell. What the reply quotes
-    («...», “...”, „...“) is the business's data as written, in its own language, not the reply's."""
+    («...», “...”, „...“) is the business's data as written, in its own language, not the reply's; so are the
+    business's `names` (its address, its products' names: "27 cours de l'Intendance" in a Portuguese reply)."""
     reply = _QUOTED.sub(" ", reply)
+    for name in sorted(names, key=len, reverse=True):
+        reply = re.sub(re.escape(name), " ", reply, flags=re.IGNORECASE)
     words = re.findall(r"[^\W\d_]{2,}", reply)
     if len(words) < MIN_WORDS_TO_DETECT:
         return None

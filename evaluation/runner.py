@@ -235,7 +235,7 @@ def _judge(
         result.problems.append(f"missing any of {list(expect.any_of)}")
     result.problems += [f"contains {fact!r}" for fact in expect.none_of if contains(reply, fact)]
     wanted = expected_language(expect, conversation, business_file)
-    result.language = reply_language(reply)
+    result.language = reply_language(reply, business_file.names)
     if wanted is not None and result.language is not None and result.language != wanted:
         result.problems.append(f"in {result.language}, not {wanted}")
     result.invented = facts.invented(reply, customer_said, customer_statuses)

@@ -60,6 +60,12 @@ def test_the_business_data_a_reply_quotes_is_not_its_language():
     assert reply_language(reply) == "fr"
 
 
+def test_the_business_address_and_product_names_in_a_reply_are_not_its_language():
+    reply = "A nossa morada é 27 cours de l'Intendance, 33000 Bordeaux, France."
+    assert reply_language(reply) == "fr"
+    assert reply_language(reply, ["Salon Lumière", "27 cours de l'Intendance, 33000 Bordeaux, France"]) is None
+
+
 def test_prices_times_and_order_states_not_in_the_data_are_invented():
     facts = known_facts(["Lemon tart 4.50 EUR", "Delivery costs 5 EUR"], {"07:00", "19:00"}, {"A-1042": "ready"})
     reply = "Your order A1042 has shipped; the tart is €4.50, the cake €9, and we open 7:00 to 20:00."
