@@ -112,8 +112,7 @@ class AgentTurn:
             return self._request_outcome(request_reply)
         if self._asks_nothing(words, attachments):
             return self._acknowledge(words)
-        asks_for_a_person = any(call.tool == "handoff_to_human" for call in calls)
-        if not asks_for_a_person and off_topic.is_off_topic(self.context.business, words, self._customer_language):
+        if off_topic.is_off_topic(self.context.business, words, self._customer_language):
             # Not the business's subject: a polite word, and no colleague emailed for nothing.
             self.trace.append({"type": "guard", "rule": "off_topic", "on": "input"})
             return self._outcome(off_topic.reply(self.context.business), AgentRun.Outcome.GUARDED)

@@ -74,6 +74,9 @@ def is_off_topic(business: Business, text: str, language: str) -> bool:
     subjects = [words[start:end] for start, end in _spans(stems, phrases.subjects, taken)]
     if not subjects and not sums:
         return False
+    if Intent.PERSON in understand(text, language).intents:
+        # Asking for a person is about the business, whatever a subject word takes ("parler" stems as "parlement").
+        return False
     rest = [stem for stem, was_taken in zip(stems, taken, strict=True) if not was_taken]
     if _spans(rest, phrases.business, [False] * len(rest)):
         return False

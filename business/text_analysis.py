@@ -132,7 +132,8 @@ def stems(word: str, languages: tuple[str, ...]) -> frozenset[str]:
 def topic_words(topic: str) -> str:
     """What customers call a topic in every language with a lexicon, the business's or not, since a
     customer may ask in another: searched, never shown."""
-    return " ".join(lexicon(path.stem).topics.get(topic, "") for path in sorted(LEXICON_DIR.glob("*.txt")))
+    # The languages' lexicons are named by their code; translations.txt is not one.
+    return " ".join(lexicon(path.stem).topics.get(topic, "") for path in sorted(LEXICON_DIR.glob("??.txt")))
 
 
 def asked_words(word: str, languages: tuple[str, ...]) -> frozenset[str]:
@@ -140,7 +141,7 @@ def asked_words(word: str, languages: tuple[str, ...]) -> frozenset[str]:
     translations = _translations()
     return frozenset({word}).union(
         *(lexicon(language).same.get(word, frozenset()) for language in languages),
-        *(translations.get((language, key), frozenset()) for language in languages for key in _keys(word, language)),
+        *(translations.get((language, key), frozenset()) for language in languages for key in stems(word, (language,))),
     )
 
 
@@ -179,14 +180,9 @@ def _translations() -> dict[tuple[str, str], frozenset[str]]:
     that language: one form of a word is enough ("Parkplätze" finds the row of "Parkplatz")."""
     found: dict[tuple[str, str], frozenset[str]] = {}
     for language, word, row in _translation_rows():
-        for key in _keys(word, language):
+        for key in stems(word, (language,)):
             found[(language, key)] = found.get((language, key), frozenset()) | row
     return found
-
-
-def _keys(word: str, language: str) -> set[str]:
-    stemmer = _stemmer(language)
-    return {word, fold(stemmer.stemWord(word))} if stemmer is not None else {word}
 
 
 @cache

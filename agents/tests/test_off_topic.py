@@ -40,6 +40,7 @@ def test_what_people_ask_a_general_assistant_is_off_topic(shop, language, text):
         ("en", "How much is the oat milk if it rains?"),
         ("en", "hey! is the linen shirt back in stock in M?"),
         ("fr", "Je peux payer en bitcoin ?"),
+        ("fr", "Je préfère parler à une vraie personne"),
         ("de", "Haben Sie während der WM geöffnet?"),
     ],
 )
