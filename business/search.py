@@ -249,6 +249,9 @@ class _Words:
             for word in own + leaning
             if not self.stems[word] & held
         }
+        # The words asking a product's price or stock, compared unstemmed: stems of several languages meet
+        # ("comprend" and "comprar" are "compr").
+        self.price = {word for word in own if text_analysis.asked_words(word, languages) & _price_words()}
         self.weights: dict[str, float] = {}
         self.candidates = candidates
         self.bare = False
@@ -324,14 +327,12 @@ class _Words:
     def _beyond_name(self, passage: Passage) -> tuple[set[str], list[str]]:
         """The question's words asking a product's price or stock, and those asking anything else about it."""
         title, title_words = set(passage.title_terms.split()), set(text_analysis.index_words(passage.title))
-        # Price words compared unstemmed: stems of several languages meet ("comprend" and "comprar" are "compr").
-        price = {word for word in self.own if text_analysis.asked_words(word, self.languages) & _price_words()}
         asked = [
             word
             for word in self.own
-            if word not in price and not self.stems[word] & title and not self.near.get(word, set()) & title_words
+            if word not in self.price and not self.stems[word] & title and not self.near.get(word, set()) & title_words
         ]
-        return price, asked
+        return self.price, asked
 
     def names(self, title: str) -> bool:
         """Whether the question names this: holds most of its name's words (a typo counts)."""
