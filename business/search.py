@@ -119,13 +119,16 @@ def answer(
     customer_id: int | None = None,
     context: str = "",
     subject: str = "",
+    asks: str = "",
     sources: Iterable[str] | None = None,
     language: str = "",
 ) -> list[list[Match]]:
     """For each part of the question that something answers well enough, the passages that answer it;
     `language` is the customer's, whose words are read too when the business does not serve it.
 
-    `subject`: what a follow-up is asked of ("is it rechargeable?"), whose words then count as the question's."""
+    `subject`: what a follow-up is asked of ("is it rechargeable?"); `asks`: what a follow-up asks of what it
+    names, carried from the question before it ("and the croissant?" after a price). Their words count as the
+    question's, but a passage must hold something the question itself names."""
     groups: list[list[Match]] = []
     answered: set[tuple[str, int | None, str]] = set()
     leaning_on = context
@@ -140,6 +143,7 @@ def answer(
                 customer_id=customer_id,
                 context=leaning_on,
                 subject=subject,
+                asks=asks,
                 sources=sources,
                 limit=10,
                 language=language,
@@ -189,33 +193,59 @@ def find(
     customer_id: int | None = None,
     context: str = "",
     subject: str = "",
+    asks: str = "",
     sources: Iterable[str] | None = None,
     limit: int = 5,
     language: str = "",
 ) -> list[Match]:
     """The passages that hold most of the query's words, best first, each with its score."""
+    head, purpose = text_analysis.purpose_split(query, _asked_in(business, language))
+    if purpose:
+        # "lights for the bike" asks for lights: the bike orders them, when lights alone are found.
+        found = find(
+            business,
+            head,
+            customer_id=customer_id,
+            context=f"{context} {purpose}",
+            subject=subject,
+            asks=asks,
+            sources=sources,
+            limit=limit,
+            language=language,
+        )
+        if found and found[0].score >= RELEVANCE_THRESHOLD:
+            return found
     main = passages.business_languages(business)[0]
     languages = _asked_in(business, language)
     asked = text_analysis.content_words(query, languages)
-    own = asked + [word for word in text_analysis.content_words(subject, languages) if word not in asked]
+    added = text_analysis.content_words(f"{subject} {asks}", languages)
+    own = list(dict.fromkeys([*asked, *added]))
     if not own:
         return []
     leaning = [word for word in text_analysis.content_words(context, languages) if word not in own]
     scope = _scope(business, customer_id, sources)
-    parts = {word: text_analysis.compound_parts(word) for word in own}
+    hyphenated = text_analysis.hyphen_parts(f"{query} {subject} {asks}", languages)
+    parts = {
+        word: tuple(part for piece in hyphenated.get(word, (word,)) for part in text_analysis.compound_parts(piece))
+        for word in own
+    }
     looked_for = list(dict.fromkeys([*own, *(part for found in parts.values() for part in found), *leaning]))
     candidates = _candidates(scope, business, customer_id, looked_for, languages, sources)
     if not candidates:
         return []
-    # A compound the business's data does not hold is asked as its parts: "Standard-Service", "Zitronentarte".
+    # A compound the business's data does not hold is asked as its parts: "Aero-Helm", "Zitronentarte".
     held = set().union(*(passage.terms.split() for passage in candidates))
-    own = list(
-        dict.fromkeys(
-            part
-            for word in own
-            for part in (parts[word] if not text_analysis.asked_stems(word, languages) & held else (word,))
+
+    def as_held(found: list[str]) -> list[str]:
+        return list(
+            dict.fromkeys(
+                part
+                for word in found
+                for part in (parts[word] if not text_analysis.asked_stems(word, languages) & held else (word,))
+            )
         )
-    )
+
+    own, asked = as_held(own), as_held(asked)
     words = _Words(own, leaning, languages, candidates)
     # "oat milk" names a product; "what's in the oat milk?" asks about it.
     words.bare = len(text_analysis.words(query)) == len(own)
@@ -227,7 +257,7 @@ def find(
     best: dict[tuple[str, int | None, str], tuple[Passage, float, float]] = {}
     for passage, score, rank in scored:
         # Asked of a subject, a passage must still hold something the message asked ("is it red?" is not answered).
-        if score > 0 and (not subject or not asked or words.holds(asked, passage)):
+        if score > 0 and (not added or not asked or words.holds(asked, passage)):
             best.setdefault((passage.source, passage.object_id, passage.key), (passage, score, rank))
     return [
         Match(passage, score, rank, words.sentences(passage)) for passage, score, rank in list(best.values())[:limit]

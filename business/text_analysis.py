@@ -48,6 +48,7 @@ class Lexicon:
 
     stop_words: frozenset[str] = frozenset()
     joining_words: frozenset[str] = frozenset()
+    purpose_words: frozenset[str] = frozenset()
     ordinals: dict[str, int] = field(default_factory=dict)
     topics: dict[str, str] = field(default_factory=dict)
     # Each word of a group of words that ask the same ("much", "cost", "price"): the whole group.
@@ -89,6 +90,7 @@ def lexicon(language: str) -> Lexicon:
         return Lexicon()
     stop: set[str] = set()
     joining: set[str] = set()
+    purpose: set[str] = set()
     ordinals: dict[str, int] = {}
     topics: dict[str, str] = {}
     same: dict[str, frozenset[str]] = {}
@@ -97,6 +99,8 @@ def lexicon(language: str) -> Lexicon:
             continue
         if line.startswith("@and "):
             joining.update(fold(word) for word in line.split()[1:])
+        elif line.startswith("@for "):
+            purpose.update(fold(word) for word in line.split()[1:])
         elif line.startswith("@ordinal "):
             for pair in line.split()[1:]:
                 word, _, number = pair.partition("=")
@@ -109,7 +113,7 @@ def lexicon(language: str) -> Lexicon:
             same.update(dict.fromkeys(group, group))
         else:
             stop.update(words(line))
-    return Lexicon(frozenset(stop), frozenset(joining), ordinals, topics, same)
+    return Lexicon(frozenset(stop), frozenset(joining), frozenset(purpose), ordinals, topics, same)
 
 
 @cache
@@ -134,6 +138,19 @@ def topic_words(topic: str) -> str:
     customer may ask in another: searched, never shown."""
     # The languages' lexicons are named by their code; translations.txt is not one.
     return " ".join(lexicon(path.stem).topics.get(topic, "") for path in sorted(LEXICON_DIR.glob("??.txt")))
+
+
+def asking_words(text: str, languages: tuple[str, ...]) -> list[str]:
+    """The words of a text that ask about a topic (a price, stock, opening hours, an address...), not a subject:
+    "how much is the baguette?" asks "much" of the baguette."""
+    asking = _topic_stems(languages)
+    return [word for word in content_words(text, languages) if stems(word, languages) & asking]
+
+
+@cache
+def _topic_stems(languages: tuple[str, ...]) -> frozenset[str]:
+    every_topic = " ".join(topic_words(topic) for topic in ("hours", "address", "contact", "item", "order"))
+    return frozenset(stem for word in words(every_topic) for stem in stems(word, languages))
 
 
 def asked_words(word: str, languages: tuple[str, ...]) -> frozenset[str]:
@@ -201,6 +218,9 @@ def _translation_rows() -> tuple[tuple[str, str, frozenset[str]], ...]:
                 # A row without columns holds words that are the same in several languages or whose language
                 # does not matter; "e-bike" stays one word, as content_words() keeps it.
                 cells = [[word.replace("-", "") for word in fold(line).split()]] * len(columns)
+            # A row's words are looked for in every language: "rendez-vous" must not find each "vous", nor
+            # "thé" (tea) each English "the".
+            cells = [[word for word in cell if not is_stop_word(word, tuple(columns))] for cell in cells]
             row = frozenset(word for cell in cells for word in cell)
             rows += [(language, word, row) for language, cell in zip(columns, cells, strict=True) for word in cell]
     return tuple(rows)
@@ -222,6 +242,32 @@ def content_words(text: str, languages: tuple[str, ...]) -> list[str]:
             if not is_stop_word(word, languages):
                 seen.setdefault(word)
     return list(seen)
+
+
+def purpose_split(text: str, languages: tuple[str, ...]) -> tuple[str, str]:
+    """A question and what the thing it names is for: "lights for the bike" is ("lights", "the bike");
+    (text, "") when it says no purpose or names nothing before it ("the price for a kids haircut")."""
+    purpose = {word for language in languages for word in lexicon(language).purpose_words}
+    tokens = fold(text).split()
+    at = next((index for index, token in enumerate(tokens) if token.strip("¿?¡!.,;:") in purpose), None)
+    if at is None:
+        return text, ""
+    head, tail = " ".join(tokens[:at]), " ".join(tokens[at + 1 :])
+    named = set(content_words(head, languages)) - set(asking_words(head, languages))
+    if not named or not content_words(tail, languages):
+        return text, ""
+    return head, tail
+
+
+def hyphen_parts(text: str, languages: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """The words content_words() joins at their hyphens, with their parts: "Aero-Helm" is "aerohelm", and
+    "aero" and "helm" where the data holds no "aerohelm"."""
+    found: dict[str, tuple[str, ...]] = {}
+    for token in _WORD.findall(fold(text)):
+        parts = tuple(_kept(token.split("-")))
+        if len(parts) > 1 and not any(is_stop_word(part, languages) for part in parts):
+            found["".join(parts)] = parts
+    return found
 
 
 def terms(text: str, languages: tuple[str, ...]) -> set[str]:

@@ -254,3 +254,38 @@ def test_a_compound_word_is_asked_as_the_known_words_it_is_made_of(labelled):
     assert text_analysis.compound_parts("ebikes") == ("ebikes",)
     [[tart]] = search.answer(labelled["rue-bakery"], "Was ist in der Zitronentarte?", language="de")
     assert retrieval_set.name_of(tart.passage) == "item:Lemon tart"
+
+
+def test_a_translation_is_not_found_by_the_words_hyphenated_to_it(labelled):
+    salon = labelled["salon-elodie"]
+    salon.languages = ["fr", "en"]
+    salon.save()
+    # "appointment" is "rendez-vous", which must not find every "Proposez-vous" and "Vendez-vous".
+    assert named(best(salon, "Do I need an appointment?"))[0] == ["faq:Faut-il prendre rendez-vous ?"]
+    assert "faq:Vendez-vous des produits capillaires ?" not in sum(named(best(salon, "appointment")), [])
+
+
+def test_a_hyphenated_word_the_data_lacks_is_asked_as_its_parts(labelled):
+    shop = labelled["quay-cycles"]
+    shop.languages = ["en", "de"]
+    shop.save()
+    assert named(search.answer(shop, "Was kostet der Commuter-Helm?", language="de")) == [["item:Commuter helmet"]]
+
+
+def test_what_a_thing_is_asked_for_orders_the_things_and_does_not_choose_them(labelled):
+    assert text_analysis.purpose_split("Do you sell a lock for the city bike?", ("en",)) == (
+        "do you sell a lock",
+        "the city bike?",
+    )
+    # "for" after nothing but a price word says no purpose: the haircut is what is asked about.
+    assert text_analysis.purpose_split("how much for a kids haircut?", ("en",)) == ("how much for a kids haircut?", "")
+    assert named(best(labelled["quay-cycles"], "Do you sell a lock for the city bike?")) == [["item:D-lock"]]
+
+
+def test_a_follow_up_naming_another_product_asks_what_the_question_before_asked(labelled):
+    bakery = labelled["rue-bakery"]
+    CatalogueItem.objects.create(business=bakery, name="Gluten-free loaf", price="6.90", currency="EUR")
+    # "and the gluten-free bread?" after "How much is the baguette?" asks its price, which the catalogue holds.
+    [[loaf]] = search.answer(bakery, "and the gluten-free bread?", context="Baguette", asks="how much")
+    assert retrieval_set.name_of(loaf.passage) == "item:Gluten-free loaf"
+    assert loaf.sentences == ("Gluten-free loaf: €6.90, in stock.",)
