@@ -2,8 +2,10 @@
 
 Each search that answers remembers its subject per conversation (models.ConversationSubject). A
 short message — a few words that name nothing themselves — is searched with that subject as its
-context, which orders the passages without making any relevant (business/search.py); "the second
-one" picks the second of the options the last reply offered.
+context, which orders the passages without making any relevant (business/search.py). One that
+names something but asks nothing about it ("and the croissant?", "e il pane senza glutine?") asks
+what the question before it asked (its price). "the second one" picks the second of the options the
+last reply offered.
 """
 
 from __future__ import annotations
@@ -28,9 +30,11 @@ SUBJECT_LIFETIME = timedelta(hours=2)
 MAX_FOLLOW_UP_WORDS = 3
 
 
-def remember(conversation_id: int, groups: list[list[Match]], options: tuple[str, ...] = ()) -> None:
-    """The subject of an answer: the last part's best passage."""
-    _remember_passage(conversation_id, groups[-1][0].passage, options)
+def remember(context: TurnContext, question: str, groups: list[list[Match]], options: tuple[str, ...] = ()) -> None:
+    """The subject of an answer, the last part's best passage, and what the question asked of it."""
+    languages = passages.business_languages(context.business)
+    asks = " ".join(text_analysis.asking_words(question, languages)) or context.follow_up_asks
+    _remember_passage(context.conversation_id, groups[-1][0].passage, options, asks)
 
 
 def remember_order(conversation_id: int, order: Order) -> None:
@@ -40,7 +44,7 @@ def remember_order(conversation_id: int, order: Order) -> None:
         _remember_passage(conversation_id, found)
 
 
-def _remember_passage(conversation_id: int, passage: Passage, options: tuple[str, ...] = ()) -> None:
+def _remember_passage(conversation_id: int, passage: Passage, options: tuple[str, ...] = (), asks: str = "") -> None:
     ConversationSubject.objects.update_or_create(
         conversation_id=conversation_id,
         defaults={
@@ -48,6 +52,7 @@ def _remember_passage(conversation_id: int, passage: Passage, options: tuple[str
             "object_id": passage.object_id,
             "key": passage.key,
             "label": passage.title,
+            "asks": asks,
             "options": list(options),
         },
     )
@@ -66,6 +71,8 @@ def resolve(context: TurnContext, text: str) -> str:
         return chosen
     if len(text_analysis.content_words(text, languages)) <= MAX_FOLLOW_UP_WORDS:
         context.follow_up = subject.label
+        if not text_analysis.asking_words(text, languages):
+            context.follow_up_asks = subject.asks
     return text
 
 
@@ -88,5 +95,5 @@ def remember_options(conversation_id: int, options: tuple[str, ...]) -> None:
     """A reply that asked which one: the next message may answer "the second one"."""
     ConversationSubject.objects.update_or_create(
         conversation_id=conversation_id,
-        defaults={"source": Passage.Source.ORDER, "label": options[0], "options": list(options)},
+        defaults={"source": Passage.Source.ORDER, "label": options[0], "asks": "", "options": list(options)},
     )

@@ -295,6 +295,8 @@ class ConversationSubject(models.Model):
     key = models.CharField(max_length=16, blank=True)
     # Its name as the passage titles it: "Commuter helmet", "Opening hours on Friday", "Order HB-1042".
     label = models.CharField(max_length=300)
+    # What the question about it asked ("how much"): "and the croissant?" asks the same of another subject.
+    asks = models.TextField(blank=True)
     # What the last reply offered to choose from, in order: "the second one" is options[1].
     options = models.JSONField(default=list, blank=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -64,6 +64,8 @@ class TurnContext:
     language: TurnLanguage | None = None
     # The subject this turn's message leans on ("how much?" after "Do you sell helmets?"): follow_ups.py.
     follow_up: str = ""
+    # What it asks of what it names, when it asks nothing itself ("and the croissant?" after a price).
+    follow_up_asks: str = ""
 
     def link_customer_by_phone(self) -> None:
         """On platforms where the customer's id is their phone number, find their customer record."""
@@ -325,7 +327,13 @@ def _search(context: TurnContext, query: str, sources: list[str] | None) -> str:
     customer_id = context.contact.customer_id
     language = context.language.customer if context.language else ""
     groups = search.answer(
-        context.business, query, customer_id=customer_id, context=context.follow_up, sources=sources, language=language
+        context.business,
+        query,
+        customer_id=customer_id,
+        context=context.follow_up,
+        asks=context.follow_up_asks,
+        sources=sources,
+        language=language,
     )
     if not groups and context.follow_up:
         # A follow-up its own words do not answer ("is it rechargeable?") is asked of the subject itself.
@@ -340,7 +348,7 @@ def _search(context: TurnContext, query: str, sources: list[str] | None) -> str:
     if not groups:
         return NOTHING_FOUND.to_json()
     reply = retrieval_answers.from_matches(groups, _orders(context), query)
-    follow_ups.remember(context.conversation_id, groups, reply.options)
+    follow_ups.remember(context, query, groups, reply.options)
     return ToolResult(content=reply.content, facts=reply.facts, answer=reply.answer, parts=reply.parts).to_json()
 
 

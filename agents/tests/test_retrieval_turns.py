@@ -111,7 +111,15 @@ def test_et_le_samedi_after_vendredi_gives_saturdays_hours_on_a_french_business(
 def test_the_subject_of_the_conversation_is_kept_in_the_database(ask_bike_shop):
     reply = ask_bike_shop("Do you sell helmets?")
     subject = ConversationSubject.objects.get(conversation=reply.conversation)
-    assert (subject.source, subject.label) == ("item", "Commuter helmet")
+    assert (subject.source, subject.label, subject.asks) == ("item", "Commuter helmet", "sell")
+
+
+def test_and_the_other_product_asks_what_the_question_before_asked(ask_bike_shop):
+    ask_bike_shop("How much is the D-lock?")
+    reply = ask_bike_shop("and the repair kit?")
+    subject = ConversationSubject.objects.get(conversation=reply.conversation)
+    assert (subject.label, subject.asks) == ("Puncture repair kit", "much")
+    assert "£6.50" in reply.text
 
 
 @pytest.mark.parametrize("written", ["HB1042", "hb 1042", "HB-1042", "#hb-1042"])
