@@ -21,6 +21,7 @@ from django.conf import settings as server_settings
 from llama_cpp import Llama, LlamaGrammar
 from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
+from .chat_templates import chat_template
 from .kv_cache import KvStateCache
 from .llama_internals import is_end_of_generation, last_logits
 from .process_memory import keep_large_buffers_out_of_the_heap
@@ -90,7 +91,7 @@ class LoadedModel:
         )
         eos_id = self.llama.token_eos()
         self._formatter = Jinja2ChatFormatter(
-            template=self.llama.metadata["tokenizer.chat_template"],
+            template=chat_template(self.llama.metadata),
             eos_token=self._token_text(eos_id),
             bos_token=self._token_text(self.llama.token_bos()),
             stop_token_ids=[eos_id],
