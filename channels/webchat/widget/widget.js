@@ -44,6 +44,7 @@
     ".msg.from-agent, .msg.from-operator { align-self: flex-start; background: #e5e7eb;",
     "  border-bottom-left-radius: 4px; }",
     ".state { display: block; font-size: 11px; opacity: .75; margin-top: 3px; text-align: right; }",
+    ".msg.failed { background: #b91c1c; cursor: pointer; } .msg.failed .state { opacity: 1; }",
     ".typing { align-self: flex-start; background: #e5e7eb; border-radius: 12px; padding: 10px 12px; }",
     ".typing span { display: inline-block; width: 6px; height: 6px; margin: 0 2px; border-radius: 50%;",
     "  background: #6b7280; animation: blink 1.2s infinite; }",
@@ -51,7 +52,8 @@
     "@keyframes blink { 0%, 80%, 100% { opacity: .3; } 40% { opacity: 1; } }",
     "form { display: flex; gap: 8px; padding: 10px; border-top: 1px solid #e5e7eb; }",
     "textarea { flex: 1; resize: none; height: 40px; padding: 9px 10px; border: 1px solid #d1d5db;",
-    "  border-radius: 8px; font-size: 14px; }",
+    // 16 px: iOS zooms the page into any smaller input.
+    "  border-radius: 8px; font-size: 16px; }",
     "form button { border: 0; border-radius: 8px; background: #2563eb; color: #fff; padding: 0 14px; cursor: pointer; }"
   ].join("\n");
 
@@ -136,7 +138,7 @@
       label.className = "state";
       element.appendChild(label);
     }
-    label.textContent = { sending: "Sending…", sent: "Sent", received: "Sent", failed: "Not sent" }[state] || "";
+    label.textContent = { sending: "Sending…", sent: "Sent", received: "Sent", failed: "Not sent — tap to retry" }[state] || "";
   }
 
   function showMessages(messages) {
@@ -193,9 +195,12 @@
     var clientId = uuid4();
     var element = addMessage("visitor", text, "sending");
     unconfirmed[clientId] = element;
-    var body = JSON.stringify({ visitor_id: visitor, client_message_id: clientId, text: text, page_url: location.href });
-    // The same client message id on every attempt: a retry after a lost answer is stored once.
-    (function attempt(number) {
+    deliver(element, JSON.stringify({ visitor_id: visitor, client_message_id: clientId, text: text, page_url: location.href }));
+  }
+
+  // The same client message id on every attempt: a retry after a lost answer is stored once.
+  function deliver(element, body) {
+    function attempt(number) {
       fetch(endpoint, { method: "POST", credentials: "omit", headers: { "Content-Type": "application/json" }, body: body })
         .then(function (response) {
           if (response.ok) {
@@ -203,20 +208,43 @@
             awaitingReply = true;
             schedulePoll(POLL_WAITING_MS);
           } else if ((response.status === 429 || response.status >= 500) && number < SEND_ATTEMPTS) {
-            retry(number);
+            retry(number, response.headers.get("Retry-After"));
           } else {
-            setState(element, "failed");
+            notSent(element, body);
           }
         })
         .catch(function () {
-          if (number < SEND_ATTEMPTS) retry(number);
-          else setState(element, "failed");
+          if (number < SEND_ATTEMPTS) retry(number, null);
+          else notSent(element, body);
         });
-    })(1);
-
-    function retry(number) {
-      setTimeout(function () { attempt(number + 1); }, 1000 * Math.pow(2, number));
     }
+
+    function retry(number, retryAfter) {
+      // The server's Retry-After when it gives one in seconds, else 2, 4, 8, 16 s.
+      var seconds = parseInt(retryAfter, 10);
+      setTimeout(function () { attempt(number + 1); }, 1000 * (seconds > 0 ? seconds : Math.pow(2, number)));
+    }
+
+    attempt(1);
+  }
+
+  function notSent(element, body) {
+    setState(element, "failed");
+    element.classList.add("failed");
+    element.setAttribute("role", "button");
+    element.tabIndex = 0;
+    function again(event) {
+      if (event.type === "keydown" && event.key !== "Enter") return;
+      element.removeEventListener("click", again);
+      element.removeEventListener("keydown", again);
+      element.classList.remove("failed");
+      element.removeAttribute("role");
+      element.removeAttribute("tabindex");
+      setState(element, "sending");
+      deliver(element, body);
+    }
+    element.addEventListener("click", again);
+    element.addEventListener("keydown", again);
   }
 
   function toggle(open) {
