@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import cast
 
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.db.models.expressions import Combinable
@@ -41,11 +43,21 @@ def hand_back(conversation: Conversation) -> bool:
     )
 
 
-def reply_as_operator(conversation: Conversation, text: str) -> Message:
-    """Send the operator's words through the conversation's channel; replying takes the conversation over."""
+def reply_as_operator(
+    conversation: Conversation, text: str, operator: AbstractBaseUser | AnonymousUser | None = None
+) -> Message:
+    """Send the operator's words through the conversation's channel; replying takes the conversation over.
+
+    The operator's first name is kept with the reply: the web chat signs a person's replies with it."""
+    first_name = getattr(operator, "first_name", "")
     with transaction.atomic():
         take_over(conversation)
-        return outbox.queue_reply(conversation, text, author=Message.Author.OPERATOR)
+        return outbox.queue_reply(
+            conversation,
+            text,
+            author=Message.Author.OPERATOR,
+            metadata={"operator_name": first_name} if first_name else None,
+        )
 
 
 def annotate(reply: Message, author, correct_answer: str, note: str = "") -> Annotation:

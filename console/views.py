@@ -98,7 +98,7 @@ def reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if conversation.status == Conversation.Status.CLOSED:
         messages.error(request, "This conversation is closed: the customer has to write again first.")
     elif form.is_valid():
-        operator_actions.reply_as_operator(conversation, form.cleaned_data["text"])
+        operator_actions.reply_as_operator(conversation, form.cleaned_data["text"], operator=request.user)
     else:
         messages.error(request, "Write a message of at most 4000 characters.")
     return redirect("console:transcript", slug, pk)
