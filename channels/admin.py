@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any, cast
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib import admin, messages
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from business.admin import BUSINESS_FILTER
 from business.admin_forms import secret_field, show_secret_state
 from business.admin_tenancy import TenantAdmin
+from business.locale_format import short_moment
 from conversations.models import ChannelConnection
 from conversations.platforms import platform_choices
 from conversations.sending import SendError
@@ -23,6 +25,7 @@ from conversations.sending import SendError
 from .connections import complete_credentials, connectable_platforms, setup_line
 from .meta.routing import ROUTING_KEYS
 from .registry import PLATFORMS
+from .webchat.refusals import last_refused_origin
 
 CREDENTIAL_PREFIX = "credential_"
 
@@ -64,6 +67,21 @@ class ChannelConnectionForm(forms.ModelForm):
         return super().save(commit)
 
 
+def refused_origin_line(connection: ChannelConnection) -> str:
+    """For a web chat, the last website refused: the owner adds it to allowed_origins if it is theirs."""
+    refused = last_refused_origin(connection) if connection.platform == "webchat" else None
+    if refused is None:
+        return ""
+    zone = ZoneInfo(connection.business.timezone)
+    line = _(
+        "Last website refused: %(origin)s on %(when)s (%(zone)s). If it is one of yours, add it to allowed_origins."
+    )
+    return format_html(
+        '<p class="refused-origin">{}</p>',
+        line % {"origin": refused.origin, "when": short_moment(refused.at.astimezone(zone)), "zone": zone.key},
+    )
+
+
 def connection_form_for(connection: ChannelConnection | None) -> type[ChannelConnectionForm]:
     if connection is None:
         return ChannelConnectionForm
@@ -71,7 +89,7 @@ def connection_form_for(connection: ChannelConnection | None) -> type[ChannelCon
     declared = {
         CREDENTIAL_PREFIX + key: secret_field(key)
         if key in spec.secret_keys
-        else forms.CharField(label=key, required=False)
+        else forms.CharField(label=key, required=False, validators=spec.credential_validators.get(key, ()))
         for key in spec.settable_keys()
     }
     return type("ChannelConnectionForm", (ChannelConnectionForm,), declared)
@@ -137,11 +155,12 @@ class ChannelConnectionAdmin(TenantAdmin):
         verify_token = connection.credential("verify_token")
         test_url = reverse("admin:conversations_channelconnection_send_test", args=[connection.pk])
         return format_html(
-            '<code style="user-select: all">{}</code>{}<p><a class="button" href="{}">Send a test message</a></p>',
+            '<code style="user-select: all">{}</code>{}{}<p><a class="button" href="{}">Send a test message</a></p>',
             setup_line(connection),
             format_html('<p>Verify token: <code style="user-select: all">{}</code></p>', verify_token)
             if verify_token
             else "",
+            refused_origin_line(connection),
             test_url,
         )
 

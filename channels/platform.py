@@ -5,8 +5,8 @@ there at start-up (apps.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -32,6 +32,8 @@ class PlatformSpec:
     default_api_base: str = ""
     # The credential keys `connect_channel --set` and the admin accept; secret ones are never shown back.
     credential_keys: tuple[str, ...] = ()
+    # Checks of plain credentials' values, as Django validators, run by the admin's form.
+    credential_validators: Mapping[str, tuple[Callable[[str], None], ...]] = field(default_factory=dict)
     secret_keys: tuple[str, ...] = ()
     # Longer replies are sent as several messages, cut on word boundaries.
     text_limit: int = 4096
