@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from business.hours import WEEKDAYS, spans
+from business.locale_format import weekday_name
 from business.models import Business
 from conversations.models import ChannelConnection
 
@@ -86,7 +87,12 @@ def _availability(business: Business, moment: datetime) -> str:
     if not any(hours.get(day) for day in WEEKDAYS):
         return _("Usually replies within minutes")
     today = hours.get(WEEKDAYS[moment.weekday()]) or []
-    return _("Open today %(hours)s") % {"hours": spans(today)} if today else _("Closed today")
+    if today:
+        return _("Open today %(hours)s") % {"hours": spans(today)}
+    # Some day of the week is open (checked above): the first one after today.
+    ahead = next(offset for offset in range(1, 8) if hours.get(WEEKDAYS[(moment.weekday() + offset) % 7]))
+    day = (moment.weekday() + ahead) % 7
+    return _("Closed today, open %(day)s %(hours)s") % {"day": weekday_name(day), "hours": spans(hours[WEEKDAYS[day]])}
 
 
 def _readable_on(colour: str) -> str:

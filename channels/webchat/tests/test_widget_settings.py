@@ -61,7 +61,8 @@ def test_todays_hours_are_said_in_the_visitors_language(webchat_connection):
 
     assert monday["fr"]["availability"] == "Ouvert aujourd'hui 09:00–18:00"
     assert monday["en"]["availability"] == "Open today 9:00 AM–6:00 PM"
-    assert sunday["en"]["availability"] == "Closed today"
+    assert sunday["en"]["availability"] == "Closed today, open Monday 9:00 AM–6:00 PM"
+    assert sunday["fr"]["availability"] == "Fermé aujourd'hui, ouvert lundi 09:00–18:00"
 
 
 def test_a_business_without_hours_says_how_soon_it_replies(webchat_connection):
