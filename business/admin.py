@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db.models import Model
 from django.http import HttpRequest
 
+from .admin_prices import PricedForm, PriceField
 from .admin_tenancy import TenantAdmin, TenantInline
 from .models import Booking, Business, CatalogueItem, Customer, Document, FaqEntry, Lead, Membership, Order
 
@@ -13,8 +14,26 @@ class FaqEntryInline(TenantInline, admin.TabularInline):
     extra = 0
 
 
+class CatalogueItemForm(PricedForm):
+    price = PriceField()
+
+    class Meta:
+        model = CatalogueItem
+        fields = "__all__"
+
+
+class OrderForm(PricedForm):
+    price_fields = ("total",)
+    total = PriceField(required=False)
+
+    class Meta:
+        model = Order
+        fields = "__all__"
+
+
 class CatalogueItemInline(TenantInline, admin.TabularInline):
     model = CatalogueItem
+    form = CatalogueItemForm
     extra = 0
 
 
@@ -65,6 +84,7 @@ class DocumentAdmin(TenantAdmin):
 
 @admin.register(CatalogueItem)
 class CatalogueItemAdmin(TenantAdmin):
+    form = CatalogueItemForm
     list_display = ["name", "price_label", "available", "business"]
     list_filter = [BUSINESS_FILTER, "available"]
     list_editable = ["available"]
@@ -80,6 +100,7 @@ class CustomerAdmin(TenantAdmin):
 
 @admin.register(Order)
 class OrderAdmin(TenantAdmin):
+    form = OrderForm
     list_display = ["reference", "customer", "status", "total", "updated_at", "business"]
     list_filter = [BUSINESS_FILTER, "status"]
     search_fields = ["reference", "customer__name"]
