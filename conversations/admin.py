@@ -36,6 +36,14 @@ class ConversationAdmin(TenantAdmin):
     search_fields = ["contact__display_name", "contact__platform_user_id", "messages__text"]
     inlines = [MessageInline]
 
+    # The store's record of what was said: conversations are made by messages arriving, changed by the
+    # console's actions, and only read here.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
     @admin.display(description="Console")
     def console_link(self, conversation: Conversation) -> str:
         url = reverse("console:transcript", args=[conversation.business.slug, conversation.pk])
