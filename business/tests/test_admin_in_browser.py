@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 from business.models import Business, CatalogueItem, Membership
 from channels.webchat.tests.test_widget_in_browser import CHROMIUM, CHROMIUM_ARGS
+from tests.support import ARTIFACTS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -47,3 +48,23 @@ def test_a_french_shop_types_1_60_in_an_english_browser_and_gets_1_60(live_serve
 
     as_owner(f"{live_server.url}/admin/business/catalogueitem/add/", add_a_croissant)
     assert CatalogueItem.objects.get(name="Croissant").price == Decimal("1.60")
+
+
+def test_the_business_page_fits_a_1366_pixel_screen(live_server, business, owner):
+    CatalogueItem.objects.create(
+        business=business, name="Sourdough loaf", description="Long-fermented, baked every morning.", price="4.20"
+    )
+    seen: dict[str, object] = {}
+
+    def look(page: Page) -> None:
+        delete = page.locator("#catalogue_items-group input[name$='-DELETE']").first
+        seen["widths"] = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        seen["delete in view"] = delete.evaluate(
+            "box => box.getBoundingClientRect().right <= document.documentElement.clientWidth"
+        )
+        page.locator("#catalogue_items-group").scroll_into_view_if_needed()
+        page.screenshot(path=ARTIFACTS / "admin-business.png", full_page=True)
+
+    as_owner(f"{live_server.url}/admin/business/business/{business.pk}/change/", look, width=1366, height=768)
+    scroll_width, client_width = seen["widths"]
+    assert scroll_width <= client_width and seen["delete in view"]
