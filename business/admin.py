@@ -6,9 +6,11 @@ from django.contrib import admin
 from django.db import models
 from django.db.models import Model
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from .admin_prices import PricedForm, PriceField
 from .admin_tenancy import TenantAdmin, TenantInline
+from .admin_times import business_time_column
 from .models import Booking, Business, CatalogueItem, Customer, Document, FaqEntry, Lead, Membership, Order
 
 BUSINESS_FILTER = ("business", admin.RelatedOnlyFieldListFilter)
@@ -93,7 +95,9 @@ class FaqEntryAdmin(TenantAdmin):
 
 @admin.register(Document)
 class DocumentAdmin(TenantAdmin):
-    list_display = ["title", "business", "updated_at"]
+    list_display = ["title", "business", "updated"]
+    list_select_related = ["business"]
+    updated = business_time_column("updated_at", _("Updated"))
     list_filter = [BUSINESS_FILTER]
     search_fields = ["title", "body"]
 
@@ -117,7 +121,9 @@ class CustomerAdmin(TenantAdmin):
 @admin.register(Order)
 class OrderAdmin(TenantAdmin):
     form = OrderForm
-    list_display = ["reference", "customer", "status", "total", "updated_at", "business"]
+    list_display = ["reference", "customer", "status", "total", "updated", "business"]
+    list_select_related = ["business", "customer"]
+    updated = business_time_column("updated_at", _("Updated"))
     list_filter = [BUSINESS_FILTER, "status"]
     search_fields = ["reference", "customer__name"]
     autocomplete_fields = ["customer"]
@@ -125,7 +131,9 @@ class OrderAdmin(TenantAdmin):
 
 @admin.register(Booking)
 class BookingAdmin(TenantAdmin):
-    list_display = ["customer", "starts_at", "party_size", "status", "business"]
+    list_display = ["customer", "starts", "party_size", "status", "business"]
+    list_select_related = ["business", "customer"]
+    starts = business_time_column("starts_at", _("Starts"))
     list_filter = [BUSINESS_FILTER, "status"]
     list_editable = ["status"]
     search_fields = ["customer__name", "notes"]
@@ -134,7 +142,9 @@ class BookingAdmin(TenantAdmin):
 
 @admin.register(Lead)
 class LeadAdmin(TenantAdmin):
-    list_display = ["customer", "interest", "contact_detail", "created_at", "business"]
+    list_display = ["customer", "interest", "contact_detail", "created", "business"]
+    list_select_related = ["business", "customer"]
+    created = business_time_column("created_at", _("Created"))
     list_filter = [BUSINESS_FILTER]
     search_fields = ["customer__name", "interest", "contact_detail"]
     autocomplete_fields = ["customer"]

@@ -13,6 +13,7 @@ from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
+from .admin_times import InBusinessTime
 from .tenancy import businesses_of, owns, scoped
 
 
@@ -27,7 +28,7 @@ class TenantPermissions:
         return self._is_staff_member(request)
 
 
-class TenantAdmin(TenantPermissions, admin.ModelAdmin):
+class TenantAdmin(InBusinessTime, TenantPermissions, admin.ModelAdmin):
     # The lookup from this model to its Business; "" for Business itself.
     tenant_path = "business"
 

@@ -14,6 +14,10 @@ def form_fields(form: forms.BaseForm) -> dict[str, Any]:
         if isinstance(bound.field, forms.BooleanField):
             if value:
                 data[bound.html_name] = "on"
+        elif isinstance(bound.field.widget, forms.MultiWidget):
+            parts = bound.field.widget.decompress(value)
+            for suffix, part in zip(bound.field.widget.widgets_names, parts, strict=True):
+                data[bound.html_name + suffix] = "" if part is None else str(part)
         elif isinstance(bound.field, forms.MultipleChoiceField):
             data[bound.html_name] = list(value or [])
         elif value is not None:
