@@ -17,7 +17,7 @@ from conversations.models import Conversation, Message
 
 from . import export, operator_actions
 from .access import business_or_404, conversation_or_404
-from .inbox import InboxFilter, conversations
+from .inbox import InboxFilter, conversations, hidden_staff_tries
 from .models import Annotation
 
 INBOX_PAGE_SIZE = 50
@@ -52,7 +52,13 @@ def inbox(request: HttpRequest, slug: str) -> HttpResponse:
     business = business_or_404(request, slug)
     filters = InboxFilter(request.GET)
     page = Paginator(conversations(business, filters), INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "console/inbox.html", {"business": business, "filters": filters, "page": page})
+    context = {
+        "business": business,
+        "filters": filters,
+        "page": page,
+        "hidden_staff_tries": hidden_staff_tries(business, filters),
+    }
+    return render(request, "console/inbox.html", context)
 
 
 def transcript_messages(conversation: Conversation) -> QuerySet[Message]:

@@ -5,6 +5,10 @@ from typing import Any
 
 from django import template
 
+from conversations.models import ChannelConnection, Conversation
+
+from ..customer_names import channel_look, customer_name
+
 register = template.Library()
 
 
@@ -14,3 +18,14 @@ def pretty_json(value: Any) -> str:
     if isinstance(value, str):
         return value
     return json.dumps(value, indent=1, ensure_ascii=False, default=str)
+
+
+@register.filter
+def customer(conversation: Conversation) -> str:
+    return customer_name(conversation.contact, conversation.connection.platform)
+
+
+@register.inclusion_tag("console/_channel_icon.html")
+def channel_icon(connection: ChannelConnection) -> dict[str, Any]:
+    platform = connection.platform
+    return {"platform": platform, "look": channel_look(platform), "label": connection.get_platform_display()}
