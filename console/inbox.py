@@ -12,6 +12,8 @@ from channels.playground.platform import PLAYGROUND
 from channels.registry import PLATFORMS
 from conversations.models import Conversation, Message
 
+from .operator_actions import waiting_for_the_agent
+
 
 class InboxFilter(forms.Form):
     status = forms.ChoiceField(required=False, choices=[("", "Any status"), *Conversation.Status.choices])
@@ -45,6 +47,7 @@ def conversations(business: Business, filters: InboxFilter) -> QuerySet[Conversa
     )
     return queryset.annotate(
         needs_attention=attention,
+        waiting_for_agent=waiting_for_the_agent(),
         last_text=Subquery(latest.values("text")[:1]),
         last_author=Subquery(latest.values("author")[:1]),
         page_url=Subquery(page.annotate(url=KeyTextTransform("page_url", "metadata")).values("url")[:1]),

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -17,6 +20,7 @@ from conversations.models import Conversation, Message
 
 from . import export, operator_actions
 from .access import business_or_404, conversation_or_404
+from .customer_panel import customer_panel, timeline
 from .inbox import InboxFilter, conversations, hidden_staff_tries
 from .models import Annotation
 
@@ -37,6 +41,11 @@ class AnnotationForm(forms.Form):
     note = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="Why it was wrong (optional)."
     )
+
+
+def operator(request: HttpRequest) -> User:
+    """The user behind a request that login_required let through."""
+    return cast(User, request.user)
 
 
 @login_required
@@ -61,18 +70,17 @@ def inbox(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "console/inbox.html", context)
 
 
-def transcript_messages(conversation: Conversation) -> QuerySet[Message]:
-    return conversation.messages.select_related("agent_run", "annotation__faq_entry").order_by("created_at", "id")
-
-
 @login_required
 def transcript(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     business = business_or_404(request, slug)
     conversation = conversation_or_404(business, pk)
+    waiting = Conversation.objects.filter(pk=pk).annotate(waiting=operator_actions.waiting_for_the_agent())
     context = {
         "business": business,
         "conversation": conversation,
-        "transcript": transcript_messages(conversation),
+        "waiting_for_agent": waiting.values_list("waiting", flat=True)[0],
+        "transcript": timeline(conversation),
+        "panel": customer_panel(conversation),
         "reply_form": ReplyForm(),
     }
     return render(request, "console/transcript.html", context)
@@ -90,7 +98,7 @@ STATUS_CHANGES = {
 def change_status(request: HttpRequest, slug: str, pk: int, action: str) -> HttpResponse:
     conversation = conversation_or_404(business_or_404(request, slug), pk)
     change, done, refused = STATUS_CHANGES[action]
-    note = done if change(conversation) else refused
+    note = done if change(conversation, operator(request)) else refused
     if note:
         messages.info(request, note)
     return redirect("console:transcript", slug, pk)
@@ -104,7 +112,7 @@ def reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if conversation.status == Conversation.Status.CLOSED:
         messages.error(request, "This conversation is closed: the customer has to write again first.")
     elif form.is_valid():
-        operator_actions.reply_as_operator(conversation, form.cleaned_data["text"])
+        operator_actions.reply_as_operator(conversation, form.cleaned_data["text"], operator(request))
     else:
         messages.error(request, "Write a message of at most 4000 characters.")
     return redirect("console:transcript", slug, pk)

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any
 
 from django import template
 
+from business import locale_format
 from conversations.models import ChannelConnection, Conversation
 
 from ..customer_names import channel_look, customer_name
@@ -29,3 +31,8 @@ def customer(conversation: Conversation) -> str:
 def channel_icon(connection: ChannelConnection) -> dict[str, Any]:
     platform = connection.platform
     return {"platform": platform, "look": channel_look(platform), "label": connection.get_platform_display()}
+
+
+@register.filter
+def money(amount: Decimal, currency: str) -> str:
+    return locale_format.money(amount, currency)

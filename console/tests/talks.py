@@ -19,10 +19,12 @@ def talk(
     status: str = Conversation.Status.BOT,
     page_url: str = "",
     at: datetime | None = None,
+    contact: Contact | None = None,
 ) -> Conversation:
-    """A conversation on `platform` whose messages are `lines`, each (author, text), a minute apart, ending at `at`."""
+    """A conversation on `platform` whose messages are `lines`, each (author, text), a minute apart, ending at `at`,
+    with `contact` or a new one."""
     connection, _ = ChannelConnection.objects.get_or_create(business=business, platform=platform)
-    contact = Contact.objects.create(
+    contact = contact or Contact.objects.create(
         connection=connection, platform_user_id=str(uuid.uuid4()), display_name=display_name
     )
     end = at or timezone.now()

@@ -115,7 +115,7 @@ def test_an_operator_takes_over_a_conversation_that_needs_a_human_replies_and_ha
         # The transcript updates itself once the worker has delivered the reply.
         expect(page.locator(".msg.operator .badge")).to_have_text("Sent", timeout=30_000)
         page.locator("#hand-back").click()
-        expect(page.locator("#status")).to_have_text("Answered by the agent")
+        expect(page.locator("#status")).to_have_text("Handed back: the agent answers next")
         page.context.browser.close()
 
     assert sent.json() == {
