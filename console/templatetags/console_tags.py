@@ -6,9 +6,11 @@ from typing import Any
 
 from django import template
 
+from agents.models import AgentRun
 from business import locale_format
 from conversations.models import ChannelConnection, Conversation
 
+from .. import trace_words
 from ..customer_names import channel_look, customer_name
 
 register = template.Library()
@@ -36,3 +38,13 @@ def channel_icon(connection: ChannelConnection) -> dict[str, Any]:
 @register.filter
 def money(amount: Decimal, currency: str) -> str:
     return locale_format.money(amount, currency)
+
+
+@register.filter
+def trace_steps(run: AgentRun) -> list[trace_words.Step]:
+    return trace_words.steps(run)
+
+
+@register.filter
+def has_failed_tool(run: AgentRun) -> bool:
+    return trace_words.has_failed_tool(run)
