@@ -12,9 +12,13 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from agents.models import AgentRun
+from business.models import FaqEntry
 from business.tenancy import businesses_of
 from conversations.models import Conversation, Message
 
@@ -139,13 +143,45 @@ def annotate(request: HttpRequest, slug: str, pk: int, message_id: int) -> HttpR
 def add_to_knowledge(request: HttpRequest, slug: str, pk: int, message_id: int) -> HttpResponse:
     conversation = conversation_or_404(business_or_404(request, slug), pk)
     annotation = get_object_or_404(Annotation, reply__conversation=conversation, reply_id=message_id)
-    entry = operator_actions.add_to_knowledge(annotation)
+    _draft_made(request, operator_actions.add_to_knowledge(annotation))
+    return redirect("console:transcript", slug, pk)
+
+
+class UnansweredAnswerForm(forms.Form):
+    answer = forms.CharField(max_length=4000)
+
+
+@login_required
+@require_POST
+def unanswered_to_faq(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
+    """A question the agent could not answer (the usage page lists them), with the answer staff give, becomes a
+    correction of the agent's reply and an FAQ draft from it, as "Add to FAQ" under a transcript's reply does."""
+    business = business_or_404(request, slug)
+    run = get_object_or_404(
+        AgentRun.objects.select_related("reply", "inbound_message"),
+        pk=run_id,
+        conversation__business=business,
+        outcome=AgentRun.Outcome.FALLBACK,
+        reply__isnull=False,
+    )
+    back = redirect(f"{reverse('usage', args=[slug])}?{urlencode({'days': request.POST.get('days', '')})}")
+    form = UnansweredAnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write the answer the agent should have given (at most 4000 characters)."))
+        return back
+    correction = operator_actions.annotate(
+        cast(Message, run.reply), operator(request), correct_answer=form.cleaned_data["answer"]
+    )
+    _draft_made(request, operator_actions.add_to_knowledge(correction))
+    return back
+
+
+def _draft_made(request: HttpRequest, entry: FaqEntry) -> None:
     messages.success(
         request,
         _("FAQ draft made: “%(question)s”. The agent uses it once staff rewrite the question in their own words "
           "and publish it in the admin.") % {"question": entry.question},
     )  # fmt: skip
-    return redirect("console:transcript", slug, pk)
 
 
 @login_required
