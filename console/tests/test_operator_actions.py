@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -319,12 +320,48 @@ def test_exports_carry_the_messages_and_no_credentials(client, admin_user, inbou
         ("agent", "Yes, the rice bread."),
     ]
     as_csv = client.get(reverse("console:export", args=[business.slug, "csv"]), {"channel": "messenger"})
-    lines = as_csv.content.decode().splitlines()
-    assert lines[0].startswith("conversation,channel,") and len(lines) == 3 and "Yes, the rice bread." in lines[2]
+    lines = as_csv.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Conversation,Channel,") and len(lines) == 3 and "Yes, the rice bread." in lines[2]
     assert as_csv["Content-Disposition"] == f'attachment; filename="{business.slug}-conversations.csv"'
     secrets = [*inbound.connection.credentials.values(), *inbound.connection.secrets.values()]
     for body in (as_json.content.decode(), as_csv.content.decode()):
         assert not any(secret in body for secret in secrets)
+
+
+def test_the_csv_export_reads_in_a_spreadsheet_with_labels_accents_and_corrections(
+    member_client, inbound, business, olive
+):
+    finish_turn(inbound, replied("Oui, le pain de riz est sans gluten."), "m.gguf", 0.1)
+    reply = Message.objects.get(author=Message.Author.AGENT)
+    operator_actions.annotate(reply, olive, correct_answer="Only the rice bread is.", note="Too broad.")
+    Conversation.objects.filter(pk=inbound.conversation_id).update(status=Conversation.Status.NEEDS_HUMAN)
+    exported = member_client.get(reverse("console:export", args=[business.slug, "csv"]))
+    # Excel reads a CSV file as UTF-8 only after a byte-order mark.
+    assert exported.content.startswith(codecs.BOM_UTF8)
+    rows = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert [(row["Author"], row["Direction"], row["Delivery"]) for row in rows] == [
+        ("Customer", "From the customer", "Received"),
+        ("Agent", "To the customer", "Waiting to be sent"),
+    ]
+    assert {(row["Conversation status"], row["Channel"]) for row in rows} == {("Needs a human", "Facebook Messenger")}
+    assert rows[0]["Customer"] == f"Messenger customer #{inbound.conversation.contact_id}"
+    assert rows[1]["Text"] == "Oui, le pain de riz est sans gluten."
+    assert (rows[1]["Correction: what the agent should have said"], rows[1]["Correction: why"]) == (
+        "Only the rice bread is.",
+        "Too broad.",
+    )
+    assert "needs_human" not in exported.content.decode("utf-8-sig")
+
+
+def test_the_json_export_keeps_each_code_beside_its_label_and_the_corrections(member_client, inbound, business, olive):
+    finish_turn(inbound, replied("Yes."), "m.gguf", 0.1)
+    operator_actions.annotate(Message.objects.get(author="agent"), olive, correct_answer="Only the rice bread.")
+    exported = member_client.get(reverse("console:export", args=[business.slug, "json"]))
+    [conversation] = exported.json()["conversations"]
+    assert (conversation["status"], conversation["status_label"]) == ("bot", "Answered by the agent")
+    asked, answer = conversation["messages"]
+    assert (asked["author_label"], asked["correction"]) == ("Customer", None)
+    assert answer["correction"] == {"correct_answer": "Only the rice bread.", "note": ""}
 
 
 FORMULAS = [
@@ -345,8 +382,8 @@ def test_a_customers_formula_comes_out_of_the_csv_export_as_text(
         assert post_signed(messenger_connection, json.dumps(body)).status_code == 200
     Contact.objects.update(display_name="=cmd|' /C calc'!A0")
     exported = member_client.get(reverse("console:export", args=[business.slug, "csv"]))
-    rows = list(csv.DictReader(io.StringIO(exported.content.decode())))
-    assert [row["text"] for row in rows] == ["'" + formula for formula in FORMULAS]
-    assert {row["contact_name"] for row in rows} == {"'=cmd|' /C calc'!A0"}
+    rows = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert [row["Text"] for row in rows] == ["'" + formula for formula in FORMULAS]
+    assert {row["Customer"] for row in rows} == {"'=cmd|' /C calc'!A0"}
     # What a customer cannot make a formula of is exported as it was written.
-    assert [row["author"] for row in rows] == ["customer"] * len(FORMULAS)
+    assert [row["Author"] for row in rows] == ["Customer"] * len(FORMULAS)
