@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import codecs
+import csv
+import io
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
@@ -50,6 +55,9 @@ def test_the_inbox_names_previews_and_counts_the_hidden_staff_tries(live_server,
         expect(kim.locator(".channel-icon")).to_have_text("M")
         page.screenshot(path=ARTIFACTS / "console-inbox.png", full_page=True)
         table_text = page.locator("#rows").inner_text()
+        with page.expect_download() as download:
+            page.get_by_role("link", name="Export CSV").click()
+        exported = Path(download.value.path()).read_bytes()
         page.get_by_role("link", name="show").click()
         expect(rows).to_have_count(5)
         expect(page.locator("#staff-tries-hidden")).to_have_count(0)
@@ -57,6 +65,13 @@ def test_the_inbox_names_previews_and_counts_the_hidden_staff_tries(live_server,
         expect(staff_try.locator(".name")).to_contain_text("Playground customer #")
         page.context.browser.close()
 
+    # What Excel opens: UTF-8 by its byte-order mark, labels rather than codes, the customers (no staff tries).
+    assert exported.startswith(codecs.BOM_UTF8)
+    rows = list(csv.DictReader(io.StringIO(exported.decode("utf-8-sig"))))
+    assert {(row["Customer"], row["Conversation status"]) for row in rows} == {
+        ("Kim Lee", "Answered by the agent"),
+        (f"Website visitor #{visitor.contact.pk}", "Needs a human"),
+    }
     # No platform id or UUID reaches the operator's eyes.
     for contact_id in (visitor.contact.platform_user_id, inbox["kim"].contact.platform_user_id):
         assert contact_id not in table_text
