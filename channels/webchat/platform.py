@@ -4,7 +4,9 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
 
+from ..credential_fields import CredentialField, origin_list
 from ..platform import PlatformSpec
 from .sender import send_text
 from .views import messages, widget_script
@@ -25,6 +27,18 @@ WEBCHAT = PlatformSpec(
     send_text=send_text,
     credential_keys=("public_key", "allowed_origins"),
     generated_keys=("public_key",),
+    fields=(
+        CredentialField(
+            "allowed_origins",
+            _("Allowed origins"),
+            _(
+                "The websites that may show the widget, comma-separated, as the browser's address bar shows them "
+                "without a path: https://www.example.com, https://example.com. Empty allows any website."
+            ),
+            required=False,
+            check=origin_list,
+        ),
+    ),
     # The browser fetches each reply whole from the database: there is no message size to split for.
     text_limit=1_000_000,
     urls=(
@@ -32,4 +46,5 @@ WEBCHAT = PlatformSpec(
         path("<slug:key>/messages", messages, name="webchat-messages"),
     ),
     setup_line=embed_snippet,
+    setup_help=_("Add this line to every page of your website that should show the chat, before </body>."),
 )
