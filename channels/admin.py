@@ -157,7 +157,7 @@ class ChannelConnectionAdmin(TenantAdmin):
                 "This connection has no %(key)s, which its platform's deliveries name: while another connection "
                 "shares its Meta app, none of its customers' messages is stored. Set %(key)s."
             )
-            messages.warning(request, warning % {"key": key})
+            messages.warning(request, warning % {"key": PLATFORMS[connection.platform].field(key).label})
         webhook = connection and request.method == "GET" and PLATFORMS[connection.platform].webhook_view
         if webhook and connection and (warning := https_warning(connection)):
             messages.warning(request, warning)

@@ -26,8 +26,8 @@ FIELDS = (
         "secret_token",
         gettext_lazy("Secret token"),
         gettext_lazy(
-            "Chosen by Parley (or type your own): Telegram sends it with every update, and “Register the webhook” "
-            "gives it to Telegram."
+            "Chosen by Parley (or type your own): Telegram sends it with every update, and “Save and register the "
+            "webhook” gives it to Telegram."
         ),
         # setWebhook's own rule for secret_token.
         check=pattern(
