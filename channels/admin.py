@@ -214,7 +214,7 @@ class ChannelConnectionAdmin(TenantAdmin):
             else ""
         )
         return format_html(
-            '<p class="help">{}</p><code style="user-select: all">{}</code>{}'
+            '<div style="margin-bottom: 0.5em">{}</div><code style="user-select: all">{}</code>{}'
             '<p>{}<a class="button" href="{}">{}</a></p>',
             spec.setup_help,
             setup_line(connection),
