@@ -7,8 +7,11 @@ import socket
 
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils import translation
 
+from channels.webhook_setup import failure
 from conversations.models import ChannelConnection
+from conversations.sending import PermanentSendError, TemporarySendError
 from tests.fake_platform import Answer
 
 from .harness import SECRET_TOKEN
@@ -139,3 +142,11 @@ def test_a_test_message_with_a_wrong_token_says_refused(staff_client, telegram_c
     url = reverse("admin:conversations_channelconnection_send_test", args=[telegram_connection.pk])
     html = staff_client.post(url, {"recipient": "12345", "text": "Test"}).content.decode()
     assert "Refused by Telegram: HTTP 401: Unauthorized" in html and "Unreachable" not in html
+
+
+def test_unreachable_and_refused_are_told_in_the_staff_members_language(telegram_connection):
+    no_answer = TemporarySendError("could not reach api.telegram.org: ConnectError", code="network")
+    wrong_token = PermanentSendError("HTTP 401: Unauthorized", code="401")
+    with translation.override("de"):
+        assert failure(telegram_connection, no_answer).startswith("Nicht erreichbar: Telegram konnte nicht")
+        assert failure(telegram_connection, wrong_token).startswith("Abgelehnt von Telegram: HTTP 401")
