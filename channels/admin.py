@@ -105,9 +105,14 @@ def connection_form_for(connection: ChannelConnection | None) -> type[ChannelCon
 
 class SendTestForm(forms.Form):
     recipient = forms.CharField(
-        help_text="The customer's id on the platform (a Page-scoped id, a phone number, a chat id)."
+        label=gettext_lazy("Recipient"),
+        help_text=gettext_lazy("The customer's id on the platform (a Page-scoped id, a phone number, a chat id)."),
     )
-    text = forms.CharField(initial="Test message from Parley.", widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(
+        label=gettext_lazy("Text"),
+        initial=gettext_lazy("Test message from Parley."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 @admin.register(ChannelConnection)
@@ -175,7 +180,7 @@ class ChannelConnectionAdmin(TenantAdmin):
             return HttpResponseRedirect(request.path)
         return super().response_change(request, obj)
 
-    @admin.action(description=gettext_lazy("Register the webhook"))
+    @admin.action(description=gettext_lazy("Register the webhook"), permissions=["change"])
     def register_webhooks(self, request: HttpRequest, queryset: QuerySet[ChannelConnection]) -> None:
         for connection in queryset:
             self.register_webhook(request, connection)
@@ -251,11 +256,12 @@ class ChannelConnectionAdmin(TenantAdmin):
             except SendError as error:
                 messages.error(request, failure(connection, error))
             else:
-                messages.success(request, f"Sent: the platform accepted it as {sent.platform_message_id}.")
+                accepted = _("Sent: the platform accepted it as %(id)s.")
+                messages.success(request, accepted % {"id": sent.platform_message_id})
                 return HttpResponseRedirect(reverse("admin:conversations_channelconnection_change", args=[pk]))
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Send a test message through {connection}",
+            "title": _("Send a test message through %(connection)s") % {"connection": connection},
             "form": form,
             "connection": connection,
             "opts": self.model._meta,
