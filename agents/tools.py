@@ -37,6 +37,7 @@ from conversations.platforms import platform
 from . import follow_ups, retrieval_answers
 from .custom_tools import custom_http_tools
 from .customer_language import TurnLanguage
+from .handoff_reply import handoff_reply
 
 # Argument types narrow enough that the grammar keeps even a tiny model's arguments short and
 # well-formed. llama-cpp-python's schema converter crashes on `pattern` and ignores numeric
@@ -286,7 +287,7 @@ def capture_lead(context: TurnContext, interest: ShortText, contact_detail: Shor
 def handoff_to_human(context: TurnContext, reason: str) -> str:
     """Hand the conversation to a human colleague, for what the agent cannot or should not answer."""
     context.handoff_reason = reason or "the customer asked for a person"
-    line = gettext("I've asked a colleague to take over; they will reply here soon.")
+    line = handoff_reply(context.business)
     return ToolResult(content="A colleague has been asked to take over.", answer=line).to_json()
 
 

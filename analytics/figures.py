@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import zoneinfo
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import cast
 
@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from agents.models import AgentRun
 from business.models import Business
+from channels.playground.platform import PLAYGROUND
 from conversations.models import Conversation, Message
 
 # A turn with one of these outcomes put the conversation in staff's hands.
@@ -26,6 +27,8 @@ UNANSWERED_SHOWN = 15
 class Question:
     text: str
     times: int
+    run_id: int  # the latest turn that could not answer it, whose reply a correction can be made on
+    faq_entry_id: int | None  # the FAQ draft already made from that correction
 
 
 @dataclass(frozen=True)
@@ -47,8 +50,13 @@ def usage_figures(business: Business, days: int) -> UsageFigures:
     today = timezone.now().astimezone(tz).date()
     first_day = today - timedelta(days=days - 1)
     since = datetime.combine(first_day, time.min, tzinfo=tz)
-    conversations = Conversation.objects.filter(business=business, created_at__gte=since)
-    messages = Message.objects.filter(conversation__business=business, created_at__gte=since)
+    # Staff's own tries (the playground, the chat command) are no customer's: they count nowhere here.
+    conversations = Conversation.objects.filter(business=business, created_at__gte=since).exclude(
+        connection__platform=PLAYGROUND.name
+    )
+    messages = Message.objects.filter(conversation__business=business, created_at__gte=since).exclude(
+        connection__platform=PLAYGROUND.name
+    )
     day_list = [first_day + timedelta(days=offset) for offset in range(days)]
 
     total = conversations.count()
@@ -115,17 +123,18 @@ def _unanswered(business: Business, since: datetime) -> list[Question]:
         AgentRun.objects.filter(
             conversation__business=business, outcome=AgentRun.Outcome.FALLBACK, created_at__gte=since
         )
-        .order_by("-created_at")
-        .values_list("inbound_message__text", flat=True)
+        .exclude(conversation__connection__platform=PLAYGROUND.name)
+        .order_by("-created_at", "-id")
+        .values_list("inbound_message__text", "id", "reply__annotation__faq_entry_id")
     )
     counts: Counter[str] = Counter()
-    wording: dict[str, str] = {}
-    for text in asked:
+    latest: dict[str, Question] = {}
+    for text, run_id, faq_entry_id in asked:
         key = _question_key(text)
         if key:
             counts[key] += 1
-            wording.setdefault(key, text.strip())
-    return [Question(wording[key], times) for key, times in counts.most_common(UNANSWERED_SHOWN)]
+            latest.setdefault(key, Question(text.strip(), 0, run_id, faq_entry_id))
+    return [replace(latest[key], times=times) for key, times in counts.most_common(UNANSWERED_SHOWN)]
 
 
 def _question_key(text: str) -> str:

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
-from business.models import Business
+from console.access import business_or_404
 
 from .charts import bar_chart
 from .figures import usage_figures
@@ -12,14 +12,10 @@ from .figures import usage_figures
 PERIODS = (7, 30, 90)
 
 
-@login_required(login_url="admin:login")
+@login_required
 def usage(request: HttpRequest, slug: str) -> HttpResponse:
-    """A business's usage figures, for its own staff (Membership) and for superusers."""
-    business = get_object_or_404(Business, slug=slug)
-    user = request.user
-    if not (user.is_superuser or user.is_authenticated and business.memberships.filter(user=user).exists()):
-        # The same answer as for a business that does not exist: staff cannot learn other businesses' slugs.
-        raise Http404("No such business")
+    """A business's usage figures, for its own staff and operators (Membership) and for superusers."""
+    business = business_or_404(request, slug)
     days = int(request.GET["days"]) if request.GET.get("days") in {str(period) for period in PERIODS} else 30
     figures = usage_figures(business, days)
     day_labels = [day.strftime("%d %b") for day in figures.days]

@@ -13,6 +13,7 @@ from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
+from .admin_times import InBusinessTime
 from .tenancy import businesses_of, owns, scoped
 
 
@@ -27,7 +28,7 @@ class TenantPermissions:
         return self._is_staff_member(request)
 
 
-class TenantAdmin(TenantPermissions, admin.ModelAdmin):
+class TenantAdmin(InBusinessTime, TenantPermissions, admin.ModelAdmin):
     # The lookup from this model to its Business; "" for Business itself.
     tenant_path = "business"
 
@@ -48,6 +49,15 @@ class TenantAdmin(TenantPermissions, admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return self._may(request, obj)
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        # A staff member of one business adds rows only to it: choosing it each time is a chore easily missed.
+        initial: dict[str, Any] = super().get_changeform_initial_data(request)
+        if self.tenant_path == "business" and "business" not in initial:
+            theirs = list(businesses_of(request.user).values_list("pk", flat=True)[:2])
+            if len(theirs) == 1:
+                initial["business"] = theirs[0]
+        return initial
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         # A related picker offers only rows the user may see: the related model's own admin scopes them.

@@ -92,3 +92,17 @@ def open_days_nearby(hours: OpeningHours, day: date, first: date, count: int = 2
         and hours.get(WEEKDAYS[candidate.weekday()])
     ]
     return sorted(sorted(days, key=lambda candidate: abs(candidate - day))[:count])
+
+
+def next_opening(hours: OpeningHours, moment: datetime) -> datetime | None:
+    """When the business next opens after `moment` (in its own timezone): None while it is open, or when its
+    weekly hours have no open interval at all."""
+    if is_open_at(hours, moment):
+        return None
+    for offset in range(8):
+        day = moment.date() + timedelta(days=offset)
+        for start, _ in sorted(hours.get(WEEKDAYS[day.weekday()]) or []):
+            opens = datetime.combine(day, time.fromisoformat(start), moment.tzinfo)
+            if opens > moment:
+                return opens
+    return None

@@ -242,7 +242,8 @@ class Booking(OfOneCustomer, models.Model):
         ordering = ["starts_at"]
 
     def __str__(self) -> str:
-        return f"{self.customer} at {self.starts_at:%Y-%m-%d %H:%M}"
+        local = self.starts_at.astimezone(zoneinfo.ZoneInfo(self.business.timezone))
+        return f"{self.customer} at {local:%Y-%m-%d %H:%M} ({self.business.timezone})"
 
 
 class Lead(OfOneCustomer, models.Model):

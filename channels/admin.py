@@ -1,30 +1,40 @@
-"""Channel connections in the admin: one field per credential the platform takes, secrets write-only, a test send."""
+"""Channel connections in the admin: a guided form per platform (labelled fields, where to find each value, the
+platform's rules), secrets write-only, inactive until complete, webhook registration and a test send."""
 
 from __future__ import annotations
 
 from typing import Any, cast
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from business.admin import BUSINESS_FILTER
 from business.admin_forms import secret_field, show_secret_state
 from business.admin_tenancy import TenantAdmin
+from business.locale_format import short_moment
 from conversations.models import ChannelConnection
 from conversations.platforms import platform_choices
 from conversations.sending import SendError
 
-from .connections import complete_credentials, connectable_platforms, setup_line
+from .connections import complete_credentials, connectable_platforms, keep_inactive_until_complete, setup_line
 from .meta.routing import ROUTING_KEYS
 from .registry import PLATFORMS
+from .webchat.refusals import last_refused_origin
+from .webhook_setup import failure, https_warning
 
 CREDENTIAL_PREFIX = "credential_"
+# The name of the submit button that saves, then registers (or checks) the webhook.
+REGISTER_BUTTON = "_register_webhook"
 
 
 class ChannelConnectionForm(forms.ModelForm):
@@ -49,6 +59,25 @@ class ChannelConnectionForm(forms.ModelForm):
                 show_secret_state(field, bool(self.instance.credential(key)))
             else:
                 field.initial = self.instance.credential(key)
+            # Where to find the value first, then (for a secret) whether one is saved.
+            field.help_text = " ".join(str(text) for text in (spec.field(key).help_text, field.help_text) if text)
+
+    def clean(self) -> dict[str, Any]:
+        """Each value the platform would refuse is refused here, with the platform's rule."""
+        cleaned = super().clean() or {}
+        if self.instance.pk:
+            spec = PLATFORMS[self.instance.platform]
+            for key in spec.settable_keys():
+                name = CREDENTIAL_PREFIX + key
+                value = cleaned.get(name, "").strip()
+                cleaned[name] = value
+                check = spec.field(key).check
+                if value and check is not None:
+                    try:
+                        check(value)
+                    except ValidationError as error:
+                        self.add_error(name, error)
+        return cleaned
 
     def save(self, commit: bool = True) -> ChannelConnection:
         connection = self.instance
@@ -64,14 +93,29 @@ class ChannelConnectionForm(forms.ModelForm):
         return super().save(commit)
 
 
+def refused_origin_line(connection: ChannelConnection) -> str:
+    """For a web chat, the last website refused: the owner adds it to allowed_origins if it is theirs."""
+    refused = last_refused_origin(connection) if connection.platform == "webchat" else None
+    if refused is None:
+        return ""
+    zone = ZoneInfo(connection.business.timezone)
+    line = _(
+        "Last website refused: %(origin)s on %(when)s (%(zone)s). If it is one of yours, add it to allowed_origins."
+    )
+    return format_html(
+        '<p class="refused-origin">{}</p>',
+        line % {"origin": refused.origin, "when": short_moment(refused.at.astimezone(zone)), "zone": zone.key},
+    )
+
+
 def connection_form_for(connection: ChannelConnection | None) -> type[ChannelConnectionForm]:
     if connection is None:
         return ChannelConnectionForm
     spec = PLATFORMS[connection.platform]
     declared = {
-        CREDENTIAL_PREFIX + key: secret_field(key)
+        CREDENTIAL_PREFIX + key: secret_field(str(spec.field(key).label))
         if key in spec.secret_keys
-        else forms.CharField(label=key, required=False)
+        else forms.CharField(label=str(spec.field(key).label), required=False)
         for key in spec.settable_keys()
     }
     return type("ChannelConnectionForm", (ChannelConnectionForm,), declared)
@@ -79,9 +123,14 @@ def connection_form_for(connection: ChannelConnection | None) -> type[ChannelCon
 
 class SendTestForm(forms.Form):
     recipient = forms.CharField(
-        help_text="The customer's id on the platform (a Page-scoped id, a phone number, a chat id)."
+        label=gettext_lazy("Recipient"),
+        help_text=gettext_lazy("The customer's id on the platform (a Page-scoped id, a phone number, a chat id)."),
     )
-    text = forms.CharField(initial="Test message from Parley.", widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(
+        label=gettext_lazy("Text"),
+        initial=gettext_lazy("Test message from Parley."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 @admin.register(ChannelConnection)
@@ -90,6 +139,7 @@ class ChannelConnectionAdmin(TenantAdmin):
     list_filter = [BUSINESS_FILTER, "platform", "is_active"]
     search_fields = ["name"]
     readonly_fields = ["setup"]
+    actions = ["register_webhooks"]
 
     def get_form(
         self, request: HttpRequest, obj: ChannelConnection | None = None, change: bool = False, **kwargs: Any
@@ -104,16 +154,17 @@ class ChannelConnectionAdmin(TenantAdmin):
 
     def get_fieldsets(self, request: HttpRequest, obj: ChannelConnection | None = None) -> list:
         if obj is None:
-            return [(None, {"fields": ["business", "platform", "name", "is_active"], "description": (
-                "Choose the platform and save: the next page asks for that platform's credentials."
+            return [(None, {"fields": ["business", "platform", "name", "is_active"], "description": _(
+                "Choose the platform and save: the next page asks for that platform's credentials, and says where "
+                "to find each. The connection stays inactive until they are complete."
             )})]  # fmt: skip
         credentials = [CREDENTIAL_PREFIX + key for key in PLATFORMS[obj.platform].settable_keys()]
         superuser = request.user.is_superuser
         advanced = [("Advanced", {"fields": ["api_base"], "classes": ["collapse"]})] if superuser else []
         return [
             (None, {"fields": ["business", "platform", "name", "is_active"]}),
-            ("Paste into the platform", {"fields": ["setup"]}),
-            ("Credentials", {"fields": credentials}),
+            (_("Credentials"), {"fields": credentials}),
+            (_("Webhook"), {"fields": ["setup"]}),
             *advanced,
         ]
 
@@ -129,20 +180,74 @@ class ChannelConnectionAdmin(TenantAdmin):
                 "This connection has no %(key)s, which its platform's deliveries name: while another connection "
                 "shares its Meta app, none of its customers' messages is stored. Set %(key)s."
             )
-            messages.warning(request, warning % {"key": key})
+            messages.warning(request, warning % {"key": PLATFORMS[connection.platform].field(key).label})
+        webhook = connection and request.method == "GET" and PLATFORMS[connection.platform].webhook_view
+        if webhook and connection and (warning := https_warning(connection)):
+            messages.warning(request, warning)
         return super().change_view(request, object_id, *args, **kwargs)
 
-    @admin.display(description="Setup")
+    def save_model(self, request: HttpRequest, obj: ChannelConnection, form: forms.ModelForm, change: bool) -> None:
+        if missing := keep_inactive_until_complete(obj):
+            notice = _("Saved inactive: it can be activated once these are filled in: %(missing)s.")
+            messages.warning(request, notice % {"missing": ", ".join(missing)})
+        super().save_model(request, obj, form, change)
+
+    def response_change(self, request: HttpRequest, obj: ChannelConnection) -> HttpResponse:
+        if REGISTER_BUTTON in request.POST:
+            self.register_webhook(request, obj)
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+    @admin.action(description=gettext_lazy("Register the webhook"), permissions=["change"])
+    def register_webhooks(self, request: HttpRequest, queryset: QuerySet[ChannelConnection]) -> None:
+        for connection in queryset:
+            self.register_webhook(request, connection)
+
+    def register_webhook(self, request: HttpRequest, connection: ChannelConnection) -> None:
+        """Tell the platform this connection's webhook URL (or check that it has it), and say what happened."""
+        spec = PLATFORMS[connection.platform]
+        if spec.register_webhook is None:
+            notice = _("%(connection)s: the platform has no API to register a webhook; follow the steps shown.")
+            messages.info(request, notice % {"connection": connection})
+            return
+        if missing := spec.missing_keys(connection):
+            notice = _("%(connection)s: fill in %(missing)s first.")
+            labels = ", ".join(str(spec.field(key).label) for key in missing)
+            messages.error(request, notice % {"connection": connection, "missing": labels})
+            return
+        if warning := https_warning(connection):
+            messages.warning(request, warning)
+        try:
+            report = spec.register_webhook(connection)
+        except SendError as error:
+            messages.error(request, failure(connection, error))
+            return
+        for line in report.lines:
+            messages.add_message(request, messages.SUCCESS if report.complete else messages.WARNING, line)
+
+    @admin.display(description=gettext_lazy("Setup"))
     def setup(self, connection: ChannelConnection) -> str:
+        spec = PLATFORMS[connection.platform]
         verify_token = connection.credential("verify_token")
         test_url = reverse("admin:conversations_channelconnection_send_test", args=[connection.pk])
+        # A submit button of the change form itself: what was just typed is saved before the platform is called.
+        register = (
+            format_html('<input type="submit" name="{}" value="{}"> ', REGISTER_BUTTON, spec.register_label)
+            if spec.register_webhook
+            else ""
+        )
         return format_html(
-            '<code style="user-select: all">{}</code>{}<p><a class="button" href="{}">Send a test message</a></p>',
+            '<div style="margin-bottom: 0.5em">{}</div><code style="user-select: all">{}</code>{}{}'
+            '<p>{}<a class="button" href="{}">{}</a></p>',
+            spec.setup_help,
             setup_line(connection),
-            format_html('<p>Verify token: <code style="user-select: all">{}</code></p>', verify_token)
+            format_html('<p>{}: <code style="user-select: all">{}</code></p>', _("Verify token"), verify_token)
             if verify_token
             else "",
+            refused_origin_line(connection),
+            register,
             test_url,
+            _("Send a test message"),
         )
 
     def get_urls(self) -> list:
@@ -168,14 +273,14 @@ class ChannelConnectionAdmin(TenantAdmin):
                     connection, form.cleaned_data["recipient"], form.cleaned_data["text"]
                 )
             except SendError as error:
-                refusal = _("The platform refused the test message: %(reason)s")
-                messages.error(request, refusal % {"reason": error.reason})
+                messages.error(request, failure(connection, error))
             else:
-                messages.success(request, f"Sent: the platform accepted it as {sent.platform_message_id}.")
+                accepted = _("Sent: the platform accepted it as %(id)s.")
+                messages.success(request, accepted % {"id": sent.platform_message_id})
                 return HttpResponseRedirect(reverse("admin:conversations_channelconnection_change", args=[pk]))
         context = {
             **self.admin_site.each_context(request),
-            "title": f"Send a test message through {connection}",
+            "title": _("Send a test message through %(connection)s") % {"connection": connection},
             "form": form,
             "connection": connection,
             "opts": self.model._meta,

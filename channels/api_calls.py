@@ -40,14 +40,22 @@ def base_url(connection: ChannelConnection, default: str) -> str:
         raise PermanentSendError(str(error), code="api_host_not_allowed") from error
 
 
+# The codes of a send that got no answer at all: the platform could not be reached (DNS, refused, timeout).
+UNREACHABLE_CODES = frozenset({"timeout", "network"})
+
+
 def post(url: str, **options: Any) -> httpx.Response:
+    return request("POST", url, **options)
+
+
+def request(method: str, url: str, **options: Any) -> httpx.Response:
     """The platform's answer, whatever its status; no answer at all is worth trying again later.
 
     Errors name the host only: some platforms put the bot token in the URL's path.
     """
     host = urlsplit(url).netloc
     try:
-        return _shared_client().post(url, **options)
+        return _shared_client().request(method, url, **options)
     except httpx.TimeoutException as error:
         raise TemporarySendError(f"{host} timed out: {type(error).__name__}", code="timeout") from error
     except httpx.TransportError as error:

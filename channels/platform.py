@@ -12,12 +12,17 @@ from typing import TYPE_CHECKING
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern
+from django.utils.functional import Promise
 
 from conversations.platforms import SendText, SendTyping
 from conversations.text_split import Measure, utf16_length
 
+from .credential_fields import CredentialField
+
 if TYPE_CHECKING:
     from conversations.models import ChannelConnection
+
+    from .webhook_setup import WebhookReport
 
 WebhookView = Callable[[HttpRequest, str], HttpResponse]
 
@@ -56,7 +61,22 @@ class PlatformSpec:
     generated_keys: tuple[str, ...] = ()
     # What `connect_channel` prints last for staff to paste into the platform; by default the webhook URL.
     setup_line: Callable[[ChannelConnection], str] | None = None
+    # How the admin asks for each credential: label, where to find it, the platform's rules.
+    fields: tuple[CredentialField, ...] = ()
+    # Tells the platform where to send webhooks (Telegram's setWebhook), or checks that it does (Meta),
+    # where it has an API for it.
+    register_webhook: Callable[[ChannelConnection], WebhookReport] | None = None
+    # The button that calls it, and what staff do with the webhook URL (or snippet) on this platform.
+    register_label: str | Promise = ""
+    setup_help: str | Promise = ""
 
     def settable_keys(self) -> tuple[str, ...]:
         """The credentials staff may set in the admin and with `connect_channel`."""
         return tuple(key for key in self.credential_keys if key not in self.generated_keys)
+
+    def field(self, key: str) -> CredentialField:
+        return next((field for field in self.fields if field.key == key), CredentialField(key, key, ""))
+
+    def missing_keys(self, connection: ChannelConnection) -> list[str]:
+        """The required credentials the connection lacks: it stays inactive until none is."""
+        return [key for key in self.credential_keys if self.field(key).required and not connection.credential(key)]

@@ -1,12 +1,14 @@
-"""What operators record about the agent's replies."""
+"""What operators record: corrections of the agent's replies, when they took a conversation over or handed it back."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from business.models import FaqEntry
-from conversations.models import Message
+from conversations.models import Conversation, Message
 
 
 class Annotation(models.Model):
@@ -24,3 +26,31 @@ class Annotation(models.Model):
 
     def __str__(self) -> str:
         return f"Correction of message {self.reply_id}"
+
+
+class Handover(models.Model):
+    """An operator taking a conversation over from the agent, or handing it back: a line in its timeline."""
+
+    class Action(models.TextChoices):
+        TAKE_OVER = "take_over", _("Took over")
+        HAND_BACK = "hand_back", _("Handed back")
+
+    is_event = True  # set apart from the messages it is listed among
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="handovers")
+    operator = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=16, choices=Action.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["conversation", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.operator} {self.get_action_display()}"
+
+    def operator_name(self) -> str:
+        """The name the operator's colleagues know them by; "A former operator" once their account is deleted."""
+        if self.operator is None:
+            return gettext("A former operator")
+        return self.operator.get_full_name() or self.operator.get_username()

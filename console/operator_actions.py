@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import cast
 
+from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce, Left
 
@@ -18,34 +19,60 @@ from business.models import FaqEntry
 from conversations import outbox
 from conversations.models import Conversation, Message
 
-from .models import Annotation
+from .models import Annotation, Handover
 
 OPEN_TO_TAKE_OVER = (Conversation.Status.BOT, Conversation.Status.NEEDS_HUMAN)
 QUESTION_LENGTH = cast(int, FaqEntry._meta.get_field("question").max_length)  # a CharField's, so set
 
 
-def take_over(conversation: Conversation) -> bool:
+def take_over(conversation: Conversation, operator: User) -> bool:
     """Pause the agent in this conversation; False when it was closed or already a person's."""
-    return bool(
-        Conversation.objects.filter(pk=conversation.pk, status__in=OPEN_TO_TAKE_OVER).update(
-            status=Conversation.Status.HUMAN
-        )
-    )
+    return _change(conversation, operator, OPEN_TO_TAKE_OVER, Conversation.Status.HUMAN, Handover.Action.TAKE_OVER)
 
 
-def hand_back(conversation: Conversation) -> bool:
+def hand_back(conversation: Conversation, operator: User) -> bool:
     """The agent answers the customer's next message again."""
     taken = (Conversation.Status.HUMAN, Conversation.Status.NEEDS_HUMAN)
-    return bool(
-        Conversation.objects.filter(pk=conversation.pk, status__in=taken).update(status=Conversation.Status.BOT)
-    )
+    return _change(conversation, operator, taken, Conversation.Status.BOT, Handover.Action.HAND_BACK)
 
 
-def reply_as_operator(conversation: Conversation, text: str) -> Message:
-    """Send the operator's words through the conversation's channel; replying takes the conversation over."""
+def _change(conversation: Conversation, operator: User, was: tuple[str, ...], becomes: str, action: str) -> bool:
+    """The status changes and the timeline records who changed it, together or not at all."""
     with transaction.atomic():
-        take_over(conversation)
-        return outbox.queue_reply(conversation, text, author=Message.Author.OPERATOR)
+        changed = bool(Conversation.objects.filter(pk=conversation.pk, status__in=was).update(status=becomes))
+        if changed:
+            Handover.objects.create(conversation=conversation, operator=operator, action=action)
+    return changed
+
+
+def reply_as_operator(conversation: Conversation, text: str, operator: User) -> Message:
+    """Send the operator's words through the conversation's channel; replying takes the conversation over.
+
+    The operator's first name is kept with the reply: the web chat signs a person's replies with it."""
+    with transaction.atomic():
+        take_over(conversation, operator)
+        return outbox.queue_reply(
+            conversation,
+            text,
+            author=Message.Author.OPERATOR,
+            metadata={"operator_name": operator.first_name} if operator.first_name else None,
+        )
+
+
+def waiting_for_the_agent() -> Exists:
+    """For a conversation (the outer query's row): handed back, and the agent has not answered since."""
+    answered_since = Message.objects.filter(
+        conversation=OuterRef("conversation"), author=Message.Author.AGENT, created_at__gt=OuterRef("created_at")
+    )
+    return Exists(
+        Handover.objects.filter(conversation=OuterRef("pk"), action=Handover.Action.HAND_BACK)
+        .exclude(Exists(answered_since))
+        .exclude(
+            Exists(
+                Handover.objects.filter(conversation=OuterRef("conversation"), created_at__gt=OuterRef("created_at"))
+            )
+        )
+    )
 
 
 def annotate(reply: Message, author, correct_answer: str, note: str = "") -> Annotation:

@@ -17,7 +17,7 @@ from channels.playground.connection import playground_connection, store_playgrou
 from conversations.models import Conversation, Message
 
 from .access import business_or_404
-from .views import transcript_messages
+from .customer_panel import transcript_messages
 
 
 class PlaygroundForm(forms.Form):

@@ -25,6 +25,7 @@ urlpatterns = [
     path("<slug:slug>/export.<format:fmt>", views.export_inbox, name="export"),
     path("<slug:slug>/playground/", playground.playground, name="playground"),
     path("<slug:slug>/playground/start-over/", playground.start_over, name="playground-start-over"),
+    path("<slug:slug>/usage/unanswered/<int:run_id>/to-faq/", views.unanswered_to_faq, name="unanswered-to-faq"),
     path("<slug:slug>/c/<int:pk>/", views.transcript, name="transcript"),
     path("<slug:slug>/c/<int:pk>/take-over/", views.change_status, {"action": "take-over"}, name="take-over"),
     path("<slug:slug>/c/<int:pk>/hand-back/", views.change_status, {"action": "hand-back"}, name="hand-back"),

@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from agents.models import AgentRun
+from business.models import FaqEntry
 from business.tenancy import businesses_of
 from conversations.models import Conversation, Message
 
 from . import export, operator_actions
 from .access import business_or_404, conversation_or_404
-from .inbox import InboxFilter, conversations
+from .customer_panel import customer_panel, timeline
+from .inbox import InboxFilter, conversations, hidden_staff_tries
 from .models import Annotation
 
 INBOX_PAGE_SIZE = 50
@@ -39,6 +47,11 @@ class AnnotationForm(forms.Form):
     )
 
 
+def operator(request: HttpRequest) -> User:
+    """The user behind a request that login_required let through."""
+    return cast(User, request.user)
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     businesses = list(businesses_of(request.user))
@@ -52,21 +65,26 @@ def inbox(request: HttpRequest, slug: str) -> HttpResponse:
     business = business_or_404(request, slug)
     filters = InboxFilter(request.GET)
     page = Paginator(conversations(business, filters), INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "console/inbox.html", {"business": business, "filters": filters, "page": page})
-
-
-def transcript_messages(conversation: Conversation) -> QuerySet[Message]:
-    return conversation.messages.select_related("agent_run", "annotation__faq_entry").order_by("created_at", "id")
+    context = {
+        "business": business,
+        "filters": filters,
+        "page": page,
+        "hidden_staff_tries": hidden_staff_tries(business, filters),
+    }
+    return render(request, "console/inbox.html", context)
 
 
 @login_required
 def transcript(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     business = business_or_404(request, slug)
     conversation = conversation_or_404(business, pk)
+    waiting = Conversation.objects.filter(pk=pk).annotate(waiting=operator_actions.waiting_for_the_agent())
     context = {
         "business": business,
         "conversation": conversation,
-        "transcript": transcript_messages(conversation),
+        "waiting_for_agent": waiting.values_list("waiting", flat=True)[0],
+        "transcript": timeline(conversation),
+        "panel": customer_panel(conversation),
         "reply_form": ReplyForm(),
     }
     return render(request, "console/transcript.html", context)
@@ -84,7 +102,7 @@ STATUS_CHANGES = {
 def change_status(request: HttpRequest, slug: str, pk: int, action: str) -> HttpResponse:
     conversation = conversation_or_404(business_or_404(request, slug), pk)
     change, done, refused = STATUS_CHANGES[action]
-    note = done if change(conversation) else refused
+    note = done if change(conversation, operator(request)) else refused
     if note:
         messages.info(request, note)
     return redirect("console:transcript", slug, pk)
@@ -98,7 +116,7 @@ def reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if conversation.status == Conversation.Status.CLOSED:
         messages.error(request, "This conversation is closed: the customer has to write again first.")
     elif form.is_valid():
-        operator_actions.reply_as_operator(conversation, form.cleaned_data["text"])
+        operator_actions.reply_as_operator(conversation, form.cleaned_data["text"], operator(request))
     else:
         messages.error(request, "Write a message of at most 4000 characters.")
     return redirect("console:transcript", slug, pk)
@@ -125,13 +143,45 @@ def annotate(request: HttpRequest, slug: str, pk: int, message_id: int) -> HttpR
 def add_to_knowledge(request: HttpRequest, slug: str, pk: int, message_id: int) -> HttpResponse:
     conversation = conversation_or_404(business_or_404(request, slug), pk)
     annotation = get_object_or_404(Annotation, reply__conversation=conversation, reply_id=message_id)
-    entry = operator_actions.add_to_knowledge(annotation)
+    _draft_made(request, operator_actions.add_to_knowledge(annotation))
+    return redirect("console:transcript", slug, pk)
+
+
+class UnansweredAnswerForm(forms.Form):
+    answer = forms.CharField(max_length=4000)
+
+
+@login_required
+@require_POST
+def unanswered_to_faq(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
+    """A question the agent could not answer (the usage page lists them), with the answer staff give, becomes a
+    correction of the agent's reply and an FAQ draft from it, as "Add to FAQ" under a transcript's reply does."""
+    business = business_or_404(request, slug)
+    run = get_object_or_404(
+        AgentRun.objects.select_related("reply", "inbound_message"),
+        pk=run_id,
+        conversation__business=business,
+        outcome=AgentRun.Outcome.FALLBACK,
+        reply__isnull=False,
+    )
+    back = redirect(f"{reverse('usage', args=[slug])}?{urlencode({'days': request.POST.get('days', '')})}")
+    form = UnansweredAnswerForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Write the answer the agent should have given (at most 4000 characters)."))
+        return back
+    correction = operator_actions.annotate(
+        cast(Message, run.reply), operator(request), correct_answer=form.cleaned_data["answer"]
+    )
+    _draft_made(request, operator_actions.add_to_knowledge(correction))
+    return back
+
+
+def _draft_made(request: HttpRequest, entry: FaqEntry) -> None:
     messages.success(
         request,
         _("FAQ draft made: “%(question)s”. The agent uses it once staff rewrite the question in their own words "
           "and publish it in the admin.") % {"question": entry.question},
     )  # fmt: skip
-    return redirect("console:transcript", slug, pk)
 
 
 @login_required

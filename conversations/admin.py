@@ -9,9 +9,11 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from business.admin import BUSINESS_FILTER
 from business.admin_tenancy import TenantAdmin
+from business.admin_times import business_time_column
 
 from .models import Conversation, Message
 
@@ -19,8 +21,12 @@ from .models import Conversation, Message
 class MessageInline(admin.TabularInline):
     model = Message
     extra = 0
-    fields = readonly_fields = ("created_at", "direction", "author", "text", "status", "error_code")
+    fields = readonly_fields = ("time", "direction", "author", "text", "status", "error_code")
     can_delete = False
+    time = business_time_column("created_at", _("Time"), "conversation__business")
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).select_related("conversation__business")
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -31,10 +37,24 @@ class MessageInline(admin.TabularInline):
 
 @admin.register(Conversation)
 class ConversationAdmin(TenantAdmin):
-    list_display = ["contact", "connection", "status", "last_message_at", "console_link"]
+    list_display = ["contact", "connection", "status", "last_message", "console_link"]
+    list_select_related = ["business", "contact", "connection"]
+    fields = ["business", "connection", "contact", "status", "started", "last_message", "last_from_customer"]
+    readonly_fields = ["started", "last_message", "last_from_customer"]
+    started = business_time_column("created_at", _("Started"))
+    last_message = business_time_column("last_message_at", _("Last message"))
+    last_from_customer = business_time_column("last_inbound_at", _("Last message from the customer"))
     list_filter = [BUSINESS_FILTER, "status", "connection__platform"]
     search_fields = ["contact__display_name", "contact__platform_user_id", "messages__text"]
     inlines = [MessageInline]
+
+    # The store's record of what was said: conversations are made by messages arriving, changed by the
+    # console's actions, and only read here.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
     @admin.display(description="Console")
     def console_link(self, conversation: Conversation) -> str:

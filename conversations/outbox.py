@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F
@@ -38,7 +39,13 @@ def backoff_seconds(retries: int) -> float:
 
 
 def queue_reply(
-    conversation: Conversation, text: str, *, author: str, reply_to: Message | None = None, send_here: bool = False
+    conversation: Conversation,
+    text: str,
+    *,
+    author: str,
+    reply_to: Message | None = None,
+    send_here: bool = False,
+    metadata: dict[str, Any] | None = None,
 ) -> Message:
     """Store a reply as pending and send it once the surrounding transaction commits: from the send
     task's queue, or with `send_here` at once from this process (deliver_now)."""
@@ -50,6 +57,7 @@ def queue_reply(
         text=redact(text),
         reply_to=reply_to,
         status=Message.Status.PENDING,
+        metadata=metadata or {},
     )
     Conversation.objects.filter(pk=conversation.pk).update(last_message_at=timezone.now())
     transaction.on_commit(lambda: deliver_now(message.pk) if send_here else enqueue(DELIVER_MESSAGE, message.pk))

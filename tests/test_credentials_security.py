@@ -193,7 +193,7 @@ def test_an_error_page_from_an_allowed_host_is_neither_stored_nor_shown(
     assert len(fake_platform.requests) == 3
     assert reply.status == Message.Status.FAILED and reply.error_detail == "HTTP 400"
     for page in shown:
-        assert "The platform refused the test message: HTTP 400" in page
+        assert f"Refused by {connection.get_platform_display()}: HTTP 400" in page
         assert "db_password" not in page and "hunter2" not in page
     transcript = admin_client.get(reverse("console:transcript", args=[business.slug, reply.conversation_id]))
     assert "HTTP 400" in transcript.content.decode() and "hunter2" not in transcript.content.decode()

@@ -8,14 +8,22 @@ from django.utils import timezone
 
 from agents.models import AgentRun
 from analytics.figures import usage_figures
-from business.models import Business, Membership
+from business.models import Business, FaqEntry, Membership
+from console.models import Annotation
 from conversations.models import ChannelConnection, Contact, Conversation, Message
 
 pytestmark = pytest.mark.django_db
 
 
-def turn(business: Business, words: str, outcome: str, reply_after: float | None, status: str = "bot") -> Conversation:
-    connection, _ = ChannelConnection.objects.get_or_create(business=business, platform="console")
+def turn(
+    business: Business,
+    words: str,
+    outcome: str,
+    reply_after: float | None,
+    status: str = "bot",
+    platform: str = "messenger",
+) -> Conversation:
+    connection, _ = ChannelConnection.objects.get_or_create(business=business, platform=platform)
     contact = Contact.objects.create(connection=connection, platform_user_id=f"c-{Contact.objects.count()}")
     conversation = Conversation.objects.create(business=business, connection=connection, contact=contact, status=status)
     asked = Message.objects.create(
@@ -44,6 +52,9 @@ def month(business):
     turn(business, "Can I bring my dog?", "fallback", 2, status="human")
     turn(business, "I want a person", "handoff", 2, status="needs_human")
     turn(business, "Hello", "replied", 1, status="closed")
+    # Staff trying the agent in the playground: no customer's, counted nowhere.
+    turn(business, "Testing: do you sell gift cards?", "fallback", 30, status="needs_human", platform="console")
+    turn(business, "Can staff see this?", "fallback", 30, status="needs_human", platform="console")
     return business
 
 
@@ -89,7 +100,9 @@ def test_a_member_sees_the_figures_and_charts_of_their_business(client, month):
     assert "<b>2.0 s</b>median reply time" in page
     assert page.count("<svg") == 3 and 'class="bar"' in page
     assert 'do you sell gift cards</td><td class="times">2' in page
-    assert "<script" not in page
+    # A console page: its stylesheet, and the navigation that leads here.
+    assert "console/console.css" in page and 'href="/console/corner-shop/usage/"' in page
+    assert "Can staff see this?" not in page
 
 
 def test_staff_of_another_business_get_not_found(client, month):
@@ -110,3 +123,33 @@ def test_an_empty_business_shows_dashes_not_errors(client, business):
     page = client.get("/console/corner-shop/usage/?days=oops").content.decode()
     assert "<b>0</b>conversations" in page and "<b>–</b>median reply time" in page
     assert "None in this period." in page
+
+
+def test_a_question_the_agent_could_not_answer_becomes_an_faq_draft(client, month):
+    client.force_login(member_of(month, "camille"))
+    figures = usage_figures(month, 30)
+    gift_cards = figures.unanswered[0]
+    response = client.post(
+        f"/console/corner-shop/usage/unanswered/{gift_cards.run_id}/to-faq/",
+        {"answer": "Yes, from 10 to 100 EUR, in the shop.", "days": "7"},
+    )
+    assert response.status_code == 302 and response["Location"] == "/console/corner-shop/usage/?days=7"
+    entry = FaqEntry.objects.get(business=month, published=False)
+    assert (entry.question, entry.answer, entry.published) == (
+        "do you sell gift cards",
+        "Yes, from 10 to 100 EUR, in the shop.",
+        False,
+    )
+    assert Annotation.objects.get(faq_entry=entry).reply.agent_run.pk == gift_cards.run_id
+    assert usage_figures(month, 30).unanswered[0].faq_entry_id == entry.pk
+
+
+def test_an_empty_answer_or_another_business_s_question_makes_no_draft(client, month):
+    client.force_login(member_of(month, "camille"))
+    run_id = usage_figures(month, 30).unanswered[0].run_id
+    response = client.post(f"/console/corner-shop/usage/unanswered/{run_id}/to-faq/", {"answer": "  "}, follow=True)
+    assert "Write the answer the agent should have given" in response.content.decode()
+    other = Business.objects.create(name="Other", slug="other")
+    client.force_login(member_of(other, "intruder"))
+    assert client.post(f"/console/other/usage/unanswered/{run_id}/to-faq/", {"answer": "x"}).status_code == 404
+    assert not FaqEntry.objects.filter(business=month, published=False).exists()

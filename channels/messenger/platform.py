@@ -1,7 +1,20 @@
+from conversations.models import ChannelConnection
+
+from ..meta.fields import APP_ID, APP_SECRET, PAGE_ACCESS_TOKEN, PAGE_ID, REGISTER_LABEL, SETUP_HELP, VERIFY_TOKEN
 from ..meta.graph import GRAPH_API_BASE, HUMAN_AGENT_WINDOW, STANDARD_WINDOW
+from ..meta.subscriptions import subscription_report
 from ..platform import PlatformSpec
+from ..webhook_setup import WebhookReport
 from .sender import send_human_agent_text, send_text, send_typing
 from .views import messenger_webhook
+
+# The webhook fields whose events Parley reads: messages and button presses.
+FIELDS_READ = ("messages", "messaging_postbacks")
+
+
+def check_webhook(connection: ChannelConnection) -> WebhookReport:
+    return subscription_report(connection, "page", FIELDS_READ, page_fields=FIELDS_READ)
+
 
 MESSENGER = PlatformSpec(
     name="messenger",
@@ -9,7 +22,11 @@ MESSENGER = PlatformSpec(
     send_text=send_text,
     webhook_view=messenger_webhook,
     default_api_base=GRAPH_API_BASE,
-    credential_keys=("page_id", "access_token", "app_secret", "verify_token"),
+    credential_keys=("page_id", "access_token", "app_secret", "verify_token", "app_id"),
+    fields=(PAGE_ID, PAGE_ACCESS_TOKEN, APP_SECRET, VERIFY_TOKEN, APP_ID),
+    register_webhook=check_webhook,
+    register_label=REGISTER_LABEL,
+    setup_help=SETUP_HELP,
     secret_keys=("access_token", "app_secret"),
     text_limit=2000,
     send_typing=send_typing,

@@ -10,6 +10,8 @@ from conversations.sending import PermanentSendError, TemporarySendError
 from .. import api_calls
 
 if TYPE_CHECKING:
+    import httpx
+
     from conversations.models import ChannelConnection
 
 GRAPH_API_BASE = "https://graph.facebook.com"
@@ -26,9 +28,22 @@ TRANSIENT_CODES = frozenset({1, 2, 4, 17, 32, 341, 613, 80007, 130429, 131016, 1
 
 def post(connection: ChannelConnection, path: str, payload: dict[str, Any]) -> dict[str, Any]:
     """POST with the connection's access token; the answer's JSON object, or the error sorted."""
+    return _answer(_request(connection, "POST", path, json=payload))
+
+
+def get(connection: ChannelConnection, path: str, token: str = "") -> dict[str, Any]:
+    """GET with the connection's access token, or with `token` (an app's `id|secret`)."""
+    return _answer(_request(connection, "GET", path, token=token))
+
+
+def _request(connection: ChannelConnection, method: str, path: str, token: str = "", **options: Any) -> httpx.Response:
     url = f"{api_calls.base_url(connection, GRAPH_API_BASE)}/{GRAPH_API_VERSION}/{path}"
-    headers = {"Authorization": f"Bearer {connection.credential('access_token')}"}
-    response = api_calls.post(url, json=payload, headers=headers)
+    headers = {"Authorization": f"Bearer {token or connection.credential('access_token')}"}
+    return api_calls.request(method, url, headers=headers, **options)
+
+
+def _answer(response: httpx.Response) -> dict[str, Any]:
+    """The answer's JSON object, or its error sorted into worth retrying or not."""
     body = api_calls.json_object(response)
     if response.is_success:
         return body

@@ -1,4 +1,7 @@
+from django.utils.translation import gettext_lazy as _
+
 from ..platform import PlatformSpec
+from .registration import FIELDS, set_webhook
 from .sender import TELEGRAM_API_BASE, send_text, send_typing
 from .views import telegram_webhook
 
@@ -10,6 +13,13 @@ TELEGRAM = PlatformSpec(
     default_api_base=TELEGRAM_API_BASE,
     credential_keys=("bot_token", "secret_token"),
     secret_keys=("bot_token", "secret_token"),
+    fields=FIELDS,
+    register_webhook=set_webhook,
+    register_label=_("Save and register the webhook"),
+    setup_help=_(
+        "Telegram has no settings page for this: “Save and register the webhook” calls Telegram's setWebhook "
+        "with this URL and the secret token."
+    ),
     # sendMessage takes 1-4096 characters, counted in UTF-16 code units like its entity offsets.
     text_limit=4096,
     send_typing=send_typing,

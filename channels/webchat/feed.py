@@ -82,6 +82,8 @@ def _as_json(message: Message, status: str) -> dict[str, Any]:
         # The id the widget made for the visitor's message, so it can match the copy it shows already.
         "client_message_id": (message.platform_message_id or "").partition(":")[2] if inbound else "",
         "text": message.text,
+        # A person's replies are signed with their first name (console/operator_actions.py).
+        "name": message.metadata.get("operator_name", "") if message.author == Message.Author.OPERATOR else "",
         "status": status,
         "at": message.created_at.isoformat(),
     }

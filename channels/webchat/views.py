@@ -8,6 +8,7 @@ short request any worker answers, survives proxies and reconnects by itself.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Callable
 from datetime import timedelta
@@ -17,7 +18,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from conversations.events import MalformedPayload
+from conversations.events import MalformedPayload, RefusedRequest
 from conversations.inbound import store_customer_message
 from conversations.models import ChannelConnection, Message
 from infrastructure import metrics
@@ -26,7 +27,11 @@ from ..webhooks import read_json, webhook_view
 from .feed import read_feed
 from .limits import WINDOW_SECONDS, Request, over_address_limit
 from .origins import allowed_origin, preflight, with_cors
-from .parser import MAX_TEXT_CHARS, parse_message, visitor_id
+from .parser import parse_message, visitor_id
+from .refusals import record_refused_origin
+from .widget_config import widget_config
+
+logger = logging.getLogger(__name__)
 
 # A message of MAX_TEXT_CHARS characters, each escaped as a surrogate pair, fits with room to spare.
 MAX_BODY_BYTES = 32 * 1024
@@ -42,13 +47,8 @@ def webchat_view(*methods: str) -> Callable:
 
 @webchat_view("GET")
 def widget_script(request: HttpRequest, connection: ChannelConnection) -> HttpResponse:
-    config = {
-        "key": connection.credential("public_key"),
-        "title": connection.name or connection.business.name,
-        "maxChars": MAX_TEXT_CHARS,
-    }
     return HttpResponse(
-        WIDGET_SOURCE.replace("__PARLEY_WEBCHAT_CONFIG__", json.dumps(config)),
+        WIDGET_SOURCE.replace("__PARLEY_WEBCHAT_CONFIG__", json.dumps(widget_config(connection))),
         content_type="text/javascript; charset=utf-8",
         headers={"Cache-Control": f"public, max-age={WIDGET_CACHE_SECONDS}"},
     )
@@ -56,7 +56,10 @@ def widget_script(request: HttpRequest, connection: ChannelConnection) -> HttpRe
 
 @webchat_view("OPTIONS", "GET", "POST")
 def messages(request: HttpRequest, connection: ChannelConnection) -> HttpResponse:
-    origin = allowed_origin(request, connection)
+    try:
+        origin = allowed_origin(request, connection)
+    except RefusedRequest as refusal:
+        return _refused_origin(request, connection, refusal)
     if request.method == "OPTIONS":
         return preflight(origin)
     kind = Request.POLL if request.method == "GET" else Request.MESSAGE
@@ -93,6 +96,19 @@ def poll(request: HttpRequest, connection: ChannelConnection) -> HttpResponse:
         raise MalformedPayload('expected "after" to be a message id')
     feed = read_feed(connection, visitor, int(after), seen=request.GET.get("seen") == "1")
     return JsonResponse(feed, headers={"Cache-Control": "no-store"})
+
+
+def _refused_origin(request: HttpRequest, connection: ChannelConnection, refusal: RefusedRequest) -> HttpResponse:
+    """A 403 the refused page may read (a poll is sent without a preflight), so that the widget tells its
+    visitor instead of failing silently; the origin is kept for the connection's admin page. A preflight
+    stays unanswered: the refused page's messages are never sent."""
+    logger.warning("webchat %s refused: %s", connection.credential("public_key"), refusal)
+    origin = request.headers.get("Origin", "")
+    if request.method == "OPTIONS" or not origin:
+        return HttpResponse("Forbidden", status=403)
+    record_refused_origin(connection, origin)
+    refusal_body = {"error": "this website is not allowed to use the chat", "refused_origin": origin}
+    return with_cors(JsonResponse(refusal_body, status=403), origin)
 
 
 def _recent_messages(connection: ChannelConnection, visitor: str) -> int:

@@ -1,7 +1,37 @@
+from django.utils.translation import gettext_lazy as _
+
+from conversations.models import ChannelConnection
+
+from ..credential_fields import CredentialField, numeric_id
+from ..meta.fields import APP_ID, APP_SECRET, REGISTER_LABEL, SETUP_HELP, VERIFY_TOKEN
 from ..meta.graph import GRAPH_API_BASE, STANDARD_WINDOW
+from ..meta.subscriptions import subscription_report
 from ..platform import PlatformSpec
+from ..webhook_setup import WebhookReport
 from .sender import send_text, send_typing
 from .views import whatsapp_webhook
+
+FIELDS = (
+    CredentialField(
+        "phone_number_id",
+        _("Phone number ID"),
+        _("In the Meta app: WhatsApp > API Setup, under the “From” number (not the phone number itself)."),
+        check=numeric_id,
+    ),
+    CredentialField(
+        "access_token",
+        _("Access token"),
+        _("A permanent token of a system user with whatsapp_business_messaging (Business settings > System users)."),
+    ),
+    APP_SECRET,
+    VERIFY_TOKEN,
+    APP_ID,
+)
+
+
+def check_webhook(connection: ChannelConnection) -> WebhookReport:
+    return subscription_report(connection, "whatsapp_business_account", ("messages",))
+
 
 WHATSAPP = PlatformSpec(
     name="whatsapp",
@@ -9,7 +39,11 @@ WHATSAPP = PlatformSpec(
     send_text=send_text,
     webhook_view=whatsapp_webhook,
     default_api_base=GRAPH_API_BASE,
-    credential_keys=("phone_number_id", "access_token", "app_secret", "verify_token"),
+    credential_keys=("phone_number_id", "access_token", "app_secret", "verify_token", "app_id"),
+    fields=FIELDS,
+    register_webhook=check_webhook,
+    register_label=REGISTER_LABEL,
+    setup_help=SETUP_HELP,
     secret_keys=("access_token", "app_secret"),
     text_limit=4096,
     send_typing=send_typing,

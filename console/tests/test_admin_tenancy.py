@@ -9,7 +9,7 @@ from django.urls import reverse
 from agents.models import AgentRun
 from business.models import Booking, Business, Customer, FaqEntry, Lead, Membership, Order
 from console.models import Annotation
-from conversations.models import ChannelConnection, Contact
+from conversations.models import ChannelConnection, Contact, Conversation
 
 TENANT_APPS = {"business", "agents", "conversations", "console"}
 TENANT_MODELS = sorted(
@@ -21,7 +21,7 @@ TENANT_MODELS = sorted(
     key=lambda model: model._meta.label,
 )
 
-NOT_ADDED_BY_STAFF = {Business, Contact, AgentRun, Annotation}
+NOT_ADDED_BY_STAFF = {Business, Contact, Conversation, AgentRun, Annotation}
 
 
 # What each record's admin change form posts, for the row populate() made.
@@ -86,7 +86,7 @@ def test_search_finds_nothing_of_another_business(staff_client, rival, model):
 @pytest.mark.parametrize("model", TENANT_MODELS, ids=lambda model: model._meta.label)
 def test_related_pickers_offer_only_the_staff_members_rows(staff_client, shop, rival, model):
     page = staff_client.get(admin_url(model, "add"))
-    # Businesses, contacts, agent runs and annotations are not added by staff in the admin.
+    # Businesses, contacts, conversations, agent runs and annotations are not added by staff in the admin.
     assert page.status_code == (403 if model in NOT_ADDED_BY_STAFF else 200)
     assert "Rival" not in page.content.decode()
 

@@ -102,11 +102,9 @@ def test_an_operator_takes_over_a_conversation_that_needs_a_human_replies_and_ha
         row = page.locator(f"tr[data-conversation='{conversation.pk}']")
         expect(row.locator(".attention-mark")).to_be_visible()
         expect(row).to_contain_text("Needs a human")
-        page.screenshot(path=ARTIFACTS / "console-inbox.png", full_page=True)
         row.get_by_role("link").click()
         page.locator("details.trace summary").first.click()
         expect(page.locator(".step.tool").first).to_contain_text("search_knowledge")
-        page.screenshot(path=ARTIFACTS / "console-transcript.png", full_page=True)
         page.locator("#take-over").click()
         expect(page.locator("#status")).to_have_text("Taken over by a human")
         page.fill("textarea[name=text]", operator_words)
@@ -115,7 +113,7 @@ def test_an_operator_takes_over_a_conversation_that_needs_a_human_replies_and_ha
         # The transcript updates itself once the worker has delivered the reply.
         expect(page.locator(".msg.operator .badge")).to_have_text("Sent", timeout=30_000)
         page.locator("#hand-back").click()
-        expect(page.locator("#status")).to_have_text("Answered by the agent")
+        expect(page.locator("#status")).to_have_text("Handed back: the agent answers next")
         page.context.browser.close()
 
     assert sent.json() == {

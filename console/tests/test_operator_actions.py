@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -22,6 +23,7 @@ from business import search
 from business.models import FaqEntry, Membership, Passage
 from channels.playground.connection import playground_connection, store_playground_message
 from console import operator_actions
+from console.models import Handover
 from console.views import INBOX_PAGE_SIZE
 from conversations import outbox
 from conversations.events import CustomerMessage
@@ -51,6 +53,11 @@ def unanswered(messenger_connection) -> Message:
 
 
 @pytest.fixture
+def olive(django_user_model):
+    return django_user_model.objects.create_user("olive-operator", first_name="Olive", last_name="Martin")
+
+
+@pytest.fixture
 def member_client(client, django_user_model, business):
     """The console as a member of the business (staff, the default role) sees it."""
     user = django_user_model.objects.create_user("olive", password="pw")
@@ -68,7 +75,7 @@ def last_wrote(conversation: Conversation, ago: timedelta) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_taking_over_while_a_reply_is_generated_drops_that_reply(unanswered):
+def test_taking_over_while_a_reply_is_generated_drops_that_reply(unanswered, olive):
     """The operator's UPDATE holds the row; the finishing turn waits for it, then sees a human has it."""
     inbound = unanswered
     conversation = inbound.conversation
@@ -77,7 +84,7 @@ def test_taking_over_while_a_reply_is_generated_drops_that_reply(unanswered):
 
     def operator_takes_over() -> None:
         with transaction.atomic():
-            assert operator_actions.take_over(conversation)
+            assert operator_actions.take_over(conversation, olive)
             taken.set()
             release.wait(10)
         db_connection.close()
@@ -103,25 +110,52 @@ def test_taking_over_while_a_reply_is_generated_drops_that_reply(unanswered):
     assert Conversation.objects.get(pk=conversation.pk).status == Conversation.Status.HUMAN
 
 
-def test_a_reply_finished_after_the_takeover_is_dropped(inbound):
-    operator_actions.take_over(inbound.conversation)
+def test_a_reply_finished_after_the_takeover_is_dropped(inbound, olive):
+    operator_actions.take_over(inbound.conversation, olive)
     finish_turn(inbound, replied("Yes."), "m.gguf", 0.1)
     assert not inbound.conversation.messages.filter(direction=Message.Direction.OUTBOUND).exists()
 
 
-def test_a_closed_conversation_cannot_be_taken_over(inbound):
+def test_a_closed_conversation_cannot_be_taken_over(inbound, olive):
     Conversation.objects.filter(pk=inbound.conversation_id).update(status=Conversation.Status.CLOSED)
-    assert not operator_actions.take_over(inbound.conversation)
+    assert not operator_actions.take_over(inbound.conversation, olive)
 
 
-def test_handing_back_lets_the_agent_answer_again(inbound):
-    operator_actions.take_over(inbound.conversation)
-    assert operator_actions.hand_back(inbound.conversation)
+def test_handing_back_lets_the_agent_answer_again(inbound, olive):
+    operator_actions.take_over(inbound.conversation, olive)
+    assert operator_actions.hand_back(inbound.conversation, olive)
     assert Conversation.objects.get(pk=inbound.conversation_id).status == Conversation.Status.BOT
 
 
-def test_an_operator_reply_takes_over_and_goes_out_as_a_response(inbound, fake_platform):
-    reply = operator_actions.reply_as_operator(inbound.conversation, "Yes, our rice bread is.")
+def waiting_for_the_agent(conversation: Conversation) -> bool:
+    rows = Conversation.objects.filter(pk=conversation.pk).annotate(waiting=operator_actions.waiting_for_the_agent())
+    return rows.values_list("waiting", flat=True)[0]
+
+
+def test_takeovers_and_hand_backs_are_recorded_with_the_operator(inbound, olive):
+    operator_actions.take_over(inbound.conversation, olive)
+    assert not operator_actions.take_over(inbound.conversation, olive)  # already a person's: nothing to record
+    operator_actions.hand_back(inbound.conversation, olive)
+    assert [(h.action, h.operator_name()) for h in inbound.conversation.handovers.all()] == [
+        (Handover.Action.TAKE_OVER, "Olive Martin"),
+        (Handover.Action.HAND_BACK, "Olive Martin"),
+    ]
+
+
+def test_a_handed_back_conversation_waits_for_the_agent_until_it_answers(inbound, olive):
+    conversation = inbound.conversation
+    assert not waiting_for_the_agent(conversation)
+    operator_actions.take_over(conversation, olive)
+    operator_actions.hand_back(conversation, olive)
+    assert waiting_for_the_agent(conversation)
+    outbox.queue_reply(conversation, "Yes, it is.", author=Message.Author.AGENT)
+    assert not waiting_for_the_agent(conversation)
+    operator_actions.take_over(conversation, olive)
+    assert not waiting_for_the_agent(conversation)
+
+
+def test_an_operator_reply_takes_over_and_goes_out_as_a_response(inbound, fake_platform, olive):
+    reply = operator_actions.reply_as_operator(inbound.conversation, "Yes, our rice bread is.", olive)
     assert Conversation.objects.get(pk=inbound.conversation_id).status == Conversation.Status.HUMAN
     outbox.deliver(reply.pk)
     [request] = fake_platform.requests
@@ -134,9 +168,9 @@ def test_an_operator_reply_takes_over_and_goes_out_as_a_response(inbound, fake_p
     assert (reply.author, reply.status) == (Message.Author.OPERATOR, Message.Status.SENT)
 
 
-def test_an_operator_may_answer_on_messenger_for_7_days_with_the_human_agent_tag(inbound, fake_platform):
+def test_an_operator_may_answer_on_messenger_for_7_days_with_the_human_agent_tag(inbound, fake_platform, olive):
     last_wrote(inbound.conversation, timedelta(days=3))
-    reply = operator_actions.reply_as_operator(inbound.conversation, "Sorry for the wait: yes, it is.")
+    reply = operator_actions.reply_as_operator(inbound.conversation, "Sorry for the wait: yes, it is.", olive)
     outbox.deliver(reply.pk)
     [request] = fake_platform.requests
     assert request.json()["messaging_type"] == "MESSAGE_TAG" and request.json()["tag"] == "HUMAN_AGENT"
@@ -152,15 +186,15 @@ def test_the_agent_may_not_answer_past_24_hours(inbound, fake_platform):
     assert (reply.status, reply.error_code, fake_platform.requests) == (Message.Status.FAILED, "window_closed", [])
 
 
-def test_nobody_may_answer_on_messenger_past_7_days(inbound, fake_platform):
+def test_nobody_may_answer_on_messenger_past_7_days(inbound, fake_platform, olive):
     last_wrote(inbound.conversation, timedelta(days=8))
-    reply = operator_actions.reply_as_operator(inbound.conversation, "Hello again.")
+    reply = operator_actions.reply_as_operator(inbound.conversation, "Hello again.", olive)
     outbox.deliver(reply.pk)
     reply.refresh_from_db()
     assert (reply.status, reply.error_code, fake_platform.requests) == (Message.Status.FAILED, "window_closed", [])
 
 
-def test_an_operator_on_whatsapp_is_held_to_the_24_hour_window(business, fake_platform):
+def test_an_operator_on_whatsapp_is_held_to_the_24_hour_window(business, fake_platform, olive):
     whatsapp = ChannelConnection.objects.create(
         business=business,
         platform="whatsapp",
@@ -171,7 +205,7 @@ def test_an_operator_on_whatsapp_is_held_to_the_24_hour_window(business, fake_pl
         whatsapp, CustomerMessage(platform_message_id="wamid.1", sender_id="33611111111", text="Hi")
     )
     last_wrote(inbound.conversation, timedelta(days=2))
-    reply = operator_actions.reply_as_operator(inbound.conversation, "Hello.")
+    reply = operator_actions.reply_as_operator(inbound.conversation, "Hello.", olive)
     outbox.deliver(reply.pk)
     reply.refresh_from_db()
     assert (reply.status, reply.error_code) == (Message.Status.FAILED, "window_closed")
@@ -286,12 +320,48 @@ def test_exports_carry_the_messages_and_no_credentials(client, admin_user, inbou
         ("agent", "Yes, the rice bread."),
     ]
     as_csv = client.get(reverse("console:export", args=[business.slug, "csv"]), {"channel": "messenger"})
-    lines = as_csv.content.decode().splitlines()
-    assert lines[0].startswith("conversation,channel,") and len(lines) == 3 and "Yes, the rice bread." in lines[2]
+    lines = as_csv.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Conversation,Channel,") and len(lines) == 3 and "Yes, the rice bread." in lines[2]
     assert as_csv["Content-Disposition"] == f'attachment; filename="{business.slug}-conversations.csv"'
     secrets = [*inbound.connection.credentials.values(), *inbound.connection.secrets.values()]
     for body in (as_json.content.decode(), as_csv.content.decode()):
         assert not any(secret in body for secret in secrets)
+
+
+def test_the_csv_export_reads_in_a_spreadsheet_with_labels_accents_and_corrections(
+    member_client, inbound, business, olive
+):
+    finish_turn(inbound, replied("Oui, le pain de riz est sans gluten."), "m.gguf", 0.1)
+    reply = Message.objects.get(author=Message.Author.AGENT)
+    operator_actions.annotate(reply, olive, correct_answer="Only the rice bread is.", note="Too broad.")
+    Conversation.objects.filter(pk=inbound.conversation_id).update(status=Conversation.Status.NEEDS_HUMAN)
+    exported = member_client.get(reverse("console:export", args=[business.slug, "csv"]))
+    # Excel reads a CSV file as UTF-8 only after a byte-order mark.
+    assert exported.content.startswith(codecs.BOM_UTF8)
+    rows = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert [(row["Author"], row["Direction"], row["Delivery"]) for row in rows] == [
+        ("Customer", "From the customer", "Received"),
+        ("Agent", "To the customer", "Waiting to be sent"),
+    ]
+    assert {(row["Conversation status"], row["Channel"]) for row in rows} == {("Needs a human", "Facebook Messenger")}
+    assert rows[0]["Customer"] == f"Messenger customer #{inbound.conversation.contact_id}"
+    assert rows[1]["Text"] == "Oui, le pain de riz est sans gluten."
+    assert (rows[1]["Correction: what the agent should have said"], rows[1]["Correction: why"]) == (
+        "Only the rice bread is.",
+        "Too broad.",
+    )
+    assert "needs_human" not in exported.content.decode("utf-8-sig")
+
+
+def test_the_json_export_keeps_each_code_beside_its_label_and_the_corrections(member_client, inbound, business, olive):
+    finish_turn(inbound, replied("Yes."), "m.gguf", 0.1)
+    operator_actions.annotate(Message.objects.get(author="agent"), olive, correct_answer="Only the rice bread.")
+    exported = member_client.get(reverse("console:export", args=[business.slug, "json"]))
+    [conversation] = exported.json()["conversations"]
+    assert (conversation["status"], conversation["status_label"]) == ("bot", "Answered by the agent")
+    asked, answer = conversation["messages"]
+    assert (asked["author_label"], asked["correction"]) == ("Customer", None)
+    assert answer["correction"] == {"correct_answer": "Only the rice bread.", "note": ""}
 
 
 FORMULAS = [
@@ -312,8 +382,8 @@ def test_a_customers_formula_comes_out_of_the_csv_export_as_text(
         assert post_signed(messenger_connection, json.dumps(body)).status_code == 200
     Contact.objects.update(display_name="=cmd|' /C calc'!A0")
     exported = member_client.get(reverse("console:export", args=[business.slug, "csv"]))
-    rows = list(csv.DictReader(io.StringIO(exported.content.decode())))
-    assert [row["text"] for row in rows] == ["'" + formula for formula in FORMULAS]
-    assert {row["contact_name"] for row in rows} == {"'=cmd|' /C calc'!A0"}
+    rows = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    assert [row["Text"] for row in rows] == ["'" + formula for formula in FORMULAS]
+    assert {row["Customer"] for row in rows} == {"'=cmd|' /C calc'!A0"}
     # What a customer cannot make a formula of is exported as it was written.
-    assert [row["author"] for row in rows] == ["customer"] * len(FORMULAS)
+    assert [row["Author"] for row in rows] == ["Customer"] * len(FORMULAS)

@@ -96,7 +96,8 @@ def test_a_connection_without_the_id_its_entries_carry_alone_in_its_app_still_ta
 
 def test_the_admin_warns_staff_of_a_connection_without_the_id_its_entries_carry(staff_client, page_one):
     change = f"/admin/conversations/channelconnection/{page_one.pk}/change/"
-    key = PLATFORMS[page_one.platform][1]
+    # The credential as the form labels it.
+    key = {"messenger": "Page ID", "instagram": "Instagram account ID"}[page_one.platform]
     assert f"This connection has no {key}" not in staff_client.get(change).content.decode()
     without_its_id(page_one)
     assert f"This connection has no {key}, which its platform" in staff_client.get(change).content.decode()

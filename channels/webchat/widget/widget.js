@@ -19,30 +19,44 @@
   var POLL_CLOSED_MS = 15000; // staff may still write while the panel is closed
   var POLL_MAX_BACKOFF_MS = 30000;
   var SEND_ATTEMPTS = 5;
+  var language = visitorLanguage();
+  var texts = config.texts[language];
+  var side = config.position === "left" ? "left" : "right";
 
   var STYLE = [
-    ":host { all: initial; }",
+    ":host { all: initial; --brand: " + config.colour + "; --on-brand: " + config.textColour + "; }",
     "* { box-sizing: border-box; font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif; }",
-    ".launcher { position: fixed; right: 20px; bottom: 20px; width: 56px; height: 56px; border: 0;",
-    "  border-radius: 50%; background: #2563eb; color: #fff; cursor: pointer; z-index: 2147483000;",
+    ".launcher { position: fixed; " + side + ": 20px; bottom: 20px; width: 56px; height: 56px; border: 0;",
+    "  border-radius: 50%; background: var(--brand); color: var(--on-brand); cursor: pointer; z-index: 2147483000;",
     "  box-shadow: 0 4px 14px rgba(0,0,0,.25); display: flex; align-items: center; justify-content: center; }",
     ".launcher svg { width: 26px; height: 26px; fill: currentColor; }",
     ".badge { position: absolute; top: 2px; right: 2px; width: 12px; height: 12px; border-radius: 50%;",
     "  background: #ef4444; border: 2px solid #fff; }",
-    ".panel { position: fixed; right: 20px; bottom: 88px; width: 340px; max-width: calc(100vw - 40px);",
+    ".panel { position: fixed; " + side + ": 20px; bottom: 88px; width: 340px; max-width: calc(100vw - 40px);",
     "  height: 460px; max-height: calc(100vh - 110px); background: #fff; border-radius: 14px;",
     "  box-shadow: 0 8px 30px rgba(0,0,0,.25); display: flex; flex-direction: column; overflow: hidden;",
     "  z-index: 2147483000; color: #111827; font-size: 14px; }",
     "[hidden] { display: none !important; }",
-    "header { background: #2563eb; color: #fff; padding: 12px 14px; display: flex; align-items: center; }",
+    "header { background: var(--brand); color: var(--on-brand); padding: 12px 14px; display: flex; align-items: center; }",
     "header strong { flex: 1; font-size: 15px; }",
-    "header button { background: none; border: 0; color: #fff; font-size: 20px; cursor: pointer; line-height: 1; }",
+    "header button { background: none; border: 0; color: inherit; font-size: 20px; cursor: pointer; line-height: 1; }",
     ".log { flex: 1; overflow-y: auto; padding: 12px; display: flex; flex-direction: column; gap: 8px;",
     "  background: #f9fafb; }",
     ".msg { max-width: 80%; padding: 8px 11px; border-radius: 12px; white-space: pre-wrap; overflow-wrap: anywhere; }",
-    ".msg.from-visitor { align-self: flex-end; background: #2563eb; color: #fff; border-bottom-right-radius: 4px; }",
+    ".msg.from-visitor { align-self: flex-end; background: var(--brand); color: var(--on-brand);",
+    "  border-bottom-right-radius: 4px; }",
     ".msg.from-agent, .msg.from-operator { align-self: flex-start; background: #e5e7eb;",
     "  border-bottom-left-radius: 4px; }",
+    // A person's reply stands apart from the AI's: white, edged in the brand colour, signed with their name.
+    ".msg.from-operator { background: #fff; border: 1px solid #d1d5db; border-left: 4px solid var(--brand); }",
+    ".author { display: block; font-size: 12px; font-weight: 600; margin-bottom: 2px; color: #374151; }",
+    ".intro { display: flex; flex-direction: column; gap: 4px; padding: 0 2px 4px; color: #374151; }",
+    ".intro p { margin: 0; }",
+    ".intro .greeting { font-size: 15px; font-weight: 600; color: #111827; }",
+    ".intro .disclosure { font-size: 12px; background: #eef2ff; border-radius: 8px; padding: 6px 8px; margin-top: 4px; }",
+    ".intro .availability { font-size: 12px; color: #4b5563; }",
+    ".refused { margin: 8px 12px; padding: 8px 10px; border-radius: 8px; background: #fef2f2; color: #991b1b;",
+    "  font-size: 13px; }",
     ".state { display: block; font-size: 11px; opacity: .75; margin-top: 3px; text-align: right; }",
     ".msg.failed { background: #b91c1c; cursor: pointer; } .msg.failed .state { opacity: 1; }",
     ".typing { align-self: flex-start; background: #e5e7eb; border-radius: 12px; padding: 10px 12px; }",
@@ -54,7 +68,7 @@
     "textarea { flex: 1; resize: none; height: 40px; padding: 9px 10px; border: 1px solid #d1d5db;",
     // 16 px: iOS zooms the page into any smaller input.
     "  border-radius: 8px; font-size: 16px; }",
-    "form button { border: 0; border-radius: 8px; background: #2563eb; color: #fff; padding: 0 14px; cursor: pointer; }"
+    "form button { border: 0; border-radius: 8px; background: var(--brand); color: var(--on-brand); padding: 0 14px; cursor: pointer; }"
   ].join("\n");
 
   var host = document.createElement("div");
@@ -62,15 +76,15 @@
   var root = host.attachShadow({ mode: "open" });
   root.innerHTML =
     "<style>" + STYLE + "</style>" +
-    '<button class="launcher" type="button" aria-label="Open chat">' +
+    '<button class="launcher" type="button">' +
     '<svg viewBox="0 0 24 24" aria-hidden="true">' +
     '<path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg>' +
     '<span class="badge" hidden></span></button>' +
     '<section class="panel" role="dialog" hidden><header><strong></strong>' +
-    '<button class="close" type="button" aria-label="Close chat">&times;</button></header>' +
-    '<div class="log" role="log" aria-live="polite"></div>' +
-    '<form><textarea name="text" rows="1" placeholder="Write a message…" aria-label="Message"></textarea>' +
-    '<button type="submit">Send</button></form></section>';
+    '<button class="close" type="button">&times;</button></header>' +
+    '<div class="log" role="log" aria-live="polite"><div class="intro"><p class="greeting"></p>' +
+    '<p class="availability"></p><p class="disclosure"></p></div></div>' +
+    '<form><textarea name="text" rows="1"></textarea><button type="submit"></button></form></section>';
 
   var launcher = root.querySelector(".launcher");
   var badge = root.querySelector(".badge");
@@ -81,18 +95,42 @@
   var typing = document.createElement("div");
   typing.className = "typing";
   typing.hidden = true;
-  typing.setAttribute("aria-label", "Writing a reply");
+  typing.setAttribute("aria-label", texts.writing);
   typing.innerHTML = "<span></span><span></span><span></span>";
   root.querySelector("strong").textContent = config.title;
+  root.querySelector(".greeting").textContent = texts.greeting;
+  root.querySelector(".disclosure").textContent = texts.disclosure;
+  root.querySelector(".availability").textContent = texts.availability;
+  root.querySelector(".close").setAttribute("aria-label", texts.close);
+  launcher.setAttribute("aria-label", texts.open);
+  panel.setAttribute("lang", language);
+  panel.setAttribute("aria-label", config.title);
+  input.placeholder = texts.placeholder;
+  input.setAttribute("aria-label", texts.message);
   input.maxLength = config.maxChars;
+  form.querySelector("button").textContent = texts.send;
 
+  // Made at once but kept only once the visitor writes: a panel opened asks Parley whether this page may chat.
   var visitor = stored("visitor");
+  var hasWritten = Boolean(visitor);
+  if (!visitor) visitor = uuid4();
+  var refused = false;
   var cursor = 0;
   var awaitingReply = false;
   var shown = {}; // message id -> element
   var unconfirmed = {}; // client message id -> element of a message not yet seen in a poll
   var pollTimer = null;
   var pollDelay = POLL_OPEN_MS;
+
+  function visitorLanguage() {
+    // The browser's languages in its order of preference, by their main part ("fr-CA" is "fr").
+    var wanted = navigator.languages && navigator.languages.length ? navigator.languages : [navigator.language || ""];
+    for (var i = 0; i < wanted.length; i++) {
+      var code = String(wanted[i]).toLowerCase().split("-")[0];
+      if (config.texts[code]) return code;
+    }
+    return config.languages[0];
+  }
 
   function stored(name) {
     try {
@@ -121,10 +159,16 @@
     return !panel.hidden;
   }
 
-  function addMessage(from, text, state) {
+  function addMessage(from, text, state, name) {
     var element = document.createElement("div");
     element.className = "msg from-" + from;
-    element.textContent = text;
+    if (from === "operator") {
+      var author = document.createElement("span");
+      author.className = "author";
+      author.textContent = name || texts.staff;
+      element.appendChild(author);
+    }
+    element.appendChild(document.createTextNode(text));
     if (from === "visitor") setState(element, state);
     log.insertBefore(element, typing);
     log.scrollTop = log.scrollHeight;
@@ -138,7 +182,7 @@
       label.className = "state";
       element.appendChild(label);
     }
-    label.textContent = { sending: "Sending…", sent: "Sent", received: "Sent", failed: "Not sent — tap to retry" }[state] || "";
+    label.textContent = { sending: texts.sending, sent: texts.sent, received: texts.sent, failed: texts.failed }[state] || "";
   }
 
   function showMessages(messages) {
@@ -149,7 +193,7 @@
         delete unconfirmed[message.client_message_id];
         setState(element, "received");
       } else {
-        element = addMessage(message.from, message.text, message.status);
+        element = addMessage(message.from, message.text, message.status, message.name);
       }
       shown[message.id] = element;
       if (message.from !== "visitor") {
@@ -161,8 +205,8 @@
 
   function schedulePoll(delay) {
     clearTimeout(pollTimer);
-    // A new visitor has nothing to fetch until they write.
-    if (visitor) pollTimer = setTimeout(poll, delay);
+    // A new visitor has nothing to fetch until they write; a refused page nothing ever.
+    if (hasWritten && !refused) pollTimer = setTimeout(poll, delay);
   }
 
   function poll() {
@@ -170,10 +214,12 @@
     var url = endpoint + "?visitor=" + encodeURIComponent(visitor) + "&after=" + cursor + (seen ? "&seen=1" : "");
     fetch(url, { method: "GET", credentials: "omit", cache: "no-store" })
       .then(function (response) {
+        if (response.status === 403) return response.json().then(refuse);
         if (!response.ok) throw new Error("poll answered " + response.status);
         return response.json();
       })
       .then(function (feed) {
+        if (!feed) return;
         showMessages(feed.messages);
         cursor = feed.cursor;
         typing.hidden = !feed.typing;
@@ -187,9 +233,29 @@
       });
   }
 
+  // The page's origin is not among the connection's allowed origins: said to the visitor, and to the
+  // site's developer in the console, instead of messages that can never be sent.
+  function refuse(answer) {
+    if (!answer || typeof answer.refused_origin !== "string") throw new Error("poll refused");
+    refused = true;
+    clearTimeout(pollTimer);
+    console.warn(
+      "Parley web chat: this page's origin " + answer.refused_origin + " is not in the allowed_origins setting " +
+      "of the web chat connection. Add it in Parley's admin (Channel connections) to let visitors chat here."
+    );
+    var notice = document.createElement("p");
+    notice.className = "refused";
+    notice.setAttribute("role", "alert");
+    notice.textContent = texts.refused;
+    panel.insertBefore(notice, form);
+    input.disabled = true;
+    form.querySelector("button").disabled = true;
+  }
+
   function send(text) {
-    if (!visitor) {
-      visitor = uuid4();
+    if (refused) return;
+    if (!hasWritten) {
+      hasWritten = true;
       store("visitor", visitor);
     }
     var clientId = uuid4();
@@ -249,12 +315,13 @@
 
   function toggle(open) {
     panel.hidden = !open;
-    launcher.setAttribute("aria-label", open ? "Close chat" : "Open chat");
+    launcher.setAttribute("aria-label", open ? texts.close : texts.open);
     if (open) {
       badge.hidden = true;
       input.focus();
       log.scrollTop = log.scrollHeight;
-      schedulePoll(0);
+      if (hasWritten) schedulePoll(0);
+      else if (!refused) poll(); // once: is this page allowed to chat?
     }
   }
 
