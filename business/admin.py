@@ -1,8 +1,11 @@
+from django import forms
 from django.contrib import admin
 from django.db.models import Model
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from .admin_tenancy import TenantAdmin, TenantInline
+from .hours_editor import HOURS_HELP, WeeklyHoursField
 from .models import Booking, Business, CatalogueItem, Customer, Document, FaqEntry, Lead, Membership, Order
 
 BUSINESS_FILTER = ("business", admin.RelatedOnlyFieldListFilter)
@@ -26,9 +29,18 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+class BusinessForm(forms.ModelForm):
+    opening_hours = WeeklyHoursField(required=False, label=_("Opening hours"), help_text=HOURS_HELP)
+
+    class Meta:
+        model = Business
+        fields = "__all__"
+
+
 @admin.register(Business)
 class BusinessAdmin(TenantAdmin):
     tenant_path = ""
+    form = BusinessForm
     list_display = ["name", "slug", "timezone", "languages"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}

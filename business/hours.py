@@ -42,6 +42,9 @@ def validate_opening_hours(value: object) -> None:
                 raise ValidationError(f'{day}: {interval!r} is not an ["HH:MM", "HH:MM"] pair.')
             if interval[0] >= interval[1]:
                 raise ValidationError(f"{day}: {interval[0]} is not before {interval[1]}.")
+        for first, second in zip(sorted(intervals), sorted(intervals)[1:], strict=False):
+            if second[0] < first[1]:
+                raise ValidationError(f"{day}: {first[0]}-{first[1]} and {second[0]}-{second[1]} overlap.")
 
 
 def spans(intervals: list[list[str]]) -> str:
