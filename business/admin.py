@@ -6,7 +6,18 @@ from django.utils.translation import gettext_lazy as _
 
 from .admin_tenancy import TenantAdmin, TenantInline
 from .hours_editor import HOURS_HELP, WeeklyHoursField
-from .models import Booking, Business, CatalogueItem, Customer, Document, FaqEntry, Lead, Membership, Order
+from .models import (
+    Booking,
+    Business,
+    CatalogueItem,
+    Customer,
+    Document,
+    FaqEntry,
+    Lead,
+    Membership,
+    Order,
+    SpecialDay,
+)
 
 BUSINESS_FILTER = ("business", admin.RelatedOnlyFieldListFilter)
 
@@ -19,6 +30,14 @@ class FaqEntryInline(TenantInline, admin.TabularInline):
 class CatalogueItemInline(TenantInline, admin.TabularInline):
     model = CatalogueItem
     extra = 0
+
+
+class SpecialDayInline(TenantInline, admin.TabularInline):
+    """Holidays and exceptional closures or hours, by date: one blank row to add a day without JavaScript."""
+
+    model = SpecialDay
+    extra = 1
+    fields = ["date", "label", "closed", "opens", "closes"]
 
 
 class MembershipInline(admin.TabularInline):
@@ -51,7 +70,7 @@ class BusinessAdmin(TenantAdmin):
     ]
 
     def get_inlines(self, request: HttpRequest, obj: Business | None) -> list:
-        inlines = [FaqEntryInline, CatalogueItemInline]
+        inlines = [FaqEntryInline, CatalogueItemInline, SpecialDayInline]
         return [*inlines, MembershipInline] if request.user.is_superuser else inlines
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -93,7 +93,9 @@ class WeeklyHoursWidget(forms.Widget):
         context["widget"]["days"] = days
         return context
 
-    def value_from_datadict(self, data: Any, files: Any, name: str) -> WeekDraft:
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> WeekDraft | None:
+        if self.value_omitted_from_data(data, files, name):
+            return None  # a form posted without the editor keeps the stored hours
         week: WeekDraft = {}
         for day in WEEKDAYS:
             shifts = [
