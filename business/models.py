@@ -109,11 +109,14 @@ class SpecialDay(models.Model):
         return f"{self.date:%Y-%m-%d} {self.label}".strip()
 
     def clean(self) -> None:
+        if self.closed and (self.opens or self.closes):
+            # Times typed but "closed all day" left ticked: which was meant is the staff's to say.
+            raise ValidationError(_("Untick “closed all day” to open at these times, or clear them."))
         if self.closed:
-            self.opens = self.closes = None
-        elif self.opens is None or self.closes is None:
+            return
+        if self.opens is None or self.closes is None:
             raise ValidationError(_("Give the opening and closing times of this day, or tick “closed all day”."))
-        elif self.closes <= self.opens:
+        if self.closes <= self.opens:
             raise ValidationError({"closes": _("The closing time must be after the opening time.")})
 
     def hours(self) -> SpecialHours:

@@ -147,3 +147,33 @@ def test_the_editors_errors_are_in_the_active_language():
             assert error.messages == ["lundi : la plage 18:00–09:00 ferme avant d’ouvrir."]
         else:
             raise AssertionError("a shift closing before it opens was accepted")
+
+
+def test_a_holiday_and_a_short_day_are_added_without_javascript(staff_client, business):
+    data = submitted(staff_client, business)
+    total = int(data["special_days-TOTAL_FORMS"])
+    assert total == 1  # the blank row to add one
+    data |= {
+        "special_days-0-date": "2026-12-25",
+        "special_days-0-label": "Christmas",
+        "special_days-0-closed": "on",
+    }
+    assert staff_client.post(page_url(business), data).status_code == 302
+    data = submitted(staff_client, business)
+    data |= {
+        "special_days-1-date": "2026-12-31",
+        "special_days-1-label": "New Year's Eve",
+        "special_days-1-closed": None,
+        "special_days-1-opens": "09:00",
+        "special_days-1-closes": "12:00",
+    }
+    data = {key: value for key, value in data.items() if value is not None}
+    assert staff_client.post(page_url(business), data).status_code == 302
+    days = [(day.label, day.hours().intervals) for day in business.special_days.all()]
+    assert days == [("Christmas", []), ("New Year's Eve", [["09:00", "12:00"]])]
+
+
+def test_times_typed_on_a_day_left_closed_are_refused_not_dropped(staff_client, business):
+    data = submitted(staff_client, business, **{"special_days-0-date": "2026-12-31", "special_days-0-opens": "09:00"})
+    assert_refused(staff_client, business, data, "Untick “closed all day” to open at these times, or clear them.")
+    assert not business.special_days.exists()
