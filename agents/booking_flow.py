@@ -17,18 +17,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel import Locale
-from babel.dates import format_date
 from babel.lists import format_list
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from business.hours import WEEKDAYS, is_open_at, open_days_nearby, same_time_nearby, spans
-from business.locale_format import clock
+from business.hours import Exceptions, intervals_on, is_open_at, open_days_nearby, same_time_nearby, spans
+from business.locale_format import clock, weekday_date
 
 from . import tools
 from .booking_request import MAX_PARTY_SIZE, BookingRequest, lone_number, read_booking_request
@@ -121,7 +120,13 @@ class RequestTurn:
         intervals = self._intervals(pending.day)
         if not intervals:
             closed, pending.day = pending.day, None
-            return self._offer(pending, Asked.DAY, _("We are closed on %(day)s.") % {"day": self._day(closed)}, closed)
+            label = self.special[closed].label if closed in self.special else ""
+            problem = (
+                _("We are closed on %(day)s (%(label)s).") % {"day": self._day(closed), "label": label}
+                if label
+                else _("We are closed on %(day)s.") % {"day": self._day(closed)}
+            )
+            return self._offer(pending, Asked.DAY, problem, closed)
         if pending.time is None:
             question = _("At what time on %(day)s? We are open %(hours)s.") % {
                 "day": self._day(pending.day),
@@ -143,7 +148,7 @@ class RequestTurn:
         starts = self._starts(pending)
         if starts <= self.now:
             problem = _("That time has already passed.")
-        elif not is_open_at(self.context.business.opening_hours or {}, starts):
+        elif not is_open_at(self.context.business.opening_hours or {}, starts, self.special):
             problem = _("We are closed at that time.")
         else:
             pending.time, pending.twelve_hour = starts.time(), False
@@ -163,7 +168,9 @@ class RequestTurn:
         # "at 8": the reading that can be booked, morning first.
         hours = self.context.business.opening_hours or {}
         readings = (said, said + timedelta(hours=12))
-        return next((moment for moment in readings if moment > self.now and is_open_at(hours, moment)), said)
+        return next(
+            (moment for moment in readings if moment > self.now and is_open_at(hours, moment, self.special)), said
+        )
 
     def _write_booking(self, pending: PendingRequest) -> str:
         problem = self._check_time(pending)
@@ -195,12 +202,12 @@ class RequestTurn:
         hours = self.context.business.opening_hours or {}
         if said is None and pending.time is not None:
             said = datetime.combine(day, pending.time, self.now.tzinfo)
-        times = same_time_nearby(hours, said, self.now) if said is not None else []
+        times = same_time_nearby(hours, said, self.now, special=self.special) if said is not None else []
         if times:
             offers = format_list([self._when(moment) for moment in times], style="or", locale=self._locale())
             offer = _("We could offer %(times)s. Which would suit you?") % {"times": offers}
         else:
-            days = open_days_nearby(hours, day, self.now.date())
+            days = open_days_nearby(hours, day, self.now.date(), special=self.special)
             if not days:
                 return self._ask(pending, asked, problem)
             named = [f"{self._day(open_day)} ({spans(self._intervals(open_day))})" for open_day in days]
@@ -274,12 +281,15 @@ class RequestTurn:
         return translation.to_locale(translation.get_language() or self.reply_language)
 
     def _day(self, day: date) -> str:
-        # The locale's own weekday-day-month pattern, with the weekday's full name ("Saturday, December 5").
-        pattern = Locale.parse(self._locale()).datetime_skeletons["MMMMEd"].pattern
-        return format_date(day, re.sub(r"E+", "EEEE", pattern), locale=self._locale())
+        return weekday_date(day)
 
     def _intervals(self, day: date) -> list[list[str]]:
-        return (self.context.business.opening_hours or {}).get(WEEKDAYS[day.weekday()]) or []
+        return intervals_on(self.context.business.opening_hours or {}, day, self.special)
+
+    @cached_property
+    def special(self) -> Exceptions:
+        """The special days around the weeks a booking is offered in (holidays, closures), by date."""
+        return self.context.business.special_hours(self.now.date() - timedelta(days=7), days=400)
 
     def _when(self, moment: datetime) -> str:
         return _("%(day)s at %(time)s") % {"day": self._day(moment.date()), "time": clock(moment.time())}

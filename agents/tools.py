@@ -15,7 +15,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from functools import partial
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
@@ -28,8 +28,16 @@ from langchain_core.utils.pydantic import TypeBaseModel
 from pydantic import Field
 
 from business import passages, search
-from business.hours import DAY_NAMES, WEEKDAYS, is_open_at, spans
-from business.locale_format import clock, full_date, weekday_name
+from business.hours import (
+    DAY_NAMES,
+    WEEKDAYS,
+    SpecialHours,
+    is_open_at,
+    spans,
+    special_day_sentence,
+    special_days_text,
+)
+from business.locale_format import clock, full_date, weekday_date, weekday_name
 from business.models import Booking, Business, Customer, Lead, Order, Passage
 from conversations.models import Contact
 from conversations.platforms import platform
@@ -148,7 +156,9 @@ def business_info(context: TurnContext, topic: Topic = "hours", day: Day = "") -
     business = context.business
     now = datetime.now(ZoneInfo(business.timezone))
     asked = _weekday(day, now)
-    is_open = is_open_at(business.opening_hours or {}, now)
+    # The coming weeks' holidays and closures: what the model reads, and the asked day's if it is one.
+    special = business.special_hours(now.date(), days=SPECIAL_DAYS_AHEAD)
+    is_open = is_open_at(business.opening_hours or {}, now, special)
     all_hours = "; ".join(business.opening_hours_lines())
     now_line = (
         gettext("It is now %(day)s %(time)s (%(timezone)s); we are open.")
@@ -159,6 +169,8 @@ def business_info(context: TurnContext, topic: Topic = "hours", day: Day = "") -
         now_line % {"day": weekday_name(now.weekday()), "time": clock(now), "timezone": business.timezone},
         gettext("Opening hours: %(hours)s.") % {"hours": all_hours},
     ]
+    if special:
+        lines.append(gettext("Holidays and special days: %(days)s.") % {"days": special_days_text(special.values())})
     lines += [
         label % {"value": value}
         for label, value in (
@@ -168,8 +180,28 @@ def business_info(context: TurnContext, topic: Topic = "hours", day: Day = "") -
         )
         if value
     ]
+    if topic == "hours" and asked and (exception := special.get(_next_date(asked, now))):
+        answer, parts = special_day_answer(exception, today=exception.day == now.date(), is_open=is_open)
+        return ToolResult(content="\n".join(lines), answer=answer, parts=parts).to_json()
     answer, facts = _info_answer(business, topic, asked, now, is_open)
     return ToolResult(content="\n".join(lines), facts=facts, answer=answer).to_json()
+
+
+SPECIAL_DAYS_AHEAD = 31
+
+
+def special_day_answer(day: SpecialHours, today: bool, is_open: bool) -> tuple[str, tuple[tuple[str, ...], ...]]:
+    """The reply about a day that is a holiday or has special hours, and the facts it must carry: its date and
+    its hours ("closed on Friday, December 25 (Christmas)")."""
+    answer = special_day_sentence(day)
+    if today:
+        answer += " " + (gettext("We are open right now.") if is_open else gettext("We are closed right now."))
+    return answer, ((weekday_date(day.day),), (spans(day.intervals),))
+
+
+def _next_date(weekday: str, now: datetime) -> date:
+    """The date of the asked weekday: today if it is today's, else the coming one."""
+    return now.date() + timedelta(days=(WEEKDAYS.index(weekday) - now.weekday()) % 7)
 
 
 def _info_answer(
@@ -251,7 +283,7 @@ def create_booking(context: TurnContext, day: IsoDay, hour: Clock, party_size: i
             found=False,
         ).to_json()
     when = gettext("%(day)s at %(time)s") % {"day": full_date(starts), "time": clock(starts)}
-    if not is_open_at(business.opening_hours or {}, starts):
+    if not is_open_at(business.opening_hours or {}, starts, business.special_hours(starts.date(), days=1)):
         return ToolResult(
             content=f"We are closed on {when}.",
             answer=gettext("We're closed at that time (%(when)s). Our hours: %(hours)s.")

@@ -11,7 +11,19 @@ from django.utils.translation import gettext_lazy as _
 from .admin_prices import PricedForm, PriceField
 from .admin_tenancy import TenantAdmin, TenantInline
 from .admin_times import business_time_column
-from .models import Booking, Business, CatalogueItem, Customer, Document, FaqEntry, Lead, Membership, Order
+from .hours_editor import HOURS_HELP, WeeklyHoursField
+from .models import (
+    Booking,
+    Business,
+    CatalogueItem,
+    Customer,
+    Document,
+    FaqEntry,
+    Lead,
+    Membership,
+    Order,
+    SpecialDay,
+)
 
 BUSINESS_FILTER = ("business", admin.RelatedOnlyFieldListFilter)
 
@@ -55,6 +67,14 @@ class CatalogueItemInline(CompactRows, TenantInline, admin.TabularInline):
     extra = 0
 
 
+class SpecialDayInline(TenantInline, admin.TabularInline):
+    """Holidays and exceptional closures or hours, by date: one blank row to add a day without JavaScript."""
+
+    model = SpecialDay
+    extra = 1
+    fields = ["date", "label", "closed", "opens", "closes"]
+
+
 class MembershipInline(admin.TabularInline):
     """Who works for the business: only superusers grant access."""
 
@@ -63,9 +83,18 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+class BusinessForm(forms.ModelForm):
+    opening_hours = WeeklyHoursField(required=False, label=_("Opening hours"), help_text=HOURS_HELP)
+
+    class Meta:
+        model = Business
+        fields = "__all__"
+
+
 @admin.register(Business)
 class BusinessAdmin(TenantAdmin):
     tenant_path = ""
+    form = BusinessForm
     list_display = ["name", "slug", "timezone", "languages"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -76,7 +105,7 @@ class BusinessAdmin(TenantAdmin):
     ]
 
     def get_inlines(self, request: HttpRequest, obj: Business | None) -> list:
-        inlines = [FaqEntryInline, CatalogueItemInline]
+        inlines = [FaqEntryInline, CatalogueItemInline, SpecialDayInline]
         return [*inlines, MembershipInline] if request.user.is_superuser else inlines
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -1,5 +1,5 @@
-"""A business's own data as one document (profile, hours, FAQ, documents, catalogue, customers,
-orders), in and out of Parley.
+"""A business's own data as one document (profile, hours, special days, FAQ, documents, catalogue,
+customers, orders), in and out of Parley.
 
 The file format is documented in the README ("Business files"). Importing a document for an
 existing slug updates that business: each section present replaces that part of the business
@@ -9,18 +9,19 @@ by reference and updated, so importing a fresh export of the shop's system keeps
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .models import Business, CatalogueItem, Customer, Document, FaqEntry, Order
+from .models import Business, CatalogueItem, Customer, Document, FaqEntry, Order, SpecialDay
 
 PROFILE_FIELDS = ("name", "description", "timezone", "opening_hours", "address", "phone", "email", "languages")
 ITEM_FIELDS = ("name", "description", "price", "currency", "available")
 CUSTOMER_FIELDS = ("reference", "name", "email", "phone")
+SPECIAL_DAY_FIELDS = ("date", "label", "hours")
 ORDER_FIELDS = ("reference", "customer", "status", "items", "total", "currency", "updated")
 
 
@@ -31,6 +32,8 @@ class BusinessFileError(ValueError):
 @transaction.atomic
 def import_business(document: dict[str, Any]) -> Business:
     business = _import_profile(_section(document, "business", dict))
+    if "special_days" in document:  # absent, the special days stay: a file from before them keeps them
+        _import_special_days(business, _section(document, "special_days", list))
     _import_faq(business, _section(document, "faq", list, default=[]))
     _import_catalogue(business, _section(document, "catalogue", list, default=[]))
     _import_documents(business, _section(document, "documents", list, default=[]))
@@ -58,6 +61,30 @@ def _import_profile(profile: dict[str, Any]) -> Business:
             setattr(business, field, profile[field])
     _validated(business, "business").save()
     return business
+
+
+def _import_special_days(business: Business, entries: list[Any]) -> None:
+    """The file's holidays and special days replace the business's: {date, label}, closed all day, or
+    {date, label, hours: [open, close]}."""
+    business.special_days.all().delete()
+    for index, entry in enumerate(entries):
+        where = f"special_days[{index}]"
+        if not isinstance(entry, dict) or "date" not in entry or not set(entry) <= set(SPECIAL_DAY_FIELDS):
+            raise BusinessFileError(f"{where}: expected date, and optionally label and hours [open, close]")
+        hours = entry.get("hours") or []
+        try:
+            day = entry["date"] if isinstance(entry["date"], date) else date.fromisoformat(str(entry["date"]))
+            if hours and (not isinstance(hours, list) or len(hours) != 2):
+                raise ValueError(f"hours {hours!r} is not an [open, close] pair")
+            opens, closes = (
+                (time.fromisoformat(str(hours[0])), time.fromisoformat(str(hours[1]))) if hours else (None, None)
+            )
+        except ValueError as error:
+            raise BusinessFileError(f"{where}: {error}") from error
+        special = SpecialDay(
+            business=business, date=day, label=entry.get("label", ""), closed=not hours, opens=opens, closes=closes
+        )
+        _validated(special, where).save()
 
 
 def _import_faq(business: Business, faq: list[Any]) -> None:
@@ -143,6 +170,7 @@ def _import_order(business: Business, customers: dict[str, Customer], entry: Any
 def export_business(business: Business) -> dict[str, Any]:
     return {
         "business": {"slug": business.slug, **{field: getattr(business, field) for field in PROFILE_FIELDS}},
+        "special_days": [_special_day(day) for day in business.special_days.all()],
         "faq": [{"question": e.question, "answer": e.answer} for e in business.faq_entries.filter(published=True)],
         "catalogue": [
             {
@@ -172,6 +200,11 @@ def export_business(business: Business) -> dict[str, Any]:
             for order in business.orders.select_related("customer").exclude(customer__reference="")
         ],
     }
+
+
+def _special_day(day: SpecialDay) -> dict[str, Any]:
+    intervals = day.hours().intervals
+    return {"date": day.date.isoformat(), "label": day.label} | ({"hours": intervals[0]} if intervals else {})
 
 
 def _section(document: dict[str, Any], name: str, kind: type, default: Any = None) -> Any:

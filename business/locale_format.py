@@ -6,6 +6,7 @@ the customer's: "Sunday, June 7, 2026" and "10:45 AM" in English, "dimanche 7 ju
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time
 from decimal import Decimal
 
@@ -44,6 +45,13 @@ def clock(moment: time | datetime) -> str:
 def full_date(moment: date) -> str:
     """ "Sunday, June 7, 2026" / "dimanche 7 juin 2026": unambiguous, for a booking's day."""
     return _plain(format_date(moment, "full", locale=current_locale()))
+
+
+def weekday_date(day: date) -> str:
+    """ "Friday, December 25" / "vendredi 25 décembre": the locale's own weekday-day-month pattern, with the
+    weekday's full name; a day this year or next, when the year goes without saying."""
+    pattern = current_locale().datetime_skeletons["MMMMEd"].pattern
+    return _plain(format_date(day, re.sub(r"E+", "EEEE", pattern), locale=current_locale()))
 
 
 def short_moment(moment: datetime) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Collection
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -16,7 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .faq_publishing import faq_entry_publishing
-from .hours import describe, validate_opening_hours
+from .hours import SpecialHours, describe, validate_opening_hours
 from .languages import DEFAULT_LANGUAGES, default_languages, validate_languages
 from .locale_format import money
 
@@ -79,6 +80,50 @@ class Business(models.Model):
 
     def opening_hours_lines(self) -> list[str]:
         return describe(self.opening_hours or {})
+
+    def special_hours(self, first: date, days: int = 366) -> dict[date, SpecialHours]:
+        """The special days from `first` on, for `days` days, by date."""
+        special = self.special_days.filter(date__gte=first, date__lt=first + timedelta(days=days))
+        return {day.date: day.hours() for day in special}
+
+
+class SpecialDay(models.Model):
+    """A holiday, an exceptional closure or special hours on one date, over the weekly opening hours."""
+
+    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="special_days")
+    date = models.DateField(_("date"))
+    label = models.CharField(
+        _("label"), max_length=100, blank=True, help_text=_("What customers call the day: Christmas, stocktaking.")
+    )
+    closed = models.BooleanField(_("closed all day"), default=True)
+    opens = models.TimeField(_("opens"), null=True, blank=True)
+    closes = models.TimeField(_("closes"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("holiday or special day")
+        verbose_name_plural = _("holidays and special days")
+        ordering = ["date"]
+        constraints = [models.UniqueConstraint(fields=["business", "date"], name="one_special_day_per_date")]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.label}".strip()
+
+    def clean(self) -> None:
+        if self.closed and (self.opens or self.closes):
+            # Times typed but "closed all day" left ticked: which was meant is the staff's to say.
+            raise ValidationError(_("Untick “closed all day” to open at these times, or clear them."))
+        if self.closed:
+            return
+        if self.opens is None or self.closes is None:
+            raise ValidationError(_("Give the opening and closing times of this day, or tick “closed all day”."))
+        if self.closes <= self.opens:
+            raise ValidationError({"closes": _("The closing time must be after the opening time.")})
+
+    def hours(self) -> SpecialHours:
+        open_hours = (
+            [] if self.closed or not (self.opens and self.closes) else [[f"{self.opens:%H:%M}", f"{self.closes:%H:%M}"]]
+        )
+        return SpecialHours(self.date, open_hours, self.label)
 
 
 class Membership(models.Model):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import time
+from datetime import datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -22,7 +22,8 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from . import text_analysis
-from .hours import WEEKDAYS
+from .hours import WEEKDAYS, special_day_sentence
+from .locale_format import weekday_date
 from .models import Business, CatalogueItem, Document, FaqEntry, Order, Passage
 
 Source = Passage.Source
@@ -122,6 +123,30 @@ def hours_passages(business: Business) -> Iterator[Draft]:
                     spans = gettext("closed")
                     body = gettext("On %(day)s we are closed.") % {"day": name}
                 yield Draft(Source.HOURS, language, title, body, key=day, keywords=keywords, facts=(spans,))
+    yield from special_days_passages(business)
+
+
+SPECIAL_DAYS_KEY = "special"
+
+
+def special_days_passages(business: Business) -> Iterator[Draft]:
+    """The coming holidays, closures and special hours as one passage per language ("are you open on bank
+    holidays?", "open at Christmas?"); written again whenever a special day changes (signals.py)."""
+    today = datetime.now(ZoneInfo(business.timezone)).date()
+    special = business.special_hours(today)
+    if not special:
+        return
+    for language in business_languages(business):
+        with translation.override(language):
+            yield Draft(
+                Source.HOURS,
+                language,
+                gettext("Holidays and special opening days"),
+                " ".join(special_day_sentence(day) for day in special.values()),
+                key=SPECIAL_DAYS_KEY,
+                keywords=f"{text_analysis.topic_words('hours')} {text_analysis.topic_words('holidays')}",
+                facts=tuple(weekday_date(day.day) for day in special.values()),
+            )
 
 
 def place_passages(business: Business) -> Iterator[Draft]:

@@ -382,6 +382,8 @@ class _Words:
         sentences = [sentence.strip() for sentence in _SENTENCE_END.split(passage.body) if sentence.strip()]
         if passage.source == Source.ITEM:
             return self._item_sentences(passage, sentences)
+        if passage.key == passages.SPECIAL_DAYS_KEY:
+            return self._special_day_sentences(sentences)
         values = [
             self.share(self.own, _sentence_text(sentence, self.languages))
             + CONTEXT_SHARE * self.share(self.leaning, _sentence_text(sentence, self.languages))
@@ -392,6 +394,17 @@ class _Words:
             # Found by its title ("How long does a repair take?"): its first sentence is the answer,
             # with the next one when the first is only "Yes." or "No.".
             return tuple(sentences[: 1 if len(sentences[0].split()) > 2 else 2]) if sentences else ()
+        return tuple(sentence for sentence, value in zip(sentences, values, strict=True) if value >= best / 2)
+
+    def _special_day_sentences(self, sentences: list[str]) -> tuple[str, ...]:
+        """The special days a question names ("open at Christmas?"), or all of them ("open on bank holidays?"):
+        "open" or "closed" picks none."""
+        asking = set(text_analysis.asking_words(" ".join(self.own), self.languages))
+        named = [word for word in self.own if word not in asking]
+        values = [self.share(named, _sentence_text(sentence, self.languages)) for sentence in sentences]
+        best = max(values, default=0.0)
+        if best == 0.0:
+            return tuple(sentences)
         return tuple(sentence for sentence, value in zip(sentences, values, strict=True) if value >= best / 2)
 
     def _item_sentences(self, passage: Passage, sentences: list[str]) -> tuple[str, ...]:
@@ -508,5 +521,6 @@ def _tied(matches: list[Match]) -> list[Match]:
     ]
     group = [best, *tied][: MAX_TIED.get(best.passage.source, DEFAULT_MAX_TIED)]
     if best.passage.source == Source.HOURS:
-        group.sort(key=lambda match: WEEKDAYS.index(match.passage.key))
+        # The weekdays in order, the special days (key "special") after them.
+        group.sort(key=lambda match: (WEEKDAYS + (match.passage.key,)).index(match.passage.key))
     return group

@@ -10,7 +10,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from . import search, text_analysis
-from .models import Business, Passage
+from .models import Business, Passage, SpecialDay
 
 
 def _reindex(sender: type, instance: Any, raw: bool = False, **kwargs: Any) -> None:
@@ -38,6 +38,14 @@ def _business_saved(sender: type, instance: Business, raw: bool = False, **kwarg
         # Hours, address and contact are the business's own fields: cheap to write again on any save.
         search.reindex_business_details(instance)
     instance.loaded_languages = list(instance.languages)
+
+
+@receiver(post_save, sender=SpecialDay, dispatch_uid="reindex-special-days-saved")
+@receiver(post_delete, sender=SpecialDay, dispatch_uid="reindex-special-days-deleted")
+def _special_day_changed(sender: type, instance: SpecialDay, raw: bool = False, **kwargs: Any) -> None:
+    """The hours passages list the coming special days."""
+    if not raw:
+        search.reindex_business_details(instance.business)
 
 
 def index_businesses_not_indexed(**kwargs: Any) -> None:

@@ -70,3 +70,38 @@ def test_faq_drafts_holding_customers_words_are_not_exported_and_survive_an_impo
     call_command("import_business", str(exported))
     assert business.faq_entries.filter(published=False).get() == draft
     assert business.faq_entries.filter(published=True).count() == len(yaml.safe_load(DEMO_FILE.read_text())["faq"])
+
+
+def test_special_days_round_trip_and_a_file_without_them_keeps_them(db, tmp_path):
+    document = {
+        "business": {"slug": "x", "name": "X"},
+        "special_days": [
+            {"date": "2026-12-25", "label": "Christmas"},
+            {"date": "2026-12-31", "label": "New Year's Eve", "hours": ["09:00", "12:00"]},
+        ],
+    }
+    path = tmp_path / "holidays.yaml"
+    path.write_text(yaml.safe_dump(document))
+    call_command("import_business", str(path))
+    exported = tmp_path / "exported.yaml"
+    call_command("export_business", "x", "--output", str(exported))
+    assert yaml.safe_load(exported.read_text())["special_days"] == document["special_days"]
+    path.write_text(yaml.safe_dump({"business": {"slug": "x", "name": "X"}}))
+    call_command("import_business", str(path))
+    assert Business.objects.get().special_days.count() == 2
+
+
+@pytest.mark.parametrize(
+    "special_day, problem",
+    [
+        ({"date": "25/12/2026"}, "special_days"),
+        ({"date": "2026-12-31", "hours": ["12:00", "09:00"]}, "closing time"),
+        ({"date": "2026-12-31", "hours": ["09:00"]}, "special_days"),
+    ],
+)
+def test_a_bad_special_day_is_refused_with_where_it_is_wrong(db, tmp_path, special_day, problem):
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump({"business": {"slug": "x", "name": "X"}, "special_days": [special_day]}))
+    with pytest.raises(CommandError, match=problem):
+        call_command("import_business", str(path))
+    assert not Business.objects.exists()
