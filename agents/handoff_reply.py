@@ -18,7 +18,7 @@ from business.models import Business
 def handoff_reply(business: Business, now: datetime | None = None) -> str:
     """In the active language (the reply's, during a turn)."""
     now = (now or datetime.now(ZoneInfo(business.timezone))).astimezone(ZoneInfo(business.timezone))
-    opens = next_opening(business.opening_hours or {}, now)
+    opens = next_opening(business.opening_hours or {}, now, business.special_hours(now.date(), days=8))
     if opens is None:
         return gettext("I've asked a colleague to take over; they will reply here soon.")
     return gettext(

@@ -147,14 +147,14 @@ def open_days_nearby(
     return sorted(sorted(days, key=lambda candidate: abs(candidate - day))[:count])
 
 
-def next_opening(hours: OpeningHours, moment: datetime) -> datetime | None:
-    """When the business next opens after `moment` (in its own timezone): None while it is open, or when its
-    weekly hours have no open interval at all."""
-    if is_open_at(hours, moment):
+def next_opening(hours: OpeningHours, moment: datetime, special: Exceptions = NO_EXCEPTIONS) -> datetime | None:
+    """When the business next opens after `moment` (in its own timezone), holidays skipped: None while it is
+    open, or when nothing in the coming week opens."""
+    if is_open_at(hours, moment, special):
         return None
     for offset in range(8):
         day = moment.date() + timedelta(days=offset)
-        for start, _ in sorted(hours.get(WEEKDAYS[day.weekday()]) or []):
+        for start, _ in sorted(intervals_on(hours, day, special)):
             opens = datetime.combine(day, time.fromisoformat(start), moment.tzinfo)
             if opens > moment:
                 return opens

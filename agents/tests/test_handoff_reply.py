@@ -63,3 +63,8 @@ def test_the_handoff_tool_answers_with_the_opening_time(turn_context):
     tools = {tool.name: tool for tool in build_tools(turn_context)}
     answer = tool_result(tools["handoff_to_human"].invoke({"reason": "wants a refund"})).answer
     assert "We're closed now" in answer and answer == handoff_reply(business)
+
+
+def test_a_holiday_is_skipped_when_saying_when_staff_are_back(business):
+    business.special_days.create(date=MONDAY.date(), label="Closing for stock")
+    assert handoff_reply(business, now=MONDAY.replace(hour=3)).endswith("on Saturday at 10:00 AM.")

@@ -9,7 +9,7 @@ AI Act (art. 50) requires telling a visitor that they are talking to an AI syste
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from business.hours import WEEKDAYS, spans
+from business.hours import WEEKDAYS, intervals_on, spans
 from business.locale_format import weekday_name
 from business.models import Business
 from conversations.models import ChannelConnection
@@ -86,13 +86,16 @@ def _availability(business: Business, moment: datetime) -> str:
     hours = business.opening_hours or {}
     if not any(hours.get(day) for day in WEEKDAYS):
         return _("Usually replies within minutes")
-    today = hours.get(WEEKDAYS[moment.weekday()]) or []
+    special = business.special_hours(moment.date(), days=8)
+    today = intervals_on(hours, moment.date(), special)
     if today:
         return _("Open today %(hours)s") % {"hours": spans(today)}
-    # Some day of the week is open (checked above): the first one after today.
-    ahead = next(offset for offset in range(1, 8) if hours.get(WEEKDAYS[(moment.weekday() + offset) % 7]))
-    day = (moment.weekday() + ahead) % 7
-    return _("Closed today, open %(day)s %(hours)s") % {"day": weekday_name(day), "hours": spans(hours[WEEKDAYS[day]])}
+    upcoming = (moment.date() + timedelta(days=offset) for offset in range(1, 8))
+    opens = next((day for day in upcoming if intervals_on(hours, day, special)), None)
+    if opens is None:
+        return _("Usually replies within minutes")
+    hours_then = spans(intervals_on(hours, opens, special))
+    return _("Closed today, open %(day)s %(hours)s") % {"day": weekday_name(opens.weekday()), "hours": hours_then}
 
 
 def _readable_on(colour: str) -> str:

@@ -153,3 +153,11 @@ def test_an_operators_reply_from_the_console_reaches_the_widget_with_their_first
         ("visitor", "", "Hello?"),
         ("operator", "Camille", "Hi, Camille here."),
     ]
+
+
+def test_a_holiday_today_says_when_the_business_opens_next(webchat_connection):
+    webchat_connection.business.special_days.create(date=A_MONDAY_MORNING.date(), label="Christmas")
+
+    texts = widget_config(webchat_connection, now=A_MONDAY_MORNING)["texts"]["en"]
+
+    assert texts["availability"] == "Closed today, open Saturday 10:00 AM–1:00 PM"
