@@ -7,7 +7,7 @@ import csv
 import io
 import json
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection as db_connection
@@ -387,3 +387,18 @@ def test_a_customers_formula_comes_out_of_the_csv_export_as_text(
     assert {row["Customer"] for row in rows} == {"'=cmd|' /C calc'!A0"}
     # What a customer cannot make a formula of is exported as it was written.
     assert [row["Author"] for row in rows] == ["Customer"] * len(FORMULAS)
+
+
+def test_the_inbox_and_the_transcript_show_times_in_the_businesss_timezone_and_say_which(inbound, member_client):
+    # 13:05 UTC on 1 December is 14:05 in Paris, the business's timezone.
+    winter_noon = datetime(2026, 12, 1, 13, 5, 30, tzinfo=UTC)
+    Message.objects.filter(pk=inbound.pk).update(created_at=winter_noon)
+    Conversation.objects.filter(pk=inbound.conversation_id).update(last_message_at=winter_noon)
+    slug = inbound.conversation.business.slug
+
+    inbox = member_client.get(reverse("console:inbox", args=[slug])).content.decode()
+    transcript = member_client.get(reverse("console:transcript", args=[slug, inbound.conversation_id])).content.decode()
+
+    assert "Last message (Europe/Paris)" in inbox and "2026-12-01 14:05" in inbox
+    assert "Times are in Europe/Paris" in transcript and "2026-12-01 14:05:30" in transcript
+    assert "13:05" not in inbox + transcript
