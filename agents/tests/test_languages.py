@@ -1,8 +1,11 @@
 """Whole turns with the real model in the customer's language: its fixed sentences, days and prices."""
 
+from datetime import datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core import mail
 
 from agents.customer_language import turn_language
@@ -61,7 +64,9 @@ def test_a_question_nobody_can_answer_gets_the_fallback_in_spanish(
 
 
 def test_asking_for_a_person_in_german_hands_over_in_german(multilingual, say):
-    reply = say("Ich möchte bitte mit einem Menschen sprechen")
+    # While the shop is open (Monday 9:00-18:00 in Paris): closed, the reply says when staff are back.
+    with time_machine.travel(datetime(2026, 12, 7, 10, 0, tzinfo=ZoneInfo("Europe/Paris")), tick=True):
+        reply = say("Ich möchte bitte mit einem Menschen sprechen")
     assert reply.text == "Ich habe einen Kollegen gebeten, zu übernehmen; er antwortet Ihnen hier in Kürze."
     assert run_of(reply).outcome == AgentRun.Outcome.HANDOFF
 
