@@ -62,7 +62,7 @@ def test_the_inbox_and_its_export_list_only_the_business_conversations(client, o
     inbox = client.get(console_url("inbox", shop)).content.decode()
     assert "Shop Kim" in inbox and "Rival" not in inbox
     exported = client.get(console_url("export", shop)).json()
-    assert [c["contact_name"] for c in exported["conversations"]] == ["Shop Kim"]
+    assert [c["customer"] for c in exported["conversations"]] == ["Shop Kim"]
 
 
 def test_a_superuser_reaches_every_business(client, admin_user, rival):
