@@ -9,11 +9,10 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 from business.models import Business, CatalogueItem, Membership
 from channels.webchat.tests.test_widget_in_browser import CHROMIUM, CHROMIUM_ARGS
+from console.tests.test_console_in_browser import PASSWORD, log_in
 from tests.support import ARTIFACTS
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
@@ -29,10 +28,7 @@ def as_owner(url: str, steps, width: int = 1200, height: int = 820) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": width, "height": height}, locale="en-US")
-        page.goto(f"{url.split('/admin/')[0]}/admin/login/?next=/admin/{url.split('/admin/')[1]}")
-        page.fill("#id_username", "sam")
-        page.fill("#id_password", PASSWORD)
-        page.locator("form [type=submit]").click()
+        log_in(page, f"{url.split('/admin/')[0]}/admin/login/?next=/admin/{url.split('/admin/')[1]}", "sam")
         steps(page)
         browser.close()
 

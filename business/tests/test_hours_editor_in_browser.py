@@ -9,11 +9,10 @@ from playwright.sync_api import expect, sync_playwright
 
 from business.models import Business, Membership, SpecialDay
 from channels.webchat.tests.test_widget_in_browser import CHROMIUM, CHROMIUM_ARGS
+from console.tests.test_console_in_browser import PASSWORD, log_in
 from tests.support import ROOT
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PASSWORD = "correct horse battery"
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 
 
@@ -26,10 +25,7 @@ def test_staff_adds_a_split_shift_and_a_christmas_closure(live_server, business:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1366, "height": 900})
-        page.goto(f"{live_server.url}/admin/login/?next={page_url.removeprefix(live_server.url)}")
-        page.fill("#id_username", "sam")
-        page.fill("#id_password", PASSWORD)
-        page.locator("form [type=submit]").click()
+        log_in(page, f"{live_server.url}/admin/login/?next={page_url.removeprefix(live_server.url)}", "sam")
 
         monday = page.locator("tr.weekly-hours-day[data-day=mon]")
         second_shift = monday.locator(".weekly-hours-shift").nth(1)

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from channels.webchat.tests.test_widget_in_browser import CHROMIUM, CHROMIUM_ARGS
+from console.tests.test_console_in_browser import PASSWORD, log_in
 from conversations.models import ChannelConnection
 from tests.fake_platform import FakePlatformServer
 from tests.support import ARTIFACTS
@@ -13,8 +14,6 @@ from tests.support import ARTIFACTS
 from .test_connection_admin import VALID_TOKEN
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-PASSWORD = "correct horse battery"
 SCREENSHOT = "connection-telegram.png"
 
 
@@ -26,10 +25,7 @@ def test_staff_connect_a_telegram_bot_and_register_its_webhook(
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1200, "height": 900})
-        page.goto(f"{live_server.url}/admin/login/?next=/admin/conversations/channelconnection/add/")
-        page.fill("#id_username", "ada")
-        page.fill("#id_password", PASSWORD)
-        page.locator("form [type=submit]").click()
+        log_in(page, f"{live_server.url}/admin/login/?next=/admin/conversations/channelconnection/add/", "ada")
         page.select_option("#id_business", label="Corner Shop")
         page.select_option("#id_platform", label="Telegram")
         page.fill("#id_name", "Corner Shop bot")
