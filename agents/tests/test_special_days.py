@@ -13,9 +13,10 @@ import time_machine
 from agents.models import PendingRequest
 from business.models import Booking, Business, Passage, SpecialDay
 
+from .test_booking_flow import OPEN_LATE
+
 PARIS = ZoneInfo("Europe/Paris")
 CHRISTMAS_EVE = datetime(2026, 12, 24, 10, 0, tzinfo=PARIS)
-OPEN_LATE = {day: [["09:00", "22:00"]] for day in ("mon", "tue", "wed", "thu", "fri", "sat")}
 
 
 @pytest.fixture(autouse=True)
