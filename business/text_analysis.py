@@ -149,6 +149,7 @@ def asking_words(text: str, languages: tuple[str, ...]) -> list[str]:
 
 @cache
 def _topic_stems(languages: tuple[str, ...]) -> frozenset[str]:
+    # Not the holidays topic: "Christmas" names the day a follow-up asks about ("and at Christmas?").
     every_topic = " ".join(topic_words(topic) for topic in ("hours", "address", "contact", "item", "order"))
     return frozenset(stem for word in words(every_topic) for stem in stems(word, languages))
 
