@@ -199,7 +199,8 @@ def find(
     language: str = "",
 ) -> list[Match]:
     """The passages that hold most of the query's words, best first, each with its score."""
-    head, purpose = text_analysis.purpose_split(query, _asked_in(business, language))
+    languages = _asked_in(business, language)
+    head, purpose = text_analysis.purpose_split(query, languages)
     if purpose:
         # "lights for the bike" asks for lights: the bike orders them, when lights alone are found.
         found = find(
@@ -216,7 +217,6 @@ def find(
         if found and found[0].score >= RELEVANCE_THRESHOLD:
             return found
     main = passages.business_languages(business)[0]
-    languages = _asked_in(business, language)
     asked = text_analysis.content_words(query, languages)
     added = text_analysis.content_words(f"{subject} {asks}", languages)
     own = list(dict.fromkeys([*asked, *added]))
