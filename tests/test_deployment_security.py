@@ -60,6 +60,20 @@ def test_no_container_loads_the_demo_or_its_account():
     assert "setup_demo" not in (ROOT / "Dockerfile").read_text()
 
 
+def test_the_image_runs_its_processes_as_an_account_without_root():
+    instructions = [
+        line.split(maxsplit=1) for line in (ROOT / "Dockerfile").read_text().splitlines() if line[:1].isupper()
+    ]
+    users = [index for index, (keyword, *_) in enumerate(instructions) if keyword == "USER"]
+    assert users, "the Dockerfile never leaves root"
+    assert instructions[users[-1]][1].strip() not in ("root", "0")
+    assert not any(keyword == "USER" for keyword, *_ in instructions[users[-1] + 1 :])
+    # Every service of the compose file runs the image's account: none sets `user:` back to root.
+    assert all(
+        service.get("user") in (None, "parley") for service in COMPOSE["services"].values() if "build" in service
+    )
+
+
 def test_the_web_port_is_published_on_this_machine_only():
     published = [port for service in COMPOSE["services"].values() for port in service.get("ports", [])]
     assert "127.0.0.1:8000:8000" in published
