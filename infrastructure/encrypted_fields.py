@@ -66,6 +66,17 @@ def decrypt(token: str) -> str:
 class EncryptedTextField(models.TextField):
     """Text stored as a Fernet token ("" stays "": it tells only that no secret is set)."""
 
+    # Serializers (dumpdata) would write the decrypted text into a file anyone with the file could read:
+    # secrets leave the database only as ciphertext, through a database backup.
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("serialize", False)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        kwargs.pop("serialize", None)
+        return name, path, args, kwargs
+
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:
         return decrypt(value) if value else value
 

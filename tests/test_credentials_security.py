@@ -288,6 +288,15 @@ def test_a_database_dump_reveals_no_credential(business):
     assert AgentConfig.objects.get(business=business).server_api_key == SERVER_KEY
 
 
+def test_dumpdata_writes_no_credential_decrypted_nor_encrypted(business):
+    store_every_kind_of_secret(business)
+    dump = StringIO()
+    call_command("dumpdata", "conversations", "agents", stdout=dump)
+    assert CREDENTIALS["messenger"]["page_id"] in dump.getvalue()  # the connections are in it
+    assert [secret for secret in [*SECRETS, TOOL_SECRET, SERVER_KEY] if secret in dump.getvalue()] == []
+    assert [token for token in raw_tokens() if token.decode() in dump.getvalue()] == []
+
+
 def test_the_migrations_encrypt_the_secrets_stored_before_them(business):
     connection = connect(business, "twilio")
     tool = HttpTool.objects.create(business=business, name="check_stock", description="Stock", url=TOOL_URL)
