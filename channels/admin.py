@@ -25,6 +25,7 @@ from business.locale_format import short_moment
 from conversations.models import ChannelConnection
 from conversations.platforms import platform_choices
 from conversations.sending import SendError
+from infrastructure.encrypted_fields import UnreadableSecrets
 
 from .connections import complete_credentials, connectable_platforms, keep_inactive_until_complete, setup_line
 from .meta.routing import ROUTING_KEYS
@@ -172,7 +173,21 @@ class ChannelConnectionAdmin(TenantAdmin):
         # Changing the platform would leave the wrong credentials behind: make a new connection instead.
         return ["setup", "platform"] if obj else []
 
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
+        connection = super().get_object(request, object_id, from_field)
+        if connection is not None and isinstance(connection.secrets, UnreadableSecrets):
+            # Staff enter them again: saving replaces what no configured key opens.
+            connection.secrets = {}
+        return connection
+
     def change_view(self, request: HttpRequest, object_id: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        stored = super().get_object(request, object_id)
+        if request.method == "GET" and stored and isinstance(stored.secrets, UnreadableSecrets):
+            messages.error(request, _(
+                "This connection's secrets cannot be decrypted with the server's PARLEY_ENCRYPTION_KEYS (a key was "
+                "removed before rotate_encryption_keys ran, or DJANGO_SECRET_KEY changed). Put the old key back, or "
+                "enter the secrets again here: saving replaces them."
+            ))  # fmt: skip
         connection = self.get_object(request, object_id)
         key = ROUTING_KEYS.get(connection.platform, "") if connection else ""
         if key and connection and not connection.credential(key):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -85,6 +85,26 @@ class EncryptedTextField(models.TextField):
         return encrypt(value) if value else value
 
 
+class UnreadableSecrets(Mapping[str, Any]):
+    """Secrets none of the configured keys opens, loaded as such: the row and its other fields stay
+    usable (lists and transcripts show), and reading any secret raises UndecryptableSecret, saying why."""
+
+    def __init__(self, error: UndecryptableSecret) -> None:
+        self.error = error
+
+    def _refuse(self) -> UndecryptableSecret:
+        return UndecryptableSecret(str(self.error))
+
+    def __getitem__(self, key: str) -> Any:
+        raise self._refuse()
+
+    def __iter__(self) -> Iterator[str]:
+        raise self._refuse()
+
+    def __len__(self) -> int:
+        raise self._refuse()
+
+
 class EncryptedJSONField(EncryptedTextField):
     """A JSON object stored as one Fernet token."""
 
@@ -92,12 +112,15 @@ class EncryptedJSONField(EncryptedTextField):
     # field's own, never one through the other.
     def from_db_value(  # type: ignore[override]
         self, value: str | None, expression: Any, connection: Any
-    ) -> dict[str, Any]:
-        text = super().from_db_value(value, expression, connection)
+    ) -> Mapping[str, Any]:
+        try:
+            text = super().from_db_value(value, expression, connection)
+        except UndecryptableSecret as error:
+            return UnreadableSecrets(error)
         return json.loads(text) if text else {}
 
-    def to_python(self, value: Any) -> dict[str, Any]:
-        return value if isinstance(value, dict) else json.loads(value or "{}")
+    def to_python(self, value: Any) -> Mapping[str, Any]:
+        return value if isinstance(value, Mapping) else json.loads(value or "{}")
 
     def get_prep_value(self, value: Any) -> str:
         return json.dumps(value or {}, sort_keys=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from cryptography.fernet import Fernet
 from django.urls import reverse
 from django.utils import translation
 
@@ -92,3 +93,20 @@ def test_the_form_is_labelled_and_translated(business):
         field = connection_form_for(connection)(instance=connection).fields["credential_phone_number_id"]
         assert field.label == "Identifiant du numéro de téléphone"
         assert "API Setup" in str(field.help_text) and "Dans l'app Meta" in str(field.help_text)
+
+
+def test_a_connection_whose_secrets_no_key_opens_is_listed_shown_and_given_its_secrets_again(
+    staff_client, business, settings
+):
+    old_key, new_key = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    settings.PARLEY_ENCRYPTION_KEYS = [old_key]
+    connection = connect(business, "whatsapp")
+    credentials = {"phone_number_id": "106540352242922", "access_token": "EAAG", "app_secret": "s3cret"}
+    assert save(staff_client, connection, **credentials).status_code == 302
+    settings.PARLEY_ENCRYPTION_KEYS = [new_key]  # the old key removed before the rotation ran
+    assert staff_client.get(reverse("admin:conversations_channelconnection_changelist")).status_code == 200
+    page = staff_client.get(reverse("admin:conversations_channelconnection_change", args=[connection.pk]))
+    assert page.status_code == 200 and "cannot be decrypted" in page.content.decode()
+    assert save(staff_client, connection, **credentials).status_code == 302
+    connection.refresh_from_db()
+    assert connection.is_active and connection.credential("app_secret") == "s3cret"
