@@ -110,3 +110,12 @@ def test_a_connection_whose_secrets_no_key_opens_is_listed_shown_and_given_its_s
     assert save(staff_client, connection, **credentials).status_code == 302
     connection.refresh_from_db()
     assert connection.is_active and connection.credential("app_secret") == "s3cret"
+
+
+def test_a_web_chat_written_without_its_public_key_shows_its_page_and_gets_the_key_on_save(staff_client, business):
+    connection = ChannelConnection.objects.create(business=business, platform="webchat", is_active=False)
+    page = staff_client.get(reverse("admin:conversations_channelconnection_change", args=[connection.pk]))
+    assert page.status_code == 200 and "Save this connection once" in page.content.decode()
+    assert save(staff_client, connection, allowed_origins="").status_code == 302
+    connection.refresh_from_db()
+    assert connection.credential("public_key") and connection.is_active

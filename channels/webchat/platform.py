@@ -18,7 +18,10 @@ if TYPE_CHECKING:
 
 def embed_snippet(connection: ChannelConnection) -> str:
     """The line the business adds to its website's pages."""
-    script = reverse("webchat-widget", args=[connection.credential("public_key")])
+    if not (key := connection.credential("public_key")):
+        # A connection written by a script or an import: the admin's save generates the key.
+        return str(_("Save this connection once: it then gets its public key, and this snippet with it."))
+    script = reverse("webchat-widget", args=[key])
     return f'<script src="{settings.PUBLIC_BASE_URL}{script}" async></script>'
 
 
