@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Subquery
 from django.db.models.fields.json import KeyTextTransform
@@ -13,6 +15,8 @@ from channels.registry import PLATFORMS
 from conversations.models import Conversation, Message
 
 from .operator_actions import waiting_for_the_agent
+
+CUSTOMER_NUMBER = re.compile(r"#\s*(\d{1,18})\b")
 
 
 class InboxFilter(forms.Form):
@@ -84,7 +88,11 @@ def matching(business: Business, filters: InboxFilter) -> QuerySet[Conversation]
     if "q" in wanted:
         text = wanted["q"]
         matches = Message.objects.filter(conversation=OuterRef("pk"), text__icontains=text)
-        queryset = queryset.filter(
+        named = (
             Q(contact__display_name__icontains=text) | Q(contact__platform_user_id__icontains=text) | Exists(matches)
         )
+        # "Website visitor #17", "Messenger customer #4": the names the inbox gives customers without one.
+        if number := CUSTOMER_NUMBER.search(text):
+            named |= Q(contact_id=int(number.group(1)))
+        queryset = queryset.filter(named)
     return queryset

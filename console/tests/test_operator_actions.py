@@ -283,6 +283,19 @@ def test_the_inbox_filters_by_status_channel_date_and_text(member_client, inboun
     assert listed(since="not a date")  # an invalid filter is ignored, the page still answers
 
 
+def test_the_inbox_finds_a_customer_by_the_name_operators_see(member_client, inbound, business):
+    url = reverse("console:inbox", args=[business.slug])
+    number = inbound.conversation.contact_id
+    other = Contact.objects.create(connection=inbound.connection, platform_user_id="psid-other")
+
+    def listed(q: str) -> bool:
+        return f'data-conversation="{inbound.conversation_id}"' in member_client.get(url, {"q": q}).content.decode()
+
+    # "Messenger customer #4", as the inbox names a customer the platform gave no name for.
+    assert listed(f"Messenger customer #{number}") and listed(f"#{number}")
+    assert not listed(f"#{other.pk}")
+
+
 def test_the_inbox_shows_staff_tries_only_when_their_channel_is_asked_for(member_client, inbound, business):
     tried = store_playground_message(playground_connection(business), "playground-7", "Do you deliver?")
     url = reverse("console:inbox", args=[business.slug])
