@@ -205,6 +205,20 @@ class ChannelConnectionAdmin(TenantAdmin):
         if missing := keep_inactive_until_complete(obj):
             notice = _("Saved inactive: it can be activated once these are filled in: %(missing)s.")
             messages.warning(request, notice % {"missing": ", ".join(missing)})
+        spec = PLATFORMS[obj.platform]
+        if change and spec.registered_keys and REGISTER_BUTTON not in request.POST:
+            before = ChannelConnection.objects.get(pk=obj.pk)
+            if changed := [
+                key for key in spec.registered_keys if before.credential(key) not in ("", obj.credential(key))
+            ]:
+                notice = _(
+                    "%(keys)s changed: %(platform)s still uses the old value until you press “%(button)s”, "
+                    "and refuses or misdirects the customers' messages meanwhile."
+                )
+                labels = ", ".join(str(spec.field(key).label) for key in changed)
+                messages.warning(
+                    request, notice % {"keys": labels, "platform": spec.label, "button": spec.register_label}
+                )
         super().save_model(request, obj, form, change)
 
     def response_change(self, request: HttpRequest, obj: ChannelConnection) -> HttpResponse:

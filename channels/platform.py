@@ -66,6 +66,9 @@ class PlatformSpec:
     # Tells the platform where to send webhooks (Telegram's setWebhook), or checks that it does (Meta),
     # where it has an API for it.
     register_webhook: Callable[[ChannelConnection], WebhookReport] | None = None
+    # Credentials the platform was told when the webhook was registered (Telegram keeps sending the old
+    # secret until setWebhook is called again): changing one asks staff to register again.
+    registered_keys: tuple[str, ...] = ()
     # The button that calls it, and what staff do with the webhook URL (or snippet) on this platform.
     register_label: str | Promise = ""
     setup_help: str | Promise = ""

@@ -16,6 +16,7 @@ TELEGRAM = PlatformSpec(
     fields=FIELDS,
     register_webhook=set_webhook,
     register_label=_("Save and register the webhook"),
+    registered_keys=("bot_token", "secret_token"),
     setup_help=_(
         "Telegram has no settings page for this: “Save and register the webhook” calls Telegram's setWebhook "
         "with this URL and the secret token."

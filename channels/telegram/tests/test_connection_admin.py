@@ -150,3 +150,14 @@ def test_unreachable_and_refused_are_told_in_the_staff_members_language(telegram
     with translation.override("de"):
         assert failure(telegram_connection, no_answer).startswith("Nicht erreichbar: Telegram konnte nicht")
         assert failure(telegram_connection, wrong_token).startswith("Abgelehnt von Telegram: HTTP 401")
+
+
+def test_a_changed_secret_token_saved_without_registering_warns_that_telegram_still_sends_the_old_one(
+    staff_client, business
+):
+    connection = new_telegram_connection(staff_client, business)
+    staff_client.post(change_url(connection), form(connection, bot_token=VALID_TOKEN))
+    page = staff_client.post(change_url(connection), form(connection, secret_token="a-new-secret_token-1"), follow=True)
+    assert any("Secret token changed" in message and "still uses the old value" in message for message in shown(page))
+    page = staff_client.post(change_url(connection), form(connection, bot_token=VALID_TOKEN), follow=True)
+    assert not any("still uses the old value" in message for message in shown(page))  # nothing changed
