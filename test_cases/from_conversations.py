@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from agents.customer_language import conversation_language
 from console.models import Annotation
@@ -80,7 +81,9 @@ def save_correction(annotation: Annotation, user) -> Case:
     reply = annotation.reply
     conversation = reply.conversation
     expect = Expectations(
-        name=unique_name(conversation.business_id, f"Correction: {(reply.reply_to or reply).text}"[:200]),
+        name=unique_name(
+            conversation.business_id, (gettext("Correction: %(said)s") % {"said": (reply.reply_to or reply).text})[:200]
+        ),
         must_contain=annotation.correct_answer,
         language=language_of(conversation),
     )

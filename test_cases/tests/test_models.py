@@ -4,6 +4,7 @@ from datetime import date, datetime, time
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from judging.facts import known_facts
 from judging.verdict import Expectation, ExpectedBooking, Verdict, judge_handoff, judge_reply
@@ -60,3 +61,12 @@ def test_a_booking_needs_its_day_time_and_party_together():
 def test_a_history_not_made_of_customer_and_agent_lines_is_refused(history):
     with pytest.raises(ValidationError, match="Write the history as"):
         Case(name="Bad", history=history).clean()
+
+
+def test_the_reasons_are_written_in_the_language_staff_read():
+    turn = CaseTurn(text="Prix ?", must_contain="4.50", language="fr")
+    with translation.override("fr"):
+        assert judged(turn, "We are closed, sorry, see you another time.").problems == [
+            "manque '4.50'",
+            "en en, pas en fr",
+        ]
