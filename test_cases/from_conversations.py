@@ -59,7 +59,7 @@ def save_turn(reply: Message, expect: Expectations, user, source: str = Case.Sou
 
 def save_conversation(conversation: Conversation, expect: Expectations, user) -> Case:
     """Every customer message of the conversation played again; `expect` judges the last one."""
-    said = list(_spoken(conversation).filter(direction=Message.Direction.INBOUND))
+    said = list(spoken_by_customer(conversation))
     if not said:
         raise ValueError("the customer said nothing in this conversation")
     with transaction.atomic():
@@ -115,6 +115,11 @@ def _turn(case: Case, position: int, text: str, expect: Expectations) -> None:
         handoff=expect.handoff,
         language=expect.language,
     )
+
+
+def spoken_by_customer(conversation: Conversation):
+    """The customer's messages a case plays again."""
+    return _spoken(conversation).filter(direction=Message.Direction.INBOUND)
 
 
 def _spoken(conversation: Conversation):
