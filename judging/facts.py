@@ -1,4 +1,4 @@
-"""Whether a reply is right, judged from the reply's text alone, whatever built it.
+"""What a reply says, read from its text alone, whatever built it: its facts, its language, what it invents.
 
 Facts are compared without case or accents, with numbers and times in one canonical form, so that a
 locale's way of writing them ("10:00", "10h00", "10 h", "10 Uhr", "10am"; "4,50 €", "€4.50") matches.
@@ -17,11 +17,14 @@ from pathlib import Path
 
 import yaml
 from babel.dates import get_day_names
+from django.utils.translation import gettext
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
-from .dataset import EVAL_DIR, LANGUAGES
+from business.languages import SUPPORTED_LANGUAGES
 
-STATUS_WORDS_FILE = EVAL_DIR / "order_statuses.yaml"
+# The languages replies are judged in: every language the agent serves.
+LANGUAGES = tuple(SUPPORTED_LANGUAGES)
+STATUS_WORDS_FILE = Path(__file__).resolve().parent / "order_statuses.yaml"
 # Fewer words than this say too little for a language detector to be trusted; below this confidence
 # ("Butter croissant: 1.40 EUR (available)." is 0.61 French) the reply is not judged either.
 MIN_WORDS_TO_DETECT = 4
@@ -137,10 +140,18 @@ class KnownFacts:
         said = canonical(customer_said)
         allowed_amounts = self.amounts | _amounts(said)
         allowed_times = self.times | times_in(said) | _bare_hours(said)
-        problems = [f"price {amount}" for amount in _prices(text) if amount not in allowed_amounts]
+        problems = [
+            gettext("price %(amount)s") % {"amount": amount}
+            for amount in _prices(text)
+            if amount not in allowed_amounts
+        ]
         offered = self._open_times_of_named_days(text)
-        problems += [f"time {time}" for time in sorted(times_in(text) - allowed_times - offered)]
-        problems += [f"order status {status}" for status in self._statuses(text, customer_statuses)]
+        unheld = sorted(times_in(text) - allowed_times - offered)
+        problems += [gettext("time %(time)s") % {"time": time} for time in unheld]
+        problems += [
+            gettext("order status %(status)s") % {"status": status}
+            for status in self._statuses(text, customer_statuses)
+        ]
         return problems
 
     def _open_times_of_named_days(self, text: str) -> set[str]:
