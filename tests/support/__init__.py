@@ -22,7 +22,7 @@ MESSENGER_VERIFY_TOKEN = "my-verify-token-7731"
 
 
 def spoken_audio(extension: str) -> bytes:
-    """"Hello. Do you ship abroad?" spoken, as OGG/Opus ("ogg") or MP4/AAC ("mp4"): tests/support/audio/README.md."""
+    """The question "Hello. Do you ship abroad?" spoken, as OGG/Opus ("ogg") or MP4/AAC ("mp4") (audio/README.md)."""
     return (ROOT / "tests" / "support" / "audio" / f"ship_abroad.{extension}").read_bytes()
 
 
