@@ -85,7 +85,8 @@ def decode(audio: bytes, max_seconds: float) -> numpy.ndarray:
         if stated is not None and stated > max_seconds:
             raise AudioTooLong(stated)
         samples = decode_audio(io.BytesIO(audio), sampling_rate=SAMPLE_RATE)
-    except av.FFmpegError as error:
+    except (av.FFmpegError, IndexError) as error:
+        # IndexError: a file FFmpeg reads that holds no audio stream (a photo, a silent video).
         raise AudioUnreadable(f"{type(error).__name__}: {error}") from error
     if samples.size == 0:
         raise AudioUnreadable("no audio in the file")

@@ -4,6 +4,7 @@ WhatsApp's OGG/Opus voice notes, tested there.)"""
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Iterator
 
@@ -88,6 +89,12 @@ def test_a_download_failing_for_now_is_tried_again_then_handed_to_staff(client, 
     assert [request.path for request in api.requests].count(DOWNLOAD_PATH) == 4  # the first try and 3 more
 
 
-def test_a_file_that_is_not_audio_is_recorded_as_undecodable(client, business, serve):
-    corrupt = spoken_audio("ogg")[:200] + bytes(3000)
-    assert_handed_to_staff(voice_note(client, business, serve(Answer(200, corrupt))), "voice_unreadable")
+# A 1×1 PNG: a file FFmpeg reads, with no audio stream in it.
+PHOTO = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+)
+
+
+@pytest.mark.parametrize("content", [spoken_audio("ogg")[:200] + bytes(3000), PHOTO], ids=["corrupt", "photo"])
+def test_a_file_that_is_not_audio_is_recorded_as_undecodable(client, business, serve, content):
+    assert_handed_to_staff(voice_note(client, business, serve(Answer(200, content))), "voice_unreadable")
