@@ -47,6 +47,8 @@ TOO_LARGE = Failure("voice_too_large", gettext_noop("the audio is larger than th
 TOO_LONG = Failure("voice_too_long", gettext_noop("the audio is longer than the duration limit"))
 UNREADABLE = Failure("voice_unreadable", gettext_noop("the audio could not be decoded"))
 NO_SPEECH = Failure("voice_no_speech", gettext_noop("no speech was heard in the audio"))
+# The server's fault (its model directory missing, the transcriber failing): staff still get the message.
+NOT_TRANSCRIBED = Failure("voice_transcription_failed", gettext_noop("the server could not transcribe the audio"))
 
 
 class NotTranscribed(Exception):
@@ -113,6 +115,10 @@ def _transcript(message: Message) -> str:
         raise NotTranscribed(TOO_LONG, str(error)) from error
     except speech_to_text.AudioUnreadable as error:
         raise NotTranscribed(UNREADABLE, str(error)) from error
+    except Exception as error:
+        # Raised again on every try (the sweeper's too): the message would wait for ever.
+        logger.exception("transcribing the voice note of message %s failed", message.pk)
+        raise NotTranscribed(NOT_TRANSCRIBED, f"{type(error).__name__}: {error}") from error
     if not any(character.isalnum() for character in transcript.text):
         raise NotTranscribed(NO_SPEECH, f"{transcript.seconds:.1f} s of audio")
     return transcript.text

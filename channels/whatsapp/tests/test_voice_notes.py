@@ -78,3 +78,13 @@ def test_a_voice_note_the_api_says_is_too_large_is_not_downloaded_and_goes_to_st
     assert (message.transcription, message.error_code) == (Message.Transcription.FAILED, "voice_too_large")
     assert message.conversation.status == Conversation.Status.NEEDS_HUMAN
     assert [request.path for request in cloud_api.requests] == [f"/v21.0/{MEDIA_ID}"]
+
+
+def test_a_model_missing_on_the_server_hands_the_voice_note_to_staff_and_downloads_no_model(
+    client, business, cloud_api, settings, tmp_path
+):
+    settings.PARLEY_SPEECH_MODEL_DIR = str(tmp_path / "no-such-model")
+    connection = HARNESS.connect(business, cloud_api.url)
+    message = transcribed(receive(client, HARNESS, connection, HARNESS.raw("voice_message")))
+    assert (message.transcription, message.error_code) == (Message.Transcription.FAILED, "voice_transcription_failed")
+    assert message.conversation.status == Conversation.Status.NEEDS_HUMAN
