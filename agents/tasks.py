@@ -2,8 +2,7 @@ from __future__ import annotations
 
 from celery import Task, shared_task
 
-# Inference has a queue of its own, so that a slow generation never delays a send.
-LLM_QUEUE = "llm"
+from conversations.task_queue import LLM_QUEUE
 
 
 class OnLlmQueue(Task):

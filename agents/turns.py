@@ -145,6 +145,10 @@ def _run_turn(inbound: Message, config: AgentConfig) -> None:
     if Message.objects.filter(reply_to=inbound).exists():
         logger.info("message %s is already answered", message_id)
         return
+    if _answerable(conversation).filter(id__lte=inbound.id, transcription=Message.Transcription.PENDING).exists():
+        # Answered together with the voice note, once its transcript is stored: its task enqueues the turn.
+        logger.info("message %s: waiting for a voice note's transcript", message_id)
+        return
 
     turn_messages = list(_answerable(conversation).filter(id__gt=_last_reply_id(conversation), id__lte=inbound.id))
     customer_text = "\n".join(message.text for message in turn_messages) or inbound.text

@@ -27,6 +27,7 @@ class Sizes:
     wrk_capacity: int = 25_000
     memory_processes: tuple[int, ...] = (1, 2, 4)
     reply_tokens: int = 48
+    transcriptions: int = 5
 
 
 SMOKE = Sizes(
@@ -39,6 +40,7 @@ SMOKE = Sizes(
     wrk_capacity=10_000,
     memory_processes=(1, 2),
     reply_tokens=8,
+    transcriptions=1,
 )
 
 
@@ -91,7 +93,7 @@ def run(sizes: Sizes, log_dir: Path) -> str:
     from django.core.management import call_command
     from django.db import connection
 
-    from . import history, ingest, memory, overhead
+    from . import history, ingest, memory, overhead, transcription
     from .report import Results, render
     from .stack import bench_business, celery_worker, empty_broker, gunicorn, messenger_connection
 
@@ -136,6 +138,8 @@ def run(sizes: Sizes, log_dir: Path) -> str:
     done("2. turn latency")
     naive = history.naive_turns(business, sizes.naive_turns)
     done("5. naive baseline")
+    transcribed = transcription.run(sizes.transcriptions)
+    done("6. transcription")
     return render(
         Results(
             overhead=agent_overhead,
@@ -146,6 +150,7 @@ def run(sizes: Sizes, log_dir: Path) -> str:
             naive=naive,
             ingest=ingested,
             memory=footprint,
+            transcription=transcribed,
             reply_tokens=sizes.reply_tokens,
             load_before=load_before,
         )

@@ -17,6 +17,7 @@ from .history import Latencies
 from .ingest import IngestResult, Paced
 from .memory import MB, MemoryResult
 from .overhead import OverheadResult
+from .transcription import TARGET_PER_AUDIO_SECOND, TranscriptionResult
 
 
 @dataclass
@@ -29,6 +30,7 @@ class Results:
     naive: Latencies
     ingest: IngestResult
     memory: MemoryResult
+    transcription: TranscriptionResult
     reply_tokens: int
     load_before: float
 
@@ -95,6 +97,7 @@ def table(results: Results) -> list[str]:
         *ingest_rows(results.ingest),
         *memory_rows(results.memory),
         naive_row(results.naive, results.single_on),
+        transcription_row(results.transcription),
     ]
 
 
@@ -204,6 +207,22 @@ def naive_row(naive: Latencies, parley: Latencies) -> str:
         f"{naive.total / parley.total:.2f}x slower",
         "-",
         "-",
+    )
+
+
+def transcription_row(result: TranscriptionResult) -> str:
+    model = Path(result.model)
+    name = model.parent.name if model.name == "model" else model.name
+    return row(
+        "6",
+        f"voice note transcribed on the worker: seconds per audio second ({len(result.per_audio_second)} transcriptions"
+        f" of a {result.audio_seconds:.1f} s note, OGG/Opus and MP4/AAC, {name})",
+        f"median {seconds(result.median)}, max {seconds(max(result.per_audio_second))};"
+        f" model load {seconds(result.load_seconds)}",
+        "-",
+        "-",
+        f"<= {seconds(TARGET_PER_AUDIO_SECOND)}",
+        verdict(result.median <= TARGET_PER_AUDIO_SECOND),
     )
 
 

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from conversations.media import MediaTooLarge, MediaUnavailable
 from conversations.sending import PermanentSendError, TemporarySendError
 from infrastructure.credential_hosts import HostNotAllowed, platform_base_url
 
@@ -60,6 +61,34 @@ def request(method: str, url: str, **options: Any) -> httpx.Response:
         raise TemporarySendError(f"{host} timed out: {type(error).__name__}", code="timeout") from error
     except httpx.TransportError as error:
         raise TemporarySendError(f"could not reach {host}: {type(error).__name__}", code="network") from error
+
+
+def download(url: str, max_bytes: int, headers: dict[str, str] | None = None) -> bytes:
+    """A file's bytes, refused as soon as it is known to be over `max_bytes`: from its Content-Length before
+    reading, or while reading when the server declares none (or a false one)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http"):
+        raise MediaUnavailable(f"not a web address: {parts.scheme or 'no scheme'}")
+    try:
+        with _shared_client().stream("GET", url, headers=headers) as response:
+            if not response.is_success:
+                raise MediaUnavailable(
+                    f"{parts.netloc} answered HTTP {response.status_code}",
+                    temporary=response.status_code == 429 or response.status_code >= 500,
+                )
+            declared = response.headers.get("Content-Length", "")
+            if declared.isdigit() and int(declared) > max_bytes:
+                raise MediaTooLarge(f"{declared} bytes, over the limit of {max_bytes}")
+            received = bytearray()
+            for chunk in response.iter_bytes():
+                received += chunk
+                if len(received) > max_bytes:
+                    raise MediaTooLarge(f"over the limit of {max_bytes} bytes")
+            return bytes(received)
+    except httpx.TimeoutException as error:
+        raise MediaUnavailable(f"{parts.netloc} timed out: {type(error).__name__}", temporary=True) from error
+    except httpx.TransportError as error:
+        raise MediaUnavailable(f"could not reach {parts.netloc}: {type(error).__name__}", temporary=True) from error
 
 
 def json_object(response: httpx.Response) -> dict[str, Any]:

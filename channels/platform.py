@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern
 from django.utils.functional import Promise
 
+from conversations.media import FetchMedia
 from conversations.platforms import SendText, SendTyping
 from conversations.text_split import Measure, utf16_length
 
@@ -55,6 +56,9 @@ class PlatformSpec:
     # Whether a customer's id on this platform is their phone number (WhatsApp, SMS), so that it can
     # be matched to the business's customer records.
     ids_are_phone_numbers: bool = False
+    # Downloads a customer's file (a voice note to transcribe) with the connection's credentials, where
+    # the platform lets us; None: voice notes stay described, never transcribed.
+    fetch_media: FetchMedia | None = None
     # URLs served at /<name>/ for channels whose clients are browsers rather than a platform's servers.
     urls: tuple[URLPattern, ...] = ()
     # Credentials Parley generates and staff never set (the web chat's public key, unique to the connection).

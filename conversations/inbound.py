@@ -21,7 +21,8 @@ from .handoff import hand_to_staff
 from .models import ChannelConnection, Contact, Conversation, Message, error_code_column
 from .platforms import platform
 from .redaction import redact
-from .task_queue import ANSWER_MESSAGE, enqueue
+from .task_queue import ANSWER_MESSAGE, TRANSCRIBE_VOICE_NOTE, enqueue
+from .voice_notes import is_transcribable
 
 logger = logging.getLogger(__name__)
 
@@ -99,6 +100,9 @@ def store_customer_message(connection: ChannelConnection, event: CustomerMessage
         details=without_nul(event.details),
         attachments=tuple(dataclasses.replace(a, **without_nul(dataclasses.asdict(a))) for a in event.attachments),
     )
+    metadata = event.metadata()
+    # A voice note is answered once it is transcribed, on the worker: its turn follows the transcript.
+    transcribe = is_transcribable(connection.platform, event.kind, metadata)
     try:
         with transaction.atomic():
             conversation_id = open_conversation(connection, event, now=timezone.now())
@@ -110,16 +114,19 @@ def store_customer_message(connection: ChannelConnection, event: CustomerMessage
                     author=Message.Author.CUSTOMER,
                     kind=event.kind,
                     text=redact(event.turn_text()),
-                    metadata=event.metadata(),
+                    metadata=metadata,
                     platform_message_id=event.platform_message_id,
                     platform_timestamp=event.sent_at,
                     status=Message.Status.RECEIVED,
+                    transcription=Message.Transcription.PENDING if transcribe else "",
                 )
             except IntegrityError as duplicate:
                 raise AlreadyStored from duplicate
             bind_log_ids(business_id=connection.business_id, conversation_id=conversation_id, message_id=message.pk)
             log_body(logger, f"message {message.pk} says", message.text)
-            if event.answerable:
+            if transcribe:
+                transaction.on_commit(lambda: enqueue(TRANSCRIBE_VOICE_NOTE, message.pk))
+            elif event.answerable:
                 transaction.on_commit(lambda: enqueue_turn(message.pk))
     except AlreadyStored:
         # The whole transaction is undone rather than a savepoint around the insert (two more round

@@ -182,6 +182,11 @@ class Message(models.Model):
         READ = "read", "Read"
         FAILED = "failed", "Failed"
 
+    class Transcription(models.TextChoices):
+        PENDING = "pending", "Being transcribed"
+        DONE = "done", "Transcribed"
+        FAILED = "failed", "Not transcribed"
+
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
     # Kept beside the conversation so that a platform's message id can be unique per connection.
     connection = models.ForeignKey(ChannelConnection, on_delete=models.CASCADE, related_name="messages")
@@ -202,6 +207,9 @@ class Message(models.Model):
         help_text="For a reply, the customer message it answers: at most one reply per message.",
     )
     status = models.CharField(max_length=16, choices=Status.choices)
+    # A customer's voice note or audio, transcribed on the worker (voice_notes.py): its turn waits for it.
+    transcription = models.CharField(max_length=8, choices=Transcription.choices, blank=True)
+    transcript = models.TextField(blank=True, help_text="What the customer said in their voice note.")
     attempts = models.PositiveSmallIntegerField(default=0)
     # When a sender last claimed this reply: a claim long past means the sender died mid-send.
     claimed_at = models.DateTimeField(null=True, blank=True)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import TYPE_CHECKING, Protocol
 
+from .media import FetchMedia
 from .sending import Sent
 from .text_split import Measure
 
@@ -50,6 +51,8 @@ class Platform(Protocol):
     def window_closed_codes(self) -> frozenset[str]: ...
     @property
     def ids_are_phone_numbers(self) -> bool: ...
+    @property
+    def fetch_media(self) -> FetchMedia | None: ...
 
 
 _installed: dict[str, Platform] = {}

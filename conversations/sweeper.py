@@ -22,7 +22,7 @@ from . import outbox
 from .events import Kind
 from .models import Conversation, Message
 from .outbox import MAX_BACKOFF_SECONDS
-from .task_queue import ANSWER_MESSAGE, DELIVER_MESSAGE, enqueue
+from .task_queue import ANSWER_MESSAGE, DELIVER_MESSAGE, TRANSCRIBE_VOICE_NOTE, enqueue
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +42,11 @@ def sweep_unfinished_work(now: datetime | None = None) -> SweepResult:
     settled_before = now - timedelta(seconds=settings.PARLEY_SWEEP_GRACE_SECONDS)
     turns = sum(
         enqueue(ANSWER_MESSAGE, pk) for pk in unanswered_messages(now, settled_before).values_list("pk", flat=True)
+    )
+    # A voice note's turn starts with its transcription, which enqueues the turn.
+    turns += sum(
+        enqueue(TRANSCRIBE_VOICE_NOTE, pk)
+        for pk in untranscribed_voice_notes(now, settled_before).values_list("pk", flat=True)
     )
     replies = sum(
         enqueue(DELIVER_MESSAGE, pk) for pk in unsent_replies(now, settled_before).values_list("pk", flat=True)
@@ -72,11 +77,23 @@ def unanswered_messages(now: datetime, settled_before: datetime) -> QuerySet[Mes
             created_at__gte=now - MAX_AGE,
         )
         .exclude(kind__in=Kind.NOT_ANSWERED)
+        .exclude(transcription=Message.Transcription.PENDING)
         .exclude(turn_not_before__gte=settled_before)
         .exclude(Exists(later_turn))
         .exclude(Exists(later_reply))
         .order_by("id")
     )
+
+
+def untranscribed_voice_notes(now: datetime, settled_before: datetime) -> QuerySet[Message]:
+    """Voice notes still waiting for their transcript: their task was lost, or is retrying a platform's refusal
+    (transcribing twice stores one transcript and enqueues one turn)."""
+    return Message.objects.filter(
+        transcription=Message.Transcription.PENDING,
+        conversation__status=Conversation.Status.BOT,
+        created_at__lt=settled_before,
+        created_at__gte=now - MAX_AGE,
+    ).order_by("id")
 
 
 def unsent_replies(now: datetime, settled_before: datetime) -> QuerySet[Message]:

@@ -15,6 +15,11 @@ logger = logging.getLogger(__name__)
 
 ANSWER_MESSAGE = "agents.tasks.answer_message"
 DELIVER_MESSAGE = "conversations.tasks.deliver_message"
+TRANSCRIBE_VOICE_NOTE = "conversations.tasks.transcribe_voice_note"
+
+# Inference (the agent's turns, and transcribing voice notes) has a queue of its own, so that a slow
+# generation never delays a send.
+LLM_QUEUE = "llm"
 
 
 def enqueue(task_name: str, message_id: int, **options: Any) -> bool:

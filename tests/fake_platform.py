@@ -63,6 +63,16 @@ class HeldAnswer:
         return graph_send_success(request, count)
 
 
+def serving(files: dict[str, Answer], otherwise: Callable[[RecordedRequest, int], Answer]) -> Callable[..., Answer]:
+    """A default answer that gives these paths' answers (a platform's media endpoints and files), and answers
+    any other request as `otherwise` does."""
+
+    def answer(request: RecordedRequest, count: int) -> Answer:
+        return files.get(request.path) or otherwise(request, count)
+
+    return answer
+
+
 class FakePlatformServer:
     def __init__(self, default: Callable[[RecordedRequest, int], Answer] = graph_send_success) -> None:
         self.requests: list[RecordedRequest] = []

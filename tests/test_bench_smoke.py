@@ -21,6 +21,7 @@ FIGURES = (
     "webhook ack latency at 300/s (20 deliveries)",
     "PSS of a worker with 2 inference processes",
     "naive LangChain loop",
+    "voice note transcribed on the worker",
 )
 
 

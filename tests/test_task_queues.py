@@ -9,6 +9,7 @@ EXPECTED = {
     "agents.tasks.answer_message": "llm",
     "conversations.tasks.deliver_message": "outbound",
     "conversations.tasks.sweep_unfinished_work": "outbound",
+    "conversations.tasks.transcribe_voice_note": "llm",
     "operations.tasks.purge_expired_transcripts": "outbound",
 }
 

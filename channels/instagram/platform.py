@@ -6,6 +6,7 @@ from conversations.text_split import utf8_length
 from ..credential_fields import CredentialField, numeric_id
 from ..meta.fields import APP_ID, APP_SECRET, PAGE_ACCESS_TOKEN, PAGE_ID, REGISTER_LABEL, SETUP_HELP, VERIFY_TOKEN
 from ..meta.graph import GRAPH_API_BASE, HUMAN_AGENT_WINDOW, STANDARD_WINDOW
+from ..meta.media import fetch_attachment
 from ..meta.subscriptions import subscription_report
 from ..platform import PlatformSpec
 from ..webhook_setup import WebhookReport
@@ -42,6 +43,7 @@ INSTAGRAM = PlatformSpec(
     text_limit=1000,
     measure=utf8_length,
     send_typing=send_typing,
+    fetch_media=fetch_attachment,
     reply_window=STANDARD_WINDOW,
     human_agent_window=HUMAN_AGENT_WINDOW,
     send_human_agent_text=send_human_agent_text,

@@ -2,6 +2,7 @@ from conversations.models import ChannelConnection
 
 from ..meta.fields import APP_ID, APP_SECRET, PAGE_ACCESS_TOKEN, PAGE_ID, REGISTER_LABEL, SETUP_HELP, VERIFY_TOKEN
 from ..meta.graph import GRAPH_API_BASE, HUMAN_AGENT_WINDOW, STANDARD_WINDOW
+from ..meta.media import fetch_attachment
 from ..meta.subscriptions import subscription_report
 from ..platform import PlatformSpec
 from ..webhook_setup import WebhookReport
@@ -30,6 +31,7 @@ MESSENGER = PlatformSpec(
     secret_keys=("access_token", "app_secret"),
     text_limit=2000,
     send_typing=send_typing,
+    fetch_media=fetch_attachment,
     reply_window=STANDARD_WINDOW,
     window_closed_codes=frozenset({"10/2018278"}),
     human_agent_window=HUMAN_AGENT_WINDOW,

@@ -167,6 +167,8 @@ def _content(message: dict[str, Any]) -> tuple[str, tuple[Attachment, ...]]:
                     caption=caption,
                     # A sticker's emoji says more to the agent than its set name.
                     name=str(item.get("emoji") or item.get("file_name") or item.get("title") or ""),
+                    size=_number(item.get("file_size")),
+                    duration=_number(item.get("duration")),
                 ),
             )
     if venue := message.get("venue"):
@@ -179,6 +181,11 @@ def _content(message: dict[str, Any]) -> tuple[str, tuple[Attachment, ...]]:
         card = " ".join(part for part in (_full_name(contact), contact.get("phone_number")) if part)
         return "", (Attachment("contact", name=card),)
     return str(message.get("text") or caption), ()
+
+
+def _number(value: Any) -> int | None:
+    """A size or a duration as Telegram states it, before the file is downloaded; anything else is unknown."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _button_text(message: dict[str, Any], data: str) -> str:

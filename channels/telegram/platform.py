@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from ..platform import PlatformSpec
+from .media import fetch_media
 from .registration import FIELDS, set_webhook
 from .sender import TELEGRAM_API_BASE, send_text, send_typing
 from .views import telegram_webhook
@@ -24,6 +25,7 @@ TELEGRAM = PlatformSpec(
     # sendMessage takes 1-4096 characters, counted in UTF-16 code units like its entity offsets.
     text_limit=4096,
     send_typing=send_typing,
+    fetch_media=fetch_media,
     # No customer-service window: a bot may write to a chat for as long as it is not blocked.
     reply_window=None,
 )

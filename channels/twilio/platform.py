@@ -22,6 +22,15 @@ FIELDS = (
             _("Write the number in international form: + then the country code and number, digits only."),
         ),
     ),
+    CredentialField(
+        "webhook_signing_key",
+        _("Webhooks signing key"),
+        _(
+            "Only when a Twilio Webhooks Rule signs this URL with a shared key (HMAC-SHA256): the key's secret. "
+            "Without one, Twilio signs with the auth token."
+        ),
+        required=False,
+    ),
 )
 
 # No typing indicator (SMS has none) and no reply_window: SMS has no window, and Twilio itself
@@ -32,8 +41,8 @@ TWILIO = PlatformSpec(
     send_text=send_text,
     webhook_view=twilio_webhook,
     default_api_base=TWILIO_API_BASE,
-    credential_keys=("account_sid", "auth_token", "from_number"),
-    secret_keys=("auth_token",),
+    credential_keys=("account_sid", "auth_token", "from_number", "webhook_signing_key"),
+    secret_keys=("auth_token", "webhook_signing_key"),
     fields=FIELDS,
     setup_help=_(
         "In the Twilio Console, on the number's page (Messaging configuration): paste this URL as “A message "

@@ -8,6 +8,7 @@ from ..meta.graph import GRAPH_API_BASE, STANDARD_WINDOW
 from ..meta.subscriptions import subscription_report
 from ..platform import PlatformSpec
 from ..webhook_setup import WebhookReport
+from .media import fetch_media
 from .sender import send_text, send_typing
 from .views import whatsapp_webhook
 
@@ -47,6 +48,7 @@ WHATSAPP = PlatformSpec(
     secret_keys=("access_token", "app_secret"),
     text_limit=4096,
     send_typing=send_typing,
+    fetch_media=fetch_media,
     reply_window=STANDARD_WINDOW,
     ids_are_phone_numbers=True,
     window_closed_codes=frozenset({"131047"}),

@@ -21,6 +21,11 @@ MESSENGER_SECRET = "f1c2d3e4a5b6978812345678abcdef90"
 MESSENGER_VERIFY_TOKEN = "my-verify-token-7731"
 
 
+def spoken_audio(extension: str) -> bytes:
+    """The question "Hello. Do you ship abroad?" spoken, as OGG/Opus ("ogg") or MP4/AAC ("mp4") (audio/README.md)."""
+    return (ROOT / "tests" / "support" / "audio" / f"ship_abroad.{extension}").read_bytes()
+
+
 def load_fixture(test_file: str, name: str) -> dict[str, Any]:
     """A real-format sample payload from the fixtures folder beside a platform's tests."""
     return json.loads((Path(test_file).parent / "fixtures" / f"{name}.json").read_text())
