@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern
 from django.utils.functional import Promise
 
-from conversations.platforms import SendText, SendTyping
+from conversations.platforms import SendTemplate, SendText, SendTyping
 from conversations.text_split import Measure, utf16_length
 
 from .credential_fields import CredentialField
@@ -52,6 +52,11 @@ class PlatformSpec:
     # (Meta: 7 days with the HUMAN_AGENT message tag).
     human_agent_window: timedelta | None = None
     send_human_agent_text: SendText | None = None
+    # Sends an approved message template, the one message allowed at any time (WhatsApp).
+    send_template: SendTemplate | None = None
+    # Past reply_window, a reminder of a booking the customer made may still go out this way (Messenger's
+    # CONFIRMED_EVENT_UPDATE message tag), before the booking only.
+    send_event_update_text: SendText | None = None
     # Whether a customer's id on this platform is their phone number (WhatsApp, SMS), so that it can
     # be matched to the business's customer records.
     ids_are_phone_numbers: bool = False

@@ -9,27 +9,30 @@ recorded one by one, so a retry continues where the platform stopped instead of 
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from infrastructure import metrics
 from infrastructure.log_context import bind as bind_log_ids
 
 from .handoff import hand_to_staff
-from .models import Conversation, Message, error_code_column
+from .models import ChannelConnection, Conversation, Message, error_code_column
+from .platforms import SendText
 from .platforms import platform as platform_named
 from .redaction import redact
-from .sending import PermanentSendError, SendError, TemporarySendError
+from .sending import PermanentSendError, SendError, Sent, TemporarySendError
 from .task_queue import DELIVER_MESSAGE, enqueue
 from .text_split import split_text
 
 logger = logging.getLogger(__name__)
 
+# A message whose metadata["template"] names an approved template to send instead of its text (models.MessageTemplate).
+TEMPLATE = "template"
 MAX_SEND_ATTEMPTS = 8
 MAX_BACKOFF_SECONDS = 300.0
 
@@ -46,14 +49,17 @@ def queue_reply(
     reply_to: Message | None = None,
     send_here: bool = False,
     metadata: dict[str, Any] | None = None,
+    kind: str = "text",
 ) -> Message:
     """Store a reply as pending and send it once the surrounding transaction commits: from the send
-    task's queue, or with `send_here` at once from this process (deliver_now)."""
+    task's queue, or with `send_here` at once from this process (deliver_now). A TEMPLATE's `metadata`
+    names the template; its `text` is what the customer reads, for the transcript."""
     message = Message.objects.create(
         conversation=conversation,
         connection=conversation.connection,
         direction=Message.Direction.OUTBOUND,
         author=author,
+        kind=kind,
         text=redact(text),
         reply_to=reply_to,
         status=Message.Status.PENDING,
@@ -94,14 +100,28 @@ def deliver(message_id: int, *, last_attempt: bool = False) -> None:
     platform = platform_named(message.connection.platform)
     sends = metrics.outbound_sends
     send_text = platform.send_text
-    if outside_reply_window(message):
-        human_agent_send = platform.send_human_agent_text
-        if human_agent_send is None or not human_agent_may_answer(message):
+    template = message.metadata.get("template") if message.kind == TEMPLATE else None
+    if template is not None:
+        # An approved template is the one message the platform takes at any time: no window applies.
+        send_template = platform.send_template
+        if send_template is None:
+            sends.labels(platform.name, "failed", "templates_not_supported").inc()
+            reason = gettext_noop("this platform has no message templates")
+            _record_failure(message_id, Message.Status.FAILED, PermanentSendError(reason, "templates_not_supported"))
+            return
+
+        def send_the_template(connection: ChannelConnection, recipient_id: str, _text: str) -> Sent:
+            return send_template(connection, recipient_id, template)
+
+        send_text = send_the_template
+    elif outside_reply_window(message):
+        late_send = _late_send(message)
+        if late_send is None:
             sends.labels(platform.name, "failed", "window_closed").inc()
             window_closed(message)
             return
-        send_text = human_agent_send
-    parts = split_text(message.text, platform.text_limit, platform.measure)
+        send_text = late_send
+    parts = message_parts(message)
     sent_parts: list[str] = list(message.metadata.get("sent_parts", []))
     try:
         for part in parts[len(sent_parts) :]:
@@ -139,8 +159,7 @@ def recover_interrupted_send(message_id: int) -> bool:
     or may not have: sending it again could say it twice, so the reply fails and staff take over.
     """
     message = Message.objects.select_related("connection").get(pk=message_id)
-    platform = platform_named(message.connection.platform)
-    parts = split_text(message.text, platform.text_limit, platform.measure)
+    parts = message_parts(message)
     sent_parts = message.metadata.get("sent_parts", [])
     still_claimed = Message.objects.filter(pk=message_id, status=Message.Status.SENDING, claimed_at=message.claimed_at)
     if len(sent_parts) >= len(parts):
@@ -156,8 +175,39 @@ def recover_interrupted_send(message_id: int) -> bool:
     return bool(changed)
 
 
+def message_parts(message: Message) -> list[str]:
+    """What goes out as one platform message each: a template is one, whatever its length."""
+    if message.kind == TEMPLATE:
+        return [message.text]
+    platform = platform_named(message.connection.platform)
+    return split_text(message.text, platform.text_limit, platform.measure)
+
+
+def _late_send(message: Message) -> SendText | None:
+    """How a message may still go out past the platform's window, if at all: an operator's reply with the
+    human-agent tag, a booking reminder before the booking with the event-update tag (Meta's rules)."""
+    platform = platform_named(message.connection.platform)
+    if human_agent_may_answer(message):
+        return platform.send_human_agent_text
+    event_starts = message.metadata.get("event_starts_at")
+    if (
+        platform.send_event_update_text is not None
+        and event_starts
+        and timezone.now() < datetime.fromisoformat(event_starts)
+    ):
+        return platform.send_event_update_text
+    return None
+
+
 def outside_reply_window(message: Message) -> bool:
     return _past(message, platform_named(message.connection.platform).reply_window)
+
+
+def reply_window_open(conversation: Conversation, now: datetime | None = None) -> bool:
+    """Whether the platform still takes a free-form message in this conversation."""
+    window = platform_named(conversation.connection.platform).reply_window
+    last_inbound = conversation.last_inbound_at
+    return window is None or last_inbound is None or (now or timezone.now()) - last_inbound <= window
 
 
 def human_agent_may_answer(message: Message) -> bool:

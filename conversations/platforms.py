@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import timedelta
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .sending import Sent
 from .text_split import Measure
@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 SendText = Callable[["ChannelConnection", str, str], Sent]
 SendTyping = Callable[["ChannelConnection", str], None]
+# A template message (Message.metadata["template"]: name, language, parameters, buttons' payloads).
+SendTemplate = Callable[["ChannelConnection", str, Mapping[str, Any]], Sent]
 
 
 class Platform(Protocol):
@@ -34,6 +36,10 @@ class Platform(Protocol):
     def send_typing(self) -> SendTyping | None: ...
     @property
     def send_human_agent_text(self) -> SendText | None: ...
+    @property
+    def send_template(self) -> SendTemplate | None: ...
+    @property
+    def send_event_update_text(self) -> SendText | None: ...
     @property
     def default_api_base(self) -> str: ...
     @property

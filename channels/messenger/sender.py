@@ -36,6 +36,14 @@ def send_human_agent_text(connection: ChannelConnection, recipient_id: str, text
     )
 
 
+def send_event_update_text(connection: ChannelConnection, recipient_id: str, text: str) -> Sent:
+    return post_message(
+        connection,
+        MESSAGES_PATH,
+        {"recipient": {"id": recipient_id}, **graph.CONFIRMED_EVENT_UPDATE_TAG, "message": {"text": text}},
+    )
+
+
 def send_typing(connection: ChannelConnection, recipient_id: str) -> None:
     post_sender_action(connection, MESSAGES_PATH, recipient_id, "typing_on")
 

@@ -8,7 +8,7 @@ from ..meta.graph import GRAPH_API_BASE, STANDARD_WINDOW
 from ..meta.subscriptions import subscription_report
 from ..platform import PlatformSpec
 from ..webhook_setup import WebhookReport
-from .sender import send_text, send_typing
+from .sender import send_template, send_text, send_typing
 from .views import whatsapp_webhook
 
 FIELDS = (
@@ -37,6 +37,7 @@ WHATSAPP = PlatformSpec(
     name="whatsapp",
     label="WhatsApp (Cloud API)",
     send_text=send_text,
+    send_template=send_template,
     webhook_view=whatsapp_webhook,
     default_api_base=GRAPH_API_BASE,
     credential_keys=("phone_number_id", "access_token", "app_secret", "verify_token", "app_id"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from django.utils.translation import gettext_noop
@@ -17,15 +18,35 @@ logger = logging.getLogger(__name__)
 
 
 def send_text(connection: ChannelConnection, recipient_id: str, text: str) -> Sent:
+    return _send(connection, recipient_id, {"type": "text", "text": {"body": text, "preview_url": False}})
+
+
+def send_template(connection: ChannelConnection, recipient_id: str, template: Mapping[str, Any]) -> Sent:
+    """An approved template by name and language: its body's {{n}} get `parameters`, its quick-reply buttons
+    (in their order at Meta) the payloads in `buttons`, which come back when the customer taps one."""
+    components: list[dict[str, Any]] = []
+    if template.get("parameters"):
+        parameters = [{"type": "text", "text": str(value)} for value in template["parameters"]]
+        components.append({"type": "body", "parameters": parameters})
+    for index, payload in enumerate(template.get("buttons") or ()):
+        components.append(
+            {
+                "type": "button",
+                "sub_type": "quick_reply",
+                "index": str(index),
+                "parameters": [{"type": "payload", "payload": str(payload)}],
+            }
+        )
+    content: dict[str, Any] = {"name": template["name"], "language": {"code": template["language"]}}
+    if components:
+        content["components"] = components
+    return _send(connection, recipient_id, {"type": "template", "template": content})
+
+
+def _send(connection: ChannelConnection, recipient_id: str, message: dict[str, Any]) -> Sent:
     body = _post(
         connection,
-        {
-            "messaging_product": "whatsapp",
-            "recipient_type": "individual",
-            "to": recipient_id,
-            "type": "text",
-            "text": {"body": text, "preview_url": False},
-        },
+        {"messaging_product": "whatsapp", "recipient_type": "individual", "to": recipient_id, **message},
     )
     messages = body.get("messages")
     wamid = messages[0].get("id") if isinstance(messages, list) and messages and isinstance(messages[0], dict) else None

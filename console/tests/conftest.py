@@ -11,7 +11,7 @@ from django.db.models import Model
 from agents.models import AgentConfig, AgentRun, HttpTool
 from business.models import Booking, Business, CatalogueItem, Customer, Document, FaqEntry, Lead, Membership, Order
 from console.models import Annotation
-from conversations.models import ChannelConnection, Contact, Conversation, Message
+from conversations.models import ChannelConnection, Contact, Conversation, Message, MessageTemplate
 
 SECRET_TOKEN = "EAAsecret-page-token-do-not-show"
 SECRET_APP = "app-secret-do-not-show-1234"
@@ -72,6 +72,9 @@ def populate(business: Business, tag: str) -> dict[type[Model], Model]:
                 "found": False, "chosen_by": "planner", "duration_ms": 3}],
     )  # fmt: skip
     rows[Annotation] = Annotation.objects.create(reply=reply, correct_answer=f"{tag}: our sourdough has gluten.")
+    rows[MessageTemplate] = MessageTemplate.objects.create(
+        business=business, name=f"{tag.lower()}_follow_up", language="en", body=f"{tag} here: {{{{1}}}}, any news?"
+    )
     return rows
 
 
