@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern
 from django.utils.functional import Promise
 
-from conversations.platforms import SendText, SendTyping
+from conversations.platforms import SendChoices, SendText, SendTyping
 from conversations.text_split import Measure, utf16_length
 
 from .credential_fields import CredentialField
@@ -52,6 +52,11 @@ class PlatformSpec:
     # (Meta: 7 days with the HUMAN_AGENT message tag).
     human_agent_window: timedelta | None = None
     send_human_agent_text: SendText | None = None
+    # Sends a reply's last part with its choices as the platform's own buttons, for up to max_choices
+    # choices and a text of up to choices_text_limit (0: text_limit); other choices go as numbered lines.
+    send_choices: SendChoices | None = None
+    max_choices: int = 0
+    choices_text_limit: int = 0
     # Whether a customer's id on this platform is their phone number (WhatsApp, SMS), so that it can
     # be matched to the business's customer records.
     ids_are_phone_numbers: bool = False
@@ -69,6 +74,10 @@ class PlatformSpec:
     # The button that calls it, and what staff do with the webhook URL (or snippet) on this platform.
     register_label: str | Promise = ""
     setup_help: str | Promise = ""
+
+    def __post_init__(self) -> None:
+        if not self.choices_text_limit:
+            object.__setattr__(self, "choices_text_limit", self.text_limit)
 
     def settable_keys(self) -> tuple[str, ...]:
         """The credentials staff may set in the admin and with `connect_channel`."""

@@ -9,19 +9,22 @@ recorded one by one, so a retry continues where the platform stopped instead of 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from infrastructure import metrics
 from infrastructure.log_context import bind as bind_log_ids
 
+from .choices import Choice, checked, numbered_text, stored_choices
 from .handoff import hand_to_staff
 from .models import Conversation, Message, error_code_column
+from .platforms import Platform
 from .platforms import platform as platform_named
 from .redaction import redact
 from .sending import PermanentSendError, SendError, TemporarySendError
@@ -46,10 +49,13 @@ def queue_reply(
     reply_to: Message | None = None,
     send_here: bool = False,
     metadata: dict[str, Any] | None = None,
+    choices: Sequence[Choice] = (),
 ) -> Message:
     """Store a reply as pending and send it once the surrounding transaction commits: from the send
-    task's queue, or with `send_here` at once from this process (deliver_now)."""
+    task's queue, or with `send_here` at once from this process (deliver_now). Its `choices` are shown
+    as the platform's buttons where it has them, else as numbered lines (conversations/choices.py)."""
     message = Message.objects.create(
+        choices=checked(choices),
         conversation=conversation,
         connection=conversation.connection,
         direction=Message.Direction.OUTBOUND,
@@ -101,16 +107,35 @@ def deliver(message_id: int, *, last_attempt: bool = False) -> None:
             window_closed(message)
             return
         send_text = human_agent_send
-    parts = split_text(message.text, platform.text_limit, platform.measure)
+    offered = stored_choices(message)
+    # Decided once: a retry must cut the reply into the same parts as the attempt it continues.
+    as_text = message.metadata.get(
+        "choices_as_text",
+        bool(offered)
+        and (
+            send_text is not platform.send_text or platform.send_choices is None or len(offered) > platform.max_choices
+        ),
+    )
+    parts = reply_parts(message, platform, as_text)
     sent_parts: list[str] = list(message.metadata.get("sent_parts", []))
+    recipient_id = message.conversation.contact.platform_user_id
     try:
-        for part in parts[len(sent_parts) :]:
-            sent = send_text(message.connection, message.conversation.contact.platform_user_id, part)
+        for index in range(len(sent_parts), len(parts)):
+            if offered and not as_text and index == len(parts) - 1 and platform.send_choices is not None:
+                # In the customer's language, for what a platform adds around them (a list's button).
+                with translation.override(message.metadata.get("language", translation.get_language())):
+                    sent = platform.send_choices(message.connection, recipient_id, parts[index], offered)
+            else:
+                sent = send_text(message.connection, recipient_id, parts[index])
             sent_parts.append(sent.platform_message_id)
             # The last accepted part's id is the message's: its delivery status covers the whole reply.
             Message.objects.filter(pk=message_id).update(
                 platform_message_id=sent.platform_message_id,
-                metadata={**message.metadata, "sent_parts": sent_parts},
+                metadata={
+                    **message.metadata,
+                    "sent_parts": sent_parts,
+                    **({"choices_as_text": as_text} if offered else {}),
+                },
             )
     except TemporarySendError as error:
         sends.labels(platform.name, "failed" if last_attempt else "will_retry", error.code).inc()
@@ -140,7 +165,7 @@ def recover_interrupted_send(message_id: int) -> bool:
     """
     message = Message.objects.select_related("connection").get(pk=message_id)
     platform = platform_named(message.connection.platform)
-    parts = split_text(message.text, platform.text_limit, platform.measure)
+    parts = reply_parts(message, platform, message.metadata.get("choices_as_text", False))
     sent_parts = message.metadata.get("sent_parts", [])
     still_claimed = Message.objects.filter(pk=message_id, status=Message.Status.SENDING, claimed_at=message.claimed_at)
     if len(sent_parts) >= len(parts):
@@ -154,6 +179,17 @@ def recover_interrupted_send(message_id: int) -> bool:
         logger.warning("message %s: its sender died mid-send; failed and handed to staff", message_id)
         hand_to_staff([message.conversation_id])
     return bool(changed)
+
+
+def reply_parts(message: Message, platform: Platform, choices_as_text: bool) -> list[str]:
+    """The texts the reply goes out as, in order; choices shown as buttons go with the last one,
+    which must then fit the platform's limit for a message with buttons."""
+    offered = stored_choices(message)
+    text = numbered_text(message.text, offered) if offered and choices_as_text else message.text
+    parts = split_text(text, platform.text_limit, platform.measure)
+    if offered and not choices_as_text and parts and platform.measure(parts[-1]) > platform.choices_text_limit:
+        parts[-1:] = split_text(parts[-1], platform.choices_text_limit, platform.measure)
+    return parts
 
 
 def outside_reply_window(message: Message) -> bool:

@@ -7,7 +7,7 @@ the store, never the other way round.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING, Protocol
 
@@ -15,10 +15,12 @@ from .sending import Sent
 from .text_split import Measure
 
 if TYPE_CHECKING:
+    from .choices import Choice
     from .models import ChannelConnection
 
 SendText = Callable[["ChannelConnection", str, str], Sent]
 SendTyping = Callable[["ChannelConnection", str], None]
+SendChoices = Callable[["ChannelConnection", str, str, Sequence["Choice"]], Sent]
 
 
 class Platform(Protocol):
@@ -34,6 +36,12 @@ class Platform(Protocol):
     def send_typing(self) -> SendTyping | None: ...
     @property
     def send_human_agent_text(self) -> SendText | None: ...
+    @property
+    def send_choices(self) -> SendChoices | None: ...
+    @property
+    def max_choices(self) -> int: ...
+    @property
+    def choices_text_limit(self) -> int: ...
     @property
     def default_api_base(self) -> str: ...
     @property
