@@ -86,4 +86,7 @@ def _as_json(message: Message, status: str) -> dict[str, Any]:
         "name": message.metadata.get("operator_name", "") if message.author == Message.Author.OPERATOR else "",
         "status": status,
         "at": message.created_at.isoformat(),
+        # A reply's buttons, and on the visitor's message the one they pressed.
+        "choices": message.choices,
+        "chosen": message.chosen,
     }
