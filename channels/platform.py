@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern
 from django.utils.functional import Promise
 
+from conversations.markup import Render, plain
 from conversations.platforms import SendChoices, SendText, SendTyping
 from conversations.text_split import Measure, utf16_length
 
@@ -41,6 +42,9 @@ class PlatformSpec:
     # Longer replies are sent as several messages, cut on word boundaries.
     text_limit: int = 4096
     measure: Measure = utf16_length
+    # How a reply's Markdown-ish marks reach the customer (channels/<platform>/formatting.py); by default
+    # as plain text, marks removed and links followed by their address.
+    render: Render = plain
     # Shown to the customer while the agent works, where the platform has such an indicator.
     send_typing: SendTyping | None = None
     # How long after the customer's last message a free-form reply is allowed (None: always).

@@ -23,13 +23,13 @@ from infrastructure.log_context import bind as bind_log_ids
 
 from .choices import Choice, checked, numbered_text, stored_choices
 from .handoff import hand_to_staff
+from .markup import split_spans
 from .models import Conversation, Message, error_code_column
 from .platforms import Platform
 from .platforms import platform as platform_named
 from .redaction import redact
 from .sending import PermanentSendError, SendError, TemporarySendError
 from .task_queue import DELIVER_MESSAGE, enqueue
-from .text_split import split_text
 
 logger = logging.getLogger(__name__)
 
@@ -186,10 +186,9 @@ def reply_parts(message: Message, platform: Platform, choices_as_text: bool) -> 
     which must then fit the platform's limit for a message with buttons."""
     offered = stored_choices(message)
     text = numbered_text(message.text, offered) if offered and choices_as_text else message.text
-    parts = split_text(text, platform.text_limit, platform.measure)
-    if offered and not choices_as_text and parts and platform.measure(parts[-1]) > platform.choices_text_limit:
-        parts[-1:] = split_text(parts[-1], platform.choices_text_limit, platform.measure)
-    return parts
+    # Cut before rendering, each part rendered whole: no part ends inside a mark, a tag or an entity.
+    last_limit = platform.choices_text_limit if offered and not choices_as_text else None
+    return split_spans(text, platform.text_limit, platform.measure, platform.render, last_limit)
 
 
 def outside_reply_window(message: Message) -> bool:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING, Protocol
 
+from .markup import Render
 from .sending import Sent
 from .text_split import Measure
 
@@ -40,6 +41,8 @@ class Platform(Protocol):
     def send_choices(self) -> SendChoices | None: ...
     @property
     def max_choices(self) -> int: ...
+    @property
+    def render(self) -> Render: ...
     @property
     def choices_text_limit(self) -> int: ...
     @property

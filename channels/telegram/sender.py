@@ -11,6 +11,7 @@ from conversations.choices import Choice, cut_title
 from conversations.sending import PermanentSendError, Sent, TemporarySendError
 
 from .. import api_calls
+from .formatting import PARSE_MODE
 
 if TYPE_CHECKING:
     from conversations.models import ChannelConnection
@@ -26,7 +27,8 @@ def send_text(connection: ChannelConnection, chat_id: str, text: str) -> Sent:
 
 
 def _message(chat_id: str, text: str) -> dict[str, Any]:
-    return {"chat_id": _chat_id(chat_id), "text": text}
+    # The text is rendered as Telegram HTML by formatting.py, as every reply part is.
+    return {"chat_id": _chat_id(chat_id), "text": text, "parse_mode": PARSE_MODE}
 
 
 def _sent(chat_id: str, result: Any) -> Sent:
