@@ -23,11 +23,11 @@ from conversations.events import split_turn_text
 from . import follow_ups, guards, off_topic, router
 from .booking_flow import REQUEST_TOOLS, RequestTurn
 from .chat_model import StepChatModel
-from .customer_language import conversation_language, in_language, turn_language
+from .customer_language import in_language, turn_language
 from .finite_numbers import at_most
 from .grounding import NUMBER, grounded_reply
 from .intents import understand
-from .models import MAX_TIME_BUDGET_SECONDS, AgentConfig, AgentRun
+from .models import MAX_TIME_BUDGET_SECONDS, AgentConfig, AgentRun, conversation_language
 from .prompts import system_message
 from .tools import ToolResult, TurnContext, build_tools, tool_result
 

@@ -27,24 +27,25 @@ from django.utils.translation import gettext, ngettext
 from business.locale_format import clock, full_date
 from business.models import Booking, Business
 from conversations import outbox
+from conversations.choices import Choice
 from conversations.models import Conversation, Message, MessageTemplate
 from conversations.platforms import platform as platform_named
 
-from .customer_language import conversation_language
-from .reply_choices import Choice, choices_metadata
+from .models import conversation_language
 
 logger = logging.getLogger(__name__)
 
 # A booking a customer may still be asked about: one cancelled needs no reminder.
 REMINDED_STATUSES = (Booking.Status.REQUESTED, Booking.Status.CONFIRMED)
-# The choices' ids: "booking:<id>:confirm" and "booking:<id>:cancel", read back by reminder_answers.py.
-CHOICE_PREFIX = "booking"
+# The choices' ids: "reminder:confirm:<booking id>" and "reminder:cancel:<booking id>", picked in
+# outreach_answers.py.
+CHOICE_NAMESPACE = "reminder"
 CONFIRM = "confirm"
 CANCEL = "cancel"
 
 
 def choice_id(booking_id: int, action: str) -> str:
-    return f"{CHOICE_PREFIX}:{booking_id}:{action}"
+    return f"{CHOICE_NAMESPACE}:{action}:{booking_id}"
 
 
 def remind_due_bookings(now: datetime | None = None) -> int:
@@ -118,42 +119,48 @@ def _queue_reminder(booking: Booking, now: datetime) -> str:
     words = reminder_words(booking, language)
     platform = platform_named(conversation.connection.platform)
     if outbox.reply_window_open(conversation, now):
-        _queue_message(conversation, booking, words)
+        _queue_message(conversation, booking, words, language)
         return Booking.Reminder.SENT
     if platform.send_template is not None:
         template = reminder_template(booking.business, language)
         if template is None:
             return Booking.Reminder.NO_TEMPLATE
         values = [words.date, words.time, str(booking.party_size)][: template.parameter_count()]
-        buttons = [choice_id(booking.pk, CONFIRM), choice_id(booking.pk, CANCEL)]
+        choices = _choices(booking, words)
+        # The template's quick-reply buttons carry the choices' ids: a tap comes back as that choice.
         outbox.queue_reply(
             conversation,
             template.filled(values),
             author=Message.Author.AGENT,
             kind=outbox.TEMPLATE,
-            metadata={**template.message_metadata(values, buttons), "booking_reminder": booking.pk},
+            choices=choices,
+            metadata={
+                **template.message_metadata(values, [choice.id for choice in choices]),
+                "booking_reminder": booking.pk,
+            },
         )
         return Booking.Reminder.SENT_AS_TEMPLATE
     if platform.send_event_update_text is not None:
-        _queue_message(conversation, booking, words)
+        _queue_message(conversation, booking, words, language)
         return Booking.Reminder.SENT_TAGGED
     return Booking.Reminder.WINDOW_CLOSED
 
 
-def _queue_message(conversation: Conversation, booking: Booking, words: ReminderWords) -> None:
-    choices = [
-        Choice(choice_id(booking.pk, CONFIRM), words.confirm),
-        Choice(choice_id(booking.pk, CANCEL), words.cancel),
-    ]
+def _choices(booking: Booking, words: ReminderWords) -> list[Choice]:
+    return [Choice(choice_id(booking.pk, CONFIRM), words.confirm), Choice(choice_id(booking.pk, CANCEL), words.cancel)]
+
+
+def _queue_message(conversation: Conversation, booking: Booking, words: ReminderWords, language: str) -> None:
     outbox.queue_reply(
         conversation,
         words.text,
         author=Message.Author.AGENT,
+        choices=_choices(booking, words),
         # When the booking starts: past the window, Messenger's event-update tag is allowed until then.
         metadata={
-            **choices_metadata(choices),
             "booking_reminder": booking.pk,
             "event_starts_at": booking.starts_at.isoformat(),
+            "language": language,
         },
     )
 

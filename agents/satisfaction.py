@@ -21,24 +21,24 @@ from django.utils.translation import gettext
 from business.models import Business
 from channels.playground.platform import PLAYGROUND
 from conversations import outbox
+from conversations.choices import Choice
 from conversations.models import Conversation, Message
 
-from .customer_language import conversation_language
-from .reply_choices import Choice, choices_metadata
+from .models import conversation_language
 
 logger = logging.getLogger(__name__)
 
 # A conversation that became due longer ago than this (the setting was just turned on, the beat was
 # down) is not asked: a question about a chat of last month is noise.
 LATEST_ASKING = timedelta(hours=24)
-# The choices' ids: "rating:<1-3>", read back by outreach_answers.py.
-CHOICE_PREFIX = "rating"
+# The choices' ids: "satisfaction:<1-3>", picked in outreach_answers.py.
+CHOICE_NAMESPACE = "satisfaction"
 RATINGS = (Conversation.Rating.GOOD, Conversation.Rating.OK, Conversation.Rating.POOR)
 FACES = {Conversation.Rating.GOOD: "😀", Conversation.Rating.OK: "😐", Conversation.Rating.POOR: "😞"}
 
 
 def choice_id(rating: int) -> str:
-    return f"{CHOICE_PREFIX}:{int(rating)}"
+    return f"{CHOICE_NAMESPACE}:{int(rating)}"
 
 
 def ask_for_ratings(now: datetime | None = None) -> int:
@@ -97,7 +97,8 @@ def ask(conversation_id: int, now: datetime) -> bool:
             conversation,
             question,
             author=Message.Author.AGENT,
-            metadata={**choices_metadata(choices), "satisfaction_survey": True},
+            choices=choices,
+            metadata={"satisfaction_survey": True, "language": language},
         )
     logger.info("conversation %s: satisfaction survey sent", conversation_id)
     return True

@@ -27,12 +27,11 @@ from infrastructure.log_context import bind as bind_log_ids
 from .agent_loop import FALLBACK_REPLY, AgentTurn, TurnOutcome, TurnTimedOut
 from .chat_model import LocalLlamaChatModel, StepChatModel
 from .conversation_lock import conversation_turn
-from .customer_language import conversation_language, turn_language
+from .customer_language import turn_language
 from .llama_runtime import ModelSettings, get_model
 from .model_files import ModelFileUnavailable, resolve_model_path
-from .models import AgentConfig, AgentRun
+from .models import AgentConfig, AgentRun, conversation_language
 from .notifications import notify_staff
-from .outreach_answers import answer_outreach_choice
 from .prompts import history_messages
 from .server_chat_model import ServerChatModel
 from .tasks import answer_message
@@ -98,8 +97,6 @@ def answer_inbound_message(message_id: int, settle: bool = True) -> float | None
         return None
     conversation = inbound.conversation
     bind_log_ids(business_id=conversation.business_id, conversation_id=conversation.pk, message_id=inbound.pk)
-    if answer_outreach_choice(inbound):
-        return None
     if conversation.status != Conversation.Status.BOT:
         logger.info("conversation %s is %s: the agent stays silent", conversation.pk, conversation.status)
         return None

@@ -291,6 +291,10 @@ class Message(models.Model):
         default=dict, blank=True, help_text="Attachments, button payloads, reacted-to messages, sent parts."
     )
     platform_message_id = models.CharField(max_length=255, null=True, blank=True)
+    # A reply's choices offered to the customer, [{"id", "title"}] (conversations/choices.py), and on a
+    # customer message the id of the choice it picked (its text is then that choice's title).
+    choices = models.JSONField(default=list, blank=True)
+    chosen = models.CharField(max_length=64, blank=True)
     reply_to = models.OneToOneField(
         "self",
         null=True,

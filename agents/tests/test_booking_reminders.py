@@ -11,7 +11,7 @@ from django.utils import timezone
 import channels.whatsapp.tests
 from agents.booking_reminders import choice_id, remind, remind_due_bookings
 from agents.models import AgentRun
-from agents.turns import answer_inbound_message
+from agents.outreach_answers import on_reminder_choice
 from business.models import Booking, Customer
 from channels.instagram.tests.harness import HARNESS as INSTAGRAM
 from channels.messenger.tests.harness import HARNESS as MESSENGER
@@ -20,6 +20,8 @@ from channels.telegram.tests.harness import HARNESS as TELEGRAM
 from channels.webchat.tests.harness import HARNESS as WEBCHAT
 from channels.whatsapp.tests.harness import HARNESS as WHATSAPP
 from conversations import outbox
+from conversations.choices import Choice
+from conversations.events import Kind
 from conversations.models import Contact, Conversation, Message, MessageTemplate
 from tests.support import MESSENGER_SECRET, load_fixture
 
@@ -65,13 +67,17 @@ def test_inside_the_window_the_reminder_is_a_message_with_confirm_and_cancel(bus
     reminder = sent_reminder(booking)
     assert reminder.kind == "text" and reminder.author == Message.Author.AGENT
     assert "A reminder of your booking at Corner Shop for 2 people on" in reminder.text
-    assert [choice["id"] for choice in reminder.metadata["choices"]] == [
-        choice_id(booking.pk, "confirm"),
-        choice_id(booking.pk, "cancel"),
-    ]
+    confirm, cancel = f"reminder:confirm:{booking.pk}", f"reminder:cancel:{booking.pk}"
+    assert reminder.choices == [{"id": confirm, "title": "Confirm"}, {"id": cancel, "title": "Cancel"}]
     outbox.deliver(reminder.pk)
     [request] = server.requests
-    assert request.json()["to"] == CUSTOMER_ID
+    body = request.json()
+    assert (body["to"], body["type"], body["interactive"]["type"]) == (CUSTOMER_ID, "interactive", "button")
+    assert body["interactive"]["body"]["text"] == reminder.text
+    assert body["interactive"]["action"]["buttons"] == [
+        {"type": "reply", "reply": {"id": confirm, "title": "Confirm"}},
+        {"type": "reply", "reply": {"id": cancel, "title": "Cancel"}},
+    ]
     booking.refresh_from_db()
     assert (booking.reminder, booking.reminder_claimed_at is not None) == (Booking.Reminder.SENT, True)
 
@@ -113,13 +119,13 @@ def test_past_the_window_whatsapp_gets_the_reminder_template_in_the_cloud_api_sh
                     "type": "button",
                     "sub_type": "quick_reply",
                     "index": "0",
-                    "parameters": [{"type": "payload", "payload": f"booking:{booking.pk}:confirm"}],
+                    "parameters": [{"type": "payload", "payload": f"reminder:confirm:{booking.pk}"}],
                 },
                 {
                     "type": "button",
                     "sub_type": "quick_reply",
                     "index": "1",
-                    "parameters": [{"type": "payload", "payload": f"booking:{booking.pk}:cancel"}],
+                    "parameters": [{"type": "payload", "payload": f"reminder:cancel:{booking.pk}"}],
                 },
             ],
         },
@@ -153,6 +159,8 @@ def test_past_the_window_messenger_tags_the_reminder_as_a_confirmed_event_update
         "MESSAGE_TAG",
         "CONFIRMED_EVENT_UPDATE",
     )
+    # Quick replies go with a response only: past the window the choices are numbered lines to answer with.
+    assert body["message"]["text"].endswith("\n1. Confirm\n2. Cancel")
     booking.refresh_from_db()
     assert booking.reminder == Booking.Reminder.SENT_TAGGED
 
@@ -182,6 +190,10 @@ def test_platforms_without_a_window_get_an_ordinary_message_however_long_ago(bus
     if harness is TELEGRAM:
         [request] = server.requests
         assert request.path.endswith("/sendMessage") and request.json()["text"] == reminder.text
+        assert [row[0]["callback_data"] for row in request.json()["reply_markup"]["inline_keyboard"]] == [
+            f"reminder:confirm:{booking.pk}",
+            f"reminder:cancel:{booking.pk}",
+        ]
 
 
 def test_instagram_past_the_window_records_that_it_could_not_remind(business, platform_server):
@@ -239,7 +251,7 @@ def test_the_reminder_is_in_the_conversations_language_and_the_business_timezone
     remind(booking.pk, datetime(2026, 12, 5, 8, tzinfo=UTC))
     reminder = sent_reminder(booking)
     assert "samedi 5 décembre 2026" in reminder.text and "19:30" in reminder.text
-    assert [choice["title"] for choice in reminder.metadata["choices"]] == ["Confirmer", "Annuler"]
+    assert [choice["title"] for choice in reminder.choices] == ["Confirmer", "Annuler"]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -252,11 +264,18 @@ def test_two_processes_claiming_at_once_send_one_reminder(business, platform_ser
     assert remind_due_bookings() == 0
 
 
+def reminded(conversation: Conversation) -> Booking:
+    """A booking whose reminder, with its Confirm and Cancel, went out."""
+    booking = booked(conversation)
+    remind_due_bookings()
+    return booking
+
+
 def test_confirm_tap_confirms_the_booking_with_a_short_answer_not_a_turn(business, platform_server):
     conversation = customer_on(business, WHATSAPP, platform_server(WHATSAPP).url)
-    booking = booked(conversation)
+    booking = reminded(conversation)
     tap = customer_taps(conversation, choice_id(booking.pk, "confirm"), "Confirm")
-    answer_inbound_message(tap.pk, settle=False)
+    assert (tap.kind, tap.chosen) == (Kind.HANDLED_CHOICE, f"reminder:confirm:{booking.pk}")
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CONFIRMED
     answer = Message.objects.get(reply_to=tap)
@@ -266,10 +285,9 @@ def test_confirm_tap_confirms_the_booking_with_a_short_answer_not_a_turn(busines
 
 def test_cancel_tap_cancels_the_booking_even_when_a_person_has_the_conversation(business, platform_server):
     conversation = customer_on(business, WHATSAPP, platform_server(WHATSAPP).url)
+    booking = reminded(conversation)
     Conversation.objects.filter(pk=conversation.pk).update(status=Conversation.Status.HUMAN)
-    booking = booked(conversation)
     tap = customer_taps(conversation, choice_id(booking.pk, "cancel"), "Cancel")
-    answer_inbound_message(tap.pk, settle=False)
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CANCELLED
     assert "is cancelled" in Message.objects.get(reply_to=tap).text
@@ -277,13 +295,18 @@ def test_cancel_tap_cancels_the_booking_even_when_a_person_has_the_conversation(
 
 def test_a_tap_naming_another_customers_booking_changes_nothing(business, platform_server):
     conversation = customer_on(business, WHATSAPP, platform_server(WHATSAPP).url)
-    Conversation.objects.filter(pk=conversation.pk).update(status=Conversation.Status.HUMAN)
+    reminded(conversation)
     someone_else = Customer.objects.create(business=business, name="Someone else")
     theirs = Booking.objects.create(
         business=business, customer=someone_else, starts_at=timezone.now() + timedelta(days=1)
     )
     tap = customer_taps(conversation, choice_id(theirs.pk, "cancel"), "Cancel")
-    answer_inbound_message(tap.pk, settle=False)
+    # Never offered here: a plain message for the agent, not a pick.
+    assert (tap.kind, tap.chosen) == (Kind.BUTTON, "")
+    theirs.refresh_from_db()
+    assert theirs.status == Booking.Status.REQUESTED
+    # Even offered, the handler changes only this customer's bookings.
+    on_reminder_choice(tap, Choice(choice_id(theirs.pk, "cancel"), "Cancel"))
     theirs.refresh_from_db()
     assert theirs.status == Booking.Status.REQUESTED
     assert not Message.objects.filter(reply_to=tap).exists()
@@ -291,10 +314,12 @@ def test_a_tap_naming_another_customers_booking_changes_nothing(business, platfo
 
 def test_the_templates_confirm_button_comes_back_through_the_webhook_and_confirms(client, business, platform_server):
     conversation = customer_on(business, WHATSAPP, platform_server(WHATSAPP).url, wrote_ago=timedelta(days=3))
-    booking = booked(conversation)
+    reminder_template(business)
+    booking = reminded(conversation)
     raw = load_fixture(channels.whatsapp.tests.__file__, "template_button")["raw_body"]
     raw = raw.replace(
-        '"payload":"STOP_PROMOS","text":"Stop promotions"', f'"payload":"booking:{booking.pk}:confirm","text":"Confirm"'
+        '"payload":"STOP_PROMOS","text":"Stop promotions"',
+        f'"payload":"reminder:confirm:{booking.pk}","text":"Confirm"',
     )
     body = raw.encode()
     answer = client.post(
@@ -306,6 +331,6 @@ def test_the_templates_confirm_button_comes_back_through_the_webhook_and_confirm
     assert answer.status_code == 200
     tap = Message.objects.get(direction=Message.Direction.INBOUND)
     assert Contact.objects.count() == 1 and tap.conversation_id == conversation.pk
-    answer_inbound_message(tap.pk, settle=False)
+    assert tap.kind == Kind.HANDLED_CHOICE
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CONFIRMED

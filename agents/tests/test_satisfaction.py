@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from agents.models import AgentRun
 from agents.satisfaction import ask, ask_for_ratings, choice_id
-from agents.turns import answer_inbound_message
 from channels.messenger.tests.harness import HARNESS as MESSENGER
 from channels.telegram.tests.harness import HARNESS as TELEGRAM
 from conversations import outbox
+from conversations.events import Kind
 from conversations.models import Conversation, Message
 
 from .outreach_support import at_once, customer_on, customer_taps
@@ -59,10 +59,16 @@ def test_a_quiet_conversation_is_asked_once_with_three_ratings(surveying, platfo
     assert ask_for_ratings() == 1
     question = survey(conversation)
     assert question.text == "How did we do? Your rating helps us get better."
-    assert [choice["title"] for choice in question.metadata["choices"]] == ["😀 Good", "😐 OK", "😞 Poor"]
+    assert question.choices == [
+        {"id": "satisfaction:3", "title": "😀 Good"},
+        {"id": "satisfaction:2", "title": "😐 OK"},
+        {"id": "satisfaction:1", "title": "😞 Poor"},
+    ]
     outbox.deliver(question.pk)
     [request] = server.requests
     assert request.path.endswith("/sendMessage") and request.json()["text"] == question.text
+    keyboard = request.json()["reply_markup"]["inline_keyboard"]
+    assert [row[0]["callback_data"] for row in keyboard] == ["satisfaction:3", "satisfaction:2", "satisfaction:1"]
     # Quiet again after the survey itself: never asked twice.
     Conversation.objects.filter(pk=conversation.pk).update(last_message_at=timezone.now() - timedelta(hours=1))
     assert ask_for_ratings() == 0
@@ -120,22 +126,20 @@ def test_the_rating_is_stored_and_thanked_for_without_an_agent_turn(surveying, p
     answered(conversation, timedelta(minutes=QUIET_MINUTES + 5))
     ask_for_ratings()
     tap = customer_taps(conversation, choice_id(Conversation.Rating.GOOD), "😀 Good")
-    answer_inbound_message(tap.pk, settle=False)
+    assert tap.kind == Kind.HANDLED_CHOICE
     conversation.refresh_from_db()
     assert (conversation.rating, conversation.rated_at is not None) == (Conversation.Rating.GOOD, True)
     assert Message.objects.get(reply_to=tap).text == "Thank you for your rating!"
     assert not AgentRun.objects.filter(inbound_message=tap).exists()
     # A second tap changes nothing: the first rating counts.
-    again = customer_taps(conversation, choice_id(Conversation.Rating.POOR), "😞 Poor", message_id="tap-2")
-    answer_inbound_message(again.pk, settle=False)
+    customer_taps(conversation, choice_id(Conversation.Rating.POOR), "😞 Poor", message_id="tap-2")
     conversation.refresh_from_db()
     assert conversation.rating == Conversation.Rating.GOOD
 
 
 def test_a_rating_nobody_asked_for_is_not_stored(surveying, platform_server):
     conversation = customer_on(surveying, TELEGRAM, platform_server(TELEGRAM).url)
-    Conversation.objects.filter(pk=conversation.pk).update(status=Conversation.Status.HUMAN)
     tap = customer_taps(conversation, choice_id(Conversation.Rating.POOR), "😞 Poor")
-    answer_inbound_message(tap.pk, settle=False)
+    assert tap.kind == Kind.BUTTON  # never offered: a plain message, for the agent
     conversation.refresh_from_db()
     assert conversation.rating is None and not Message.objects.filter(reply_to=tap).exists()

@@ -5,7 +5,14 @@ from ..meta.graph import GRAPH_API_BASE, HUMAN_AGENT_WINDOW, STANDARD_WINDOW
 from ..meta.subscriptions import subscription_report
 from ..platform import PlatformSpec
 from ..webhook_setup import WebhookReport
-from .sender import send_event_update_text, send_human_agent_text, send_text, send_typing
+from .sender import (
+    MAX_QUICK_REPLIES,
+    send_choices,
+    send_event_update_text,
+    send_human_agent_text,
+    send_text,
+    send_typing,
+)
 from .views import messenger_webhook
 
 # The webhook fields whose events Parley reads: messages and button presses.
@@ -35,4 +42,6 @@ MESSENGER = PlatformSpec(
     human_agent_window=HUMAN_AGENT_WINDOW,
     send_human_agent_text=send_human_agent_text,
     send_event_update_text=send_event_update_text,
+    send_choices=send_choices,
+    max_choices=MAX_QUICK_REPLIES,
 )

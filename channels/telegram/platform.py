@@ -1,8 +1,9 @@
 from django.utils.translation import gettext_lazy as _
 
 from ..platform import PlatformSpec
+from .formatting import render
 from .registration import FIELDS, set_webhook
-from .sender import TELEGRAM_API_BASE, send_text, send_typing
+from .sender import MAX_CHOICES, TELEGRAM_API_BASE, send_choices, send_text, send_typing
 from .views import telegram_webhook
 
 TELEGRAM = PlatformSpec(
@@ -23,6 +24,9 @@ TELEGRAM = PlatformSpec(
     # sendMessage takes 1-4096 characters, counted in UTF-16 code units like its entity offsets.
     text_limit=4096,
     send_typing=send_typing,
+    render=render,
+    send_choices=send_choices,
+    max_choices=MAX_CHOICES,
     # No customer-service window: a bot may write to a chat for as long as it is not blocked.
     reply_window=None,
 )

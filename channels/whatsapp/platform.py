@@ -8,7 +8,8 @@ from ..meta.graph import GRAPH_API_BASE, STANDARD_WINDOW
 from ..meta.subscriptions import subscription_report
 from ..platform import PlatformSpec
 from ..webhook_setup import WebhookReport
-from .sender import send_template, send_text, send_typing
+from .formatting import render
+from .sender import INTERACTIVE_BODY_LIMIT, MAX_LIST_ROWS, send_choices, send_template, send_text, send_typing
 from .views import whatsapp_webhook
 
 FIELDS = (
@@ -48,6 +49,10 @@ WHATSAPP = PlatformSpec(
     secret_keys=("access_token", "app_secret"),
     text_limit=4096,
     send_typing=send_typing,
+    render=render,
+    send_choices=send_choices,
+    max_choices=MAX_LIST_ROWS,
+    choices_text_limit=INTERACTIVE_BODY_LIMIT,
     reply_window=STANDARD_WINDOW,
     ids_are_phone_numbers=True,
     window_closed_codes=frozenset({"131047"}),

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('business', '0011_booking_reminders_and_surveys'),
-        ('conversations', '0001_initial'),
+        ('conversations', '0002_message_choices'),
     ]
 
     operations = [
