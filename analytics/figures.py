@@ -9,13 +9,14 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import cast
 
-from django.db.models import Avg, BooleanField, Count, ExpressionWrapper, Q
+from django.db.models import Avg, BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q
 from django.db.models.functions import ExtractHour, TruncDate
 from django.utils import timezone
 
 from agents.models import AgentRun
 from business.models import Business
 from channels.playground.platform import PLAYGROUND
+from console.models import Handover
 from conversations.models import Conversation, Message
 from conversations.platforms import platform
 
@@ -111,7 +112,13 @@ def _ratings(conversations, handed_over) -> list[Ratings]:
     """Per channel, agent only then with a person: how many were asked, how many rated, and how."""
     rows = (
         conversations.filter(satisfaction_asked_at__isnull=False)
-        .annotate(with_a_person=ExpressionWrapper(Q(pk__in=handed_over.values("pk")), output_field=BooleanField()))
+        .annotate(
+            # Taken over and handed back without a word counts too: a person looked after it.
+            with_a_person=ExpressionWrapper(
+                Q(pk__in=handed_over.values("pk")) | Q(Exists(Handover.objects.filter(conversation=OuterRef("pk")))),
+                output_field=BooleanField(),
+            )
+        )
         .values("connection__platform", "with_a_person")
         .annotate(
             asked=Count("id"),

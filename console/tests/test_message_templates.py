@@ -7,6 +7,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from business.models import Business, Membership
@@ -185,3 +186,24 @@ def test_the_customers_rating_shows_in_the_transcript(operator_client, closed_wi
         "The customer rated this conversation: OK"
         in operator_client.get(transcript_url(closed_window)).content.decode()
     )
+
+
+def test_a_template_is_registered_with_its_placeholders_numbered_from_1(business):
+    def errors(body: str, purpose: str = "") -> dict:
+        template = MessageTemplate(business=business, name="t", language="en", body=body, purpose=purpose)
+        try:
+            template.full_clean()
+        except ValidationError as error:
+            return error.message_dict
+        return {}
+
+    assert errors("Hello {{1}}, your order {{2}} is ready.") == {}
+    assert "body" in errors("Hello {{2}}.") and "body" in errors("{{1}} {{3}}")
+    reminder = MessageTemplate.Purpose.BOOKING_REMINDER
+    assert errors("On {{1}} at {{2}} for {{3}}.", reminder) == {} and "body" in errors(
+        "{{1}} {{2}} {{3}} {{4}}", reminder
+    )
+    bad_name = MessageTemplate(business=business, name="Order Follow-up", language="english", body="Hi")
+    with pytest.raises(ValidationError) as refused:
+        bad_name.full_clean()
+    assert {"name", "language"} <= set(refused.value.message_dict)
