@@ -148,7 +148,12 @@ def _run_turn(inbound: Message, config: AgentConfig) -> None:
     turn_messages = list(_answerable(conversation).filter(id__gt=_last_reply_id(conversation), id__lte=inbound.id))
     customer_text = "\n".join(message.text for message in turn_messages) or inbound.text
     outbox.show_typing(conversation)
-    context = TurnContext(business=conversation.business, contact=conversation.contact, conversation_id=conversation.pk)
+    context = TurnContext(
+        business=conversation.business,
+        contact=conversation.contact,
+        conversation_id=conversation.pk,
+        chosen=inbound.chosen,
+    )
     context.link_customer_by_phone()
     words, _ = split_turn_text(customer_text)
     language = context.language = turn_language(conversation.business, words, conversation_language(conversation.pk))
@@ -203,7 +208,14 @@ def finish_turn(inbound: Message, outcome: TurnOutcome, model: str, elapsed: flo
             with transaction.atomic():
                 reply = (
                     outbox.queue_reply(
-                        conversation, outcome.text, author=Message.Author.AGENT, reply_to=inbound, send_here=True
+                        conversation,
+                        outcome.text,
+                        author=Message.Author.AGENT,
+                        reply_to=inbound,
+                        send_here=True,
+                        choices=outcome.choices,
+                        # What a platform adds around the choices (WhatsApp's list button) in the reply's language.
+                        metadata={"language": outcome.reply_language} if outcome.choices else None,
                     )
                     if outcome.text
                     else None

@@ -31,6 +31,8 @@ logger = logging.getLogger(__name__)
 MAX_ID_BYTES = 64
 _ID = re.compile(r"[A-Za-z0-9_.:-]+")
 ELLIPSIS = "…"
+# A tap on a button further back than this many replies with choices is not taken as a pick.
+TAPPABLE_REPLIES = 20
 
 
 class InvalidChoices(ValueError):
@@ -108,22 +110,18 @@ def cut_title(title: str, limit: int, measure: Measure = utf16_length) -> str:
 
 
 def offered_by_id(conversation_id: int, choice_id: str) -> Choice | None:
-    """The choice with this id in the latest reply of the conversation that offered it."""
+    """The choice with this id in the latest of the conversation's recent replies that offered it."""
     from .models import Message
 
     if not choice_id or not _ID.fullmatch(choice_id):
         return None
     offered = (
-        Message.objects.filter(
-            conversation_id=conversation_id,
-            direction=Message.Direction.OUTBOUND,
-            choices__contains=[{"id": choice_id}],
-        )
+        Message.objects.filter(conversation_id=conversation_id, direction=Message.Direction.OUTBOUND)
+        .exclude(choices=[])
         .order_by("-created_at", "-id")
-        .values_list("choices", flat=True)
-        .first()
+        .values_list("choices", flat=True)[:TAPPABLE_REPLIES]
     )
-    return next((choice for choice in from_stored(offered) if choice.id == choice_id), None)
+    return next((choice for choices in offered for choice in from_stored(choices) if choice.id == choice_id), None)
 
 
 @dataclass(frozen=True)

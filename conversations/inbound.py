@@ -223,31 +223,36 @@ def open_conversation(connection: ChannelConnection, event: CustomerMessage, now
 
 # Finding a known customer's conversation and moving its times in one statement, one round trip: the
 # ORM's update returns no ids, and a lookup then an update cost a webhook two. The same statement reads
-# the choices of the conversation's latest reply, which the customer's words may be answering.
+# the choices of the conversation's latest reply, which the customer's words may be answering (plain
+# SQL that SQLite runs too: the evaluation's database).
+_LATEST_REPLY = f"""(
+        SELECT reply.{{column}} FROM {Message._meta.db_table} AS reply
+        WHERE reply.conversation_id = {Conversation._meta.db_table}.id AND reply.direction = %s
+        ORDER BY reply.created_at DESC, reply.id DESC LIMIT 1
+    )"""
 TOUCH_OPEN_CONVERSATION = f"""
-    UPDATE {Conversation._meta.db_table} AS conversation SET last_message_at = %s, last_inbound_at = %s
+    UPDATE {Conversation._meta.db_table} SET last_message_at = %s, last_inbound_at = %s
     WHERE status <> %s AND contact_id = (
         SELECT id FROM {Contact._meta.db_table} WHERE connection_id = %s AND platform_user_id = %s
     )
-    RETURNING conversation.id, (
-        SELECT jsonb_build_array(reply.choices, reply.metadata -> 'choices_as_text')
-        FROM {Message._meta.db_table} AS reply WHERE reply.conversation_id = conversation.id AND reply.direction = %s
-        ORDER BY reply.created_at DESC, reply.id DESC LIMIT 1
-    )
+    RETURNING id,
+    {_LATEST_REPLY.format(column="choices")},
+    {_LATEST_REPLY.format(column="metadata -> 'choices_as_text'")}
 """
 
 
 def touch_open_conversation(connection: ChannelConnection, sender_id: str, now: datetime) -> OpenConversation | None:
+    outbound = Message.Direction.OUTBOUND
     with database.cursor() as cursor:
         cursor.execute(
             TOUCH_OPEN_CONVERSATION,
-            [now, now, Conversation.Status.CLOSED, connection.pk, sender_id, Message.Direction.OUTBOUND],
+            [now, now, Conversation.Status.CLOSED, connection.pk, sender_id, outbound, outbound],
         )
         row = cursor.fetchone()
     if row is None:
         return None
-    # Django has psycopg hand jsonb over as text, for its JSONField to decode.
-    offered, as_text = json.loads(row[1]) if row[1] else ([], False)
+    # The JSON comes as text, for Django's JSONField to decode (psycopg's jsonb as SQLite's).
+    offered, as_text = (json.loads(value) if value else None for value in row[1:])
     return OpenConversation(row[0], choices.LatestReply(tuple(choices.from_stored(offered)), bool(as_text)))
 
 

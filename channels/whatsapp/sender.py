@@ -6,7 +6,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_noop, pgettext
 
 from conversations.choices import Choice, cut_title
 from conversations.events import Kind
@@ -80,7 +80,7 @@ def send_choices(connection: ChannelConnection, recipient_id: str, text: str, ch
             "type": "list",
             "body": {"text": text},
             "action": {
-                "button": cut_title(gettext("Choose"), BUTTON_TITLE_LIMIT),
+                "button": cut_title(pgettext("reply button", "Choose"), BUTTON_TITLE_LIMIT),
                 "sections": [{"rows": [_row(choice) for choice in choices]}],
             },
         }
