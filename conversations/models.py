@@ -219,7 +219,14 @@ class MessageTemplate(models.Model):
         verbose_name = _("WhatsApp message template")
         verbose_name_plural = _("WhatsApp message templates")
         constraints = [
-            models.UniqueConstraint(fields=["business", "name", "language"], name="one_template_per_name_and_language")
+            models.UniqueConstraint(fields=["business", "name", "language"], name="one_template_per_name_and_language"),
+            # The reminder in a language is one template: which of two to send is not Parley's to guess.
+            models.UniqueConstraint(
+                fields=["business", "language"],
+                condition=Q(purpose="booking_reminder"),
+                name="one_reminder_template_per_language",
+                violation_error_message=_("This business has a booking-reminder template in this language already."),
+            ),
         ]
 
     def __str__(self) -> str:

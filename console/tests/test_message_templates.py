@@ -203,6 +203,12 @@ def test_a_template_is_registered_with_its_placeholders_numbered_from_1(business
     assert errors("On {{1}} at {{2}} for {{3}}.", reminder) == {} and "body" in errors(
         "{{1}} {{2}} {{3}} {{4}}", reminder
     )
+    MessageTemplate.objects.create(
+        business=business, name="booking_reminder", language="en", body="{{1}}", purpose=reminder
+    )
+    second = MessageTemplate(business=business, name="reminder_2", language="en", body="{{1}}", purpose=reminder)
+    with pytest.raises(ValidationError, match="booking-reminder template in this language already"):
+        second.full_clean()
     bad_name = MessageTemplate(business=business, name="Order Follow-up", language="english", body="Hi")
     with pytest.raises(ValidationError) as refused:
         bad_name.full_clean()

@@ -44,7 +44,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'WhatsApp message templates',
                 'db_table': 'conversations_messagetemplate',
                 'ordering': ['name', 'language'],
-                'constraints': [models.UniqueConstraint(fields=('business', 'name', 'language'), name='one_template_per_name_and_language')],
+                'constraints': [models.UniqueConstraint(fields=('business', 'name', 'language'), name='one_template_per_name_and_language'), models.UniqueConstraint(condition=models.Q(('purpose', 'booking_reminder')), fields=('business', 'language'), name='one_reminder_template_per_language', violation_error_message='This business has a booking-reminder template in this language already.')],
             },
         ),
     ]
