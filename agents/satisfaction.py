@@ -22,6 +22,7 @@ from business.models import Business
 from channels.playground.platform import PLAYGROUND
 from conversations import outbox
 from conversations.choices import Choice
+from conversations.events import Kind
 from conversations.models import Conversation, Message
 
 from .models import conversation_language
@@ -72,10 +73,15 @@ def due_conversations(business: Business, now: datetime) -> list[int]:
             last_id=Subquery(last.values("id")[:1]),
         )
     )
-    answers = Message.objects.filter(
-        Q(author=Message.Author.OPERATOR) | Q(author=Message.Author.AGENT, reply_to__isnull=False),
-        direction=Message.Direction.OUTBOUND,
-    ).exclude(status=Message.Status.FAILED)
+    # The answer to a reminder's Confirm or Cancel closes Parley's own question: nothing to rate.
+    answers = (
+        Message.objects.filter(
+            Q(author=Message.Author.OPERATOR) | Q(author=Message.Author.AGENT, reply_to__isnull=False),
+            direction=Message.Direction.OUTBOUND,
+        )
+        .exclude(status=Message.Status.FAILED)
+        .exclude(reply_to__kind=Kind.HANDLED_CHOICE)
+    )
     due = candidates.filter(last_id__in=answers.values("id")).select_related("connection")
     return [conversation.pk for conversation in due if outbox.reply_window_open(conversation, now)]
 

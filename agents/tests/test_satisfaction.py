@@ -143,3 +143,10 @@ def test_a_rating_nobody_asked_for_is_not_stored(surveying, platform_server):
     assert tap.kind == Kind.BUTTON  # never offered: a plain message, for the agent
     conversation.refresh_from_db()
     assert conversation.rating is None and not Message.objects.filter(reply_to=tap).exists()
+
+
+def test_no_survey_after_the_answer_to_a_reminders_confirm(surveying, platform_server):
+    conversation = customer_on(surveying, TELEGRAM, platform_server(TELEGRAM).url)
+    answer = answered(conversation, timedelta(minutes=QUIET_MINUTES + 5))
+    Message.objects.filter(pk=answer.reply_to_id).update(kind=Kind.HANDLED_CHOICE)
+    assert ask_for_ratings() == 0
