@@ -118,7 +118,11 @@ def store_customer_message(connection: ChannelConnection, event: CustomerMessage
                     # The agent reads a pick as the customer saying the choice's title.
                     text=choice.title if choice else redact(event.turn_text()),
                     metadata=event.metadata()
-                    | ({"typed": redact(event.text)} if choice and event.text != choice.title else {}),
+                    | (
+                        {"typed": redact(event.text)}
+                        if choice and event.kind == Kind.TEXT and event.text != choice.title
+                        else {}
+                    ),
                     chosen=choice.id if choice else "",
                     platform_message_id=event.platform_message_id,
                     platform_timestamp=event.sent_at,
