@@ -18,16 +18,17 @@ from django.utils.translation import gettext_lazy
 from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
 from langchain_core.tools import BaseTool
 
+from conversations.choices import Choice
 from conversations.events import split_turn_text
 
-from . import follow_ups, guards, off_topic, router
+from . import follow_ups, guards, off_topic, reply_choices, router
 from .booking_flow import REQUEST_TOOLS, RequestTurn
 from .chat_model import StepChatModel
-from .customer_language import conversation_language, in_language, turn_language
+from .customer_language import in_language, turn_language
 from .finite_numbers import at_most
 from .grounding import NUMBER, grounded_reply
 from .intents import understand
-from .models import MAX_TIME_BUDGET_SECONDS, AgentConfig, AgentRun
+from .models import MAX_TIME_BUDGET_SECONDS, AgentConfig, AgentRun, conversation_language
 from .prompts import system_message
 from .tools import ToolResult, TurnContext, build_tools, tool_result
 
@@ -63,6 +64,9 @@ class TurnOutcome:
     handoff_reason: str = ""
     # The language the customer wrote in (customer_language.py); the next turn's "ok" inherits it.
     language: str = ""
+    # Offered with the reply as the platform's buttons (agents/reply_choices.py), titled in this language.
+    choices: tuple[Choice, ...] = ()
+    reply_language: str = ""
 
 
 class TurnTimedOut(Exception):
@@ -106,7 +110,10 @@ class AgentTurn:
         self.requests = RequestTurn(self.context, customer_text)
         model_chooses = self.config.tool_strategy == AgentConfig.ToolStrategy.MODEL
         available = set(self.tools_by_name)
-        calls = [] if model_chooses else router.plan(planned_text, available, self._customer_language)
+        if self.context.chosen == reply_choices.TALK_TO_A_PERSON:
+            calls = [router.PlannedCall("handoff_to_human", {"reason": "the customer asked for a person"})]
+        else:
+            calls = [] if model_chooses else router.plan(planned_text, available, self._customer_language)
         request_reply = self.requests.answer(calls)
         if request_reply is not None:
             return self._request_outcome(request_reply)
@@ -147,7 +154,7 @@ class AgentTurn:
             if not_found:
                 # A tool looked and can say so precisely ("no order A-1 under your name").
                 self.trace.append({"type": "reply", "source": "extractive"})
-                return self._outcome(not_found, AgentRun.Outcome.REPLIED)
+                return self._outcome(not_found, AgentRun.Outcome.REPLIED, choices=reply_choices.talk_to_a_person())
             self.trace.append({"type": "reply", "source": "fallback"})
             self.context.handoff_reason = "the agent had no answer"
             return self._outcome(str(FALLBACK_REPLY), AgentRun.Outcome.FALLBACK, hand_over=True)
@@ -161,12 +168,14 @@ class AgentTurn:
         if verdict is not None:
             self.trace.append({"type": "guard", "rule": verdict.rule, "on": "output"})
             return self._outcome(verdict.reply, AgentRun.Outcome.GUARDED)
-        return self._outcome(text, AgentRun.Outcome.REPLIED)
+        options = next((result.options for result in reversed(self.results) if result.options), ())
+        return self._outcome(text, AgentRun.Outcome.REPLIED, choices=reply_choices.options(options))
 
     def _request_outcome(self, result: ToolResult) -> TurnOutcome:
         self.results.append(result)
         self.trace.append(self.requests.trace)
-        return self._outcome(result.answer, AgentRun.Outcome.REPLIED)
+        choices = reply_choices.confirmation() if self.requests.reads_back else ()
+        return self._outcome(result.answer, AgentRun.Outcome.REPLIED, choices=choices)
 
     @property
     def _customer_language(self) -> str:
@@ -190,7 +199,9 @@ class AgentTurn:
         self.trace.append({"type": "reply", "source": "acknowledgement"})
         return self._outcome(text, AgentRun.Outcome.ACKNOWLEDGED)
 
-    def _outcome(self, text: str, outcome: str, hand_over: bool = False) -> TurnOutcome:
+    def _outcome(
+        self, text: str, outcome: str, hand_over: bool = False, choices: tuple[Choice, ...] = ()
+    ) -> TurnOutcome:
         return TurnOutcome(
             text=text,
             outcome=outcome,
@@ -199,6 +210,8 @@ class AgentTurn:
             hand_over=hand_over,
             handoff_reason=self.context.handoff_reason,
             language=self._customer_language,
+            choices=choices,
+            reply_language=self._reply_language,
         )
 
     def _planned_step(self, messages: list[BaseMessage], call: router.PlannedCall) -> None:

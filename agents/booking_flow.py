@@ -29,7 +29,7 @@ from django.utils.translation import ngettext
 from business.hours import Exceptions, intervals_on, is_open_at, open_days_nearby, same_time_nearby, spans
 from business.locale_format import clock, weekday_date
 
-from . import tools
+from . import reply_choices, tools
 from .booking_request import MAX_PARTY_SIZE, BookingRequest, lone_number, read_booking_request
 from .confirmation import Answer, read_answer
 from .lexicon_files import language_of
@@ -81,6 +81,15 @@ class RequestTurn:
         self.trace = {"type": "request", "kind": pending.kind, "asked": pending.asked}
         return ToolResult(content=f"{pending.kind}: {pending.asked or 'written'}", answer=reply)
 
+    @property
+    def reads_back(self) -> bool:
+        """Whether this turn's reply reads the request back for a yes (it then offers Yes and Change)."""
+        return self.trace.get("asked") == Asked.CONFIRMATION
+
+    def _read_answer(self) -> Answer:
+        # A button under the read-back means yes or no whatever the language of its title.
+        return reply_choices.read_back_answer(self.context.chosen) or read_answer(self.text, self.language)
+
     def _pending(self) -> PendingRequest | None:
         pending = PendingRequest.objects.filter(conversation_id=self.context.conversation_id).first()
         if pending is not None and timezone.now() - pending.updated_at > PENDING_REQUEST_TTL:
@@ -92,7 +101,7 @@ class RequestTurn:
 
     def _booking(self, pending: PendingRequest, wanted: PlannedCall | None) -> str | None:
         words = read_booking_request(self.text, self.language, self.now)
-        answer = read_answer(self.text, self.language)
+        answer = self._read_answer()
         number = lone_number(self.text, self.language)
         if pending.pk and wanted is None and words.is_empty() and answer is Answer.NEITHER and number is None:
             pending.delete()
@@ -231,7 +240,7 @@ class RequestTurn:
 
     def _lead(self, pending: PendingRequest, asked_for: bool) -> str | None:
         contact = _contact_detail(self.text)
-        answer = read_answer(self.text, self.language)
+        answer = self._read_answer()
         if not pending.pk:
             # The message that asks for a follow-up says what it is about.
             pending.interest, pending.contact_detail = _without(self.text, contact), contact

@@ -20,7 +20,6 @@ from business.languages import SUPPORTED_LANGUAGES
 from business.models import Business, CatalogueItem
 
 from .intents import coverage
-from .models import AgentRun
 
 SHORT_MESSAGE_WORDS = 2
 # Below this, a short message's detection is a guess ("ok": English 0.41, German 0.38).
@@ -74,12 +73,6 @@ def in_language(text: str, code: str) -> bool:
     """Whether a text (a model's draft) is in this language, or too short to tell."""
     detected = detect(text, frozenset(SUPPORTED_LANGUAGES))
     return detected is None or detected[0] == code or len(text.split()) <= SHORT_MESSAGE_WORDS
-
-
-def conversation_language(conversation_id: int) -> str:
-    """The language of the conversation's latest turn, "" before its first."""
-    latest = AgentRun.objects.filter(conversation_id=conversation_id).exclude(language="").order_by("-id")
-    return latest.values_list("language", flat=True).first() or ""
 
 
 def _without_names(business: Business, words: str) -> str:

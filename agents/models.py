@@ -303,3 +303,9 @@ class ConversationSubject(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+def conversation_language(conversation_id: int) -> str:
+    """The language of the conversation's latest turn, "" before its first."""
+    latest = AgentRun.objects.filter(conversation_id=conversation_id).exclude(language="").order_by("-id")
+    return latest.values_list("language", flat=True).first() or ""

@@ -3,6 +3,7 @@ from __future__ import annotations
 from celery import Task, shared_task
 
 from conversations.task_queue import LLM_QUEUE
+from conversations.tasks import OnOutboundQueue
 
 
 class OnLlmQueue(Task):
@@ -29,3 +30,20 @@ def answer_message(self, message_id: int) -> None:
     if wait is not None:
         # The customer may still be typing: look again once they have been quiet long enough.
         answer_message.apply_async((message_id,), countdown=wait)
+
+
+# Quick database work and sends, never behind a generation: on the outbound queue.
+@shared_task(base=OnOutboundQueue)
+def remind_due_bookings() -> None:
+    """Run by Celery beat (settings.CELERY_BEAT_SCHEDULE); see booking_reminders.py."""
+    from .booking_reminders import remind_due_bookings as remind
+
+    remind()
+
+
+@shared_task(base=OnOutboundQueue)
+def ask_for_ratings() -> None:
+    """Run by Celery beat (settings.CELERY_BEAT_SCHEDULE); see satisfaction.py."""
+    from .satisfaction import ask_for_ratings as ask
+
+    ask()

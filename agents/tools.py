@@ -75,6 +75,8 @@ class TurnContext:
     follow_up: str = ""
     # What it asks of what it names, when it asks nothing itself ("and the croissant?" after a price).
     follow_up_asks: str = ""
+    # The choice the turn's message picked among those the last reply offered (agents/reply_choices.py).
+    chosen: str = ""
 
     def link_customer_by_phone(self) -> None:
         """On platforms where the customer's id is their phone number, find their customer record."""
@@ -108,6 +110,8 @@ class ToolResult:
     found: bool = True
     # The facts of each part of a compound question's answer: a reply carries one of each.
     parts: tuple[tuple[str, ...], ...] = ()
+    # What the answer asks the customer to choose from (several products, several orders), in order.
+    options: tuple[str, ...] = ()
 
     @property
     def key_facts(self) -> tuple[tuple[str, ...], ...]:
@@ -126,6 +130,7 @@ class ToolResult:
             answer=data["answer"],
             found=data["found"],
             parts=tuple(tuple(part) for part in data.get("parts", ())),
+            options=tuple(data.get("options", ())),
         )
 
 
@@ -263,7 +268,7 @@ def order_status(context: TurnContext, reference: str = "") -> str:
         follow_ups.remember_options(context.conversation_id, reply.options)
     elif order is not None:
         follow_ups.remember_order(context.conversation_id, order)
-    return ToolResult(content=reply.content, facts=reply.facts, answer=reply.answer).to_json()
+    return ToolResult(content=reply.content, facts=reply.facts, answer=reply.answer, options=reply.options).to_json()
 
 
 @builtin_tool
@@ -382,7 +387,9 @@ def _search(context: TurnContext, query: str, sources: list[str] | None) -> str:
         return NOTHING_FOUND.to_json()
     reply = retrieval_answers.from_matches(groups, _orders(context), query)
     follow_ups.remember(context, query, groups, reply.options)
-    return ToolResult(content=reply.content, facts=reply.facts, answer=reply.answer, parts=reply.parts).to_json()
+    return ToolResult(
+        content=reply.content, facts=reply.facts, answer=reply.answer, parts=reply.parts, options=reply.options
+    ).to_json()
 
 
 def _orders(context: TurnContext) -> list[Order]:

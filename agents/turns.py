@@ -28,10 +28,10 @@ from infrastructure.log_context import bind as bind_log_ids
 from .agent_loop import FALLBACK_REPLY, AgentTurn, TurnOutcome, TurnTimedOut
 from .chat_model import LocalLlamaChatModel, StepChatModel
 from .conversation_lock import conversation_turn
-from .customer_language import conversation_language, turn_language
+from .customer_language import turn_language
 from .llama_runtime import ModelSettings, get_model
 from .model_files import ModelFileUnavailable, resolve_model_path
-from .models import AgentConfig, AgentRun
+from .models import AgentConfig, AgentRun, conversation_language
 from .notifications import notify_staff
 from .prompts import history_messages
 from .server_chat_model import ServerChatModel
@@ -153,7 +153,12 @@ def _run_turn(inbound: Message, config: AgentConfig) -> None:
     turn_messages = list(_answerable(conversation).filter(id__gt=_last_reply_id(conversation), id__lte=inbound.id))
     customer_text = "\n".join(message.text for message in turn_messages) or inbound.text
     outbox.show_typing(conversation)
-    context = TurnContext(business=conversation.business, contact=conversation.contact, conversation_id=conversation.pk)
+    context = TurnContext(
+        business=conversation.business,
+        contact=conversation.contact,
+        conversation_id=conversation.pk,
+        chosen=inbound.chosen,
+    )
     context.link_customer_by_phone()
     words, _ = split_turn_text(customer_text)
     language = context.language = turn_language(conversation.business, words, conversation_language(conversation.pk))
@@ -213,7 +218,14 @@ def finish_turn(inbound: Message, outcome: TurnOutcome, model: str, elapsed: flo
             with transaction.atomic():
                 reply = (
                     outbox.queue_reply(
-                        conversation, outcome.text, author=Message.Author.AGENT, reply_to=inbound, send_here=True
+                        conversation,
+                        outcome.text,
+                        author=Message.Author.AGENT,
+                        reply_to=inbound,
+                        send_here=True,
+                        choices=outcome.choices,
+                        # What a platform adds around the choices (WhatsApp's list button) in the reply's language.
+                        metadata={"language": outcome.reply_language} if outcome.choices else None,
                     )
                     if outcome.text
                     else None

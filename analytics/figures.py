@@ -9,14 +9,16 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import cast
 
-from django.db.models import Count, Q
+from django.db.models import Avg, BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q
 from django.db.models.functions import ExtractHour, TruncDate
 from django.utils import timezone
 
 from agents.models import AgentRun
 from business.models import Business
 from channels.playground.platform import PLAYGROUND
+from console.models import Handover
 from conversations.models import Conversation, Message
+from conversations.platforms import platform
 
 # A turn with one of these outcomes put the conversation in staff's hands.
 HANDED_OVER = [AgentRun.Outcome.FALLBACK, AgentRun.Outcome.HANDOFF, AgentRun.Outcome.FAILED]
@@ -32,6 +34,21 @@ class Question:
 
 
 @dataclass(frozen=True)
+class Ratings:
+    """The satisfaction survey's answers on one channel, from conversations the agent alone answered or
+    those a person had a hand in (handed over, taken over or answered by an operator)."""
+
+    channel: str
+    with_a_person: bool
+    asked: int
+    rated: int
+    average: float | None  # out of 3
+    good: int
+    ok: int
+    poor: int
+
+
+@dataclass(frozen=True)
 class UsageFigures:
     days: list[date]
     conversations_per_day: list[int]
@@ -43,6 +60,7 @@ class UsageFigures:
     p90_reply_seconds: float | None
     messages_per_hour: list[int]
     unanswered: list[Question]
+    ratings: list[Ratings]
 
 
 def usage_figures(business: Business, days: int) -> UsageFigures:
@@ -86,7 +104,45 @@ def usage_figures(business: Business, days: int) -> UsageFigures:
         p90_reply_seconds=_percentile(reply_seconds, 90),
         messages_per_hour=_per_hour(messages.filter(direction=Message.Direction.INBOUND), tz),
         unanswered=_unanswered(business, since),
+        ratings=_ratings(conversations, handed_over),
     )
+
+
+def _ratings(conversations, handed_over) -> list[Ratings]:
+    """Per channel, agent only then with a person: how many were asked, how many rated, and how."""
+    rows = (
+        conversations.filter(satisfaction_asked_at__isnull=False)
+        .annotate(
+            # Taken over and handed back without a word counts too: a person looked after it.
+            with_a_person=ExpressionWrapper(
+                Q(pk__in=handed_over.values("pk")) | Q(Exists(Handover.objects.filter(conversation=OuterRef("pk")))),
+                output_field=BooleanField(),
+            )
+        )
+        .values("connection__platform", "with_a_person")
+        .annotate(
+            asked=Count("id"),
+            rated=Count("rating"),
+            average=Avg("rating"),
+            good=Count("id", filter=Q(rating=Conversation.Rating.GOOD)),
+            ok=Count("id", filter=Q(rating=Conversation.Rating.OK)),
+            poor=Count("id", filter=Q(rating=Conversation.Rating.POOR)),
+        )
+        .order_by("connection__platform", "with_a_person")
+    )
+    return [
+        Ratings(
+            channel=platform(row["connection__platform"]).label,
+            with_a_person=row["with_a_person"],
+            asked=row["asked"],
+            rated=row["rated"],
+            average=row["average"],
+            good=row["good"],
+            ok=row["ok"],
+            poor=row["poor"],
+        )
+        for row in rows
+    ]
 
 
 def _per_day(rows, tz: zoneinfo.ZoneInfo, day_list: list[date]) -> list[int]:

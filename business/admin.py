@@ -102,6 +102,7 @@ class BusinessAdmin(TenantAdmin):
         (None, {"fields": ["name", "slug", "description", "languages"]}),
         ("Opening hours", {"fields": ["timezone", "opening_hours"]}),
         ("Contact", {"fields": ["address", "phone", "email"]}),
+        (_("Reminders and surveys"), {"fields": ["booking_reminder_hours", "satisfaction_survey_minutes"]}),
     ]
 
     def get_inlines(self, request: HttpRequest, obj: Business | None) -> list:
@@ -160,7 +161,8 @@ class OrderAdmin(TenantAdmin):
 
 @admin.register(Booking)
 class BookingAdmin(TenantAdmin):
-    list_display = ["customer", "starts", "party_size", "status", "business"]
+    list_display = ["customer", "starts", "party_size", "status", "reminder", "business"]
+    readonly_fields = ["reminder"]
     list_select_related = ["business", "customer"]
     starts = business_time_column("starts_at", _("Starts"))
     list_filter = [BUSINESS_FILTER, "status"]

@@ -60,6 +60,22 @@ class Business(models.Model):
     draft_of = models.OneToOneField(
         "self", null=True, blank=True, editable=False, on_delete=models.CASCADE, related_name="draft"
     )
+    booking_reminder_hours = models.PositiveSmallIntegerField(
+        _("booking reminder, hours before"),
+        default=24,
+        help_text=_(
+            "The customer is reminded of a booking this many hours before it, with buttons to confirm or cancel "
+            "it. 0: no reminders."
+        ),
+    )
+    satisfaction_survey_minutes = models.PositiveIntegerField(
+        _("satisfaction survey, minutes of quiet"),
+        default=0,
+        help_text=_(
+            "After the agent or a colleague answered and the conversation has been quiet this long, the customer "
+            "is asked once to rate it (only while the platform still allows a message). 0: never asked."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -283,9 +299,17 @@ class Booking(OfOneCustomer, models.Model):
     """A table, an appointment or a callback the agent took; staff confirm it."""
 
     class Status(models.TextChoices):
-        REQUESTED = "requested", "Requested"
-        CONFIRMED = "confirmed", "Confirmed"
-        CANCELLED = "cancelled", "Cancelled"
+        REQUESTED = "requested", _("Requested")
+        CONFIRMED = "confirmed", _("Confirmed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Reminder(models.TextChoices):
+        SENT = "sent", _("Sent")
+        SENT_AS_TEMPLATE = "template", _("Sent as a WhatsApp template")
+        SENT_TAGGED = "tagged", _("Sent as an event update (Messenger)")
+        NO_TEMPLATE = "no_template", _("Not sent: no WhatsApp reminder template")
+        WINDOW_CLOSED = "window_closed", _("Not sent: the customer last wrote too long ago")
+        NO_CONVERSATION = "no_conversation", _("Not sent: the customer has never written")
 
     business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="bookings")
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="bookings")
@@ -293,6 +317,9 @@ class Booking(OfOneCustomer, models.Model):
     party_size = models.PositiveSmallIntegerField(default=1)
     notes = models.TextField(blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.REQUESTED)
+    # Claimed by one reminder task with a conditional UPDATE: never two reminders for one booking.
+    reminder_claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reminder = models.CharField(_("reminder"), max_length=16, choices=Reminder.choices, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

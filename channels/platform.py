@@ -14,8 +14,9 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern
 from django.utils.functional import Promise
 
+from conversations.markup import Render, plain
 from conversations.media import FetchMedia
-from conversations.platforms import SendText, SendTyping
+from conversations.platforms import SendChoices, SendTemplate, SendText, SendTyping
 from conversations.text_split import Measure, utf16_length
 
 from .credential_fields import CredentialField
@@ -42,6 +43,9 @@ class PlatformSpec:
     # Longer replies are sent as several messages, cut on word boundaries.
     text_limit: int = 4096
     measure: Measure = utf16_length
+    # How a reply's Markdown-ish marks reach the customer (channels/<platform>/formatting.py); by default
+    # as plain text, marks removed and links followed by their address.
+    render: Render = plain
     # Shown to the customer while the agent works, where the platform has such an indicator.
     send_typing: SendTyping | None = None
     # How long after the customer's last message a free-form reply is allowed (None: always).
@@ -53,6 +57,16 @@ class PlatformSpec:
     # (Meta: 7 days with the HUMAN_AGENT message tag).
     human_agent_window: timedelta | None = None
     send_human_agent_text: SendText | None = None
+    # Sends a reply's last part with its choices as the platform's own buttons, for up to max_choices
+    # choices and a text of up to choices_text_limit (0: text_limit); other choices go as numbered lines.
+    send_choices: SendChoices | None = None
+    max_choices: int = 0
+    choices_text_limit: int = 0
+    # Sends an approved message template, the one message allowed at any time (WhatsApp).
+    send_template: SendTemplate | None = None
+    # Past reply_window, a reminder of a booking the customer made may still go out this way (Messenger's
+    # CONFIRMED_EVENT_UPDATE message tag), before the booking only.
+    send_event_update_text: SendText | None = None
     # Whether a customer's id on this platform is their phone number (WhatsApp, SMS), so that it can
     # be matched to the business's customer records.
     ids_are_phone_numbers: bool = False
@@ -76,6 +90,10 @@ class PlatformSpec:
     # The button that calls it, and what staff do with the webhook URL (or snippet) on this platform.
     register_label: str | Promise = ""
     setup_help: str | Promise = ""
+
+    def __post_init__(self) -> None:
+        if not self.choices_text_limit:
+            object.__setattr__(self, "choices_text_limit", self.text_limit)
 
     def settable_keys(self) -> tuple[str, ...]:
         """The credentials staff may set in the admin and with `connect_channel`."""

@@ -297,6 +297,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": PARLEY_SWEEP_INTERVAL_SECONDS,
     },
     "purge-expired-transcripts": {"task": "operations.tasks.purge_expired_transcripts", "schedule": 3600.0},
+    # Each claims what it sends with a conditional UPDATE: a second beat process sends nothing twice.
+    "remind-due-bookings": {"task": "agents.tasks.remind_due_bookings", "schedule": 60.0},
+    "ask-for-ratings": {"task": "agents.tasks.ask_for_ratings", "schedule": 60.0},
 }
 CELERY_TASK_ROUTES = ("config.celery.route_to_declared_queue",)
 CELERY_TASK_IGNORE_RESULT = True

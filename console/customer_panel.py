@@ -47,7 +47,20 @@ def transcript_messages(conversation: Conversation) -> QuerySet[Message]:
     return conversation.messages.select_related("agent_run", "annotation__faq_entry").order_by("created_at", "id")
 
 
+@dataclass(frozen=True)
+class OfferedChoice:
+    title: str
+    taken: bool
+
+
 def timeline(conversation: Conversation) -> list[Message | Handover]:
-    """The messages and the operators' takeovers and hand-backs, in the order they happened."""
+    """The messages and the operators' takeovers and hand-backs, in the order they happened; each reply
+    that offered choices has them as `offered`, the one the customer took marked."""
     handovers = conversation.handovers.select_related("operator")
-    return sorted(chain(transcript_messages(conversation), handovers), key=lambda entry: entry.created_at)
+    messages = list(transcript_messages(conversation))
+    for index, message in enumerate(messages):
+        if message.choices:
+            ids = {choice["id"] for choice in message.choices}
+            taken = next((later.chosen for later in messages[index + 1 :] if later.chosen in ids), "")
+            message.offered = [OfferedChoice(choice["title"], choice["id"] == taken) for choice in message.choices]  # type: ignore[attr-defined]
+    return sorted(chain(messages, handovers), key=lambda entry: entry.created_at)

@@ -17,7 +17,7 @@ from django.db.models.functions import Coalesce, Left
 
 from business.models import FaqEntry
 from conversations import outbox
-from conversations.models import Conversation, Message
+from conversations.models import Conversation, Message, MessageTemplate
 
 from .models import Annotation, Handover
 
@@ -56,6 +56,19 @@ def reply_as_operator(conversation: Conversation, text: str, operator: User) -> 
             text,
             author=Message.Author.OPERATOR,
             metadata={"operator_name": operator.first_name} if operator.first_name else None,
+        )
+
+
+def send_template(conversation: Conversation, template: MessageTemplate, values: list[str], operator: User) -> Message:
+    """Send an approved template with a value for each placeholder; like a reply, it takes the conversation over."""
+    with transaction.atomic():
+        take_over(conversation, operator)
+        return outbox.queue_reply(
+            conversation,
+            template.filled(values),
+            author=Message.Author.OPERATOR,
+            kind=outbox.TEMPLATE,
+            metadata=template.message_metadata(values),
         )
 
 

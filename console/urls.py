@@ -30,6 +30,7 @@ urlpatterns = [
     path("<slug:slug>/c/<int:pk>/take-over/", views.change_status, {"action": "take-over"}, name="take-over"),
     path("<slug:slug>/c/<int:pk>/hand-back/", views.change_status, {"action": "hand-back"}, name="hand-back"),
     path("<slug:slug>/c/<int:pk>/reply/", views.reply, name="reply"),
+    path("<slug:slug>/c/<int:pk>/send-template/", views.send_template, name="send-template"),
     path("<slug:slug>/c/<int:pk>/export.<format:fmt>", views.export_conversation, name="export-conversation"),
     path("<slug:slug>/c/<int:pk>/m/<int:message_id>/annotate/", views.annotate, name="annotate"),
     path("<slug:slug>/c/<int:pk>/m/<int:message_id>/to-faq/", views.add_to_knowledge, name="to-faq"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -18,9 +18,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agents.models import AgentRun
-from business.models import FaqEntry
+from business.models import Business, FaqEntry
 from business.tenancy import businesses_of
-from conversations.models import Conversation, Message
+from conversations import outbox
+from conversations.models import Conversation, Message, MessageTemplate
+from conversations.platforms import platform
 
 from . import export, operator_actions
 from .access import business_or_404, conversation_or_404
@@ -29,6 +31,7 @@ from .inbox import InboxFilter, conversations, hidden_staff_tries
 from .models import Annotation
 
 INBOX_PAGE_SIZE = 50
+TEMPLATE_VALUE_LENGTH = 1024
 EXPORTERS = {"json": (export.as_json, "application/json"), "csv": (export.as_csv, "text/csv; charset=utf-8")}
 
 
@@ -36,6 +39,34 @@ class ReplyForm(forms.Form):
     text = forms.CharField(
         max_length=4000, widget=forms.Textarea(attrs={"rows": 3, "placeholder": "Write to the customer"})
     )
+
+
+class TemplateForm(forms.Form):
+    """An approved template of this business's and a value for each of its placeholders ({{1}}, {{2}}...)."""
+
+    template = forms.ModelChoiceField(queryset=MessageTemplate.objects.none())
+
+    def __init__(self, business: Business, data: QueryDict | None = None) -> None:
+        super().__init__(data)
+        # Another business's template is not a choice: its id is refused like any unknown one.
+        cast(forms.ModelChoiceField, self.fields["template"]).queryset = business.message_templates.all()
+        self.values = [value.strip() for value in data.getlist("value")] if data is not None else []
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        template = cleaned.get("template")
+        if template is None:
+            return cleaned
+        if len(self.values) != template.parameter_count() or not all(self.values):
+            raise forms.ValidationError(
+                _("Fill in each of the template's %(count)s values.") % {"count": template.parameter_count()}
+            )
+        # The Cloud API refuses a body value with a new line or a tab, or longer than a template allows.
+        if any(len(value) > TEMPLATE_VALUE_LENGTH or "\n" in value or "\t" in value for value in self.values):
+            raise forms.ValidationError(
+                _("Each value is one line of at most %(length)s characters.") % {"length": TEMPLATE_VALUE_LENGTH}
+            )
+        return cleaned
 
 
 class AnnotationForm(forms.Form):
@@ -86,8 +117,17 @@ def transcript(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "transcript": timeline(conversation),
         "panel": customer_panel(conversation),
         "reply_form": ReplyForm(),
+        "window_open": outbox.reply_window_open(conversation),
+        "templates": _templates_for(conversation),
     }
     return render(request, "console/transcript.html", context)
+
+
+def _templates_for(conversation: Conversation) -> list[MessageTemplate]:
+    """The templates an operator may send here: the business's, on a platform that takes templates."""
+    if platform(conversation.connection.platform).send_template is None:
+        return []
+    return list(conversation.business.message_templates.all())
 
 
 # Each button that moves a conversation's status: what it does, what it says when it did, or when it could not.
@@ -119,6 +159,24 @@ def reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         operator_actions.reply_as_operator(conversation, form.cleaned_data["text"], operator(request))
     else:
         messages.error(request, "Write a message of at most 4000 characters.")
+    return redirect("console:transcript", slug, pk)
+
+
+@login_required
+@require_POST
+def send_template(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    business = business_or_404(request, slug)
+    conversation = conversation_or_404(business, pk)
+    form = TemplateForm(business, request.POST)
+    if conversation.status == Conversation.Status.CLOSED:
+        messages.error(request, _("This conversation is closed: the customer has to write again first."))
+    elif not _templates_for(conversation):
+        messages.error(request, _("This conversation's app takes no message templates."))
+    elif form.is_valid():
+        operator_actions.send_template(conversation, form.cleaned_data["template"], form.values, operator(request))
+        messages.success(request, _("Template sent."))
+    else:
+        messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
     return redirect("console:transcript", slug, pk)
 
 

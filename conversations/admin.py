@@ -15,7 +15,7 @@ from business.admin import BUSINESS_FILTER
 from business.admin_tenancy import TenantAdmin
 from business.admin_times import business_time_column
 
-from .models import Conversation, Message
+from .models import Conversation, Message, MessageTemplate
 
 
 class MessageInline(admin.TabularInline):
@@ -60,3 +60,13 @@ class ConversationAdmin(TenantAdmin):
     def console_link(self, conversation: Conversation) -> str:
         url = reverse("console:transcript", args=[conversation.business.slug, conversation.pk])
         return format_html('<a href="{}">Open in the console</a>', url)
+
+
+@admin.register(MessageTemplate)
+class MessageTemplateAdmin(TenantAdmin):
+    """The business's WhatsApp templates as approved at Meta, for operators to send and for booking reminders."""
+
+    list_display = ["name", "language", "purpose", "category", "business"]
+    list_filter = [BUSINESS_FILTER, "purpose"]
+    search_fields = ["name", "body"]
+    fields = ["business", "name", "language", "category", "body", "purpose"]

@@ -18,9 +18,11 @@ class Kind:
     REACTION = "reaction"
     EDIT = "edit"
     UNSUPPORTED = "unsupported"
+    # A pick of a choice that a feature handles itself (conversations/choices.py), not the agent.
+    HANDLED_CHOICE = "handled_choice"
 
-    # Reactions, edits and what we cannot read are kept for staff but are not new turns.
-    NOT_ANSWERED = frozenset({REACTION, EDIT, UNSUPPORTED})
+    # Reactions, edits, what we cannot read and picks a feature handled are kept for staff but are not new turns.
+    NOT_ANSWERED = frozenset({REACTION, EDIT, UNSUPPORTED, HANDLED_CHOICE})
 
 
 ATTACHMENT_WORDS = {

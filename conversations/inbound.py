@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
@@ -16,7 +18,8 @@ from infrastructure import metrics
 from infrastructure.log_context import bind as bind_log_ids
 from infrastructure.log_context import log_body
 
-from .events import CustomerMessage, DeliveryState, Ignored, InboundEvent, StatusUpdate
+from . import choices
+from .events import CustomerMessage, DeliveryState, Ignored, InboundEvent, Kind, StatusUpdate
 from .handoff import hand_to_staff
 from .models import ChannelConnection, Contact, Conversation, Message, error_code_column
 from .platforms import platform
@@ -105,16 +108,26 @@ def store_customer_message(connection: ChannelConnection, event: CustomerMessage
     transcribe = is_transcribable(connection.platform, event.kind, metadata)
     try:
         with transaction.atomic():
-            conversation_id = open_conversation(connection, event, now=timezone.now())
+            conversation = open_conversation(connection, event, now=timezone.now())
+            conversation_id = conversation.id
+            choice = picked_choice(conversation, event)
+            handler = choices.handler_for(choice) if choice else None
             try:
                 message = Message.objects.create(
                     conversation_id=conversation_id,
                     connection=connection,
                     direction=Message.Direction.INBOUND,
                     author=Message.Author.CUSTOMER,
-                    kind=event.kind,
-                    text=redact(event.turn_text()),
-                    metadata=metadata,
+                    kind=Kind.HANDLED_CHOICE if handler else Kind.BUTTON if choice else event.kind,
+                    # The agent reads a pick as the customer saying the choice's title.
+                    text=choice.title if choice else redact(event.turn_text()),
+                    metadata=metadata
+                    | (
+                        {"typed": redact(event.text)}
+                        if choice and event.kind == Kind.TEXT and event.text != choice.title
+                        else {}
+                    ),
+                    chosen=choice.id if choice else "",
                     platform_message_id=event.platform_message_id,
                     platform_timestamp=event.sent_at,
                     status=Message.Status.RECEIVED,
@@ -124,7 +137,9 @@ def store_customer_message(connection: ChannelConnection, event: CustomerMessage
                 raise AlreadyStored from duplicate
             bind_log_ids(business_id=connection.business_id, conversation_id=conversation_id, message_id=message.pk)
             log_body(logger, f"message {message.pk} says", message.text)
-            if transcribe:
+            if handler and choice:
+                run_choice_handler(handler, message, choice)
+            elif transcribe:
                 transaction.on_commit(lambda: enqueue(TRANSCRIBE_VOICE_NOTE, message.pk))
             elif event.answerable:
                 transaction.on_commit(lambda: enqueue_turn(message.pk))
@@ -133,6 +148,26 @@ def store_customer_message(connection: ChannelConnection, event: CustomerMessage
         # trips for every delivery); with it goes a conversation this redelivery may have opened.
         return None
     return message
+
+
+def picked_choice(conversation: OpenConversation, event: CustomerMessage) -> choices.Choice | None:
+    """The offered choice this message picks: a tap carries the choice's id, typed words its title or number."""
+    if event.kind == Kind.BUTTON:
+        return choices.offered_by_id(conversation.id, str(event.details.get("payload") or ""))
+    if event.kind == Kind.TEXT:
+        return conversation.latest_reply.picked_by(event.text)
+    return None
+
+
+def run_choice_handler(handler: choices.ChoiceHandler, message: Message, choice: choices.Choice) -> None:
+    """A feature's handler, in a savepoint: its failure must not lose the customer's message (and would
+    fail again on each redelivery), so it is logged and staff take the conversation."""
+    try:
+        with transaction.atomic():
+            handler(message, choice)
+    except Exception:
+        logger.exception("the handler of choice %s failed on message %s: handed to staff", choice.id, message.pk)
+        hand_to_staff([message.conversation_id])
 
 
 def apply_status(connection: ChannelConnection, update: StatusUpdate) -> int:
@@ -160,12 +195,19 @@ def apply_status(connection: ChannelConnection, update: StatusUpdate) -> int:
     return moved
 
 
-def open_conversation(connection: ChannelConnection, event: CustomerMessage, now: datetime) -> int:
-    """The id of the sender's conversation that is not closed, its last message times set to `now`;
-    created, with its contact, if there is none."""
-    conversation_id = touch_open_conversation(connection, event.sender_id, now)
-    if conversation_id is not None:
-        return conversation_id
+@dataclass(frozen=True)
+class OpenConversation:
+    id: int
+    # What its latest reply offered, which typed words may pick (conversations/choices.py).
+    latest_reply: choices.LatestReply = choices.NO_REPLY
+
+
+def open_conversation(connection: ChannelConnection, event: CustomerMessage, now: datetime) -> OpenConversation:
+    """The sender's conversation that is not closed, its last message times set to `now`; created,
+    with its contact, if there is none."""
+    conversation = touch_open_conversation(connection, event.sender_id, now)
+    if conversation is not None:
+        return conversation
     contact, _ = Contact.objects.get_or_create(
         connection=connection,
         platform_user_id=event.sender_id,
@@ -173,38 +215,56 @@ def open_conversation(connection: ChannelConnection, event: CustomerMessage, now
     )
     try:
         with transaction.atomic():
-            return Conversation.objects.create(
+            created = Conversation.objects.create(
                 business_id=connection.business_id,
                 connection=connection,
                 contact=contact,
                 last_message_at=now,
                 last_inbound_at=now,
-            ).pk
+            )
+            return OpenConversation(created.pk)
     except IntegrityError:
         # Another delivery for the same customer created it a moment ago (unless it is closed already:
         # the error then answers 503, and the platform delivers again).
-        conversation_id = touch_open_conversation(connection, event.sender_id, now)
-        if conversation_id is None:
+        conversation = touch_open_conversation(connection, event.sender_id, now)
+        if conversation is None:
             raise
-        return conversation_id
+        return conversation
 
 
 # Finding a known customer's conversation and moving its times in one statement, one round trip: the
-# ORM's update returns no ids, and a lookup then an update cost a webhook two.
+# ORM's update returns no ids, and a lookup then an update cost a webhook two. The same statement reads
+# the choices of the conversation's latest reply, which the customer's words may be answering (plain
+# SQL that SQLite runs too: the evaluation's database).
+_LATEST_REPLY = f"""(
+        SELECT reply.{{column}} FROM {Message._meta.db_table} AS reply
+        WHERE reply.conversation_id = {Conversation._meta.db_table}.id AND reply.direction = %s
+        ORDER BY reply.created_at DESC, reply.id DESC LIMIT 1
+    )"""
 TOUCH_OPEN_CONVERSATION = f"""
     UPDATE {Conversation._meta.db_table} SET last_message_at = %s, last_inbound_at = %s
     WHERE status <> %s AND contact_id = (
         SELECT id FROM {Contact._meta.db_table} WHERE connection_id = %s AND platform_user_id = %s
     )
-    RETURNING id
+    RETURNING id,
+    {_LATEST_REPLY.format(column="choices")},
+    {_LATEST_REPLY.format(column="metadata -> 'choices_as_text'")}
 """
 
 
-def touch_open_conversation(connection: ChannelConnection, sender_id: str, now: datetime) -> int | None:
+def touch_open_conversation(connection: ChannelConnection, sender_id: str, now: datetime) -> OpenConversation | None:
+    outbound = Message.Direction.OUTBOUND
     with database.cursor() as cursor:
-        cursor.execute(TOUCH_OPEN_CONVERSATION, [now, now, Conversation.Status.CLOSED, connection.pk, sender_id])
+        cursor.execute(
+            TOUCH_OPEN_CONVERSATION,
+            [now, now, Conversation.Status.CLOSED, connection.pk, sender_id, outbound, outbound],
+        )
         row = cursor.fetchone()
-    return row[0] if row else None
+    if row is None:
+        return None
+    # The JSON comes as text, for Django's JSONField to decode (psycopg's jsonb as SQLite's).
+    offered, as_text = (json.loads(value) if value else None for value in row[1:])
+    return OpenConversation(row[0], choices.LatestReply(tuple(choices.from_stored(offered)), bool(as_text)))
 
 
 def enqueue_turn(message_id: int) -> None:

@@ -7,11 +7,13 @@ platform packages, which import the store, read and write it; the store knows a 
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.fields.json import KeyTextTransform
@@ -135,6 +137,13 @@ class Conversation(models.Model):
         HUMAN = "human", "Taken over by a human"
         CLOSED = "closed", "Closed"
 
+    class Rating(models.IntegerChoices):
+        """Three, as WhatsApp shows at most three reply buttons."""
+
+        GOOD = 3, _("Good")
+        OK = 2, _("OK")
+        POOR = 1, _("Poor")
+
     business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="conversations")
     connection = models.ForeignKey(ChannelConnection, on_delete=models.CASCADE, related_name="conversations")
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="conversations")
@@ -143,6 +152,11 @@ class Conversation(models.Model):
     last_message_at = models.DateTimeField(null=True, blank=True)
     # Platforms allow free-form replies only for a while after the customer last wrote (Meta: 24 h).
     last_inbound_at = models.DateTimeField(null=True, blank=True)
+    # The satisfaction survey: claimed once per conversation with a conditional UPDATE, then the
+    # customer's answer and when it came.
+    satisfaction_asked_at = models.DateTimeField(null=True, blank=True)
+    rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True, choices=Rating.choices)
+    rated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         db_table = "channels_app_conversation"
@@ -156,6 +170,105 @@ class Conversation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contact} with {self.business}"
+
+
+PLACEHOLDER = re.compile(r"\{\{\s*(\d+)\s*\}\}")
+
+
+class MessageTemplate(models.Model):
+    """A message template the platform approved (WhatsApp), the only message it lets a business send once the
+    customer's 24-hour window has closed. Registered here by staff as it was approved at Meta: Parley sends
+    its name, language and the values of its {{1}}, {{2}}... placeholders, never its text."""
+
+    class Purpose(models.TextChoices):
+        OPERATORS = "", _("Sent by operators")
+        BOOKING_REMINDER = "booking_reminder", _("Booking reminders")
+
+    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="message_templates")
+    name = models.CharField(
+        _("name"),
+        max_length=512,
+        validators=[RegexValidator(r"^[a-z0-9_]+$", _("Lower-case letters, digits and underscores, as at Meta."))],
+        help_text=_("The template's name at Meta (WhatsApp Manager > Message templates), e.g. booking_reminder."),
+    )
+    language = models.CharField(
+        _("language code"),
+        max_length=16,
+        validators=[RegexValidator(r"^[a-z]{2,3}(_[A-Z]{2})?$", _("A code such as en, en_GB or pt_BR."))],
+        help_text=_("The language it was approved in, as Meta writes it: en, en_GB, fr, pt_BR."),
+    )
+    body = models.TextField(
+        _("body"),
+        help_text=_(
+            "The approved body text with its placeholders {{1}}, {{2}}..., shown to operators and in transcripts."
+        ),
+    )
+    category = models.CharField(
+        _("category"),
+        max_length=16,
+        blank=True,
+        choices=[("UTILITY", "Utility"), ("MARKETING", "Marketing"), ("AUTHENTICATION", "Authentication")],
+    )
+    purpose = models.CharField(
+        _("used for"),
+        max_length=32,
+        blank=True,
+        choices=Purpose.choices,
+        help_text=_(
+            "Booking reminders: sent when a reminder is due and the customer's window has closed. Its body's "
+            "{{1}} is the booking's date, {{2}} its time, {{3}} the number of people, and it has two quick-reply "
+            "buttons, Confirm then Cancel."
+        ),
+    )
+
+    class Meta:
+        db_table = "conversations_messagetemplate"
+        ordering = ["name", "language"]
+        verbose_name = _("WhatsApp message template")
+        verbose_name_plural = _("WhatsApp message templates")
+        constraints = [
+            models.UniqueConstraint(fields=["business", "name", "language"], name="one_template_per_name_and_language"),
+            # The reminder in a language is one template: which of two to send is not Parley's to guess.
+            models.UniqueConstraint(
+                fields=["business", "language"],
+                condition=Q(purpose="booking_reminder"),
+                name="one_reminder_template_per_language",
+                violation_error_message=_("This business has a booking-reminder template in this language already."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.language})"
+
+    def placeholder_numbers(self) -> range:
+        return range(1, self.parameter_count() + 1)
+
+    def parameter_count(self) -> int:
+        """How many values a send fills: the highest placeholder number in the body."""
+        return max((int(number) for number in PLACEHOLDER.findall(self.body)), default=0)
+
+    def clean(self) -> None:
+        numbers = sorted({int(number) for number in PLACEHOLDER.findall(self.body)})
+        if numbers != list(range(1, len(numbers) + 1)):
+            raise ValidationError({"body": _("Number the placeholders {{1}}, {{2}}... from 1 without gaps.")})
+        if self.purpose == self.Purpose.BOOKING_REMINDER and len(numbers) > 3:
+            raise ValidationError(
+                {"body": _("A booking reminder's body fills at most {{1}} date, {{2}} time and {{3}} people.")}
+            )
+
+    def filled(self, parameters: list[str]) -> str:
+        """The body as the customer reads it with these values."""
+        return PLACEHOLDER.sub(
+            lambda match: parameters[int(match.group(1)) - 1] if int(match.group(1)) <= len(parameters) else "",
+            self.body,
+        )
+
+    def message_metadata(self, parameters: list[str], buttons: list[str] | None = None) -> dict[str, Any]:
+        """What a template message carries for its sender (Message.metadata["template"])."""
+        template: dict[str, Any] = {"name": self.name, "language": self.language, "parameters": parameters}
+        if buttons:
+            template["buttons"] = buttons
+        return {"template": template}
 
 
 def error_code_column(code: str) -> str:
@@ -198,6 +311,10 @@ class Message(models.Model):
         default=dict, blank=True, help_text="Attachments, button payloads, reacted-to messages, sent parts."
     )
     platform_message_id = models.CharField(max_length=255, null=True, blank=True)
+    # A reply's choices offered to the customer, [{"id", "title"}] (conversations/choices.py), and on a
+    # customer message the id of the choice it picked (its text is then that choice's title).
+    choices = models.JSONField(default=list, blank=True)
+    chosen = models.CharField(max_length=64, blank=True)
     reply_to = models.OneToOneField(
         "self",
         null=True,

@@ -9,27 +9,32 @@ recorded one by one, so a retry continues where the platform stopped instead of 
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 
 from infrastructure import metrics
 from infrastructure.log_context import bind as bind_log_ids
 
+from .choices import Choice, checked, numbered_text, stored_choices
 from .handoff import hand_to_staff
-from .models import Conversation, Message, error_code_column
+from .markup import split_spans
+from .models import ChannelConnection, Conversation, Message, error_code_column
+from .platforms import Platform, SendText
 from .platforms import platform as platform_named
 from .redaction import redact
-from .sending import PermanentSendError, SendError, TemporarySendError
+from .sending import PermanentSendError, SendError, Sent, TemporarySendError
 from .task_queue import DELIVER_MESSAGE, enqueue
-from .text_split import split_text
 
 logger = logging.getLogger(__name__)
 
+# A message whose metadata["template"] names an approved template to send instead of its text (models.MessageTemplate).
+TEMPLATE = "template"
 MAX_SEND_ATTEMPTS = 8
 MAX_BACKOFF_SECONDS = 300.0
 
@@ -46,14 +51,20 @@ def queue_reply(
     reply_to: Message | None = None,
     send_here: bool = False,
     metadata: dict[str, Any] | None = None,
+    kind: str = "text",
+    choices: Sequence[Choice] = (),
 ) -> Message:
     """Store a reply as pending and send it once the surrounding transaction commits: from the send
-    task's queue, or with `send_here` at once from this process (deliver_now)."""
+    task's queue, or with `send_here` at once from this process (deliver_now). Its `choices` are shown
+    as the platform's buttons where it has them, else as numbered lines (conversations/choices.py). A
+    TEMPLATE's `metadata` names the template; its `text` is what the customer reads, for the transcript."""
     message = Message.objects.create(
+        choices=checked(choices),
         conversation=conversation,
         connection=conversation.connection,
         direction=Message.Direction.OUTBOUND,
         author=author,
+        kind=kind,
         text=redact(text),
         reply_to=reply_to,
         status=Message.Status.PENDING,
@@ -93,24 +104,39 @@ def deliver(message_id: int, *, last_attempt: bool = False) -> None:
     )
     platform = platform_named(message.connection.platform)
     sends = metrics.outbound_sends
-    send_text = platform.send_text
-    if outside_reply_window(message):
-        human_agent_send = platform.send_human_agent_text
-        if human_agent_send is None or not human_agent_may_answer(message):
-            sends.labels(platform.name, "failed", "window_closed").inc()
-            window_closed(message)
-            return
-        send_text = human_agent_send
-    parts = split_text(message.text, platform.text_limit, platform.measure)
+    send_text = _send_function(message, platform)
+    if send_text is None:
+        return
+    # A template's choices are its own quick-reply buttons, named in the template: never rendered here.
+    offered = stored_choices(message) if message.kind != TEMPLATE else []
+    # Decided once: a retry must cut the reply into the same parts as the attempt it continues.
+    as_text = message.metadata.get(
+        "choices_as_text",
+        bool(offered)
+        and (
+            send_text is not platform.send_text or platform.send_choices is None or len(offered) > platform.max_choices
+        ),
+    )
+    parts = reply_parts(message, platform, as_text)
     sent_parts: list[str] = list(message.metadata.get("sent_parts", []))
+    recipient_id = message.conversation.contact.platform_user_id
     try:
-        for part in parts[len(sent_parts) :]:
-            sent = send_text(message.connection, message.conversation.contact.platform_user_id, part)
+        for index in range(len(sent_parts), len(parts)):
+            if offered and not as_text and index == len(parts) - 1 and platform.send_choices is not None:
+                # In the customer's language, for what a platform adds around them (a list's button).
+                with translation.override(message.metadata.get("language", translation.get_language())):
+                    sent = platform.send_choices(message.connection, recipient_id, parts[index], offered)
+            else:
+                sent = send_text(message.connection, recipient_id, parts[index])
             sent_parts.append(sent.platform_message_id)
             # The last accepted part's id is the message's: its delivery status covers the whole reply.
             Message.objects.filter(pk=message_id).update(
                 platform_message_id=sent.platform_message_id,
-                metadata={**message.metadata, "sent_parts": sent_parts},
+                metadata={
+                    **message.metadata,
+                    "sent_parts": sent_parts,
+                    **({"choices_as_text": as_text} if offered else {}),
+                },
             )
     except TemporarySendError as error:
         sends.labels(platform.name, "failed" if last_attempt else "will_retry", error.code).inc()
@@ -140,7 +166,7 @@ def recover_interrupted_send(message_id: int) -> bool:
     """
     message = Message.objects.select_related("connection").get(pk=message_id)
     platform = platform_named(message.connection.platform)
-    parts = split_text(message.text, platform.text_limit, platform.measure)
+    parts = reply_parts(message, platform, message.metadata.get("choices_as_text", False))
     sent_parts = message.metadata.get("sent_parts", [])
     still_claimed = Message.objects.filter(pk=message_id, status=Message.Status.SENDING, claimed_at=message.claimed_at)
     if len(sent_parts) >= len(parts):
@@ -156,8 +182,68 @@ def recover_interrupted_send(message_id: int) -> bool:
     return bool(changed)
 
 
+def _send_function(message: Message, platform: Platform) -> SendText | None:
+    """How this message goes out; None when it may not (recorded as failed, handed to staff when the window closed)."""
+    if message.kind == TEMPLATE:
+        # An approved template is the one message the platform takes at any time: no window applies.
+        send_template = platform.send_template
+        if send_template is None:
+            metrics.outbound_sends.labels(platform.name, "failed", "templates_not_supported").inc()
+            reason = gettext_noop("this platform has no message templates")
+            _record_failure(message.pk, Message.Status.FAILED, PermanentSendError(reason, "templates_not_supported"))
+            return None
+        template = message.metadata["template"]
+
+        def send_the_template(connection: ChannelConnection, recipient_id: str, _text: str) -> Sent:
+            return send_template(connection, recipient_id, template)
+
+        return send_the_template
+    if not outside_reply_window(message):
+        return platform.send_text
+    late_send = _late_send(message)
+    if late_send is None:
+        metrics.outbound_sends.labels(platform.name, "failed", "window_closed").inc()
+        window_closed(message)
+    return late_send
+
+
+def reply_parts(message: Message, platform: Platform, choices_as_text: bool) -> list[str]:
+    """The texts the reply goes out as, in order; choices shown as buttons go with the last one,
+    which must then fit the platform's limit for a message with buttons. A template is one message."""
+    if message.kind == TEMPLATE:
+        return [message.text]
+    offered = stored_choices(message)
+    text = numbered_text(message.text, offered) if offered and choices_as_text else message.text
+    # Cut before rendering, each part rendered whole: no part ends inside a mark, a tag or an entity.
+    last_limit = platform.choices_text_limit if offered and not choices_as_text else None
+    return split_spans(text, platform.text_limit, platform.measure, platform.render, last_limit)
+
+
+def _late_send(message: Message) -> SendText | None:
+    """How a message may still go out past the platform's window, if at all: an operator's reply with the
+    human-agent tag, a booking reminder before the booking with the event-update tag (Meta's rules)."""
+    platform = platform_named(message.connection.platform)
+    if human_agent_may_answer(message):
+        return platform.send_human_agent_text
+    event_starts = message.metadata.get("event_starts_at")
+    if (
+        platform.send_event_update_text is not None
+        and event_starts
+        and timezone.now() < datetime.fromisoformat(event_starts)
+    ):
+        return platform.send_event_update_text
+    return None
+
+
 def outside_reply_window(message: Message) -> bool:
     return _past(message, platform_named(message.connection.platform).reply_window)
+
+
+def reply_window_open(conversation: Conversation, now: datetime | None = None) -> bool:
+    """Whether the platform still takes a free-form message in this conversation."""
+    window = platform_named(conversation.connection.platform).reply_window
+    last_inbound = conversation.last_inbound_at
+    return window is None or last_inbound is None or (now or timezone.now()) - last_inbound <= window
 
 
 def human_agent_may_answer(message: Message) -> bool:

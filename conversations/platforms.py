@@ -7,19 +7,24 @@ the store, never the other way round.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
+from .markup import Render
 from .media import FetchMedia
 from .sending import Sent
 from .text_split import Measure
 
 if TYPE_CHECKING:
+    from .choices import Choice
     from .models import ChannelConnection
 
 SendText = Callable[["ChannelConnection", str, str], Sent]
 SendTyping = Callable[["ChannelConnection", str], None]
+# A template message (Message.metadata["template"]: name, language, parameters, buttons' payloads).
+SendTemplate = Callable[["ChannelConnection", str, Mapping[str, Any]], Sent]
+SendChoices = Callable[["ChannelConnection", str, str, Sequence["Choice"]], Sent]
 
 
 class Platform(Protocol):
@@ -35,6 +40,18 @@ class Platform(Protocol):
     def send_typing(self) -> SendTyping | None: ...
     @property
     def send_human_agent_text(self) -> SendText | None: ...
+    @property
+    def send_template(self) -> SendTemplate | None: ...
+    @property
+    def send_event_update_text(self) -> SendText | None: ...
+    @property
+    def send_choices(self) -> SendChoices | None: ...
+    @property
+    def max_choices(self) -> int: ...
+    @property
+    def render(self) -> Render: ...
+    @property
+    def choices_text_limit(self) -> int: ...
     @property
     def default_api_base(self) -> str: ...
     @property

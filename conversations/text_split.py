@@ -1,20 +1,19 @@
-"""Cutting a long reply into parts a platform accepts, on word boundaries, never inside a character.
+"""Measuring text the way platforms count it, and cutting it never inside a character.
 
 Lengths are measured the way each platform counts (UTF-16 code units for most, UTF-8 bytes for
 Instagram), and a cut never falls inside an emoji: not between a surrogate pair, a flag's two
-regional indicators, a ZWJ sequence, or a character and its modifiers.
+regional indicators, a ZWJ sequence, or a character and its modifiers. Replies are cut into parts on
+word boundaries by conversations/markup.py, which uses these.
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Callable, Iterator
 
 Measure = Callable[[str], int]
 
 ZWJ = "\u200d"
-_WHITESPACE = re.compile(r"(\s+)")
 
 
 def utf16_length(text: str) -> int:
@@ -54,34 +53,15 @@ def clusters(text: str) -> Iterator[str]:
         yield current
 
 
-def split_text(text: str, limit: int, measure: Measure = utf16_length) -> list[str]:
-    text = text.strip()
-    if measure(text) <= limit:
-        return [text] if text else []
-    parts: list[str] = []
-    current = ""
-    for piece in _WHITESPACE.split(text):
-        if measure(current + piece) <= limit:
-            current += piece
-            continue
-        if current.strip():
-            parts.append(current.strip())
-        current = "" if piece.isspace() else piece
-        while measure(current) > limit:
-            # A single word longer than the limit (a URL, say): cut it between characters.
-            head = ""
-            for cluster in clusters(current):
-                if measure(head + cluster) > limit:
-                    break
-                head += cluster
-            if not head:
-                # One "character" longer than the limit (a run of combining marks): cut inside it.
-                head = next(c for c in _prefixes(current) if measure(c) <= limit)
-            parts.append(head)
-            current = current[len(head) :]
-    if current.strip():
-        parts.append(current.strip())
-    return parts
+def longest_head(text: str, fits: Callable[[str], bool]) -> str:
+    """The longest start of `text` that fits, cut between characters (between code points only when a
+    single character does not fit: a run of combining marks); at least one code point."""
+    head = ""
+    for cluster in clusters(text):
+        if not fits(head + cluster):
+            break
+        head += cluster
+    return head or next((prefix for prefix in _prefixes(text) if fits(prefix)), text[:1])
 
 
 def _prefixes(text: str) -> Iterator[str]:

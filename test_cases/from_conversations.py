@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext
 
-from agents.customer_language import conversation_language
+from agents.models import conversation_language
 from console.models import Annotation
 from conversations.events import Kind
 from conversations.models import Conversation, Message

@@ -7,6 +7,8 @@ from celery import current_app
 
 EXPECTED = {
     "agents.tasks.answer_message": "llm",
+    "agents.tasks.remind_due_bookings": "outbound",
+    "agents.tasks.ask_for_ratings": "outbound",
     "conversations.tasks.deliver_message": "outbound",
     "conversations.tasks.sweep_unfinished_work": "outbound",
     "conversations.tasks.transcribe_voice_note": "llm",

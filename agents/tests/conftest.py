@@ -1,5 +1,5 @@
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -12,6 +12,8 @@ from business.models import Business, CatalogueItem, Customer, Document, FaqEntr
 from conversations.events import CustomerMessage
 from conversations.inbound import store_customer_message
 from conversations.models import ChannelConnection, Contact, Conversation, Message
+from tests.fake_platform import FakePlatformServer
+from tests.support.platform_contract import PlatformHarness
 
 _message_ids = itertools.count()
 
@@ -117,3 +119,17 @@ def say_as() -> Callable[..., Message | None]:
 def say(say_as: Callable[..., Message | None], console_contact: Contact) -> Callable[..., Message | None]:
     """The console contact's message, answered."""
     return lambda text, settle=False: say_as(console_contact, text, settle)
+
+
+@pytest.fixture
+def platform_server() -> Iterator[Callable[[PlatformHarness], FakePlatformServer]]:
+    """Starts a fake server answering as the harness's platform does."""
+    servers: list[FakePlatformServer] = []
+
+    def start(harness: PlatformHarness) -> FakePlatformServer:
+        servers.append(FakePlatformServer(default=harness.api_answer))
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.close()

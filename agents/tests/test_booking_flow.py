@@ -14,6 +14,7 @@ from agents.booking_flow import RequestTurn
 from agents.models import PendingRequest
 from agents.router import PlannedCall
 from business.models import Booking, Business, Lead
+from conversations.models import Message
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2026, 12, 3, 9, 20, tzinfo=PARIS)
@@ -213,3 +214,28 @@ def test_a_lead_is_read_back_and_sent_on_a_yes(turn_context, say):
     say("yes")
     lead = Lead.objects.get()
     assert (lead.interest, lead.contact_detail) == (text, "alex@example.com")
+
+
+def test_the_read_back_offers_yes_and_change_and_picking_yes_books_it(say):
+    reply = say("I'd like to book a table for 2 tomorrow at 10")
+    assert reply.choices == [
+        {"id": "booking:confirm", "title": "Yes"},
+        {"id": "booking:change", "title": "Change"},
+    ]
+    picked = say("Yes")
+    assert Message.objects.get(pk=picked.reply_to_id).chosen == "booking:confirm"
+    assert Booking.objects.get().party_size == 2 and picked.choices == []
+
+
+def test_a_french_read_back_offers_its_choices_in_french_and_modifier_means_change(turn_context, say, shop):
+    shop.languages = ["fr"]
+    shop.save()
+    RequestTurn(turn_context, "Je voudrais réserver une table pour 4 samedi à 19h30").answer(
+        [PlannedCall("create_booking")]
+    )
+    reply = say("pour 4 personnes")
+    assert "samedi 5 décembre à 19:30" in reply.text
+    assert [choice["title"] for choice in reply.choices] == ["Oui", "Modifier"]
+    # "Modifier" is no French "non": the pick itself says it.
+    assert "changer" in say("Modifier").text
+    assert not Booking.objects.exists()

@@ -9,7 +9,7 @@ from django.utils import timezone
 from agents.models import AgentRun
 from analytics.figures import usage_figures
 from business.models import Business, FaqEntry, Membership
-from console.models import Annotation
+from console.models import Annotation, Handover
 from conversations.models import ChannelConnection, Contact, Conversation, Message
 
 pytestmark = pytest.mark.django_db
@@ -153,3 +153,31 @@ def test_an_empty_answer_or_another_business_s_question_makes_no_draft(client, m
     client.force_login(member_of(other, "intruder"))
     assert client.post(f"/console/other/usage/unanswered/{run_id}/to-faq/", {"answer": "x"}).status_code == 404
     assert not FaqEntry.objects.filter(business=month, published=False).exists()
+
+
+def test_ratings_are_counted_per_channel_agent_alone_or_with_a_person(client, month):
+    asked = timezone.now()
+    alone = Conversation.objects.filter(status="bot").order_by("pk")
+    alone.filter(pk=alone[0].pk).update(satisfaction_asked_at=asked, rating=Conversation.Rating.GOOD)
+    alone.filter(pk=alone[1].pk).update(satisfaction_asked_at=asked, rating=Conversation.Rating.POOR)
+    alone.filter(pk=alone[2].pk).update(satisfaction_asked_at=asked)  # asked, never answered
+    Conversation.objects.filter(status="human").update(satisfaction_asked_at=asked, rating=Conversation.Rating.OK)
+    taken_back = turn(month, "Do you ship abroad?", "replied", 1, platform="telegram")
+    Handover.objects.create(conversation=taken_back, action=Handover.Action.TAKE_OVER)
+    Conversation.objects.filter(pk=taken_back.pk).update(satisfaction_asked_at=asked, rating=Conversation.Rating.OK)
+    on_telegram = turn(month, "Do you ship abroad?", "replied", 1, platform="telegram")
+    Conversation.objects.filter(pk=on_telegram.pk).update(satisfaction_asked_at=asked, rating=Conversation.Rating.GOOD)
+    ratings = {(row.channel, row.with_a_person): row for row in usage_figures(month, 30).ratings}
+    assert set(ratings) == {
+        ("Facebook Messenger", False),
+        ("Facebook Messenger", True),
+        ("Telegram", False),
+        ("Telegram", True),
+    }
+    agent_alone = ratings["Facebook Messenger", False]
+    assert (agent_alone.asked, agent_alone.rated, agent_alone.average) == (3, 2, pytest.approx(2.0))
+    assert (agent_alone.good, agent_alone.ok, agent_alone.poor) == (1, 0, 1)
+    assert (ratings["Facebook Messenger", True].rated, ratings["Facebook Messenger", True].ok) == (1, 1)
+    client.force_login(member_of(month, "camille"))
+    page = client.get("/console/corner-shop/usage/").content.decode()
+    assert 'data-ratings="Facebook Messenger with a person"' in page and 'data-ratings="Telegram"' in page

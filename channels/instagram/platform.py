@@ -4,13 +4,14 @@ from conversations.models import ChannelConnection
 from conversations.text_split import utf8_length
 
 from ..credential_fields import CredentialField, numeric_id
+from ..messenger.sender import MAX_QUICK_REPLIES
 from ..meta.fields import APP_ID, APP_SECRET, PAGE_ACCESS_TOKEN, PAGE_ID, REGISTER_LABEL, SETUP_HELP, VERIFY_TOKEN
 from ..meta.graph import GRAPH_API_BASE, HUMAN_AGENT_WINDOW, STANDARD_WINDOW
 from ..meta.media import fetch_attachment
 from ..meta.subscriptions import subscription_report
 from ..platform import PlatformSpec
 from ..webhook_setup import WebhookReport
-from .sender import send_human_agent_text, send_text, send_typing
+from .sender import send_choices, send_human_agent_text, send_text, send_typing
 from .views import instagram_webhook
 
 ACCOUNT_ID = CredentialField(
@@ -47,4 +48,6 @@ INSTAGRAM = PlatformSpec(
     reply_window=STANDARD_WINDOW,
     human_agent_window=HUMAN_AGENT_WINDOW,
     send_human_agent_text=send_human_agent_text,
+    send_choices=send_choices,
+    max_choices=MAX_QUICK_REPLIES,
 )

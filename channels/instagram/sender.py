@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from conversations.choices import Choice
 from conversations.sending import Sent
 
-from ..messenger.sender import post_message, post_sender_action
+from ..messenger.sender import post_message, post_sender_action, with_quick_replies
 from ..meta.graph import HUMAN_AGENT_TAG
 
 if TYPE_CHECKING:
@@ -17,6 +19,12 @@ def send_text(connection: ChannelConnection, recipient_id: str, text: str) -> Se
     return post_message(
         connection, messages_path(connection), {"recipient": {"id": recipient_id}, "message": {"text": text}}
     )
+
+
+def send_choices(connection: ChannelConnection, recipient_id: str, text: str, choices: Sequence[Choice]) -> Sent:
+    """Quick replies, as on Messenger: the same limits, and the tap returns the payload the same way."""
+    payload = {"recipient": {"id": recipient_id}, "message": with_quick_replies(text, choices)}
+    return post_message(connection, messages_path(connection), payload)
 
 
 def send_human_agent_text(connection: ChannelConnection, recipient_id: str, text: str) -> Sent:

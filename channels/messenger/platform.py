@@ -6,7 +6,14 @@ from ..meta.media import fetch_attachment
 from ..meta.subscriptions import subscription_report
 from ..platform import PlatformSpec
 from ..webhook_setup import WebhookReport
-from .sender import send_human_agent_text, send_text, send_typing
+from .sender import (
+    MAX_QUICK_REPLIES,
+    send_choices,
+    send_event_update_text,
+    send_human_agent_text,
+    send_text,
+    send_typing,
+)
 from .views import messenger_webhook
 
 # The webhook fields whose events Parley reads: messages and button presses.
@@ -36,4 +43,7 @@ MESSENGER = PlatformSpec(
     window_closed_codes=frozenset({"10/2018278"}),
     human_agent_window=HUMAN_AGENT_WINDOW,
     send_human_agent_text=send_human_agent_text,
+    send_event_update_text=send_event_update_text,
+    send_choices=send_choices,
+    max_choices=MAX_QUICK_REPLIES,
 )

@@ -21,6 +21,8 @@ STANDARD_WINDOW = timedelta(hours=24)
 # A person may answer for 7 days after it, tagging the message HUMAN_AGENT.
 HUMAN_AGENT_WINDOW = timedelta(days=7)
 HUMAN_AGENT_TAG = {"messaging_type": "MESSAGE_TAG", "tag": "HUMAN_AGENT"}
+# Reminders and updates of an event the customer booked, allowed outside the window before the event (Messenger only).
+CONFIRMED_EVENT_UPDATE_TAG = {"messaging_type": "MESSAGE_TAG", "tag": "CONFIRMED_EVENT_UPDATE"}
 # Graph error codes that mean "not now": unknown/service errors and the rate limits, with WhatsApp's
 # service unavailable (131016), account rate limit (80007), throughput (130429) and pair rate limit (131056).
 TRANSIENT_CODES = frozenset({1, 2, 4, 17, 32, 341, 613, 80007, 130429, 131016, 131056})

@@ -1,9 +1,10 @@
 from django.utils.translation import gettext_lazy as _
 
 from ..platform import PlatformSpec
+from .formatting import render
 from .media import fetch_media
 from .registration import FIELDS, set_webhook
-from .sender import TELEGRAM_API_BASE, send_text, send_typing
+from .sender import MAX_CHOICES, TELEGRAM_API_BASE, send_choices, send_text, send_typing
 from .views import telegram_webhook
 
 TELEGRAM = PlatformSpec(
@@ -26,6 +27,9 @@ TELEGRAM = PlatformSpec(
     text_limit=4096,
     send_typing=send_typing,
     fetch_media=fetch_media,
+    render=render,
+    send_choices=send_choices,
+    max_choices=MAX_CHOICES,
     # No customer-service window: a bot may write to a chat for as long as it is not blocked.
     reply_window=None,
 )

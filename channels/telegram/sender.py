@@ -2,26 +2,52 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_noop
 
+from conversations.choices import Choice, cut_title
 from conversations.sending import PermanentSendError, Sent, TemporarySendError
 
 from .. import api_calls
+from .formatting import PARSE_MODE
 
 if TYPE_CHECKING:
     from conversations.models import ChannelConnection
 
 TELEGRAM_API_BASE = "https://api.telegram.org"
+# Telegram sets no limit on a button's text, but a phone shows about this much of it.
+BUTTON_TEXT_LIMIT = 40
+MAX_CHOICES = 10
 
 
 def send_text(connection: ChannelConnection, chat_id: str, text: str) -> Sent:
-    result = call(connection, "sendMessage", {"chat_id": _chat_id(chat_id), "text": text})
+    return _sent(chat_id, call(connection, "sendMessage", _message(chat_id, text)))
+
+
+def _message(chat_id: str, text: str) -> dict[str, Any]:
+    # The text is rendered as Telegram HTML by formatting.py, as every reply part is.
+    return {"chat_id": _chat_id(chat_id), "text": text, "parse_mode": PARSE_MODE}
+
+
+def _sent(chat_id: str, result: Any) -> Sent:
     if not isinstance(result, dict) or "message_id" not in result:
         raise PermanentSendError(gettext_noop("sendMessage answered without a message"), code="no_message_id")
     # Telegram numbers messages per chat: the chat makes the id unique, as for inbound messages.
     return Sent(platform_message_id=f"{chat_id}:{result['message_id']}")
+
+
+def send_choices(connection: ChannelConnection, chat_id: str, text: str, choices: Sequence[Choice]) -> Sent:
+    """The reply with an inline keyboard, one button a row: a tap comes back as a callback_query
+    carrying the choice's id as its callback_data (at most 64 bytes, as choice ids are)."""
+    keyboard = [
+        [{"text": cut_title(choice.title, BUTTON_TEXT_LIMIT), "callback_data": choice.id}] for choice in choices
+    ]
+    return _sent(
+        chat_id,
+        call(connection, "sendMessage", {**_message(chat_id, text), "reply_markup": {"inline_keyboard": keyboard}}),
+    )
 
 
 def send_typing(connection: ChannelConnection, chat_id: str) -> None:

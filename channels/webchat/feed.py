@@ -6,6 +6,7 @@ the widget says its panel is open in front of the visitor.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -14,6 +15,7 @@ from django.utils import timezone
 
 from conversations.events import DeliveryState, Kind, StatusUpdate
 from conversations.inbound import store_events
+from conversations.markup import read
 from conversations.models import ChannelConnection, Conversation, Message
 
 SHOWN_REPLY_STATES = (Message.Status.SENT, Message.Status.DELIVERED, Message.Status.READ)
@@ -82,8 +84,13 @@ def _as_json(message: Message, status: str) -> dict[str, Any]:
         # The id the widget made for the visitor's message, so it can match the copy it shows already.
         "client_message_id": (message.platform_message_id or "").partition(":")[2] if inbound else "",
         "text": message.text,
+        # A reply's Markdown-ish marks, as spans the widget builds elements from (never HTML).
+        "spans": [] if inbound else [asdict(span) for span in read(message.text)],
         # A person's replies are signed with their first name (console/operator_actions.py).
         "name": message.metadata.get("operator_name", "") if message.author == Message.Author.OPERATOR else "",
         "status": status,
         "at": message.created_at.isoformat(),
+        # A reply's buttons, and on the visitor's message the one they pressed.
+        "choices": message.choices,
+        "chosen": message.chosen,
     }

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..credential_fields import CredentialField, origin_list
 from ..platform import PlatformSpec
-from .sender import send_text
+from .sender import send_choices, send_text
 from .views import messages, widget_script
 from .widget_config import validate_colour, validate_position
 
@@ -60,6 +60,9 @@ WEBCHAT = PlatformSpec(
     ),
     # The browser fetches each reply whole from the database: there is no message size to split for.
     text_limit=1_000_000,
+    send_choices=send_choices,
+    # The widget shows any number; more than this many buttons would bury the reply.
+    max_choices=10,
     urls=(
         path("<slug:key>/widget.js", widget_script, name="webchat-widget"),
         path("<slug:key>/messages", messages, name="webchat-messages"),

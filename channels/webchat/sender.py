@@ -7,13 +7,20 @@ sent, and the poll marks it delivered once the browser has fetched it (see feed.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from conversations.sending import Sent
 
 if TYPE_CHECKING:
+    from conversations.choices import Choice
     from conversations.models import ChannelConnection
 
 
 def send_text(connection: ChannelConnection, recipient_id: str, text: str) -> Sent:
     return Sent(platform_message_id=f"webchat-{uuid.uuid4()}")
+
+
+def send_choices(connection: ChannelConnection, recipient_id: str, text: str, choices: Sequence[Choice]) -> Sent:
+    """The poll serves the reply's choices with it (feed.py), and the widget shows them as buttons."""
+    return send_text(connection, recipient_id, text)

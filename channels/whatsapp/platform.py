@@ -8,8 +8,9 @@ from ..meta.graph import GRAPH_API_BASE, STANDARD_WINDOW
 from ..meta.subscriptions import subscription_report
 from ..platform import PlatformSpec
 from ..webhook_setup import WebhookReport
+from .formatting import render
 from .media import fetch_media
-from .sender import send_text, send_typing
+from .sender import INTERACTIVE_BODY_LIMIT, MAX_LIST_ROWS, send_choices, send_template, send_text, send_typing
 from .views import whatsapp_webhook
 
 FIELDS = (
@@ -38,6 +39,7 @@ WHATSAPP = PlatformSpec(
     name="whatsapp",
     label="WhatsApp (Cloud API)",
     send_text=send_text,
+    send_template=send_template,
     webhook_view=whatsapp_webhook,
     default_api_base=GRAPH_API_BASE,
     credential_keys=("phone_number_id", "access_token", "app_secret", "verify_token", "app_id"),
@@ -49,6 +51,10 @@ WHATSAPP = PlatformSpec(
     text_limit=4096,
     send_typing=send_typing,
     fetch_media=fetch_media,
+    render=render,
+    send_choices=send_choices,
+    max_choices=MAX_LIST_ROWS,
+    choices_text_limit=INTERACTIVE_BODY_LIMIT,
     reply_window=STANDARD_WINDOW,
     ids_are_phone_numbers=True,
     window_closed_codes=frozenset({"131047"}),

@@ -11,7 +11,7 @@ from django.db.models import Model
 from agents.models import AgentConfig, AgentRun, HttpTool
 from business.models import Booking, Business, CatalogueItem, Customer, Document, FaqEntry, Lead, Membership, Order
 from console.models import Annotation
-from conversations.models import ChannelConnection, Contact, Conversation, Message
+from conversations.models import ChannelConnection, Contact, Conversation, Message, MessageTemplate
 from test_cases.models import Case, CaseTurn
 
 SECRET_TOKEN = "EAAsecret-page-token-do-not-show"
@@ -75,6 +75,9 @@ def populate(business: Business, tag: str) -> dict[type[Model], Model]:
     rows[Annotation] = Annotation.objects.create(reply=reply, correct_answer=f"{tag}: our sourdough has gluten.")
     rows[Case] = Case.objects.create(business=business, name=f"{tag} gluten case")
     CaseTurn.objects.create(case=rows[Case], text=f"{tag} asks about gluten", must_contain="gluten")
+    rows[MessageTemplate] = MessageTemplate.objects.create(
+        business=business, name=f"{tag.lower()}_follow_up", language="en", body=f"{tag} here: {{{{1}}}}, any news?"
+    )
     return rows
 
 

@@ -26,6 +26,7 @@ from console import operator_actions
 from console.models import Handover
 from console.views import INBOX_PAGE_SIZE
 from conversations import outbox
+from conversations.choices import Choice
 from conversations.events import CustomerMessage
 from conversations.inbound import store_customer_message
 from conversations.models import ChannelConnection, Contact, Conversation, Message
@@ -415,3 +416,22 @@ def test_the_inbox_and_the_transcript_show_times_in_the_businesss_timezone_and_s
     assert "Last message (Europe/Paris)" in inbox and "2026-12-01 14:05" in inbox
     assert "Times are in Europe/Paris" in transcript and "2026-12-01 14:05:30" in transcript
     assert "13:05" not in inbox + transcript
+
+
+def test_the_transcript_shows_the_choices_a_reply_offered_and_the_one_the_customer_took(
+    inbound, member_client, messenger_connection
+):
+    offered = (Choice("booking:confirm", "Yes"), Choice("booking:change", "Change"))
+    outcome = TurnOutcome(text="Shall I book it?", outcome=AgentRun.Outcome.REPLIED, choices=offered)
+    finish_turn(inbound, outcome, "test-model", 0.1)
+    reply = Message.objects.get(direction=Message.Direction.OUTBOUND)
+    assert reply.choices == [choice.as_stored() for choice in offered]
+    store_customer_message(
+        messenger_connection,
+        CustomerMessage(platform_message_id="m_in_2", sender_id="6785123409871234", text="change"),
+    )
+    slug = inbound.conversation.business.slug
+    page = member_client.get(reverse("console:transcript", args=[slug, inbound.conversation_id])).content.decode()
+    assert '<li class="choice">Yes</li>' in page
+    assert '<li class="choice taken">Change <span class="badge">chosen</span></li>' in page
+    assert "typed “change”" in page

@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("conversations", "0001_initial"),
+        ("conversations", "0002_message_choices"),
     ]
 
     operations = [

@@ -142,6 +142,16 @@ class PlatformHarness(ABC):
         """The text a request to the platform's API sends the customer; None for typing, read marks and such."""
         raise NotImplementedError(f"{self.platform} has no API Parley sends to")
 
+    def sent_choices(self, request: RecordedRequest) -> list[tuple[str, str]] | None:
+        """The (payload, title) of each button a request shows the customer; None when the platform has
+        no buttons and the choices go as numbered lines of the text."""
+        return None
+
+    def pick(self, payload: str, title: str, number: int) -> bytes:
+        """The customer picking a choice, as the platform delivers it: a tap on the button with this
+        payload and title, or where there are no buttons the choice's number typed."""
+        raise NotImplementedError(f"{self.platform} has no choices to pick")
+
     def temporary_refusals(self) -> dict[str, RefusedSend]:
         """The API's answers that mean "not now": the reply stays pending and is sent again."""
         return {"server error": SERVER_ERROR}

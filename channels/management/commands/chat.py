@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from business.models import Business
 from config.celery import app as celery_app
+from conversations.choices import numbered_text, stored_choices
 from conversations.models import ChannelConnection, Conversation, Message
 
 from ...playground.connection import playground_connection, store_playground_message
@@ -60,4 +61,6 @@ class Command(BaseCommand):
         if reply is None:
             status = Conversation.objects.get(pk=inbound.conversation_id).get_status_display()
             raise CommandError(f"no reply: the conversation is '{status}'. Use --new to start a new one.")
-        return reply.text
+        # No buttons in a terminal: the choices as the numbered lines the playground sends, answered by number.
+        offered = stored_choices(reply)
+        return numbered_text(reply.text, offered) if offered else reply.text

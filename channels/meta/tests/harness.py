@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import ClassVar
 
 from channels.meta.signature import SIGNATURE_HEADER, sign
@@ -37,6 +38,16 @@ class MetaHarness(PlatformHarness):
 
     def sent_text(self, request: RecordedRequest) -> str | None:
         return request.json().get("message", {}).get("text")
+
+    def sent_choices(self, request: RecordedRequest) -> list[tuple[str, str]] | None:
+        return [(reply["payload"], reply["title"]) for reply in request.json()["message"]["quick_replies"]]
+
+    def pick(self, payload: str, title: str, number: int) -> bytes:
+        """Messenger's and Instagram's quick reply: a message with the title as text and the payload."""
+        body = self.fixture("quick_reply")["body"]
+        message = body["entry"][0]["messaging"][0]["message"]
+        message.update(mid=f"m_pick_{number}", text=title, quick_reply={"payload": payload})
+        return json.dumps(body).encode()
 
     def temporary_refusals(self) -> dict[str, RefusedSend]:
         message = "(#613) Calls to this api have exceeded the rate limit."

@@ -1,5 +1,7 @@
 """Telegram's harness for the webhook contract (tests/support/platform_contract.py)."""
 
+import json
+
 from conversations.models import ChannelConnection
 from tests.fake_platform import Answer, RecordedRequest
 from tests.support.platform_contract import Delivery, Location, PlatformHarness, RefusedSend
@@ -58,6 +60,18 @@ class TelegramHarness(PlatformHarness):
 
     def sent_text(self, request: RecordedRequest) -> str | None:
         return request.json()["text"] if request.path.endswith("/sendMessage") else None
+
+    def sent_choices(self, request: RecordedRequest) -> list[tuple[str, str]] | None:
+        keyboard = request.json()["reply_markup"]["inline_keyboard"]
+        return [(button["callback_data"], button["text"]) for row in keyboard for button in row]
+
+    def pick(self, payload: str, title: str, number: int) -> bytes:
+        update = self.fixture("callback_query")["body"]
+        query = update["callback_query"]
+        update["update_id"] += number
+        query["id"], query["data"] = f"{query['id']}{number}", payload
+        query["message"]["reply_markup"] = {"inline_keyboard": [[{"text": title, "callback_data": payload}]]}
+        return json.dumps(update).encode()
 
     def temporary_refusals(self) -> dict[str, RefusedSend]:
         return {name: self.scripted_refusal(name) for name in ("send_throttled", "send_server_error")}

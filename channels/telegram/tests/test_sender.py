@@ -35,7 +35,11 @@ def test_a_reply_is_posted_to_send_message_with_the_bot_token_in_the_path(pendin
     [request] = fake_platform.requests
     assert (request.method, request.path) == ("POST", f"/bot{BOT_TOKEN}/sendMessage")
     assert request.headers["Content-Type"] == "application/json"
-    assert request.json() == {"chat_id": CHAT_ID, "text": "Your parcel is with Yamato Transport 🚚."}
+    assert request.json() == {
+        "chat_id": CHAT_ID,
+        "text": "Your parcel is with Yamato Transport 🚚.",
+        "parse_mode": "HTML",
+    }
     pending_reply.refresh_from_db()
     assert pending_reply.status == Message.Status.SENT
     assert pending_reply.platform_message_id == f"{CHAT_ID}:5001"
@@ -61,7 +65,9 @@ def test_a_reply_over_4096_characters_is_split_as_telegram_expects(telegram_conn
     assert all(0 < len(text.encode("utf-16-le")) // 2 <= fixture["expect"]["max_text_chars"] for text in texts)
     assert " ".join(texts) == fixture["given"]["reply_text"]
     assert texts[-1].endswith("🙇\u200d♀️")
-    assert all(body == {"chat_id": fixture["body"]["chat_id"], "text": body["text"]} for body in bodies)
+    assert all(
+        body == {"chat_id": fixture["body"]["chat_id"], "text": body["text"], "parse_mode": "HTML"} for body in bodies
+    )
     reply.refresh_from_db()
     assert reply.metadata["sent_parts"] == [f"{CHAT_ID}:5001", f"{CHAT_ID}:5002"]
 
@@ -87,3 +93,25 @@ def test_a_failing_typing_indicator_is_not_an_error(pending_reply, fake_platform
     fake_platform.script(scripted_error("send_blocked"))
     outbox.show_typing(pending_reply.conversation)
     assert len(fake_platform.requests) == 1
+
+
+def test_a_reply_is_sent_as_telegram_html_with_its_text_escaped(telegram_connection, fake_platform):
+    reply = reply_to_customer(telegram_connection, "**Order #JP-8812** ships *today* <b>not bold</b> & fast")
+    outbox.deliver(reply.pk)
+    [request] = fake_platform.requests
+    assert request.json()["text"] == "<b>Order #JP-8812</b> ships <i>today</i> &lt;b&gt;not bold&lt;/b&gt; &amp; fast"
+
+
+def test_choices_are_an_inline_keyboard_whose_buttons_carry_the_choice_ids(telegram_connection, fake_platform):
+    reply = reply_to_customer(telegram_connection, "Shall I book it?")
+    long_title = "Change the day, the time or the number of people"
+    reply.choices = [{"id": "booking:confirm", "title": "Yes"}, {"id": "booking:change", "title": long_title}]
+    reply.save()
+    outbox.deliver(reply.pk)
+    [request] = fake_platform.requests
+    assert request.json()["reply_markup"] == {
+        "inline_keyboard": [
+            [{"text": "Yes", "callback_data": "booking:confirm"}],
+            [{"text": "Change the day, the time or the number…", "callback_data": "booking:change"}],
+        ]
+    }

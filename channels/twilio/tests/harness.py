@@ -83,6 +83,13 @@ class TwilioHarness(PlatformHarness):
     def sent_text(self, request: RecordedRequest) -> str | None:
         return sent_form(request).get("Body")
 
+    def pick(self, payload: str, title: str, number: int) -> bytes:
+        """SMS has no buttons: the customer answers the numbered lines with a number."""
+        fields = {name: values[-1] for name, values in form_fields(self.raw(self.text_message)).items()}
+        fields.update(Body=str(number), MessageSid=f"SM{number:032x}", SmsSid=f"SM{number:032x}")
+        fields["SmsMessageSid"] = fields["SmsSid"]
+        return urlencode(fields).encode()
+
     def temporary_refusals(self) -> dict[str, RefusedSend]:
         return {name: self.scripted_refusal(name) for name in ("throttled", "server_error")}
 

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from channels.webchat.tests.harness import PUBLIC_KEY, SHOP_ORIGIN
 from channels.webchat.views import MAX_BODY_BYTES, MESSAGES_PER_MINUTE
 from conversations import outbox
+from conversations.choices import Choice
 from conversations.models import ChannelConnection, Contact, Conversation, Message
 from tests.support import load_fixture
 
@@ -234,3 +235,31 @@ def test_a_poll_with_a_bad_visitor_or_cursor_is_a_bad_request(client, webchat_co
 def test_a_poll_from_another_website_is_refused(client, webchat_connection):
     response = client.get(ENDPOINT, {"visitor": VISITOR, "after": 0}, HTTP_ORIGIN="https://evil.example")
     assert response.status_code == 403
+
+
+def test_a_visitor_posting_a_choice_never_offered_to_them_picks_nothing(post, webchat_connection):
+    # The id of a choice another feature acts on (a reminder's "Cancel"), posted by hand.
+    message = {**load_fixture(__file__, "visitor_message"), "text": "Cancel", "choice_id": "reminder:cancel:1"}
+    assert post(json.dumps(message)).status_code == 201
+    stored = Message.objects.get()
+    assert (stored.chosen, stored.text, stored.kind) == ("", "Cancel", "button")
+
+
+def test_a_choice_id_that_is_not_a_string_is_refused(post, webchat_connection):
+    message = {**load_fixture(__file__, "visitor_message"), "choice_id": ["booking:confirm"]}
+    assert post(json.dumps(message)).status_code == 400
+    assert not Message.objects.exists()
+
+
+def test_the_poll_serves_a_replys_choices_and_its_formatting_as_spans(post, poll, webchat_connection):
+    post(body("visitor_message"))
+    inbound = Message.objects.get()
+    choices = [Choice("booking:confirm", "Yes")]
+    reply = outbox.queue_reply(inbound.conversation, "**Saturday** 9-18", author=Message.Author.AGENT, choices=choices)
+    outbox.deliver(reply.pk)
+    served = poll().json()["messages"][-1]
+    assert served["choices"] == [{"id": "booking:confirm", "title": "Yes"}]
+    assert served["spans"] == [
+        {"text": "Saturday", "bold": True, "italic": False, "code": False, "link": ""},
+        {"text": " 9-18", "bold": False, "italic": False, "code": False, "link": ""},
+    ]

@@ -9,6 +9,7 @@ from channels.webchat.refusals import last_refused_origin
 from channels.webchat.tests.harness import PUBLIC_KEY
 from console.operator_actions import reply_as_operator
 from conversations import outbox
+from conversations.choices import Choice
 from conversations.models import Contact, Conversation, Message
 from tests.fake_platform import Answer, FakePlatformServer
 from tests.support import ARTIFACTS
@@ -261,3 +262,37 @@ def test_an_operators_reply_is_signed_with_their_first_name_and_looks_apart_from
         page.screenshot(path=ARTIFACTS / "webchat-panel.png")
 
     in_browser(shop_website.url, returning, visitor=RETURNING_VISITOR)
+
+
+def test_a_reply_shows_its_formatting_and_choices_and_a_pressed_button_comes_back_as_that_choice(
+    webchat_connection, shop_website
+):
+    webchat_connection.credentials["allowed_origins"] = shop_website.url
+    webchat_connection.save()
+    contact = Contact.objects.create(connection=webchat_connection, platform_user_id=RETURNING_VISITOR)
+    conversation = Conversation.objects.create(
+        business=webchat_connection.business,
+        connection=webchat_connection,
+        contact=contact,
+        # A person has the conversation: the agent stays out of this test.
+        status=Conversation.Status.HUMAN,
+    )
+    text = "**2 baguettes** at *6 pm*, see [our hours](https://corner-shop.example/hours) <img src=x onerror=alert(1)>"
+    choices = [Choice("booking:confirm", "Yes"), Choice("booking:change", "Change the time")]
+    outbox.queue_reply(conversation, text, author=Message.Author.OPERATOR, choices=choices, send_here=True)
+
+    def press(page: Page) -> None:
+        page.locator(".launcher").click()
+        reply = page.locator(".msg.from-operator")
+        expect(reply.locator("strong")).to_have_text("2 baguettes", timeout=15_000)
+        expect(reply.locator("em")).to_have_text("6 pm")
+        expect(reply.locator("a")).to_have_attribute("href", "https://corner-shop.example/hours")
+        expect(reply).to_contain_text("<img src=x onerror=alert(1)>")
+        expect(reply.locator("img")).to_have_count(0)
+        page.locator(".choices button", has_text="Change the time").click()
+        expect(page.locator(".msg.from-visitor .state")).to_have_text("Sent", timeout=15_000)
+        expect(page.locator(".choices")).to_have_count(0)
+
+    in_browser(shop_website.url, press, visitor=RETURNING_VISITOR)
+    picked = Message.objects.get(direction=Message.Direction.INBOUND)
+    assert (picked.chosen, picked.text, picked.kind) == ("booking:change", "Change the time", "button")

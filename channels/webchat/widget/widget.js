@@ -64,6 +64,10 @@
     "  background: #6b7280; animation: blink 1.2s infinite; }",
     ".typing span:nth-child(2) { animation-delay: .2s; } .typing span:nth-child(3) { animation-delay: .4s; }",
     "@keyframes blink { 0%, 80%, 100% { opacity: .3; } 40% { opacity: 1; } }",
+    ".choices { display: flex; flex-wrap: wrap; gap: 6px; align-self: flex-start; }",
+    ".choices button { border: 1px solid var(--brand); background: #fff; color: var(--brand); border-radius: 16px;",
+    "  padding: 6px 12px; font-size: 13px; cursor: pointer; }",
+    ".msg a { color: inherit; }",
     "form { display: flex; gap: 8px; padding: 10px; border-top: 1px solid #e5e7eb; }",
     "textarea { flex: 1; resize: none; height: 40px; padding: 9px 10px; border: 1px solid #d1d5db;",
     // 16 px: iOS zooms the page into any smaller input.
@@ -159,7 +163,7 @@
     return !panel.hidden;
   }
 
-  function addMessage(from, text, state, name) {
+  function addMessage(from, text, state, name, spans) {
     var element = document.createElement("div");
     element.className = "msg from-" + from;
     if (from === "operator") {
@@ -168,11 +172,54 @@
       author.textContent = name || texts.staff;
       element.appendChild(author);
     }
-    element.appendChild(document.createTextNode(text));
+    if (spans && spans.length) spans.forEach(function (span) { element.appendChild(spanNode(span)); });
+    else element.appendChild(document.createTextNode(text));
     if (from === "visitor") setState(element, state);
     log.insertBefore(element, typing);
     log.scrollTop = log.scrollHeight;
     return element;
+  }
+
+  // A reply's formatting, built as elements around text nodes: nothing the reply says is ever read as HTML.
+  function spanNode(span) {
+    var node = document.createTextNode(span.text);
+    [["code", "code"], ["italic", "em"], ["bold", "strong"]].forEach(function (mark) {
+      if (!span[mark[0]]) return;
+      var wrapper = document.createElement(mark[1]);
+      wrapper.appendChild(node);
+      node = wrapper;
+    });
+    if (span.link && /^(https?:|mailto:|tel:)/i.test(span.link)) {
+      var anchor = document.createElement("a");
+      anchor.href = span.link;
+      anchor.target = "_blank";
+      anchor.rel = "noopener noreferrer nofollow";
+      anchor.appendChild(node);
+      node = anchor;
+    }
+    return node;
+  }
+
+  // A reply's choices as buttons under it, until the visitor picks one or writes on.
+  function addChoices(choices) {
+    var row = document.createElement("div");
+    row.className = "choices";
+    choices.forEach(function (choice) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.textContent = choice.title;
+      button.addEventListener("click", function () {
+        clearChoices();
+        send(choice.title, choice.id);
+      });
+      row.appendChild(button);
+    });
+    log.insertBefore(row, typing);
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function clearChoices() {
+    Array.prototype.forEach.call(log.querySelectorAll(".choices"), function (row) { row.remove(); });
   }
 
   function setState(element, state) {
@@ -193,7 +240,9 @@
         delete unconfirmed[message.client_message_id];
         setState(element, "received");
       } else {
-        element = addMessage(message.from, message.text, message.status, message.name);
+        clearChoices();
+        element = addMessage(message.from, message.text, message.status, message.name, message.spans);
+        if (message.choices && message.choices.length) addChoices(message.choices);
       }
       shown[message.id] = element;
       if (message.from !== "visitor") {
@@ -252,7 +301,7 @@
     form.querySelector("button").disabled = true;
   }
 
-  function send(text) {
+  function send(text, choiceId) {
     if (refused) return;
     if (!hasWritten) {
       hasWritten = true;
@@ -261,7 +310,9 @@
     var clientId = uuid4();
     var element = addMessage("visitor", text, "sending");
     unconfirmed[clientId] = element;
-    deliver(element, JSON.stringify({ visitor_id: visitor, client_message_id: clientId, text: text, page_url: location.href }));
+    var message = { visitor_id: visitor, client_message_id: clientId, text: text, page_url: location.href };
+    if (choiceId) message.choice_id = choiceId;
+    deliver(element, JSON.stringify(message));
   }
 
   // The same client message id on every attempt: a retry after a lost answer is stored once.
@@ -332,6 +383,7 @@
     var text = input.value.trim();
     if (!text) return;
     input.value = "";
+    clearChoices();
     send(text);
   });
   input.addEventListener("keydown", function (event) {

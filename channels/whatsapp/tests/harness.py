@@ -1,5 +1,7 @@
 """WhatsApp's harness for the webhook contract (tests/support/platform_contract.py)."""
 
+import json
+
 from channels.meta.tests.harness import MetaHarness
 from tests.fake_platform import Answer, RecordedRequest
 from tests.support.platform_contract import SERVER_ERROR, Location, RefusedSend
@@ -77,7 +79,25 @@ class WhatsAppHarness(MetaHarness):
         return cloud_api_success(request, count)
 
     def sent_text(self, request: RecordedRequest) -> str | None:
-        return request.json().get("text", {}).get("body")
+        body = request.json()
+        return (
+            body["interactive"]["body"]["text"]
+            if body.get("type") == "interactive"
+            else body.get("text", {}).get("body")
+        )
+
+    def sent_choices(self, request: RecordedRequest) -> list[tuple[str, str]] | None:
+        interactive = request.json()["interactive"]
+        if interactive["type"] == "button":
+            return [(button["reply"]["id"], button["reply"]["title"]) for button in interactive["action"]["buttons"]]
+        return [(row["id"], row["title"]) for row in interactive["action"]["sections"][0]["rows"]]
+
+    def pick(self, payload: str, title: str, number: int) -> bytes:
+        body = self.fixture("button_reply")["body"]
+        message = body["entry"][0]["changes"][0]["value"]["messages"][0]
+        message["id"] = f"wamid.pick{number}"
+        message["interactive"]["button_reply"] = {"id": payload, "title": title}
+        return json.dumps(body).encode()
 
 
 HARNESS = WhatsAppHarness()

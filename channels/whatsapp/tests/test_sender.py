@@ -1,6 +1,7 @@
 import pytest
 
 from conversations import outbox
+from conversations.choices import Choice
 from conversations.events import CustomerMessage, Kind
 from conversations.inbound import store_customer_message
 from conversations.models import Message
@@ -89,3 +90,51 @@ def test_a_connection_without_a_phone_number_id_cannot_send(pending_reply, whats
     pending_reply.refresh_from_db()
     assert (pending_reply.status, pending_reply.error_code) == (Message.Status.FAILED, "no_phone_number_id")
     assert cloud_api.requests == []
+
+
+def test_four_to_ten_choices_go_as_a_list_whose_long_titles_continue_in_the_rows_description(
+    whatsapp_connection, cloud_api
+):
+    inbound = customer_says(whatsapp_connection, "What time?")
+    slots = [Choice(f"slot:{hour}", f"{hour}:00") for hour in (18, 19, 20)]
+    terrace = Choice("slot:terrace", "21:00 on the terrace, heated in winter")
+    reply = outbox.queue_reply(
+        inbound.conversation, "Which time suits you?", author=Message.Author.AGENT, choices=[*slots, terrace]
+    )
+    outbox.deliver(reply.pk)
+    [request] = cloud_api.requests
+    interactive = request.json()["interactive"]
+    assert interactive["type"] == "list" and interactive["body"] == {"text": "Which time suits you?"}
+    assert interactive["action"]["button"] == "Choose"
+    rows = interactive["action"]["sections"][0]["rows"]
+    assert rows[:3] == [{"id": slot.id, "title": slot.title} for slot in slots]
+    assert rows[3] == {
+        "id": "slot:terrace",
+        "title": "21:00 on the terrace,…",
+        "description": "21:00 on the terrace, heated in winter",
+    }
+
+
+def test_more_choices_than_a_list_holds_go_as_numbered_lines(whatsapp_connection, cloud_api):
+    inbound = customer_says(whatsapp_connection, "What do you have?")
+    many = [Choice(f"product:{number}", f"Tea {number}") for number in range(1, 12)]
+    reply = outbox.queue_reply(inbound.conversation, "We have:", author=Message.Author.AGENT, choices=many)
+    outbox.deliver(reply.pk)
+    [request] = cloud_api.requests
+    assert request.json()["text"]["body"] == "We have:\n\n" + "\n".join(f"{n}. Tea {n}" for n in range(1, 12))
+    assert customer_says(whatsapp_connection, "11", wamid="wamid.pick").chosen == "product:11"
+
+
+def test_a_long_reply_with_buttons_ends_with_an_interactive_part_within_its_1024_characters(
+    whatsapp_connection, cloud_api
+):
+    inbound = customer_says(whatsapp_connection, "Tell me about the menu")
+    text = " ".join(f"Dish {index}: slow-cooked ragù 🍝." for index in range(100))
+    choices = [Choice("handoff:person", "Talk to a person")]
+    reply = outbox.queue_reply(inbound.conversation, text, author=Message.Author.AGENT, choices=choices)
+    outbox.deliver(reply.pk)
+    *texts, last = [request.json() for request in cloud_api.requests]
+    assert [body["type"] for body in texts] == ["text"] * len(texts) and last["type"] == "interactive"
+    assert len(last["interactive"]["body"]["text"]) <= 1024
+    sent = [body["text"]["body"] for body in texts] + [last["interactive"]["body"]["text"]]
+    assert " ".join(sent) == text
