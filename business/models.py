@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .faq_publishing import faq_entry_publishing
@@ -54,6 +55,11 @@ class Business(models.Model):
         blank=True,
         help_text="Messages older than this many days are deleted every hour. Empty: kept until deleted by hand.",
     )
+    # A draft is a business of its own that staff edit and test before publishing it over this one (drafts.py):
+    # never connected to a channel, it serves no customer.
+    draft_of = models.OneToOneField(
+        "self", null=True, blank=True, editable=False, on_delete=models.CASCADE, related_name="draft"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -61,7 +67,13 @@ class Business(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
+        if self.draft_of_id is not None:
+            return gettext("Draft of %(name)s") % {"name": self.name}
         return self.name
+
+    @property
+    def is_draft(self) -> bool:
+        return self.draft_of_id is not None
 
     @classmethod
     def from_db(cls, db: str | None, field_names: Collection[str], values: Collection[Any]) -> Business:

@@ -1,8 +1,8 @@
-"""Which businesses a user may see: their memberships', or every one for a superuser."""
+"""Which businesses a user may see: their memberships' and those businesses' drafts, or every one for a superuser."""
 
 from __future__ import annotations
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from .models import Business
 
@@ -12,7 +12,14 @@ def businesses_of(user) -> QuerySet[Business]:
         return Business.objects.none()
     if user.is_superuser:
         return Business.objects.all()
-    return Business.objects.filter(memberships__user=user)
+    # A draft has no members of its own: whoever works for the live business edits and tests it.
+    mine = Business.objects.filter(memberships__user=user).values("pk")
+    return Business.objects.filter(Q(pk__in=mine) | Q(draft_of__in=mine))
+
+
+def live_businesses_of(user) -> QuerySet[Business]:
+    """The businesses the user may see that serve customers: their drafts left out."""
+    return businesses_of(user).filter(draft_of=None)
 
 
 def scoped(queryset: QuerySet, tenant_path: str, user) -> QuerySet:

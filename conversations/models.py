@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.db.models.fields.json import KeyTextTransform
+from django.utils.translation import gettext_lazy as _
 
 from business.models import Business, Customer
 from infrastructure.credential_hosts import HostNotAllowed, platform_base_url
@@ -74,6 +75,14 @@ class ChannelConnection(models.Model):
                 platform_base_url(self.api_base, platform(self.platform).default_api_base)
             except HostNotAllowed as error:
                 raise ValidationError({"api_base": str(error)}) from error
+
+    def clean(self) -> None:
+        super().clean()
+        if self.business_id is not None and self.business.is_draft:
+            # A draft serves no customer until it is published over its live business, which keeps the channels.
+            raise ValidationError(
+                {"business": _("A draft cannot be connected to a channel: connect its live business.")}
+            )
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         """Secret keys set in `credentials` are moved to the encrypted `secrets`."""

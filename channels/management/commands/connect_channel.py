@@ -29,6 +29,8 @@ class Command(BaseCommand):
         business = Business.objects.filter(slug=slug).first()
         if business is None:
             raise CommandError(f"no business with slug {slug!r}")
+        if business.is_draft:
+            raise CommandError(_("A draft cannot be connected to a channel: connect its live business."))
         spec = PLATFORMS[platform]
         settings = parsed_settings(spec, platform, values)
         connection = ChannelConnection.objects.filter(business=business, platform=platform).first()
