@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from agents.models import AgentRun
 from business.models import FaqEntry
-from business.tenancy import businesses_of
+from business.tenancy import live_businesses_of
 from conversations.models import Conversation, Message
 
 from . import export, operator_actions
@@ -54,7 +54,7 @@ def operator(request: HttpRequest) -> User:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    businesses = list(businesses_of(request.user))
+    businesses = list(live_businesses_of(request.user))
     if len(businesses) == 1:
         return redirect("console:inbox", businesses[0].slug)
     return render(request, "console/home.html", {"businesses": businesses})
