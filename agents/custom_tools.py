@@ -15,7 +15,9 @@ import json
 import socket
 import threading
 import time
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import SplitResult, urlsplit, urlunsplit
@@ -38,6 +40,20 @@ NAT64_PREFIX = ipaddress.IPv6Network("64:ff9b::/96")
 LOCAL_NAT64_PREFIX = ipaddress.IPv6Network("64:ff9b:1::/48")
 
 IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+# Set while a test case or a replay runs (test_cases/running.py): its database writes are rolled back, but
+# a request cannot be taken back, so none is made.
+_dry_run: ContextVar[bool] = ContextVar("http_tools_dry_run", default=False)
+
+
+@contextmanager
+def http_tools_dry_run() -> Iterator[None]:
+    """Within it, a custom tool answers that it was not called, and nothing leaves Parley."""
+    token = _dry_run.set(True)
+    try:
+        yield
+    finally:
+        _dry_run.reset(token)
 
 
 class ToolUrlRefused(ValueError):
@@ -107,6 +123,8 @@ def _is_public(ip: IpAddress) -> bool:
 
 def call_http_tool(tool: HttpTool, arguments: dict[str, Any], deadline: float | None = None) -> str:
     """POST the arguments; `deadline` (a time.monotonic() value) is when the turn's time is up."""
+    if _dry_run.get():
+        return f"Test run: {tool.name} was not called, nothing was sent."
     try:
         destination = check_url(tool.url)
     except ToolUrlRefused as refusal:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+import zlib
 from datetime import timedelta
 
 from django.conf import settings
@@ -156,8 +157,7 @@ def _run_turn(inbound: Message, config: AgentConfig) -> None:
     model_name = config.model_path or config.backend
     try:
         # Inside the try: a model file missing on this worker fails this turn, not the task again and again.
-        # Seeded by the message it answers: run again on the same prompt, the turn draws the same tokens.
-        chat_model = chat_model_for(config, seed=inbound.pk % 2**31)
+        chat_model = chat_model_for(config, seed=turn_seed(inbound))
         model_name = chat_model.model_name
         outcome = AgentTurn(context, config, chat_model).run(_recent_history(inbound), customer_text)
     except Exception as error:
@@ -178,6 +178,12 @@ def _run_turn(inbound: Message, config: AgentConfig) -> None:
     else:
         error_text = ""
     finish_turn(inbound, outcome, model_name, time.perf_counter() - started, error_text)
+
+
+def turn_seed(inbound: Message) -> int:
+    """Seeded by the message it answers, so that run again on the same prompt the turn draws the same tokens:
+    by its platform id rather than its row, which a test case or a replay, rolled back each time, never keeps."""
+    return zlib.crc32((inbound.platform_message_id or str(inbound.pk)).encode()) % 2**31
 
 
 def _failure_reason(error: Exception) -> str:

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "operations",
     "analytics",
     "console",
+    "test_cases",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,8 @@ from typing import Any
 
 import yaml
 
+from judging.verdict import Expectation, ExpectedBooking
+
 EVAL_DIR = Path(__file__).resolve().parent.parent / "eval"
 BUSINESSES_DIR = EVAL_DIR / "businesses"
 CONVERSATIONS_DIR = EVAL_DIR / "conversations"
@@ -36,28 +38,6 @@ def _load(path: Path) -> Any:
 
 class EvalSetError(ValueError):
     """A file of the evaluation set does not follow its format; the message says where."""
-
-
-@dataclass(frozen=True)
-class ExpectedBooking:
-    """The one Booking row a turn must write: its local start ("2026-12-04 10:00") and party size."""
-
-    starts: datetime
-    party: int
-
-
-@dataclass(frozen=True)
-class Expectation:
-    all_of: tuple[str, ...] = ()
-    any_of: tuple[str, ...] = ()
-    none_of: tuple[str, ...] = ()
-    # None: the reply's language is not judged; "" : the conversation's language, as the business serves it.
-    language: str | None = ""
-    # None: whether the conversation is handed over is not judged.
-    handoff: bool | None = False
-    # "required": a reply must come; "optional": no reply is right too; "none": the agent must stay silent.
-    reply: str = "required"
-    booking: ExpectedBooking | None = None
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -29,9 +29,11 @@ from conversations.events import Attachment, CustomerMessage, Kind
 from conversations.inbound import store_customer_message
 from conversations.models import ChannelConnection, Contact, Message
 from conversations.models import Conversation as StoredConversation
+from judging.business_facts import facts_of
+from judging.facts import KnownFacts
+from judging.verdict import Expectation, Verdict, expected_language, judge_bookings, judge_handoff, judge_reply
 
-from .dataset import BusinessFile, Conversation, Expectation, Turn
-from .judging import KnownFacts, contains, known_facts, reply_language
+from .dataset import BusinessFile, Conversation, Turn
 
 # What is measured is the agent's answer, not the machine's load that day: a turn slowed down by
 # other processes must not time out into the fallback.
@@ -43,21 +45,13 @@ def agent_settings(reply_tokens: int) -> dict[str, Any]:
     return {"max_reply_tokens": reply_tokens, "temperature": 0.0, "time_budget_seconds": TIME_BUDGET_SECONDS}
 
 
-@dataclass
-class TurnResult:
+@dataclass(kw_only=True)
+class TurnResult(Verdict):
     said: str
     expected: Expectation
     reply: str | None
-    problems: list[str] = field(default_factory=list)
-    invented: list[str] = field(default_factory=list)
-    wrong_booking: bool = False
     reply_source: str = ""
     elapsed_ms: int | None = None
-    language: str | None = None
-
-    @property
-    def passed(self) -> bool:
-        return not self.problems and not self.invented
 
 
 @dataclass
@@ -110,25 +104,6 @@ def play_all(
     return results
 
 
-def facts_of(business: Business) -> KnownFacts:
-    """Every price, time and order status the business's data holds, as the judge compares them."""
-    zone = ZoneInfo(business.timezone)
-    texts = [business.description, business.address, business.phone]
-    texts += [f"{entry.question} {entry.answer}" for entry in business.faq_entries.all()]
-    texts += [f"{entry.title} {entry.body}" for entry in business.documents.all()]
-    # Amounts with their currency, so that 1.30 reads as a price, not as the time 01:30.
-    texts += [f"{item.name} {item.description} {item.price} {item.currency}" for item in business.catalogue_items.all()]
-    orders = list(business.orders.all())
-    texts += [
-        f"{f'{order.total} {order.currency}' if order.total else ''} {order.updated_at.astimezone(zone):%H:%M} "
-        f"{order.items}"
-        for order in orders
-    ]
-    times = {time for ranges in (business.opening_hours or {}).values() for pair in ranges for time in pair}
-    statuses = {order.reference: order.status for order in orders}
-    return known_facts(texts, times, statuses, business.opening_hours or {})
-
-
 def play(conversation: Conversation, business_file: BusinessFile, facts: KnownFacts) -> ConversationResult:
     business = Business.objects.get(slug=conversation.business)
     connection = playground_connection(business)
@@ -173,10 +148,9 @@ def _play_turn(connection: ChannelConnection, contact: Contact, turn: Turn) -> T
         reply_source=sources[-1] if sources else ("guard" if run and run.outcome == AgentRun.Outcome.GUARDED else ""),
         elapsed_ms=run.total_ms if run else (wall_ms if reply else None),
     )
-    handed_over = was_bot and status == StoredConversation.Status.NEEDS_HUMAN
-    if turn.expect.handoff is not None and handed_over != turn.expect.handoff:
-        result.problems.append("handed over" if handed_over else "not handed over")
-    _judge_bookings(result, business, list(Booking.objects.filter(business=business, pk__gt=last_booking or 0)))
+    judge_handoff(result, turn.expect, handed_over=was_bot and status == StoredConversation.Status.NEEDS_HUMAN)
+    written = list(Booking.objects.filter(business=business, pk__gt=last_booking or 0))
+    judge_bookings(result, turn.expect, business.timezone, written)
     return result
 
 
@@ -195,26 +169,6 @@ def _event(contact: Contact, turn: Turn) -> CustomerMessage:
     return CustomerMessage(**common, text=turn.text)
 
 
-def _judge_bookings(result: TurnResult, business: Business, written: list[Booking]) -> None:
-    expected = result.expected.booking
-    zone = ZoneInfo(business.timezone)
-    rows = [f"{row.starts_at.astimezone(zone):%Y-%m-%d %H:%M} for {row.party_size}" for row in written]
-    if expected is None:
-        if written:
-            result.wrong_booking = True
-            result.problems.append(f"booking written when none should be: {', '.join(rows)}")
-        return
-    right = [
-        row
-        for row in written
-        if row.starts_at.astimezone(zone).replace(tzinfo=None) == expected.starts and row.party_size == expected.party
-    ]
-    if len(written) != 1 or not right:
-        result.wrong_booking = bool(written)
-        wanted = f"{expected.starts:%Y-%m-%d %H:%M} for {expected.party}"
-        result.problems.append(f"booking {wanted} expected, written: {', '.join(rows) or 'none'}")
-
-
 def _judge(
     result: TurnResult,
     conversation: Conversation,
@@ -223,27 +177,13 @@ def _judge(
     customer_said: str,
     customer_statuses: set[str],
 ) -> None:
-    expect, reply = result.expected, result.reply
-    if reply is None:
-        if expect.reply == "required":
-            result.problems.append("no reply")
-        return
-    if expect.reply == "none":
-        result.problems.append("replied where it should stay silent")
-    result.problems += [f"missing {fact!r}" for fact in expect.all_of if not contains(reply, fact)]
-    if expect.any_of and not any(contains(reply, fact) for fact in expect.any_of):
-        result.problems.append(f"missing any of {list(expect.any_of)}")
-    result.problems += [f"contains {fact!r}" for fact in expect.none_of if contains(reply, fact)]
-    wanted = expected_language(expect, conversation, business_file)
-    result.language = reply_language(reply, business_file.names)
-    if wanted is not None and result.language is not None and result.language != wanted:
-        result.problems.append(f"in {result.language}, not {wanted}")
-    result.invented = facts.invented(reply, customer_said, customer_statuses)
-
-
-def expected_language(expect: Expectation, conversation: Conversation, business_file: BusinessFile) -> str | None:
-    """The customer's language when the business serves it, else the business's main one."""
-    if expect.language is None or expect.language:
-        return expect.language
-    languages = business_file.languages
-    return conversation.language if conversation.language in languages else languages[0]
+    judge_reply(
+        result,
+        result.expected,
+        result.reply,
+        language=expected_language(result.expected, conversation.language, business_file.languages),
+        names=business_file.names,
+        facts=facts,
+        customer_said=customer_said,
+        customer_statuses=customer_statuses,
+    )

@@ -1,7 +1,8 @@
 """Data flows one way: webhook (channels) → conversation store → agent → outbox → platform sender. The layers
 below never import the ones above: the store enqueues the agent's turn by name and reaches the platforms through
 what the channels app installs at start-up (conversations/platforms.py); the business knows no platform,
-no conversation and no agent; infrastructure (metrics, logs, encryption...) imports none of the apps. Tests
+no conversation and no agent; the judge (judging/) knows only the business, so that the
+evaluation and test cases share it; infrastructure (metrics, logs, encryption...) imports none of the apps. Tests
 are left out: they exercise the layers together on purpose."""
 
 import ast
@@ -12,11 +13,13 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 # Each package and the top-level packages none of its modules may import.
-APPS = {"agents", "analytics", "business", "channels", "console", "conversations", "operations"}
+APPS = {"agents", "analytics", "business", "channels", "console", "conversations", "operations", "test_cases"}
 FORBIDDEN = {
-    "infrastructure": APPS,
-    "business": APPS - {"business"},
-    "conversations": APPS - {"business", "conversations"},
+    "infrastructure": APPS | {"evaluation", "judging"},
+    "business": APPS - {"business"} | {"evaluation", "judging"},
+    "conversations": APPS - {"business", "conversations"} | {"evaluation", "judging"},
+    # The judge reads replies against the business's data, whoever played them: the evaluation set or test cases.
+    "judging": APPS - {"business"} | {"evaluation"},
 }
 
 

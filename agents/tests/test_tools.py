@@ -9,6 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from agents.custom_tools import http_tools_dry_run
 from agents.grounding import grounded_reply
 from agents.models import HttpTool
 from agents.prompts import system_message
@@ -183,6 +184,17 @@ def test_a_custom_http_tool_is_called_with_a_signed_request(turn_context, stock_
     assert json.loads(body) == {"tool": "check_stock", "arguments": {"product": "oat milk"}}
     assert headers["X-Parley-Signature"] == "sha256=" + hmac.new(b"tool-secret", body, hashlib.sha256).hexdigest()
     assert json.loads(result.content) == {"in_stock": 12}
+
+
+def test_a_custom_tool_in_a_dry_run_sends_nothing_and_says_so(turn_context, stock_tool, tool_server, settings):
+    settings.PARLEY_HTTP_TOOL_ALLOWED_HOSTS = ["127.0.0.1"]
+    settings.PARLEY_HTTP_TOOL_ALLOW_PRIVATE = True
+    with http_tools_dry_run():
+        result = call(turn_context, "check_stock", product="oat milk")
+    assert tool_server.requests == []
+    assert result.content == "Test run: check_stock was not called, nothing was sent."
+    call(turn_context, "check_stock", product="oat milk")
+    assert len(tool_server.requests) == 1
 
 
 def test_a_custom_tool_named_by_host_is_called_with_its_name(turn_context, stock_tool, tool_server, settings):

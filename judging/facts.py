@@ -1,4 +1,4 @@
-"""Whether a reply is right, judged from the reply's text alone, whatever built it.
+"""What a reply says, read from its text alone, whatever built it: its facts, its language, what it invents.
 
 Facts are compared without case or accents, with numbers and times in one canonical form, so that a
 locale's way of writing them ("10:00", "10h00", "10 h", "10 Uhr", "10am"; "4,50 €", "€4.50") matches.
@@ -19,9 +19,11 @@ import yaml
 from babel.dates import get_day_names
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
-from .dataset import EVAL_DIR, LANGUAGES
+from business.languages import SUPPORTED_LANGUAGES
 
-STATUS_WORDS_FILE = EVAL_DIR / "order_statuses.yaml"
+# The languages replies are judged in: every language the agent serves.
+LANGUAGES = tuple(SUPPORTED_LANGUAGES)
+STATUS_WORDS_FILE = Path(__file__).resolve().parent / "order_statuses.yaml"
 # Fewer words than this say too little for a language detector to be trusted; below this confidence
 # ("Butter croissant: 1.40 EUR (available)." is 0.61 French) the reply is not judged either.
 MIN_WORDS_TO_DETECT = 4
