@@ -99,6 +99,8 @@ class ComparedCase(models.Model):
     and each turn's customer message, reply, trace and time."""
 
     comparison = models.ForeignKey(Comparison, on_delete=models.CASCADE, related_name="cases")
+    # Kept, with its name, when the case is deleted later: the run is a record of what was compared.
+    case = models.ForeignKey("test_cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     name = models.CharField(max_length=300)
     live = models.JSONField(default=dict)
     draft = models.JSONField(default=dict)

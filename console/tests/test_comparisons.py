@@ -63,6 +63,14 @@ def test_the_page_says_what_got_better_and_worse_and_offers_to_publish(client, s
     assert "hx-trigger" not in html.split('id="live"')[1].split(">")[0]
 
 
+def test_the_draft_page_lists_the_runs_and_replays(client, staff, comparison):
+    replay = Replay.objects.create(business=comparison.business, status=Replay.Status.RUNNING, total=2)
+    client.force_login(staff)
+    html = client.get(reverse("console:draft", args=[comparison.business.slug])).content.decode()
+    assert reverse("console:comparison", args=[comparison.business.slug, comparison.pk]) in html
+    assert reverse("console:replay", args=[comparison.business.slug, replay.pk]) in html
+
+
 def test_a_running_comparison_reloads_its_progress(client, staff, comparison):
     Comparison.objects.filter(pk=comparison.pk).update(status=Comparison.Status.RUNNING, done=1)
     client.force_login(staff)
