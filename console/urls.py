@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, register_converter
 
-from . import comparisons, drafts, playground, replays, views
+from . import comparisons, drafts, playground, replays, saving_cases, views
 
 
 class ExportFormat:
@@ -42,4 +42,11 @@ urlpatterns = [
     path("<slug:slug>/c/<int:pk>/export.<format:fmt>", views.export_conversation, name="export-conversation"),
     path("<slug:slug>/c/<int:pk>/m/<int:message_id>/annotate/", views.annotate, name="annotate"),
     path("<slug:slug>/c/<int:pk>/m/<int:message_id>/to-faq/", views.add_to_knowledge, name="to-faq"),
+    path("<slug:slug>/c/<int:pk>/test-case/", saving_cases.save_case, name="save-case"),
+    path("<slug:slug>/c/<int:pk>/m/<int:message_id>/test-case/", saving_cases.save_case, name="save-turn-case"),
+    path(
+        "<slug:slug>/c/<int:pk>/m/<int:message_id>/correction-to-test-case/",
+        saving_cases.correction_to_case,
+        name="correction-to-case",
+    ),
 ]

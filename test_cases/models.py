@@ -35,9 +35,10 @@ class Case(models.Model):
     business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="test_cases")
     name = models.CharField(_("name"), max_length=200)
     source = models.CharField(_("source"), max_length=16, choices=Source.choices, default=Source.WRITTEN)
+    # A case saved from a conversation holds the customer's words: it goes with them (erasure, retention).
     conversation = models.ForeignKey(
-        Conversation, verbose_name=_("conversation"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", help_text=_("The conversation the case was saved from."),
+        Conversation, verbose_name=_("conversation"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="+", help_text=_("The conversation the case was saved from; deleted with it."),
     )  # fmt: skip
     annotation = models.ForeignKey(
         "console.Annotation", verbose_name=_("correction"), null=True, blank=True, on_delete=models.SET_NULL,

@@ -12,6 +12,7 @@ from agents.models import AgentConfig, AgentRun, HttpTool
 from business.models import Booking, Business, CatalogueItem, Customer, Document, FaqEntry, Lead, Membership, Order
 from console.models import Annotation
 from conversations.models import ChannelConnection, Contact, Conversation, Message
+from test_cases.models import Case, CaseTurn
 
 SECRET_TOKEN = "EAAsecret-page-token-do-not-show"
 SECRET_APP = "app-secret-do-not-show-1234"
@@ -72,6 +73,8 @@ def populate(business: Business, tag: str) -> dict[type[Model], Model]:
                 "found": False, "chosen_by": "planner", "duration_ms": 3}],
     )  # fmt: skip
     rows[Annotation] = Annotation.objects.create(reply=reply, correct_answer=f"{tag}: our sourdough has gluten.")
+    rows[Case] = Case.objects.create(business=business, name=f"{tag} gluten case")
+    CaseTurn.objects.create(case=rows[Case], text=f"{tag} asks about gluten", must_contain="gluten")
     return rows
 
 

@@ -11,7 +11,7 @@ from business.models import Booking, Business, Customer, FaqEntry, Lead, Members
 from console.models import Annotation
 from conversations.models import ChannelConnection, Contact, Conversation
 
-TENANT_APPS = {"business", "agents", "conversations", "console"}
+TENANT_APPS = {"business", "agents", "conversations", "console", "test_cases"}
 TENANT_MODELS = sorted(
     (
         model

@@ -1,4 +1,5 @@
-"""`export_business SLUG`: in agents/, as a business file carries its agent's settings and business/ knows no agent."""
+"""`export_business SLUG`: in agents/, as a business file carries its agent's settings and business/ knows no agent;
+its test cases too (test_cases/interchange.py)."""
 
 import sys
 
@@ -6,12 +7,11 @@ import yaml
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from business.models import Business
-
-from ...interchange import export_document
+from test_cases.interchange import export_document
 
 
 class Command(BaseCommand):
-    help = "Write a business (profile, hours, FAQ, catalogue, agent) in the import_business file format."
+    help = "Write a business (profile, hours, FAQ, catalogue, agent, test cases) in the import_business file format."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("slug")

@@ -1,16 +1,18 @@
-"""`import_business FILE`: in agents/, as a business file carries its agent's settings and business/ knows no agent."""
+"""`import_business FILE`: in agents/, as a business file carries its agent's settings and business/ knows no agent;
+its test cases too (test_cases/interchange.py)."""
 
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from business.interchange import BusinessFileError
+from test_cases.interchange import import_document
 
-from ...interchange import import_document, read_document
+from ...interchange import read_document
 
 
 class Command(BaseCommand):
-    help = "Create or update a business (profile, hours, FAQ, catalogue, agent) from a YAML or JSON file."
+    help = "Create or update a business (profile, hours, FAQ, catalogue, agent, test cases) from a YAML or JSON file."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
