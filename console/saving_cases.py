@@ -21,6 +21,7 @@ from test_cases.from_conversations import (
     save_conversation,
     save_correction,
     save_turn,
+    spoken_by_customer,
     unique_name,
 )
 from test_cases.models import Case
@@ -86,6 +87,9 @@ def save_case(request: HttpRequest, slug: str, pk: int, message_id: int | None =
             author=Message.Author.AGENT,
             reply_to__isnull=False,
         )
+    if reply is None and not spoken_by_customer(conversation).exists():
+        messages.error(request, _("The customer has said nothing in this conversation to play again."))
+        return redirect("console:transcript", slug, pk)
     said = reply.reply_to.text if reply and reply.reply_to else str(conversation.contact)
     initial = {"name": unique_name(business.pk, said[:80]), "language": language_of(conversation)}
     form = CaseForm(request.POST or None, initial=initial, business_id=business.pk)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import yaml
 from babel.dates import get_day_names
+from django.utils.translation import gettext
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
 from business.languages import SUPPORTED_LANGUAGES
@@ -139,10 +140,18 @@ class KnownFacts:
         said = canonical(customer_said)
         allowed_amounts = self.amounts | _amounts(said)
         allowed_times = self.times | times_in(said) | _bare_hours(said)
-        problems = [f"price {amount}" for amount in _prices(text) if amount not in allowed_amounts]
+        problems = [
+            gettext("price %(amount)s") % {"amount": amount}
+            for amount in _prices(text)
+            if amount not in allowed_amounts
+        ]
         offered = self._open_times_of_named_days(text)
-        problems += [f"time {time}" for time in sorted(times_in(text) - allowed_times - offered)]
-        problems += [f"order status {status}" for status in self._statuses(text, customer_statuses)]
+        unheld = sorted(times_in(text) - allowed_times - offered)
+        problems += [gettext("time %(time)s") % {"time": time} for time in unheld]
+        problems += [
+            gettext("order status %(status)s") % {"status": status}
+            for status in self._statuses(text, customer_statuses)
+        ]
         return problems
 
     def _open_times_of_named_days(self, text: str) -> set[str]:

@@ -1,4 +1,7 @@
-"""What a turn must do, and the judgement of one turn against it: its reply, its handover, its bookings."""
+"""What a turn must do, and the judgement of one turn against it: its reply, its handover, its bookings.
+
+The problems are sentences staff read under a failed test case, in the language active when judged.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
+
+from django.utils.translation import gettext
 
 from business.models import Booking
 
@@ -64,17 +69,21 @@ def judge_reply(
     """The reply's facts and language; `language` is the one it must be in (None: any), from expected_language."""
     if reply is None:
         if expect.reply == "required":
-            verdict.problems.append("no reply")
+            verdict.problems.append(gettext("no reply"))
         return
     if expect.reply == "none":
-        verdict.problems.append("replied where it should stay silent")
-    verdict.problems += [f"missing {fact!r}" for fact in expect.all_of if not contains(reply, fact)]
+        verdict.problems.append(gettext("replied where it should stay silent"))
+    missing = [fact for fact in expect.all_of if not contains(reply, fact)]
+    verdict.problems += [gettext("missing %(fact)s") % {"fact": repr(fact)} for fact in missing]
     if expect.any_of and not any(contains(reply, fact) for fact in expect.any_of):
-        verdict.problems.append(f"missing any of {list(expect.any_of)}")
-    verdict.problems += [f"contains {fact!r}" for fact in expect.none_of if contains(reply, fact)]
+        verdict.problems.append(gettext("missing any of %(facts)s") % {"facts": list(expect.any_of)})
+    present = [fact for fact in expect.none_of if contains(reply, fact)]
+    verdict.problems += [gettext("contains %(fact)s") % {"fact": repr(fact)} for fact in present]
     verdict.language = reply_language(reply, names)
     if language is not None and verdict.language is not None and verdict.language != language:
-        verdict.problems.append(f"in {verdict.language}, not {language}")
+        verdict.problems.append(
+            gettext("in %(language)s, not %(expected)s") % {"language": verdict.language, "expected": language}
+        )
     verdict.invented = facts.invented(reply, customer_said, customer_statuses)
 
 
@@ -87,18 +96,18 @@ def expected_language(expect: Expectation, customer_language: str, business_lang
 
 def judge_handoff(verdict: Verdict, expect: Expectation, handed_over: bool) -> None:
     if expect.handoff is not None and handed_over != expect.handoff:
-        verdict.problems.append("handed over" if handed_over else "not handed over")
+        verdict.problems.append(gettext("handed over") if handed_over else gettext("not handed over"))
 
 
 def judge_bookings(verdict: Verdict, expect: Expectation, timezone: str, written: list[Booking]) -> None:
     """The bookings the turn wrote: exactly the one expected, or none."""
     expected = expect.booking
     zone = ZoneInfo(timezone)
-    rows = [f"{row.starts_at.astimezone(zone):%Y-%m-%d %H:%M} for {row.party_size}" for row in written]
+    rows = ", ".join(booking_line(row.starts_at.astimezone(zone), row.party_size) for row in written)
     if expected is None:
         if written:
             verdict.wrong_booking = True
-            verdict.problems.append(f"booking written when none should be: {', '.join(rows)}")
+            verdict.problems.append(gettext("booking written when none should be: %(rows)s") % {"rows": rows})
         return
     right = [
         row
@@ -107,5 +116,12 @@ def judge_bookings(verdict: Verdict, expect: Expectation, timezone: str, written
     ]
     if len(written) != 1 or not right:
         verdict.wrong_booking = bool(written)
-        wanted = f"{expected.starts:%Y-%m-%d %H:%M} for {expected.party}"
-        verdict.problems.append(f"booking {wanted} expected, written: {', '.join(rows) or 'none'}")
+        verdict.problems.append(
+            gettext("booking %(wanted)s expected, written: %(rows)s")
+            % {"wanted": booking_line(expected.starts, expected.party), "rows": rows or gettext("none")}
+        )
+
+
+def booking_line(starts: datetime, party: int) -> str:
+    """ "2026-12-04 10:00 for 2": a booking's local start and party size."""
+    return gettext("%(starts)s for %(party)s") % {"starts": f"{starts:%Y-%m-%d %H:%M}", "party": party}

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from agents.customer_language import conversation_language
 from console.models import Annotation
@@ -58,7 +59,7 @@ def save_turn(reply: Message, expect: Expectations, user, source: str = Case.Sou
 
 def save_conversation(conversation: Conversation, expect: Expectations, user) -> Case:
     """Every customer message of the conversation played again; `expect` judges the last one."""
-    said = list(_spoken(conversation).filter(direction=Message.Direction.INBOUND))
+    said = list(spoken_by_customer(conversation))
     if not said:
         raise ValueError("the customer said nothing in this conversation")
     with transaction.atomic():
@@ -80,7 +81,9 @@ def save_correction(annotation: Annotation, user) -> Case:
     reply = annotation.reply
     conversation = reply.conversation
     expect = Expectations(
-        name=unique_name(conversation.business_id, f"Correction: {(reply.reply_to or reply).text}"[:200]),
+        name=unique_name(
+            conversation.business_id, (gettext("Correction: %(said)s") % {"said": (reply.reply_to or reply).text})[:200]
+        ),
         must_contain=annotation.correct_answer,
         language=language_of(conversation),
     )
@@ -112,6 +115,11 @@ def _turn(case: Case, position: int, text: str, expect: Expectations) -> None:
         handoff=expect.handoff,
         language=expect.language,
     )
+
+
+def spoken_by_customer(conversation: Conversation):
+    """The customer's messages a case plays again."""
+    return _spoken(conversation).filter(direction=Message.Direction.INBOUND)
 
 
 def _spoken(conversation: Conversation):

@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from agents.custom_tools import http_tools_dry_run
 from agents.models import AgentRun
@@ -35,7 +36,7 @@ from conversations.inbound import store_customer_message
 from conversations.models import ChannelConnection, Contact, Message
 from conversations.models import Conversation as StoredConversation
 from judging.business_facts import facts_of, names_of
-from judging.verdict import Verdict, judge_bookings, judge_handoff, judge_reply
+from judging.verdict import Verdict, booking_line, judge_bookings, judge_handoff, judge_reply
 
 from .models import Case
 
@@ -71,9 +72,9 @@ class CaseResult:
     def reasons(self) -> list[str]:
         """Why it failed, each reason with its turn's number (1 is the first)."""
         return [
-            f"turn {number}: {reason}"
+            gettext("turn %(number)d: %(reason)s") % {"number": number, "reason": reason}
             for number, turn in enumerate(self.turns, start=1)
-            for reason in [*turn.problems, *(f"invented {fact}" for fact in turn.invented)]
+            for reason in [*turn.problems, *(gettext("invented %(fact)s") % {"fact": fact} for fact in turn.invented)]
         ]
 
 
@@ -192,6 +193,6 @@ class _Player:
             elapsed_ms=run.total_ms if run else wall_ms,
             outcome=run.outcome if run else "",
             handed_over=was_bot and status == StoredConversation.Status.NEEDS_HUMAN,
-            bookings=[f"{row.starts_at.astimezone(zone):%Y-%m-%d %H:%M} for {row.party_size}" for row in written],
+            bookings=[booking_line(row.starts_at.astimezone(zone), row.party_size) for row in written],
         )
         return played, written

@@ -120,3 +120,11 @@ def test_another_businesss_conversation_or_message_cannot_be_saved(console, shop
     whole = reverse("console:save-case", args=[shop[Business].slug, rival[Conversation].pk])
     assert console.post(whole, {"name": "Stolen"}).status_code == 404
     assert not Case.objects.filter(name="Stolen").exists()
+
+
+def test_a_conversation_where_the_customer_said_nothing_is_not_saved(console, shop):
+    connection = shop[ChannelConnection]
+    contact = connection.contacts.create(platform_user_id="PSID-silent")
+    silent = Conversation.objects.create(business=shop[Business], connection=connection, contact=contact)
+    page = console.post(reverse("console:save-case", args=[shop[Business].slug, silent.pk]), {"name": "Silent"})
+    assert page.status_code == 302 and not Case.objects.filter(name="Silent").exists()

@@ -4,9 +4,12 @@ from datetime import date, datetime, time
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
+from conversations.models import ChannelConnection, Contact, Conversation
 from judging.facts import known_facts
 from judging.verdict import Expectation, ExpectedBooking, Verdict, judge_handoff, judge_reply
+from operations.erasure import forget
 from test_cases.models import Case, CaseTurn
 
 # The data holds the tart's price and the opening time.
@@ -60,3 +63,22 @@ def test_a_booking_needs_its_day_time_and_party_together():
 def test_a_history_not_made_of_customer_and_agent_lines_is_refused(history):
     with pytest.raises(ValidationError, match="Write the history as"):
         Case(name="Bad", history=history).clean()
+
+
+def test_the_reasons_are_written_in_the_language_staff_read():
+    turn = CaseTurn(text="Prix ?", must_contain="4.50", language="fr")
+    with translation.override("fr"):
+        assert judged(turn, "We are closed, sorry, see you another time.").problems == [
+            "manque '4.50'",
+            "en en, pas en fr",
+        ]
+
+
+def test_a_case_saved_from_a_conversation_is_erased_with_its_customer(shop):
+    connection = ChannelConnection.objects.create(business=shop, platform="console", name="Terminal")
+    contact = Contact.objects.create(connection=connection, platform_user_id="kim")
+    conversation = Conversation.objects.create(business=shop, connection=connection, contact=contact)
+    Case.objects.create(business=shop, name="From Kim", conversation=conversation).turns.create(text="Kim's words")
+    Case.objects.create(business=shop, name="Written").turns.create(text="Anyone's words")
+    forget(shop, [contact], requested_by="test")
+    assert list(Case.objects.values_list("name", flat=True)) == ["Written"]

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core import mail
+from prometheus_client.parser import text_string_to_metric_families
 
 from agents.models import AgentConfig, AgentRun, PendingRequest
 from business.models import Booking, Business, Customer
@@ -21,14 +22,22 @@ def rows() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in LEFT_BEHIND}
 
 
+def agent_turns_counted(client) -> float:
+    """Parley's count of agent turns, as Prometheus scrapes it."""
+    families = text_string_to_metric_families(client.get("/metrics").content.decode())
+    return sum(
+        sample.value for family in families for sample in family.samples if sample.name == "parley_agent_turns_total"
+    )
+
+
 @pytest.mark.django_db(transaction=True)
-def test_a_booking_made_during_a_run_is_judged_then_undone_with_everything_else(shop: Business):
+def test_a_booking_made_during_a_run_is_judged_then_undone_with_everything_else(shop: Business, client):
     case = Case.objects.create(business=shop, name="Table tomorrow")
     CaseTurn.objects.create(case=case, position=1, text="I'd like to book a table for 2 tomorrow at 10", judged=False)
     CaseTurn.objects.create(
         case=case, position=2, text="yes", booking_in_days=1, booking_time=time(10, 0), booking_party=2
     )
-    before = rows()
+    before, counted = rows(), agent_turns_counted(client)
     with time_machine.travel(THURSDAY_MORNING, tick=True):
         result = run_case(case, shop)
 
@@ -40,6 +49,7 @@ def test_a_booking_made_during_a_run_is_judged_then_undone_with_everything_else(
     # Nothing the turns wrote is kept, and nothing that runs after a commit (delivery, staff's email) ran.
     assert rows() == before
     assert mail.outbox == []
+    assert agent_turns_counted(client) == counted
 
 
 def test_a_case_run_twice_or_replayed_under_its_key_gives_the_same_reply_and_reasons(delivery_case: Case):
