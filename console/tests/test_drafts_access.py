@@ -75,3 +75,16 @@ def test_another_businesss_draft_is_not_found_in_the_admin(client, staff, rival_
     draft = draft_of(rival_draft)
     assert client.get(reverse("admin:business_business_change", args=[draft.pk])).status_code in (302, 404)
     assert "Rival" not in client.get(reverse("admin:business_business_changelist")).content.decode()
+
+
+def test_staff_restore_a_version_into_the_draft_and_live_stays_until_published(client, staff, shop):
+    business = shop[Business]
+    open_draft(business)
+    FaqEntry.objects.filter(business=draft_of(business), question="Shop question?").update(answer="Changed.")
+    publish(business, None)
+    client.force_login(staff)
+
+    client.post(reverse("console:restore-version", args=[business.slug, 1]))
+
+    assert draft_of(business).faq_entries.get(question="Shop question?").answer == "Shop answer."
+    assert business.faq_entries.get(question="Shop question?").answer == "Changed."
