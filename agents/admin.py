@@ -8,6 +8,7 @@ from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from business.admin import BUSINESS_FILTER
 from business.admin_forms import WriteOnlySecretsForm, secret_field
@@ -118,6 +119,9 @@ class AgentConfigAdmin(TenantAdmin):
     def playground_link(self, config: AgentConfig) -> str:
         if not config.pk:
             return "Save first, then try the agent in the playground."
+        if config.business.draft_of is not None:
+            url = reverse("console:draft", args=[config.business.draft_of.slug])
+            return format_html('<a class="button" href="{}">{}</a>', url, _("Test the draft"))
         url = reverse("console:playground", args=[config.business.slug])
         return format_html('<a class="button" href="{}">Open the playground</a> (uses the saved configuration)', url)
 

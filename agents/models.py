@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from business.models import Business
@@ -309,3 +311,22 @@ def conversation_language(conversation_id: int) -> str:
     """The language of the conversation's latest turn, "" before its first."""
     latest = AgentRun.objects.filter(conversation_id=conversation_id).exclude(language="").order_by("-id")
     return latest.values_list("language", flat=True).first() or ""
+class Version(models.Model):
+    """What a business's agent and data were when staff published them from its draft (drafts.py)."""
+
+    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    # A business file (agents/interchange.py) without customers and orders: what a draft copies and publishes.
+    document = models.JSONField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(auto_now_add=True)
+    note = models.CharField(max_length=300, blank=True, help_text=_("What changed, for whoever restores it."))
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [models.UniqueConstraint(fields=["business", "number"], name="one_version_number_per_business")]
+
+    def __str__(self) -> str:
+        return gettext("Version %(number)s of %(business)s") % {"number": self.number, "business": self.business}

@@ -2,10 +2,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Model
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from .admin_prices import PricedForm, PriceField
@@ -95,7 +95,7 @@ class BusinessForm(forms.ModelForm):
 class BusinessAdmin(TenantAdmin):
     tenant_path = ""
     form = BusinessForm
-    list_display = ["name", "slug", "timezone", "languages"]
+    list_display = ["__str__", "slug", "timezone", "languages"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
@@ -104,6 +104,21 @@ class BusinessAdmin(TenantAdmin):
         ("Contact", {"fields": ["address", "phone", "email"]}),
         (_("Reminders and surveys"), {"fields": ["booking_reminder_hours", "satisfaction_survey_minutes"]}),
     ]
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        business = self.get_object(request, object_id) if request.method == "GET" else None
+        if business is not None and business.draft_of is not None:
+            # Edited like the business, the draft must not be mistaken for it.
+            live = business.draft_of.name
+            self.message_user(
+                request,
+                _("This is the draft of %(name)s: customers do not see these changes until it is published from the "
+                  "console's Draft page.") % {"name": live},
+                messages.WARNING,
+            )  # fmt: skip
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_inlines(self, request: HttpRequest, obj: Business | None) -> list:
         inlines = [FaqEntryInline, CatalogueItemInline, SpecialDayInline]

@@ -89,31 +89,55 @@ def _import_special_days(business: Business, entries: list[Any]) -> None:
 
 def _import_faq(business: Business, faq: list[Any]) -> None:
     # Drafts made from customers' words are never in a file: they stay for staff to rewrite.
-    business.faq_entries.filter(published=True).delete()
+    kept = _replace_rows(business.faq_entries.filter(published=True), "question", faq, ("question", "answer"), "faq")
     for index, entry in enumerate(faq):
-        if not isinstance(entry, dict) or set(entry) != {"question", "answer"}:
-            raise BusinessFileError(f"faq[{index}]: expected question and answer")
-        _validated(FaqEntry(business=business, **entry), f"faq[{index}]").save()
+        row = kept.pop(entry["question"], None) or FaqEntry(business=business)
+        _validated(_filled(row, entry), f"faq[{index}]").save()
 
 
 def _import_catalogue(business: Business, catalogue: list[Any]) -> None:
-    business.catalogue_items.all().delete()
     for index, item in enumerate(catalogue):
         if not isinstance(item, dict) or not set(item) <= set(ITEM_FIELDS) or "name" not in item:
             raise BusinessFileError(f"catalogue[{index}]: expected name and {', '.join(ITEM_FIELDS[1:])}")
+    kept = _replace_rows(business.catalogue_items.all(), "name", catalogue, None, "catalogue")
+    for index, item in enumerate(catalogue):
         try:
             price = Decimal(str(item.get("price", "")))
         except InvalidOperation as error:
             raise BusinessFileError(f"catalogue[{index}]: price {item.get('price')!r} is not a number") from error
-        _validated(CatalogueItem(business=business, **{**item, "price": price}), f"catalogue[{index}]").save()
+        # Absent fields take the model's defaults, as a new row would.
+        row = kept.pop(item["name"], None) or CatalogueItem(business=business)
+        defaults = {field: getattr(CatalogueItem(), field) for field in ITEM_FIELDS}
+        _validated(_filled(row, {**defaults, **item, "price": price}), f"catalogue[{index}]").save()
 
 
 def _import_documents(business: Business, documents: list[Any]) -> None:
-    business.documents.all().delete()
+    kept = _replace_rows(business.documents.all(), "title", documents, ("title", "body"), "documents")
     for index, entry in enumerate(documents):
-        if not isinstance(entry, dict) or set(entry) != {"title", "body"}:
-            raise BusinessFileError(f"documents[{index}]: expected title and body")
-        _validated(Document(business=business, **entry), f"documents[{index}]").save()
+        row = kept.pop(entry["title"], None) or Document(business=business)
+        _validated(_filled(row, entry), f"documents[{index}]").save()
+
+
+def _replace_rows(
+    rows: Any, key: str, entries: list[Any], fields: tuple[str, ...] | None, section: str
+) -> dict[str, Any]:
+    """The rows whose `key` the file names again, by that key; the others are deleted. A row kept keeps its id,
+    which corrections, conversations' subjects and search passages refer to: publishing a draft, or importing a
+    fresh export, must not cut those links."""
+    if fields is not None:
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, dict) or set(entry) != set(fields):
+                raise BusinessFileError(f"{section}[{index}]: expected {' and '.join(fields)}")
+    named = {entry[key] for entry in entries}
+    kept = {getattr(row, key): row for row in rows if getattr(row, key) in named}
+    rows.exclude(pk__in=[row.pk for row in kept.values()]).delete()
+    return kept
+
+
+def _filled(row: Any, values: dict[str, Any]) -> Any:
+    for field, value in values.items():
+        setattr(row, field, value)
+    return row
 
 
 def _import_customers(business: Business, entries: list[Any]) -> dict[str, Customer]:

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from business.models import FaqEntry
+from business.models import Business, FaqEntry
 from conversations.models import Conversation, Message
 
 
@@ -54,3 +54,85 @@ class Handover(models.Model):
         if self.operator is None:
             return gettext("A former operator")
         return self.operator.get_full_name() or self.operator.get_username()
+
+
+class Job(models.Model):
+    """A run of the agent that staff started and watch from a page (tasks.py): its progress and how it ended."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting for a worker")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class Comparison(Job):
+    """The business's test cases played against its draft and against its live agent, to compare them."""
+
+    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="comparisons")
+
+    class Meta(Job.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return gettext("Test run of %(time)s") % {"time": f"{self.created_at:%Y-%m-%d %H:%M}"}
+
+
+class ComparedCase(models.Model):
+    """One case's outcome on each side. A side is what the runner reported: whether it passed, what failed,
+    and each turn's customer message, reply, trace and time."""
+
+    comparison = models.ForeignKey(Comparison, on_delete=models.CASCADE, related_name="cases")
+    # Kept, with its name, when the case is deleted later: the run is a record of what was compared.
+    case = models.ForeignKey("test_cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    name = models.CharField(max_length=300)
+    live = models.JSONField(default=dict)
+    draft = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Replay(Job):
+    """Real conversations' customer messages played again against the draft, to compare with what was answered."""
+
+    business = models.ForeignKey(Business, on_delete=models.CASCADE, related_name="replays")
+
+    class Meta(Job.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return gettext("Replay of %(time)s") % {"time": f"{self.created_at:%Y-%m-%d %H:%M}"}
+
+
+class ReplayedConversation(models.Model):
+    """One conversation replayed: per customer message, the reply it got then and the draft's reply now."""
+
+    replay = models.ForeignKey(Replay, on_delete=models.CASCADE, related_name="conversations")
+    conversation = models.ForeignKey(Conversation, null=True, on_delete=models.SET_NULL, related_name="+")
+    turns = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return gettext("Conversation %(id)s replayed") % {"id": self.conversation_id}

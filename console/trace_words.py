@@ -36,9 +36,14 @@ def tool_names() -> dict[str, str]:
 
 
 def steps(run: AgentRun) -> list[Step]:
+    return trace_steps(run.trace)
+
+
+def trace_steps(trace: list[Any]) -> list[Step]:
+    """A recorded trace's steps, wherever it was kept: an agent run, or a test run's result."""
     return [
         Step(str(step.get("type", "")), words, bool(step.get("failed")), step)
-        for step in run.trace
+        for step in trace
         if isinstance(step, dict) and (words := describe(step))
     ]
 

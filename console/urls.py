@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, register_converter
 
-from . import playground, saving_cases, views
+from . import comparisons, drafts, playground, replays, saving_cases, views
 
 
 class ExportFormat:
@@ -26,6 +26,15 @@ urlpatterns = [
     path("<slug:slug>/playground/", playground.playground, name="playground"),
     path("<slug:slug>/playground/start-over/", playground.start_over, name="playground-start-over"),
     path("<slug:slug>/usage/unanswered/<int:run_id>/to-faq/", views.unanswered_to_faq, name="unanswered-to-faq"),
+    path("<slug:slug>/draft/", drafts.draft_page, name="draft"),
+    path("<slug:slug>/draft/open/", drafts.open_draft, name="open-draft"),
+    path("<slug:slug>/draft/publish/", drafts.publish, name="publish"),
+    path("<slug:slug>/draft/discard/", drafts.discard, name="discard-draft"),
+    path("<slug:slug>/versions/<int:number>/restore/", drafts.restore, name="restore-version"),
+    path("<slug:slug>/draft/tests/", comparisons.start, name="run-tests"),
+    path("<slug:slug>/draft/tests/<int:pk>/", comparisons.page, name="comparison"),
+    path("<slug:slug>/draft/replays/", replays.choose, name="replays"),
+    path("<slug:slug>/draft/replays/<int:pk>/", replays.page, name="replay"),
     path("<slug:slug>/c/<int:pk>/", views.transcript, name="transcript"),
     path("<slug:slug>/c/<int:pk>/take-over/", views.change_status, {"action": "take-over"}, name="take-over"),
     path("<slug:slug>/c/<int:pk>/hand-back/", views.change_status, {"action": "hand-back"}, name="hand-back"),

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from agents.models import AgentRun
 from business.models import Business, FaqEntry
-from business.tenancy import businesses_of
+from business.tenancy import live_businesses_of
 from conversations import outbox
 from conversations.models import Conversation, Message, MessageTemplate
 from conversations.platforms import platform
@@ -85,7 +85,7 @@ def operator(request: HttpRequest) -> User:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    businesses = list(businesses_of(request.user))
+    businesses = list(live_businesses_of(request.user))
     if len(businesses) == 1:
         return redirect("console:inbox", businesses[0].slug)
     return render(request, "console/home.html", {"businesses": businesses})

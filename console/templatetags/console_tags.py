@@ -46,5 +46,11 @@ def trace_steps(run: AgentRun) -> list[trace_words.Step]:
 
 
 @register.filter
+def recorded_steps(trace: list[Any]) -> list[trace_words.Step]:
+    """A trace kept apart from its agent run (a test run's result), in words."""
+    return trace_words.trace_steps(trace)
+
+
+@register.filter
 def has_failed_tool(run: AgentRun) -> bool:
     return trace_words.has_failed_tool(run)
