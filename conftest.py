@@ -36,6 +36,9 @@ def pytest_configure(config: pytest.Config) -> None:
     for setting in ("PARLEY_PLATFORM_API_HOSTS", "PARLEY_MODEL_SERVER_HOSTS"):
         os.environ[setting] = "127.0.0.1"
         setattr(settings, setting, ["127.0.0.1"])
+    # Django's default PBKDF2 hash takes 1 to 4 s of CPU here, and hundreds of tests create or log in a user
+    # with a password: minutes of the suite. No test is about how passwords are hashed.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="session", autouse=True)
