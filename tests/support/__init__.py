@@ -19,6 +19,15 @@ WORKER_APPLICATION_NAME = "parley-test-worker"
 # The app secret of the test Meta app (Messenger, Instagram and WhatsApp connections).
 MESSENGER_SECRET = "f1c2d3e4a5b6978812345678abcdef90"
 MESSENGER_VERIFY_TOKEN = "my-verify-token-7731"
+# Debian's Chromium, driven by Playwright (`playwright install` downloads a browser: never run).
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def load_fixture(test_file: str, name: str) -> dict[str, Any]:
