@@ -13,28 +13,25 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 
 from business import search, text_analysis
 from business.models import Business, CatalogueItem, Customer, FaqEntry, Order
 from business.tests import retrieval_set
 from business.tests.retrieval_set import Question
+from tests.support import written_for_the_module
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
 def labelled_set(django_db_setup: None, django_db_blocker: Any) -> Iterator[tuple[dict[str, int], list[Question]]]:
-    """The set written once for the module (a few seconds a test when written for each), in a transaction
-    rolled back after it: each test's own transaction, a savepoint inside this one, undoes what it changes."""
-    written = transaction.atomic()
-    with django_db_blocker.unblock():
-        written.__enter__()
+    """The set written once for the module: a few seconds a test when written for each."""
+
+    def write() -> tuple[dict[str, int], list[Question]]:
         businesses, questions = retrieval_set.load()
-    yield {slug: business.pk for slug, business in businesses.items()}, questions
-    with django_db_blocker.unblock():
-        transaction.set_rollback(True)
-        written.__exit__(None, None, None)
+        return {slug: business.pk for slug, business in businesses.items()}, questions
+
+    yield from written_for_the_module(django_db_blocker, write)
 
 
 @pytest.fixture
