@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import redis
 from django.conf import settings
+from playwright.sync_api import Browser, sync_playwright
 
 from agents.models import AgentConfig
 from business.models import Business, FaqEntry, Membership
@@ -19,6 +20,8 @@ from tests.fake_platform import FakePlatformServer
 from tests.services import ServiceDidNotStart, database_url, start_celery_worker, stop
 from tests.support import (
     ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
     TEST_REPLY_TOKENS,
     WORKER_APPLICATION_NAME,
 )
@@ -36,6 +39,9 @@ def pytest_configure(config: pytest.Config) -> None:
     for setting in ("PARLEY_PLATFORM_API_HOSTS", "PARLEY_MODEL_SERVER_HOSTS"):
         os.environ[setting] = "127.0.0.1"
         setattr(settings, setting, ["127.0.0.1"])
+    # Django's default PBKDF2 hash takes 1 to 4 s of CPU here, and hundreds of tests create or log in a user
+    # with a password: minutes of the suite. No test is about how passwords are hashed.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -62,6 +68,18 @@ def celery_worker(django_db_setup: None, django_db_blocker: Any) -> Iterator[sub
         pytest.fail(str(error))
     yield worker
     stop(worker)
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Browser]:
+    """One headless Chromium for a module's browser tests (starting Playwright's driver and the browser took
+    4 s a test here); each test opens a context of its own, as clean as a new profile. Playwright's event loop
+    runs in this thread meanwhile, where Django refuses queries unless told the code around it is synchronous."""
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
 
 
 @pytest.fixture

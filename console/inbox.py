@@ -88,8 +88,8 @@ def matching(business: Business, filters: InboxFilter) -> QuerySet[Conversation]
     if "q" in wanted:
         text = wanted["q"]
         matches = Message.objects.filter(conversation=OuterRef("pk"), text__icontains=text)
-        named: Q | Exists = (
-            Q(contact__display_name__icontains=text) | Q(contact__platform_user_id__icontains=text) | Exists(matches)
+        named = (
+            Q(contact__display_name__icontains=text) | Q(contact__platform_user_id__icontains=text) | Q(Exists(matches))
         )
         # "Website visitor #17", "Messenger customer #4": the names the inbox gives customers without one.
         if number := CUSTOMER_NUMBER.search(text):

@@ -137,6 +137,16 @@ class WorkerPool:
             worker.stop()
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests that stop the shared pool (own_workers) run after the last test using it: in file order,
+    each pool test after one of them started both workers again, loading the model in each."""
+    stoppers = [item for item in items if "own_workers" in getattr(item, "fixturenames", ())]
+    others = [item for item in items if "own_workers" not in getattr(item, "fixturenames", ())]
+    users = [index for index, item in enumerate(others) if "worker_pool" in getattr(item, "fixturenames", ())]
+    if stoppers and users:
+        items[:] = [*others[: users[-1] + 1], *stoppers, *others[users[-1] + 1 :]]
+
+
 @pytest.fixture(scope="session")
 def broker_server() -> Iterator[RedisServer]:
     server = RedisServer()

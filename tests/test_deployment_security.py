@@ -22,7 +22,6 @@ from tests.support import ARTIFACTS
 
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 PROXY = "10.0.0.2"
-FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # "${NAME:-default}" in docker-compose.yml, as docker-compose reads it when NAME is not set ("" for a required
 # "${NAME:?message}", which compose_environment then sets).
 DEFAULT_OF_VARIABLE = re.compile(r"\$\{\w+:(?:-([^}]*)|\?[^}]*)\}")
@@ -227,7 +226,6 @@ def log_in(path: str, username: str, password: str, forwarded_for: str) -> bool:
 @pytest.fixture
 def behind_the_proxy(settings):
     settings.PARLEY_TRUSTED_PROXIES = 1
-    settings.PASSWORD_HASHERS = FAST_HASHERS
     return settings
 
 

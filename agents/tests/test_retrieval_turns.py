@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -11,17 +12,28 @@ from agents.models import AgentConfig, AgentRun, ConversationSubject
 from business.models import Business, Customer, Order
 from business.tests import retrieval_set
 from conversations.models import ChannelConnection, Contact, Conversation, Message
-from tests.support import TEST_REPLY_TOKENS
+from tests.support import TEST_REPLY_TOKENS, written_for_the_module
+
+
+@pytest.fixture(scope="module")
+def labelled_ids(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, int]]:
+    """The set written once for the module: a few seconds a test when written for each."""
+
+    def write() -> dict[str, int]:
+        businesses, _ = retrieval_set.load()
+        for business in businesses.values():
+            AgentConfig.objects.create(
+                business=business, max_reply_tokens=TEST_REPLY_TOKENS, temperature=0.0, burst_settle_seconds=0.2
+            )
+        return {slug: business.pk for slug, business in businesses.items()}
+
+    yield from written_for_the_module(django_db_blocker, write)
 
 
 @pytest.fixture
-def labelled(db) -> dict[str, Business]:
-    businesses, _ = retrieval_set.load()
-    for business in businesses.values():
-        AgentConfig.objects.create(
-            business=business, max_reply_tokens=TEST_REPLY_TOKENS, temperature=0.0, burst_settle_seconds=0.2
-        )
-    return businesses
+def labelled(db: None, labelled_ids: dict[str, int]) -> dict[str, Business]:
+    """The set's businesses, read afresh: no test sees another's changes to them."""
+    return {slug: Business.objects.get(pk=pk) for slug, pk in labelled_ids.items()}
 
 
 def customer_of(business: Business) -> Contact:

@@ -8,9 +8,8 @@ import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
 from business.models import Business, CatalogueItem, Membership
-from channels.webchat.tests.test_widget_in_browser import CHROMIUM, CHROMIUM_ARGS
 from console.tests.test_console_in_browser import PASSWORD, log_in
-from tests.support import ARTIFACTS
+from tests.support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

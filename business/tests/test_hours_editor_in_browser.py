@@ -8,9 +8,8 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from business.models import Business, Membership, SpecialDay
-from channels.webchat.tests.test_widget_in_browser import CHROMIUM, CHROMIUM_ARGS
 from console.tests.test_console_in_browser import PASSWORD, log_in
-from tests.support import ROOT
+from tests.support import CHROMIUM, CHROMIUM_ARGS, ROOT
 
 pytestmark = pytest.mark.django_db(transaction=True)
 SCREENSHOTS = ROOT / "docs" / "screenshots"

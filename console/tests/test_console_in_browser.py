@@ -8,10 +8,9 @@ from playwright.sync_api import Page, expect, sync_playwright
 from agents.models import AgentConfig, AgentRun
 from business.models import Business, Membership
 from channels.messenger.tests.test_webhook import raw
-from channels.webchat.tests.test_widget_in_browser import CHROMIUM, CHROMIUM_ARGS
 from conversations.models import ChannelConnection, Conversation, Message
 from tests.fake_platform import FakePlatformServer
-from tests.support import ARTIFACTS, wait_until
+from tests.support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, wait_until
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("celery_worker")]
 

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+from django.db import transaction
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -19,6 +21,36 @@ WORKER_APPLICATION_NAME = "parley-test-worker"
 # The app secret of the test Meta app (Messenger, Instagram and WhatsApp connections).
 MESSENGER_SECRET = "f1c2d3e4a5b6978812345678abcdef90"
 MESSENGER_VERIFY_TOKEN = "my-verify-token-7731"
+# Debian's Chromium, driven by Playwright (`playwright install` downloads a browser: never run).
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+Rows = TypeVar("Rows")
+
+
+def written_for_the_module(django_db_blocker: Any, write: Callable[[], Rows]) -> Iterator[Rows]:
+    """For a module-scoped fixture: what `write` returns, its rows kept for the module's tests in a transaction
+    rolled back after them. Each test's own transaction is a savepoint inside it: what a test changes is still
+    undone before the next."""
+    written = transaction.atomic()
+    with django_db_blocker.unblock():
+        written.__enter__()
+        try:
+            rows = write()
+        except BaseException as error:
+            written.__exit__(type(error), error, error.__traceback__)
+            raise
+    yield rows
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        written.__exit__(None, None, None)
 
 
 def spoken_audio(extension: str) -> bytes:

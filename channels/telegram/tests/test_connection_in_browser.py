@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from channels.webchat.tests.test_widget_in_browser import CHROMIUM, CHROMIUM_ARGS
 from console.tests.test_console_in_browser import PASSWORD, log_in
 from conversations.models import ChannelConnection
 from tests.fake_platform import FakePlatformServer
-from tests.support import ARTIFACTS
+from tests.support import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 
 from .test_connection_admin import VALID_TOKEN
 

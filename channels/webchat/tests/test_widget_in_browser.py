@@ -3,7 +3,7 @@
 from collections.abc import Callable, Iterator
 
 import pytest
-from playwright.sync_api import Page, Route, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Route, expect
 
 from channels.webchat.refusals import last_refused_origin
 from channels.webchat.tests.harness import PUBLIC_KEY
@@ -19,14 +19,6 @@ EVERY_DAY_7_TO_19 = {day: [["07:00", "19:00"]] for day in ("mon", "tue", "wed", 
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("celery_worker")]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 HOST_PAGE = """<!doctype html>
 <html><head><meta charset="utf-8"><title>Corner Shop</title>
 <script src="{widget}" async></script></head>
@@ -45,25 +37,26 @@ def shop_website(live_server) -> Iterator[FakePlatformServer]:
 
 
 def in_browser(
-    website: str, steps: Callable[[Page], None], language: str = "en-US", visitor: str | None = None
+    chromium: Browser,
+    website: str,
+    steps: Callable[[Page], None],
+    language: str = "en-US",
+    visitor: str | None = None,
 ) -> None:
-    """`steps` done on the website in Chromium set to `language`, as the returning `visitor` if given.
-
-    Read the database only after this returns: Playwright's event loop in this thread makes Django
-    refuse queries meanwhile.
-    """
-    with sync_playwright() as playwright:
-        # Each launch runs on a fresh temporary profile (user-data-dir) that Playwright deletes afterwards.
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 900, "height": 640}, locale=language)
+    """`steps` done on the website in Chromium set to `language`, as the returning `visitor` if given."""
+    # A context of its own: no cookie or stored visitor of another test's.
+    context = chromium.new_context(viewport={"width": 900, "height": 640}, locale=language)
+    try:
+        page = context.new_page()
         if visitor:
             page.add_init_script(f"localStorage.setItem('parley-webchat:{PUBLIC_KEY}:visitor', '{visitor}')")
         page.goto(website + "/")
         steps(page)
-        browser.close()
+    finally:
+        context.close()
 
 
-def chat_in_browser(website: str, message: str) -> dict[str, str]:
+def chat_in_browser(chromium: Browser, website: str, message: str) -> dict[str, str]:
     """What a visitor sees after writing `message` in the widget on the website and waiting for the reply."""
     seen: dict[str, str] = {}
 
@@ -79,15 +72,15 @@ def chat_in_browser(website: str, message: str) -> dict[str, str]:
         seen["reply"] = agent_bubble.inner_text()
         seen["visitor"] = page.evaluate(f"localStorage.getItem('parley-webchat:{PUBLIC_KEY}:visitor')")
 
-    in_browser(website, chat)
+    in_browser(chromium, website, chat)
     return seen
 
 
-def test_a_visitor_types_a_message_and_reads_the_agents_reply(webchat_connection, shop_website):
+def test_a_visitor_types_a_message_and_reads_the_agents_reply(webchat_connection, shop_website, chromium):
     webchat_connection.credentials["allowed_origins"] = shop_website.url
     webchat_connection.save()
 
-    seen = chat_in_browser(shop_website.url, "Are you open on Saturday?")
+    seen = chat_in_browser(chromium, shop_website.url, "Are you open on Saturday?")
 
     reply = Message.objects.get(direction=Message.Direction.OUTBOUND)
     inbound = Message.objects.get(direction=Message.Direction.INBOUND)
@@ -124,7 +117,9 @@ def stored(text: str) -> int:
     return Message.objects.filter(direction=Message.Direction.INBOUND, text=text).count()
 
 
-def test_a_send_refused_while_the_server_restarts_is_retried_and_stored_once(webchat_connection, shop_website):
+def test_a_send_refused_while_the_server_restarts_is_retried_and_stored_once(
+    webchat_connection, shop_website, chromium
+):
     webchat_connection.credentials["allowed_origins"] = shop_website.url
     webchat_connection.save()
     posts: list[str] = []
@@ -134,12 +129,12 @@ def test_a_send_refused_while_the_server_restarts_is_retried_and_stored_once(web
         send_with_first_post_answered(page, "Do you bake on Sundays?", lambda r: r.fulfill(**restart), posts)
         expect(page.locator(".msg.from-visitor .state")).to_have_text("Sent", timeout=15_000)
 
-    in_browser(shop_website.url, restarting)
+    in_browser(chromium, shop_website.url, restarting)
     assert len(posts) == 2 and posts[0] == posts[1]
     assert stored("Do you bake on Sundays?") == 1
 
 
-def test_a_message_not_sent_says_so_and_is_sent_when_tapped(webchat_connection, shop_website):
+def test_a_message_not_sent_says_so_and_is_sent_when_tapped(webchat_connection, shop_website, chromium):
     webchat_connection.credentials["allowed_origins"] = shop_website.url
     webchat_connection.save()
     posts: list[str] = []
@@ -152,13 +147,13 @@ def test_a_message_not_sent_says_so_and_is_sent_when_tapped(webchat_connection, 
         bubble.click()
         expect(bubble.locator(".state")).to_have_text("Sent", timeout=15_000)
 
-    in_browser(shop_website.url, refused_then_tapped)
+    in_browser(chromium, shop_website.url, refused_then_tapped)
     assert len(posts) == 2
     assert stored("Do you bake on Sundays?") == 1
 
 
 def test_a_page_on_a_refused_origin_tells_the_visitor_and_names_the_origin_in_the_console(
-    webchat_connection, shop_website
+    webchat_connection, shop_website, chromium
 ):
     # The owner listed the shop's public address; the page is on another (as `localhost` is not `127.0.0.1`).
     webchat_connection.credentials["allowed_origins"] = "https://corner-shop.example"
@@ -172,14 +167,14 @@ def test_a_page_on_a_refused_origin_tells_the_visitor_and_names_the_origin_in_th
         expect(page.locator("textarea")).to_be_disabled()
         expect(page.locator("form button")).to_be_disabled()
 
-    in_browser(shop_website.url, refused)
+    in_browser(chromium, shop_website.url, refused)
     assert any(shop_website.url in text and "allowed_origins" in text for text in warnings), warnings
     refusal = last_refused_origin(webchat_connection)
     assert refusal is not None and refusal.origin == shop_website.url
     assert not Message.objects.exists()
 
 
-def test_the_panel_opens_with_a_greeting_an_ai_disclosure_and_todays_hours(webchat_connection, shop_website):
+def test_the_panel_opens_with_a_greeting_an_ai_disclosure_and_todays_hours(webchat_connection, shop_website, chromium):
     webchat_connection.credentials["allowed_origins"] = shop_website.url
     webchat_connection.save()
     webchat_connection.business.opening_hours = EVERY_DAY_7_TO_19
@@ -193,10 +188,12 @@ def test_the_panel_opens_with_a_greeting_an_ai_disclosure_and_todays_hours(webch
         expect(page.locator("textarea")).to_have_attribute("placeholder", "Write a message…")
         expect(page.locator(".refused")).to_have_count(0)
 
-    in_browser(shop_website.url, opened)
+    in_browser(chromium, shop_website.url, opened)
 
 
-def test_a_french_visitor_reads_the_panel_in_french_in_the_brands_colour_on_the_left(webchat_connection, shop_website):
+def test_a_french_visitor_reads_the_panel_in_french_in_the_brands_colour_on_the_left(
+    webchat_connection, shop_website, chromium
+):
     webchat_connection.credentials.update(
         allowed_origins=shop_website.url, brand_colour="#b45309", position="left", greeting=""
     )
@@ -217,11 +214,11 @@ def test_a_french_visitor_reads_the_panel_in_french_in_the_brands_colour_on_the_
         box = page.locator(".panel").bounding_box()
         assert box is not None and box["x"] < 40  # on the left of a 900 px page
 
-    in_browser(shop_website.url, opened, language="fr-FR")
+    in_browser(chromium, shop_website.url, opened, language="fr-FR")
 
 
 def test_an_operators_reply_is_signed_with_their_first_name_and_looks_apart_from_the_agents(
-    webchat_connection, shop_website, django_user_model
+    webchat_connection, shop_website, django_user_model, chromium
 ):
     webchat_connection.credentials["allowed_origins"] = shop_website.url
     webchat_connection.save()
@@ -261,11 +258,11 @@ def test_an_operators_reply_is_signed_with_their_first_name_and_looks_apart_from
         # docs/screenshots/webchat-widget.png is this one.
         page.screenshot(path=ARTIFACTS / "webchat-panel.png")
 
-    in_browser(shop_website.url, returning, visitor=RETURNING_VISITOR)
+    in_browser(chromium, shop_website.url, returning, visitor=RETURNING_VISITOR)
 
 
 def test_a_reply_shows_its_formatting_and_choices_and_a_pressed_button_comes_back_as_that_choice(
-    webchat_connection, shop_website
+    chromium, webchat_connection, shop_website
 ):
     webchat_connection.credentials["allowed_origins"] = shop_website.url
     webchat_connection.save()
@@ -293,6 +290,6 @@ def test_a_reply_shows_its_formatting_and_choices_and_a_pressed_button_comes_bac
         expect(page.locator(".msg.from-visitor .state")).to_have_text("Sent", timeout=15_000)
         expect(page.locator(".choices")).to_have_count(0)
 
-    in_browser(shop_website.url, press, visitor=RETURNING_VISITOR)
+    in_browser(chromium, shop_website.url, press, visitor=RETURNING_VISITOR)
     picked = Message.objects.get(direction=Message.Direction.INBOUND)
     assert (picked.chosen, picked.text, picked.kind) == ("booking:change", "Change the time", "button")
