@@ -245,6 +245,8 @@ if not PARLEY_ENCRYPTION_KEYS and not PARLEY_DEVELOPMENT:
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
+    # kombu's Redis transport, keeping one client per channel instead of one per publish.
+    CELERY_BROKER_TRANSPORT = "infrastructure.redis_broker:Transport"
     # A task taken by a worker that died unacknowledged is delivered again after this long; the
     # sweeper (conversations/sweeper.py) enqueues the work again long before.
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {
