@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, cast
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db import connection as database
 from django.utils import timezone
 
@@ -160,27 +161,15 @@ def stored_in_one_statement(message: Message, event: CustomerMessage, now: datet
         last_message_at=now,
         last_inbound_at=now,
     )
-    contact_columns, contact_values, contact_params = _insert_values(contact, computed={})
-    conversation_columns, conversation_values, conversation_params = _insert_values(
-        conversation, computed={"contact_id": "new_contact.id"}
-    )
-    message_columns, message_values, message_params = _insert_values(message, computed={"conversation_id": "chosen.id"})
     new_id: list[Any] = [connection.pk, event.platform_message_id]
     with database.cursor() as cursor:
         cursor.execute(
-            STORE_IN_ONE_STATEMENT.format(
-                contact_columns=contact_columns,
-                contact_values=contact_values,
-                conversation_columns=conversation_columns,
-                conversation_values=conversation_values,
-                message_columns=message_columns,
-                message_values=message_values,
-            ),
+            store_in_one_statement_sql(),
             [
                 now, now, Conversation.Status.CLOSED, connection.pk, event.sender_id, *new_id,
-                *contact_params, *new_id,
-                *conversation_params,
-                *message_params,
+                *_inserted_values(contact), *new_id,
+                *_inserted_values(conversation),
+                *_inserted_values(message),
             ],
         )  # fmt: skip
         row = cursor.fetchone()
@@ -226,21 +215,38 @@ STORE_IN_ONE_STATEMENT = f"""
 """
 
 
-def _insert_values(instance: Any, computed: dict[str, str]) -> tuple[str, str, list[Any]]:
-    """An unsaved instance's columns, the SELECT list inserting it and its parameters, each value as its
-    field prepares it for the database (defaults, auto_now_add) and cast to its column's type; `computed`
-    names the columns taken from another part of the statement instead."""
-    columns, values, params = [], [], []
-    for field in instance._meta.local_concrete_fields:
-        if field.primary_key:
-            continue
-        columns.append(database.ops.quote_name(field.column))
-        if field.column in computed:
-            values.append(computed[field.column])
-        else:
-            values.append(f"%s::{field.db_type(database)}")
-            params.append(field.get_db_prep_save(field.pre_save(instance, True), database))
-    return ", ".join(columns), ", ".join(values), params
+# The columns each insert takes from another part of the statement.
+COMPUTED_COLUMNS: dict[type[models.Model], dict[str, str]] = {
+    Contact: {},
+    Conversation: {"contact_id": "new_contact.id"},
+    Message: {"conversation_id": "chosen.id"},
+}
+
+
+@functools.cache
+def store_in_one_statement_sql() -> str:
+    """The statement, made once per process (its text never changes): each model's columns, and the SELECT list
+    inserting a row of it, each parameter cast to its column's type."""
+    parts = {}
+    for name, model in (("contact", Contact), ("conversation", Conversation), ("message", Message)):
+        computed = COMPUTED_COLUMNS[model]
+        fields = [field for field in model._meta.local_concrete_fields if not field.primary_key]
+        parts[f"{name}_columns"] = ", ".join(database.ops.quote_name(field.column) for field in fields)
+        parts[f"{name}_values"] = ", ".join(
+            computed.get(field.column, f"%s::{field.db_type(database)}") for field in fields
+        )
+    return STORE_IN_ONE_STATEMENT.format(**parts)
+
+
+def _inserted_values(instance: models.Model) -> list[Any]:
+    """An unsaved instance's values for the statement, each as its field prepares it for the database
+    (defaults, auto_now_add)."""
+    computed = COMPUTED_COLUMNS[type(instance)]
+    return [
+        field.get_db_prep_save(field.pre_save(instance, True), database)
+        for field in instance._meta.local_concrete_fields
+        if not field.primary_key and field.column not in computed
+    ]
 
 
 def apply_status(connection: ChannelConnection, update: StatusUpdate) -> int:
