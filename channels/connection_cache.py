@@ -9,7 +9,7 @@ app secret are all enforced from then on.
 
 from __future__ import annotations
 
-import time
+from time import monotonic
 from typing import Any
 from uuid import UUID
 
@@ -23,7 +23,7 @@ _found: dict[tuple[str, str, str], tuple[float, ChannelConnection]] = {}
 def active_connection(platform: str, lookup: str, key: UUID | str) -> ChannelConnection:
     """The active connection whose `lookup` field is `key`; ChannelConnection.DoesNotExist when there is none."""
     cache_key = (platform, lookup, str(key))
-    now = time.monotonic()
+    now = monotonic()
     kept = _found.get(cache_key)
     if kept is not None and kept[0] > now:
         return kept[1]
