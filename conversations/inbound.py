@@ -182,8 +182,9 @@ def stored_in_one_statement(message: Message, event: CustomerMessage, now: datet
 
 # A known customer's open conversation has its times moved; failing that, a new customer's contact and
 # conversation are made; the message goes into whichever there is. Each part is skipped for a message id
-# stored already, so that a redelivery writes nothing (the steps then find it a duplicate). Two deliveries
-# racing for a new customer: the loser's contact insert does nothing, and it takes the steps.
+# stored already, so that a redelivery writes nothing (the steps then find it a duplicate); two copies racing
+# may both move the times, one message is stored. Two deliveries racing for a new customer: the loser's
+# contact insert does nothing, and it takes the steps.
 STORE_IN_ONE_STATEMENT = f"""
     WITH touched AS (
         UPDATE {Conversation._meta.db_table} SET last_message_at = %s, last_inbound_at = %s
