@@ -1,4 +1,4 @@
-"""`python -m bench [--smoke] [--output FILE]`: every benchmark on the real stack, one table.
+"""`python -m bench [--smoke] [--only ingest] [--output FILE]`: every benchmark on the real stack, one table.
 
 The benchmark's database (BENCH_DATABASE_URL, created and migrated here) and Redis (BENCH_REDIS_URL;
 its keys carry their own prefix) are its own. See bench/README.md.
@@ -11,6 +11,12 @@ import os
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported once Django is set up
+    from business.models import Business
+
+    from .ingest import IngestResult
 
 BENCH_DIR = Path(__file__).resolve().parent
 
@@ -21,7 +27,7 @@ class Sizes:
     history_turns: int = 30
     naive_turns: int = 30
     interleaved: int = 4
-    rate: float = 300
+    rate: float = 600
     paced_count: int = 3000
     wrk_seconds: float = 5
     wrk_capacity: int = 25_000
@@ -52,6 +58,11 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=BENCH_DIR / "results.md")
     parser.add_argument("--log-dir", type=Path, default=BENCH_DIR.parent / "var" / "bench")
     parser.add_argument("--turns", type=int, help="turns per conversation in benchmarks 2 and 5 (default 30)")
+    parser.add_argument(
+        "--only",
+        choices=["ingest"],
+        help="run this benchmark alone and replace its rows in the existing output, which keeps the others",
+    )
     args = parser.parse_args()
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_parley")
@@ -63,8 +74,16 @@ def main() -> None:
     sizes = SMOKE if args.smoke else Sizes()
     if args.turns:
         sizes = replace(sizes, history_turns=args.turns, naive_turns=args.turns)
-    report = run(sizes, args.log_dir)
-    args.output.write_text(report + kept_by_hand(args.output))
+    if args.only == "ingest":
+        if not args.output.exists():
+            parser.error(
+                f"--only ingest replaces rows of {args.output}, which does not exist: run the whole bench once"
+            )
+        report = run_ingest_alone(sizes, args.log_dir, args.output.read_text())
+        args.output.write_text(report)
+    else:
+        report = run(sizes, args.log_dir)
+        args.output.write_text(report + kept_by_hand(args.output))
     print(report)
 
 
@@ -77,7 +96,8 @@ def kept_by_hand(output: Path) -> str:
     return previous[previous.index(KEPT_BY_HAND) :] if KEPT_BY_HAND in previous else ""
 
 
-def run(sizes: Sizes, log_dir: Path) -> str:
+def prepared_stack(sizes: Sizes) -> tuple[float, Business]:
+    """The load average before anything ran, and the bench business on a migrated, vacuumed database."""
     import django
 
     from .stack import create_database
@@ -93,9 +113,7 @@ def run(sizes: Sizes, log_dir: Path) -> str:
     from django.core.management import call_command
     from django.db import connection
 
-    from . import history, ingest, memory, overhead, transcription
-    from .report import Results, render
-    from .stack import bench_business, celery_worker, empty_broker, gunicorn, messenger_connection
+    from .stack import bench_business, empty_broker
 
     call_command("migrate", verbosity=0)
     business = bench_business(sizes.reply_tokens)
@@ -104,23 +122,50 @@ def run(sizes: Sizes, log_dir: Path) -> str:
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     empty_broker()
+    return load_before, business
+
+
+def ingested(sizes: Sizes, web_url: str, business: Business, log_dir: Path) -> IngestResult:
+    """Benchmark 3; no worker runs while deliveries are poured in: the turns they enqueue are dropped after."""
+    from . import ingest
+    from .stack import empty_broker, messenger_connection
+
+    result = ingest.run(
+        web_url,
+        messenger_connection(business, "http://127.0.0.1:9"),
+        sizes.rate,
+        sizes.paced_count,
+        sizes.wrk_seconds,
+        sizes.wrk_capacity,
+        log_dir,
+    )
+    empty_broker()
+    return result
+
+
+def run_ingest_alone(sizes: Sizes, log_dir: Path, previous: str) -> str:
+    load_before, business = prepared_stack(sizes)
+    from .report import with_ingest_alone
+    from .stack import gunicorn
+
+    with gunicorn(log_dir) as web:
+        result = ingested(sizes, web.url, business, log_dir)
+    return with_ingest_alone(previous, result, load_before)
+
+
+def run(sizes: Sizes, log_dir: Path) -> str:
+    load_before, business = prepared_stack(sizes)
+    from . import history, memory, overhead, transcription
+    from .report import Results, render
+    from .stack import celery_worker, empty_broker, gunicorn
+
     started = time.monotonic()
 
     def done(what: str) -> None:
         print(f"[bench] {what} done at {time.monotonic() - started:.0f} s", flush=True)
 
     with gunicorn(log_dir) as web:
-        # No worker runs while deliveries are poured in: the turns they enqueue are dropped after.
-        ingested = ingest.run(
-            web.url,
-            messenger_connection(business, "http://127.0.0.1:9"),
-            sizes.rate,
-            sizes.paced_count,
-            sizes.wrk_seconds,
-            sizes.wrk_capacity,
-            log_dir,
-        )
-        empty_broker()
+        ingest = ingested(sizes, web.url, business, log_dir)
         done("3. webhook ingest")
         with celery_worker(log_dir):
             agent_overhead = overhead.run(web.url, business, sizes.overhead_turns)
@@ -148,7 +193,7 @@ def run(sizes: Sizes, log_dir: Path) -> str:
             interleaved_on=interleaved_on,
             interleaved_off=interleaved_off,
             naive=naive,
-            ingest=ingested,
+            ingest=ingest,
             memory=footprint,
             transcription=transcribed,
             reply_tokens=sizes.reply_tokens,

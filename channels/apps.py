@@ -9,8 +9,14 @@ class ChannelsConfig(AppConfig):
     verbose_name = "Channels"
 
     def ready(self) -> None:
-        from conversations import platforms
+        from django.db.models.signals import post_delete, post_save
 
+        from conversations import platforms
+        from conversations.models import ChannelConnection
+
+        from .connection_cache import forget_connections
         from .registry import PLATFORMS
 
         platforms.install(PLATFORMS)
+        post_save.connect(forget_connections, sender=ChannelConnection, dispatch_uid="forget_saved_connections")
+        post_delete.connect(forget_connections, sender=ChannelConnection, dispatch_uid="forget_deleted_connections")

@@ -31,6 +31,7 @@ from infrastructure import metrics
 from infrastructure.encrypted_fields import UndecryptableSecret
 from infrastructure.log_context import bind as bind_log_ids
 
+from .connection_cache import active_connection
 from .rate_limit import WINDOW_SECONDS, over_rate_limit
 
 logger = logging.getLogger(__name__)
@@ -121,9 +122,7 @@ def webhook_view(
 def _find_connection(platform: str, lookup: str, key: UUID | str) -> ChannelConnection | HttpResponse:
     """The active connection the URL's key names, or the answer to give when there is none to be had."""
     try:
-        # Without its business: only the web chat's widget script reads it, and joining it
-        # costs every delivery of every platform.
-        return ChannelConnection.objects.get(**{lookup: key}, platform=platform, is_active=True)
+        return active_connection(platform, lookup, key)
     except ChannelConnection.DoesNotExist:
         # Both keys are unique in the database (the web chat's public key by a constraint).
         return HttpResponse("Unknown webhook", status=404)

@@ -168,6 +168,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = WEBHOOK_MAX_BODY_BYTES
 
 # Deliveries per connection per minute; more are answered 429 (platforms deliver them again later). 0: no limit.
 WEBHOOK_RATE_LIMIT_PER_MINUTE = int(os.environ.get("PARLEY_WEBHOOK_RATE_LIMIT_PER_MINUTE", "600"))
+# How long a web process keeps a connection it looked up for its webhooks (channels/connection_cache.py): an
+# edit made through another process (deactivated, a secret rotated) applies within this many seconds. 0: none kept.
+PARLEY_CONNECTION_CACHE_SECONDS = float(os.environ.get("PARLEY_CONNECTION_CACHE_SECONDS", "2"))
 # The web chat's requests per client address per minute at one website's widget, polls apart from messages:
 # 1,200 polls are 80 open panels behind one address (an office), 60 messages five visitors writing fast. 0: no limit.
 PARLEY_WEBCHAT_POLLS_PER_ADDRESS_PER_MINUTE = int(os.environ.get("PARLEY_WEBCHAT_POLLS_PER_ADDRESS_PER_MINUTE", "1200"))
@@ -251,6 +254,8 @@ if not PARLEY_ENCRYPTION_KEYS and not PARLEY_DEVELOPMENT:
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
+    # kombu's Redis transport, keeping one client per channel instead of one per publish.
+    CELERY_BROKER_TRANSPORT = "infrastructure.redis_broker:Transport"
     # A task taken by a worker that died unacknowledged is delivered again after this long; the
     # sweeper (conversations/sweeper.py) enqueues the work again long before.
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {

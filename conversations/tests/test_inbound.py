@@ -47,21 +47,54 @@ def test_a_redelivery_after_the_conversation_closed_opens_no_empty_conversation(
 
 
 @pytest.mark.django_db
-def test_a_known_customers_message_is_stored_with_one_statement_finding_and_touching_their_conversation(
+def test_a_known_customers_message_is_stored_with_one_statement_touching_their_conversation(
     business, django_assert_num_queries
 ):
     connection = ChannelConnection.objects.create(business=business, platform="console")
     first = store_customer_message(connection, CustomerMessage(platform_message_id="m-1", sender_id="u1", text="Hi"))
     first_inbound_at = Conversation.objects.get().last_inbound_at
-    # The savepoint the test's own transaction turns the atomic block into, the conversation found and
-    # its times moved, the message, the savepoint's release: no contact lookup, no inner savepoint.
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(1):
         second = store_customer_message(
             connection, CustomerMessage(platform_message_id="m-2", sender_id="u1", text="And?")
         )
     conversation = Conversation.objects.get()
     assert first.conversation == second.conversation == conversation
     assert conversation.last_message_at == conversation.last_inbound_at > first_inbound_at
+    assert second.created_at == Message.objects.get(pk=second.pk).created_at
+
+
+@pytest.mark.django_db
+def test_a_new_customers_first_message_is_stored_with_their_contact_and_conversation_in_one_statement(
+    business, django_assert_num_queries
+):
+    connection = ChannelConnection.objects.create(business=business, platform="console")
+    event = CustomerMessage(platform_message_id="m-1", sender_id="u1", sender_name="Ana", text="Hi")
+    with django_assert_num_queries(1):
+        message = store_customer_message(connection, event)
+    stored = Message.objects.select_related("conversation__contact").get()
+    assert stored.pk == message.pk and stored.text == "Hi" and stored.status == Message.Status.RECEIVED
+    assert stored.conversation.status == Conversation.Status.BOT and stored.conversation.business == business
+    assert (stored.conversation.contact.platform_user_id, stored.conversation.contact.display_name) == ("u1", "Ana")
+
+
+@pytest.mark.django_db
+def test_a_customer_whose_conversation_closed_is_given_a_new_one(business):
+    connection = ChannelConnection.objects.create(business=business, platform="console")
+    first = store_customer_message(connection, CustomerMessage(platform_message_id="m-1", sender_id="u1", text="Hi"))
+    Conversation.objects.filter(pk=first.conversation_id).update(status=Conversation.Status.CLOSED)
+    second = store_customer_message(connection, CustomerMessage(platform_message_id="m-2", sender_id="u1", text="Hi"))
+    assert second.conversation_id != first.conversation_id
+    assert second.conversation.contact_id == first.conversation.contact_id
+    assert Conversation.objects.get(pk=second.conversation_id).status == Conversation.Status.BOT
+
+
+@pytest.mark.django_db
+def test_a_redelivery_moves_no_conversation_times(business):
+    connection = ChannelConnection.objects.create(business=business, platform="console")
+    first = store_customer_message(connection, CustomerMessage(platform_message_id="m-1", sender_id="u1", text="Hi"))
+    before = Conversation.objects.get().last_message_at
+    assert store_customer_message(connection, CustomerMessage(platform_message_id="m-1", sender_id="u1")) is None
+    assert Conversation.objects.get(pk=first.conversation_id).last_message_at == before
 
 
 @pytest.mark.django_db
