@@ -311,6 +311,8 @@ def conversation_language(conversation_id: int) -> str:
     """The language of the conversation's latest turn, "" before its first."""
     latest = AgentRun.objects.filter(conversation_id=conversation_id).exclude(language="").order_by("-id")
     return latest.values_list("language", flat=True).first() or ""
+
+
 class Version(models.Model):
     """What a business's agent and data were when staff published them from its draft (drafts.py)."""
 
