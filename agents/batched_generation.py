@@ -133,8 +133,6 @@ class BatchedGenerator:
         shared = {index: common_prefix(np.asarray(self._slots[index].held, dtype=np.intc), prompt) for index in free}
         index = max(free, key=lambda each: (shared[each], -self._slots[each].last_used))
         slot, prefix = self._slots[index], shared[index]
-        if slot.owner != job.cache_key:
-            self._save(index)
         state = self.states.best(prompt, prefix) if self.states.enabled else None
         if state is not None:
             if self._context.load_state(index, state_buffer(state)):
@@ -151,7 +149,7 @@ class BatchedGenerator:
         job.position, job.evaluated = reused, len(job.prompt) - reused
 
     def _save(self, index: int) -> None:
-        """Keep the slot's cells as its conversation's saved state before another conversation takes it."""
+        """Keep the slot's cells as its conversation's saved state: another conversation may take the slot."""
         slot = self._slots[index]
         if slot.owner is None or not slot.held or not self.states.enabled:
             return
@@ -230,6 +228,9 @@ class BatchedGenerator:
             job.stream.close()
             job.error = error
         job.done.set()
+        if error is None:
+            # The copy (tens of ms) holds the other calls' next step: rather that than a prompt computed again.
+            self._save(index)
 
     def _fail_all(self, error: BaseException) -> None:
         for index in range(len(self._slots)):

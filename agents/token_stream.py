@@ -66,16 +66,16 @@ class TokenStream:
         if self._first_token_at is None:
             self._first_token_at = time.perf_counter()
         if is_end_of_generation(self._llama, token):
-            return self._finish(timed_out=False)
+            self._finish(timed_out=False)
+            return None
         self._tokens.append(token)
         piece = self._llama.detokenize([token])
         self._text += piece
-        if cut_at_stop(self._text, self._stops)[1] or (self._ends is not None and self._ends(piece)):
-            return self._finish(timed_out=False)
-        if self._deadline is not None and time.monotonic() > self._deadline:
-            return self._finish(timed_out=True)
-        if len(self._tokens) >= self._max_tokens:
-            return self._finish(timed_out=False)
+        ended = cut_at_stop(self._text, self._stops)[1] or (self._ends is not None and self._ends(piece))
+        late = self._deadline is not None and time.monotonic() > self._deadline
+        if ended or late or len(self._tokens) >= self._max_tokens:
+            self._finish(timed_out=late and not ended)
+            return None
         return token
 
     def stop_at_deadline(self) -> None:
