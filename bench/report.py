@@ -17,6 +17,7 @@ from .history import Latencies
 from .ingest import IngestResult, Paced
 from .memory import MB, MemoryResult
 from .overhead import OverheadResult
+from .stack import QUESTIONS
 from .throughput import ThroughputResult, TurnCost
 
 
@@ -115,6 +116,8 @@ def throughput_rows(result: ThroughputResult) -> list[str]:
     speed_up = batched.replies_per_minute / one.replies_per_minute
     of_limit = batched.replies_per_minute / limit
     turns = len(scale.conversations[0])
+    # Turn N against turn 1 as the target says; benchmark 2's windows of a question cycle need 2 cycles.
+    scale_growth = scale.at_turn(turns) / scale.at_turn(1)
     per_conversation = (result.memory[str(slots)] - result.memory["1"]) / (slots - 1)
     return [
         row(
@@ -148,11 +151,11 @@ def throughput_rows(result: ThroughputResult) -> list[str]:
         row(
             "6",
             f"interleaving at scale: {len(scale.conversations)} conversations x {turns} turns, all at once, batched",
-            growth(scale),
             f"turn 1 {seconds(scale.at_turn(1))}, turn {turns} {seconds(scale.at_turn(turns))}",
-            f"{scale.growth:.2f}x",
+            f"windowed as benchmark 2: {scale.growth:.2f}x" if turns >= 2 * len(QUESTIONS) else "-",
+            f"{scale_growth:.2f}x",
             f"turn {turns} <= 1.3x turn 1",
-            verdict(scale.growth <= 1.3),
+            verdict(scale_growth <= 1.3),
         ),
         row(
             "6",

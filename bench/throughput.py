@@ -30,7 +30,7 @@ from tests.services import ROOT
 
 from .history import Latencies
 from .overhead import OVERHEAD_QUESTIONS
-from .stack import WARM_UP_QUESTION, service_env
+from .stack import QUESTIONS, WARM_UP_QUESTION, service_env
 
 MB = 1024 * 1024
 # What 16 customers write at once: mostly questions the business's data answers, and the other kinds of
@@ -167,17 +167,23 @@ def saturation(business: Business, conversations: int, slots: int, runs: list[Ag
         return burst(business, list(zip(customers, FIRST_MESSAGES, strict=False)), runs)
 
 
-def interleaved(business: Business, conversations: int, turns: int, runs: list[AgentRun]) -> Latencies:
-    """`conversations` conversations of `turns` turns, every conversation sending its next message at once."""
+def interleaved(
+    business: Business, conversations: int, turns: int, questions: list[str], runs: list[AgentRun]
+) -> Latencies:
+    """`conversations` conversations of `turns` turns, every conversation sending its next message at once.
+
+    Only `questions` the business answers: a question it cannot answer hands the conversation to staff, and
+    the agent says nothing more there."""
     customers = [f"scale-{index}-{uuid.uuid4().hex[:6]}" for index in range(conversations)]
     latencies: list[list[float]] = [[] for _ in customers]
-    questions = OVERHEAD_QUESTIONS
     with override_settings(PARLEY_MODEL_SLOTS=conversations):
         warm_up(business)
         for turn in range(turns):
-            # Each conversation asks in its own order, so that no two hold the same prompt.
+            # Each conversation asks in an order of its own (its own start, and a stride per round of
+            # starts), so that no two hold the same prompt after their first turn.
             messages = [
-                (customer, questions[(index + turn) % len(questions)]) for index, customer in enumerate(customers)
+                (customer, questions[(index + turn * (1 + index // len(questions))) % len(questions)])
+                for index, customer in enumerate(customers)
             ]
             for index, latency in enumerate(burst(business, messages, runs).latencies):
                 latencies[index].append(latency)
@@ -237,7 +243,12 @@ def run(business: Business, conversations: int, turns: int) -> ThroughputResult:
     runs: list[AgentRun] = []
     one = saturation(business, conversations, 0, runs)
     batched = saturation(business, conversations, conversations, runs)
-    scale = interleaved(business, conversations, turns, runs)
+    answered = [
+        run.inbound_message.text
+        for run in runs
+        if run.outcome == AgentRun.Outcome.REPLIED and kind(run) == "retrieval answer" and run.inbound_message
+    ]
+    scale = interleaved(business, conversations, turns, sorted(set(answered)) or list(QUESTIONS), runs)
     return ThroughputResult(
         limits=rates,
         one_at_a_time=one,
