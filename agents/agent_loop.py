@@ -135,7 +135,7 @@ class AgentTurn:
                     break
             # Nothing found means the fallback or a not-found answer: no draft would be used.
             needs_draft = any(result.found for result in self.results) and not self.context.handoff_reason
-            draft = self._draft(messages) if needs_draft else ""
+            draft = self._draft(messages) if needs_draft and self._draft_may_be_kept() else ""
         return self._finish(draft, customer_text)
 
     def _finish(self, draft: str, customer_text: str) -> TurnOutcome:
@@ -239,6 +239,17 @@ class AgentTurn:
             if self.context.handoff_reason:
                 return ""
         return self._draft(messages)
+
+    def _draft_may_be_kept(self) -> bool:
+        """Whether a draft could be the reply. It is kept only if it carries every key fact of every part of the
+        answer word for word (grounding.py): with the facts of several parts to carry, the small models the
+        planned strategy is for never wrote one that did (eval/results.md: compound questions, no draft kept
+        of 17), so the turn spends no model on one (bench/results.md: what a turn costs by kind)."""
+        groups = sum(len(result.key_facts) for result in self.results if result.found)
+        if groups <= 1:
+            return True
+        self.trace.append({"type": "draft", "skipped": "several parts"})
+        return False
 
     def _draft(self, messages: list[BaseMessage]) -> str:
         step = self._invoke(messages, tools=[], tool_choice="none")

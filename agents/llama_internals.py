@@ -137,3 +137,72 @@ def mark_logits_stale(llama: Llama) -> None:
     """Tell llama-cpp-python that the context's logits are not its last token's (a state was loaded beneath it),
     so that its own generate() computes that token again: the flag it keeps for that is private."""
     llama._requires_eval = True
+
+
+class DecodeFailed(RuntimeError):
+    pass
+
+
+class SequenceContext:
+    """A llama.cpp context of its own over a Llama's loaded weights, holding up to `sequences` token sequences
+    of `tokens_each` tokens, each in cells of its own (llama.cpp's non-unified KV cache: a token attends only to
+    its sequence's cells), and the batch it is fed: a Llama makes one context of one sequence, and its batch
+    carries one sequence's tokens."""
+
+    def __init__(self, llama: Llama, sequences: int, tokens_each: int, batch_tokens: int) -> None:
+        params = llama_cpp.llama_context_params.from_buffer_copy(llama.context_params)
+        params.n_ctx = sequences * tokens_each
+        params.n_seq_max = sequences
+        params.n_batch = params.n_ubatch = batch_tokens
+        params.kv_unified = False
+        context = llama_cpp.llama_init_from_model(llama.model, params)
+        if not context:
+            raise RuntimeError(f"llama.cpp could not make a context of {sequences} sequences of {tokens_each} tokens")
+        self.context = context
+        self.capacity = batch_tokens
+        self._vocabulary_size = llama.n_vocab()
+        self._memory = llama_cpp.llama_get_memory(context)
+        self._batch = llama_cpp.llama_batch_init(batch_tokens, 0, 1)
+
+    def decode(self, tokens: list[int], positions: list[int], sequences: list[int], wanted: list[bool]) -> None:
+        """Compute each token at its position in its sequence, in one llama_decode; logits kept where `wanted`."""
+        batch = self._batch
+        for index, (token, position, sequence, keep) in enumerate(
+            zip(tokens, positions, sequences, wanted, strict=True)
+        ):
+            batch.token[index] = token
+            batch.pos[index] = position
+            batch.n_seq_id[index] = 1
+            batch.seq_id[index][0] = sequence
+            batch.logits[index] = keep
+        batch.n_tokens = len(tokens)
+        status = llama_cpp.llama_decode(self.context, batch)
+        if status != 0:
+            # 1: no room left in the KV cache for the batch; negative: an error. The cache is as it was.
+            raise DecodeFailed(f"llama_decode returned {status}")
+
+    def logits(self, index: int) -> np.ndarray:
+        """The scores after the batch's `index`th token, in place (valid until the next decode)."""
+        logits = llama_cpp.llama_get_logits_ith(self.context, index)
+        return np.ctypeslib.as_array(logits, shape=(self._vocabulary_size,))
+
+    def forget(self, sequence: int, position: int) -> None:
+        """Drop the sequence's cells from `position` on."""
+        llama_cpp.llama_memory_seq_rm(self._memory, sequence, position, -1)
+
+    def state_size(self, sequence: int) -> int:
+        return llama_cpp.llama_state_seq_get_size(self.context, sequence)
+
+    def copy_state(self, sequence: int, buffer: StateBuffer) -> int:
+        return llama_cpp.llama_state_seq_get_data(self.context, buffer, len(buffer), sequence)
+
+    def load_state(self, sequence: int, buffer: StateBuffer) -> bool:
+        """Replace the sequence's cells with a state copied out before (of any sequence); False when refused."""
+        llama_cpp.llama_memory_seq_rm(self._memory, sequence, -1, -1)
+        return llama_cpp.llama_state_seq_set_data(self.context, buffer, len(buffer), sequence) != 0
+
+    def close(self) -> None:
+        if self.context:
+            llama_cpp.llama_batch_free(self._batch)
+            llama_cpp.llama_free(self.context)
+            self.context = None

@@ -21,11 +21,13 @@ from django.conf import settings as server_settings
 from llama_cpp import Llama, LlamaGrammar
 from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
+from .batched_generation import BatchedGenerator, GenerationJob
 from .chat_templates import chat_template
-from .kv_cache import KvStateCache
-from .llama_internals import is_end_of_generation, last_logits
+from .kv_cache import ContextStates, KvStateCache
+from .llama_internals import last_logits
 from .process_memory import keep_large_buffers_out_of_the_heap
-from .sampling import SamplingSettings, TokenSampler
+from .sampling import SamplingSettings
+from .token_stream import Generation, TokenStream, cut_at_stop
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +42,9 @@ class ModelSettings:
     gpu_layers: int = 0
     # Memory for saved per-conversation KV states (kv_cache.py); 0 turns the reuse across conversations off.
     kv_cache_bytes: int = 0
+    # Model calls of as many turns computed together (batched_generation.py), each in a sequence of
+    # context_size tokens; 0: one call at a time in the model's one context.
+    slots: int = 0
 
 
 @dataclass(frozen=True)
@@ -63,14 +68,6 @@ PROMPT_SLICE_TOKENS = 256
 FLASH_ATTENTION = True
 
 
-@dataclass(frozen=True)
-class _Generation:
-    tokens: list[int]
-    text: bytes
-    timed_out: bool
-    first_token_at: float | None
-
-
 class PromptTooLong(ValueError):
     pass
 
@@ -81,7 +78,8 @@ class LoadedModel:
         self.settings = settings
         self.llama = Llama(
             model_path=str(settings.path),
-            n_ctx=settings.context_size,
+            # Batched, the Llama only tokenizes and lends its weights: its own context stays small.
+            n_ctx=PROMPT_SLICE_TOKENS if settings.slots else settings.context_size,
             n_batch=PROMPT_SLICE_TOKENS,
             n_ubatch=PROMPT_SLICE_TOKENS,
             flash_attn=FLASH_ATTENTION,
@@ -97,15 +95,22 @@ class LoadedModel:
             stop_token_ids=[eos_id],
         )
         self._lock = threading.Lock()
-        self._kv_states = KvStateCache(self.llama, settings.kv_cache_bytes)
+        self._context_states = ContextStates(self.llama, settings.kv_cache_bytes)
         self._saving: threading.Thread | None = None
+        self._batched: BatchedGenerator | None = None
+        if settings.slots:
+            self._batched = BatchedGenerator(
+                self.llama, settings.slots, settings.context_size, settings.kv_cache_bytes, PROMPT_SLICE_TOKENS
+            )
         logger.info("loaded model %s in %.2f s", settings.path.name, time.perf_counter() - started)
 
     @property
     def kv_states(self) -> KvStateCache:
         """The saved KV states, the last one included."""
+        if self._batched is not None:
+            return self._batched.states
         self._wait_for_save()
-        return self._kv_states
+        return self._context_states.cache
 
     @property
     def name(self) -> str:
@@ -149,82 +154,66 @@ class LoadedModel:
             raise PromptTooLong(
                 f"{len(tokens)} prompt tokens + {max_tokens} leave no room in {self.settings.context_size}"
             )
+        stream = TokenStream(
+            self.llama,
+            max_tokens=max_tokens,
+            sampling=sampling,
+            stops=stops,
+            grammar=grammar,
+            deadline=deadline,
+            ends=ends,
+        )
+        if self._batched is not None:
+            return self._complete_batched(tokens, stream, stops, deadline, cache_key)
         with self._lock:
             self._wait_for_save()
             if cache_key is not None:
-                self._kv_states.restore_best(tokens)
+                self._context_states.restore_best(tokens)
             reused = self._reusable_prefix(tokens)
             evaluated = len(tokens) - reused
             started = time.perf_counter()
             if not self._evaluate_prompt(tokens, reused, deadline):
-                return Completion(
-                    text="", prompt_tokens=len(tokens), prompt_tokens_evaluated=evaluated, completion_tokens=0,
-                    time_to_first_token=None, total_time=time.perf_counter() - started, timed_out=True,
-                )  # fmt: skip
-            generation = self._generate(
-                max_tokens=max_tokens, sampling=sampling, stops=stops, grammar=grammar, deadline=deadline, ends=ends
-            )
+                stream.stop_at_deadline()
+            else:
+                self._generate(stream)
             total = time.perf_counter() - started
-            if cache_key is not None and self._kv_states.enabled:
+            if cache_key is not None and self._context_states.cache.enabled:
                 self._save_in_background(cache_key)
-        text, _ = _cut_at_stop(generation.text, stops)
-        first_token_at = generation.first_token_at
-        return Completion(
-            text=text.decode("utf-8", errors="ignore").strip(),
-            prompt_tokens=len(tokens),
-            prompt_tokens_evaluated=evaluated,
-            completion_tokens=len(generation.tokens),
-            time_to_first_token=None if first_token_at is None else first_token_at - started,
-            total_time=total,
-            timed_out=generation.timed_out,
-        )
+        assert stream.finished is not None
+        return _completion(stream.finished, stops, len(tokens), evaluated, started, total)
 
-    def _generate(
-        self,
-        *,
-        max_tokens: int,
-        sampling: SamplingSettings,
-        stops: list[bytes],
-        grammar: LlamaGrammar | None,
-        deadline: float | None,
-        ends: Callable[[bytes], bool] | None,
-    ) -> _Generation:
-        """Sample up to `max_tokens` after the prompt the context holds; the tokens (end-of-generation
-        excluded) and their text, whether the deadline cut them short, and when the first came.
+    def _complete_batched(
+        self, tokens: list[int], stream: TokenStream, stops: list[bytes], deadline: float | None, cache_key: Hashable
+    ) -> Completion:
+        assert self._batched is not None
+        job = GenerationJob(prompt=tokens, stream=stream, deadline=deadline, cache_key=cache_key)
+        started = time.perf_counter()
+        self._batched.generate(job)
+        assert stream.finished is not None
+        return _completion(stream.finished, stops, len(tokens), job.evaluated, started, time.perf_counter() - started)
+
+    def _generate(self, stream: TokenStream) -> None:
+        """Pick tokens after the prompt the context holds until the stream ends.
 
         A loop of its own rather than llama-cpp-python's create_completion, which detokenizes the
         text so far again at every token, and whose sampler costs more (sampling.py).
         """
-        llama = self.llama
-        sampler = TokenSampler(llama, sampling, grammar)
-        generated: list[int] = []
-        text = b""
-        first_token_at: float | None = None
         try:
-            while len(generated) < max_tokens:
-                token = sampler.sample(last_logits(llama))
-                if first_token_at is None:
-                    first_token_at = time.perf_counter()
-                if is_end_of_generation(llama, token):
-                    break
-                generated.append(token)
-                piece = llama.detokenize([token])
-                text += piece
-                if _cut_at_stop(text, stops)[1] or (ends is not None and ends(piece)):
-                    break
-                if deadline is not None and time.monotonic() > deadline:
-                    return _Generation(generated, text, True, first_token_at)
-                if len(generated) < max_tokens:
-                    llama.eval([token])
+            token = None if stream.finished else stream.take(last_logits(self.llama))
+            while token is not None:
+                self.llama.eval([token])
+                token = stream.take(last_logits(self.llama))
         finally:
-            sampler.close()
-        return _Generation(generated, text, False, first_token_at)
+            stream.close()
 
     def drop_saved_states(self) -> None:
-        """Give the saved states back now (and count them out of the metric): the model is being dropped."""
+        """Give the saved states and the batched context back now (and count the states out of the metric):
+        the model is being dropped."""
+        if self._batched is not None:
+            self._batched.close()
         with self._lock:
             self._wait_for_save()
-            self._kv_states.clear()
+            self._context_states.cache.clear()
 
     def _save_in_background(self, key: Hashable) -> None:
         """Copy the context's state out while the caller goes on: the copy's time, most of it the
@@ -235,7 +224,7 @@ class LoadedModel:
 
     def _save(self, key: Hashable) -> None:
         try:
-            self._kv_states.save(key)
+            self._context_states.save(key)
         except Exception:
             logger.exception("the KV state of %s was not saved: its next turn computes its prompt again", key)
 
@@ -273,10 +262,20 @@ class LoadedModel:
         return prefix - 1 if prefix == len(tokens) and prefix > 0 else prefix
 
 
-def _cut_at_stop(text: bytes, stops: list[bytes]) -> tuple[bytes, bool]:
-    """The text before the first stop string in it, and whether there was one."""
-    found = [index for index in (text.find(stop) for stop in stops) if index >= 0]
-    return (text[: min(found)], True) if found else (text, False)
+def _completion(
+    generation: Generation, stops: list[bytes], prompt_tokens: int, evaluated: int, started: float, total: float
+) -> Completion:
+    text, _ = cut_at_stop(generation.text, stops)
+    first_token_at = generation.first_token_at
+    return Completion(
+        text=text.decode("utf-8", errors="ignore").strip(),
+        prompt_tokens=prompt_tokens,
+        prompt_tokens_evaluated=evaluated,
+        completion_tokens=len(generation.tokens),
+        time_to_first_token=None if first_token_at is None else first_token_at - started,
+        total_time=total,
+        timed_out=generation.timed_out,
+    )
 
 
 # Most recently used last. Each business may choose its own settings, and each combination is a model

@@ -64,6 +64,7 @@ def chat_model_for(config: AgentConfig, seed: int | None = None) -> StepChatMode
         threads=min(config.threads, os.cpu_count() or 1) if config.threads else settings.PARLEY_MODEL_THREADS,
         gpu_layers=settings.PARLEY_MODEL_GPU_LAYERS if config.gpu_layers is None else config.gpu_layers,
         kv_cache_bytes=settings.PARLEY_KV_CACHE_MB * 1024 * 1024,
+        slots=settings.PARLEY_MODEL_SLOTS,
     )
     return LocalLlamaChatModel(
         settings=model_settings, temperature=config.temperature, max_tokens=config.max_reply_tokens, seed=seed

@@ -1,4 +1,4 @@
-"""`python -m bench [--smoke] [--only ingest] [--output FILE]`: every benchmark on the real stack, one table.
+"""`python -m bench [--smoke] [--rows ROWS] [--output FILE]`: every benchmark on the real stack, one table.
 
 The benchmark's database (BENCH_DATABASE_URL, created and migrated here) and Redis (BENCH_REDIS_URL;
 its keys carry their own prefix) are its own. See bench/README.md.
@@ -11,12 +11,6 @@ import os
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # imported once Django is set up
-    from business.models import Business
-
-    from .ingest import IngestResult
 
 BENCH_DIR = Path(__file__).resolve().parent
 
@@ -34,6 +28,9 @@ class Sizes:
     memory_processes: tuple[int, ...] = (1, 2, 4)
     reply_tokens: int = 48
     transcriptions: int = 5
+    # Benchmark 6: conversations at once (each a slot of its own when batched), and turns each at scale.
+    concurrent: int = 16
+    scale_turns: int = 20
 
 
 SMOKE = Sizes(
@@ -47,7 +44,12 @@ SMOKE = Sizes(
     memory_processes=(1, 2),
     reply_tokens=8,
     transcriptions=1,
+    concurrent=2,
+    scale_turns=2,
 )
+
+# The benchmarks by the rows they write, in the order they run; `--rows` runs some of them.
+ROWS = ("ingest", "overhead", "memory", "latency", "naive", "throughput", "transcription")
 
 
 def main() -> None:
@@ -58,12 +60,18 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=BENCH_DIR / "results.md")
     parser.add_argument("--log-dir", type=Path, default=BENCH_DIR.parent / "var" / "bench")
     parser.add_argument("--turns", type=int, help="turns per conversation in benchmarks 2 and 5 (default 30)")
+    parser.add_argument("--concurrent", type=int, help="conversations at once in benchmark 6 (default 16)")
+    parser.add_argument("--scale-turns", type=int, help="turns per conversation at scale in benchmark 6 (default 20)")
     parser.add_argument(
-        "--only",
-        choices=["ingest"],
-        help="run this benchmark alone and replace its rows in the existing output, which keeps the others",
+        "--rows",
+        default=",".join(ROWS),
+        help=f"only these benchmarks, comma-separated, among {', '.join(ROWS)}: their table goes into results.md"
+        " as a section of its own, the rest of the file kept",
     )
     args = parser.parse_args()
+    rows = tuple(name for name in ROWS if name in args.rows.split(","))
+    if unknown := set(args.rows.split(",")) - set(ROWS):
+        parser.error(f"no rows {', '.join(sorted(unknown))}")
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_parley")
     os.environ["REDIS_URL"] = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/10")
@@ -74,16 +82,15 @@ def main() -> None:
     sizes = SMOKE if args.smoke else Sizes()
     if args.turns:
         sizes = replace(sizes, history_turns=args.turns, naive_turns=args.turns)
-    if args.only == "ingest":
-        if not args.output.exists():
-            parser.error(
-                f"--only ingest replaces rows of {args.output}, which does not exist: run the whole bench once"
-            )
-        report = run_ingest_alone(sizes, args.log_dir, args.output.read_text())
-        args.output.write_text(report)
-    else:
-        report = run(sizes, args.log_dir)
+    if args.concurrent:
+        sizes = replace(sizes, concurrent=args.concurrent)
+    if args.scale_turns:
+        sizes = replace(sizes, scale_turns=args.scale_turns)
+    report = run(sizes, args.log_dir, rows)
+    if rows == ROWS:
         args.output.write_text(report + kept_by_hand(args.output))
+    else:
+        args.output.write_text(with_section(args.output, rows, report))
     print(report)
 
 
@@ -96,8 +103,21 @@ def kept_by_hand(output: Path) -> str:
     return previous[previous.index(KEPT_BY_HAND) :] if KEPT_BY_HAND in previous else ""
 
 
-def prepared_stack(sizes: Sizes) -> tuple[float, Business]:
-    """The load average before anything ran, and the bench business on a migrated, vacuumed database."""
+def with_section(output: Path, rows: tuple[str, ...], report: str) -> str:
+    """results.md with these rows' report as a section of its own, in place of their previous one, before the
+    section kept by hand."""
+    previous = output.read_text() if output.exists() else ""
+    start, end = f"<!-- bench rows: {','.join(rows)} -->\n", f"<!-- end of bench rows: {','.join(rows)} -->\n"
+    if start in previous:
+        before, rest = previous.split(start, 1)
+        previous = before + rest.split(end, 1)[1]
+    kept = kept_by_hand(output)
+    head = previous[: previous.index(KEPT_BY_HAND)] if KEPT_BY_HAND in previous else previous
+    section = report.replace("# Parley benchmark results", f"## Rows run on their own: {', '.join(rows)}", 1)
+    return f"{head.rstrip()}\n\n{start}{section.rstrip()}\n{end}{kept}"
+
+
+def run(sizes: Sizes, log_dir: Path, rows: tuple[str, ...] = ROWS) -> str:
     import django
 
     from .stack import create_database
@@ -113,7 +133,9 @@ def prepared_stack(sizes: Sizes) -> tuple[float, Business]:
     from django.core.management import call_command
     from django.db import connection
 
-    from .stack import bench_business, empty_broker
+    from . import history, ingest, memory, overhead, throughput, transcription
+    from .report import Results, render
+    from .stack import bench_business, celery_worker, empty_broker, gunicorn, messenger_connection
 
     call_command("migrate", verbosity=0)
     business = bench_business(sizes.reply_tokens)
@@ -122,84 +144,56 @@ def prepared_stack(sizes: Sizes) -> tuple[float, Business]:
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     empty_broker()
-    return load_before, business
-
-
-def ingested(sizes: Sizes, web_url: str, business: Business, log_dir: Path) -> IngestResult:
-    """Benchmark 3; no worker runs while deliveries are poured in: the turns they enqueue are dropped after."""
-    from . import ingest
-    from .stack import empty_broker, messenger_connection
-
-    result = ingest.run(
-        web_url,
-        messenger_connection(business, "http://127.0.0.1:9"),
-        sizes.rate,
-        sizes.paced_count,
-        sizes.wrk_seconds,
-        sizes.wrk_capacity,
-        log_dir,
-    )
-    empty_broker()
-    return result
-
-
-def run_ingest_alone(sizes: Sizes, log_dir: Path, previous: str) -> str:
-    load_before, business = prepared_stack(sizes)
-    from .report import with_ingest_alone
-    from .stack import gunicorn
-
-    with gunicorn(log_dir) as web:
-        result = ingested(sizes, web.url, business, log_dir)
-    return with_ingest_alone(previous, result, load_before)
-
-
-def run(sizes: Sizes, log_dir: Path) -> str:
-    load_before, business = prepared_stack(sizes)
-    from . import history, memory, overhead, transcription
-    from .report import Results, render
-    from .stack import celery_worker, empty_broker, gunicorn
-
     started = time.monotonic()
 
     def done(what: str) -> None:
         print(f"[bench] {what} done at {time.monotonic() - started:.0f} s", flush=True)
 
-    with gunicorn(log_dir) as web:
-        ingest = ingested(sizes, web.url, business, log_dir)
-        done("3. webhook ingest")
-        with celery_worker(log_dir):
-            agent_overhead = overhead.run(web.url, business, sizes.overhead_turns)
-        done("1. agent overhead")
-    empty_broker()
-    # Before the benchmarks that load the model in this process, whose mapping of the model file
-    # would take a share of the workers' weights in the PSS measured.
-    footprint = memory.run(business, sizes.memory_processes, log_dir)
-    empty_broker()
-    done("4. memory")
-    single_on = history.parley_turns(business, sizes.history_turns, 1, reuse=True)
-    single_off = history.parley_turns(business, sizes.history_turns, 1, reuse=False)
-    interleaved_on = history.parley_turns(business, sizes.history_turns, sizes.interleaved, reuse=True)
-    interleaved_off = history.parley_turns(business, sizes.history_turns, sizes.interleaved, reuse=False)
-    done("2. turn latency")
-    naive = history.naive_turns(business, sizes.naive_turns)
-    done("5. naive baseline")
-    transcribed = transcription.run(sizes.transcriptions)
-    done("6. transcription")
-    return render(
-        Results(
-            overhead=agent_overhead,
-            single_on=single_on,
-            single_off=single_off,
-            interleaved_on=interleaved_on,
-            interleaved_off=interleaved_off,
-            naive=naive,
-            ingest=ingest,
-            memory=footprint,
-            transcription=transcribed,
-            reply_tokens=sizes.reply_tokens,
-            load_before=load_before,
-        )
-    )
+    results = Results(reply_tokens=sizes.reply_tokens, load_before=load_before)
+    if "ingest" in rows or "overhead" in rows:
+        with gunicorn(log_dir) as web:
+            if "ingest" in rows:
+                # No worker runs while deliveries are poured in: the turns they enqueue are dropped after.
+                results.ingest = ingest.run(
+                    web.url,
+                    messenger_connection(business, "http://127.0.0.1:9"),
+                    sizes.rate,
+                    sizes.paced_count,
+                    sizes.wrk_seconds,
+                    sizes.wrk_capacity,
+                    log_dir,
+                )
+                empty_broker()
+                done("3. webhook ingest")
+            if "overhead" in rows:
+                with celery_worker(log_dir):
+                    results.overhead = overhead.run(web.url, business, sizes.overhead_turns)
+                done("1. agent overhead")
+        empty_broker()
+    if "memory" in rows:
+        # Before the benchmarks that load the model in this process, whose mapping of the model file
+        # would take a share of the workers' weights in the PSS measured.
+        results.memory = memory.run(business, sizes.memory_processes, log_dir)
+        empty_broker()
+        done("4. memory")
+    if "latency" in rows or "naive" in rows:
+        results.single_on = history.parley_turns(business, sizes.history_turns, 1, reuse=True)
+    if "latency" in rows:
+        results.single_off = history.parley_turns(business, sizes.history_turns, 1, reuse=False)
+        results.interleaved_on = history.parley_turns(business, sizes.history_turns, sizes.interleaved, reuse=True)
+        results.interleaved_off = history.parley_turns(business, sizes.history_turns, sizes.interleaved, reuse=False)
+        done("2. turn latency")
+    if "naive" in rows:
+        results.naive = history.naive_turns(business, sizes.naive_turns)
+        done("5. naive baseline")
+    if "throughput" in rows:
+        results.throughput = throughput.run(business, sizes.concurrent, sizes.scale_turns)
+        empty_broker()
+        done("6. many customers at once")
+    if "transcription" in rows:
+        results.transcription = transcription.run(sizes.transcriptions)
+        done("7. transcription")
+    return render(results)
 
 
 if __name__ == "__main__":

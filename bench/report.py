@@ -17,22 +17,27 @@ from .history import Latencies
 from .ingest import IngestResult, Paced
 from .memory import MB, MemoryResult
 from .overhead import OverheadResult
+from .stack import QUESTIONS
+from .throughput import ThroughputResult, TurnCost
 from .transcription import TARGET_PER_AUDIO_SECOND, TranscriptionResult
 
 
 @dataclass
 class Results:
-    overhead: OverheadResult
-    single_on: Latencies
-    single_off: Latencies
-    interleaved_on: Latencies
-    interleaved_off: Latencies
-    naive: Latencies
-    ingest: IngestResult
-    memory: MemoryResult
-    transcription: TranscriptionResult
+    """Each benchmark's result, None when it was not among the rows run (`python -m bench --rows`)."""
+
     reply_tokens: int
     load_before: float
+    overhead: OverheadResult | None = None
+    single_on: Latencies | None = None
+    single_off: Latencies | None = None
+    interleaved_on: Latencies | None = None
+    interleaved_off: Latencies | None = None
+    naive: Latencies | None = None
+    ingest: IngestResult | None = None
+    memory: MemoryResult | None = None
+    throughput: ThroughputResult | None = None
+    transcription: TranscriptionResult | None = None
 
 
 def machine() -> str:
@@ -89,15 +94,103 @@ def listed(values: Iterable[float], digits: int = 2) -> str:
 
 
 def table(results: Results) -> list[str]:
+    lines = [row("#", "figure", "Parley", "baseline", "ratio", "target", "met"), "|---|---|---|---|---|---|---|"]
+    if results.overhead:
+        lines += overhead_rows(results.overhead)
+    if results.single_on and results.single_off and results.interleaved_on and results.interleaved_off:
+        lines += latency_rows(results.single_on, results.single_off, results.interleaved_on, results.interleaved_off)
+    if results.ingest:
+        lines += ingest_rows(results.ingest)
+    if results.memory:
+        lines += memory_rows(results.memory)
+    if results.naive and results.single_on:
+        lines.append(naive_row(results.naive, results.single_on))
+    if results.throughput:
+        lines += throughput_rows(results.throughput)
+    if results.transcription:
+        lines.append(transcription_row(results.transcription))
+    return lines
+
+
+def throughput_rows(result: ThroughputResult) -> list[str]:
+    rates, slots = result.limits, result.slots
+    computed, generated = result.tokens_per_turn
+    limit = result.limit_replies_per_minute
+    one, batched, scale = result.one_at_a_time, result.batched, result.interleaved
+    speed_up = batched.replies_per_minute / one.replies_per_minute
+    of_limit = batched.replies_per_minute / limit
+    turns = len(scale.conversations[0])
+    # Turn N against turn 1 as the target says; benchmark 2's windows of a question cycle need 2 cycles.
+    scale_growth = scale.at_turn(turns) / scale.at_turn(1)
+    per_conversation = (result.memory[str(slots)] - result.memory["1"]) / (slots - 1)
     return [
-        row("#", "figure", "Parley", "baseline", "ratio", "target", "met"),
-        "|---|---|---|---|---|---|---|",
-        *overhead_rows(results.overhead),
-        *latency_rows(results),
-        *ingest_rows(results.ingest),
-        *memory_rows(results.memory),
-        naive_row(results.naive, results.single_on),
-        transcription_row(results.transcription),
+        row(
+            "6",
+            "the machine's limit for the workload (raw llama.cpp decode, same run)",
+            f"{limit:.0f} replies/min for {computed:.0f} prompt tokens computed + {generated:.0f} generated per turn",
+            f"prompt {rates['prompt']:.0f} tok/s; generation {rates['generate_1']:.0f} tok/s at batch 1,"
+            f" {rates[f'generate_{slots}']:.0f} tok/s at batch {slots}",
+            f"batch {slots} generates {rates[f'generate_{slots}'] / rates['generate_1']:.1f}x batch 1",
+            "-",
+            "-",
+        ),
+        row(
+            "6",
+            f"throughput at saturation: {slots} conversations each sending a message at once",
+            f"batched ({slots} slots): {batched.replies_per_minute:.0f} replies/min",
+            f"one at a time: {one.replies_per_minute:.0f} replies/min; limit {limit:.0f}",
+            f"{speed_up:.2f}x one at a time, {of_limit:.2f}x the limit",
+            ">= 1.5x, >= 0.80x",
+            verdict(speed_up >= 1.5 and of_limit >= 0.8),
+        ),
+        row(
+            "6",
+            "latency under that load (each reply from the moment all were sent)",
+            f"batched: median {seconds(statistics.median(batched.latencies))}, p95 {seconds(batched.percentile(0.95))}",
+            f"one at a time: median {seconds(statistics.median(one.latencies))}, p95 {seconds(one.percentile(0.95))}",
+            f"{statistics.median(batched.latencies) / statistics.median(one.latencies):.2f}x median",
+            "-",
+            "-",
+        ),
+        row(
+            "6",
+            f"interleaving at scale: {len(scale.conversations)} conversations x {turns} turns, all at once, batched",
+            f"turn 1 {seconds(scale.at_turn(1))}, turn {turns} {seconds(scale.at_turn(turns))}",
+            f"windowed as benchmark 2: {scale.growth:.2f}x" if turns >= 2 * len(QUESTIONS) else "-",
+            f"{scale_growth:.2f}x",
+            f"turn {turns} <= 1.3x turn 1",
+            verdict(scale_growth <= 1.3),
+        ),
+        row(
+            "6",
+            "memory per concurrent conversation (PSS, weights counted once)",
+            f"{per_conversation / MB:.0f} MB per conversation",
+            f"1 conversation: {result.memory['1'] / MB:.0f} MB; {slots}: {result.memory[str(slots)] / MB:.0f} MB",
+            "-",
+            "-",
+            "-",
+        ),
+    ]
+
+
+def cost_line(name: str, cost: TurnCost) -> str:
+    each = max(cost.turns, 1)
+    return (
+        f"  - {name}: {cost.turns} turns; per turn {cost.model_calls / each:.1f} model calls,"
+        f" {cost.prompt_tokens / each:.0f} prompt tokens ({cost.computed / each:.0f} computed),"
+        f" {cost.generated / each:.0f} generated; model draft kept in {cost.drafts_kept}"
+    )
+
+
+def throughput_details(result: ThroughputResult) -> list[str]:
+    scale = result.interleaved
+    return [
+        f"- Interleaving at scale, seconds per turn (mean over the {len(scale.conversations)} conversations):"
+        f" {series(scale)}",
+        f"- Saturation, each reply's seconds: one at a time {listed(sorted(result.one_at_a_time.latencies))};"
+        f" batched {listed(sorted(result.batched.latencies))}",
+        "- What a turn costs by kind (every turn of benchmark 6):",
+        *(cost_line(name, cost) for name, cost in result.costs.items()),
     ]
 
 
@@ -127,28 +220,30 @@ def overhead_rows(overhead: OverheadResult) -> list[str]:
     ]
 
 
-def latency_rows(results: Results) -> list[str]:
-    turns = len(results.single_on.conversations[0])
-    conversations = len(results.interleaved_on.conversations)
+def latency_rows(
+    single_on: Latencies, single_off: Latencies, interleaved_on: Latencies, interleaved_off: Latencies
+) -> list[str]:
+    turns = len(single_on.conversations[0])
+    conversations = len(interleaved_on.conversations)
     target = f"turn {turns} <= 1.3x turn 1"
     return [
         row(
             "2",
             "turn latency, 1 conversation, reuse on",
-            growth(results.single_on),
-            f"reuse off: {growth(results.single_off)}",
-            f"{results.single_on.growth:.2f}x",
+            growth(single_on),
+            f"reuse off: {growth(single_off)}",
+            f"{single_on.growth:.2f}x",
             target,
-            verdict(results.single_on.growth <= 1.3),
+            verdict(single_on.growth <= 1.3),
         ),
         row(
             "2",
             f"turn latency, {conversations} conversations interleaved, reuse on",
-            growth(results.interleaved_on),
-            f"reuse off: {growth(results.interleaved_off)}",
-            f"{results.interleaved_on.growth:.2f}x",
+            growth(interleaved_on),
+            f"reuse off: {growth(interleaved_off)}",
+            f"{interleaved_on.growth:.2f}x",
             target,
-            verdict(results.interleaved_on.growth <= 1.3),
+            verdict(interleaved_on.growth <= 1.3),
         ),
     ]
 
@@ -238,7 +333,7 @@ def transcription_row(result: TranscriptionResult) -> str:
     model = Path(result.model)
     name = model.parent.name if model.name == "model" else model.name
     return row(
-        "6",
+        "7",
         f"voice note transcribed on the worker: seconds per audio second ({len(result.per_audio_second)} transcriptions"
         f" of a {result.audio_seconds:.1f} s note, OGG/Opus and MP4/AAC, {name})",
         f"median {seconds(result.median)}, max {seconds(max(result.per_audio_second))};"
@@ -260,17 +355,29 @@ def series(latencies: Latencies) -> str:
 
 
 def details(results: Results) -> list[str]:
-    memory = results.memory
+    lines = ["## Details", ""]
+    if results.overhead:
+        lines += overhead_details(results.overhead)
+    if results.single_on and results.single_off and results.interleaved_on and results.interleaved_off:
+        lines += [
+            f"- Seconds per turn, mean over conversations, 1 conversation reuse on: {series(results.single_on)}",
+            f"- 1 conversation reuse off: {series(results.single_off)}",
+            f"- {len(results.interleaved_on.conversations)} interleaved reuse on: {series(results.interleaved_on)}",
+            f"- {len(results.interleaved_off.conversations)} interleaved reuse off: {series(results.interleaved_off)}",
+        ]
+    if results.naive:
+        lines.append(f"- Naive LangChain loop: {series(results.naive)}")
+    if results.ingest:
+        lines += ingest_details(results.ingest)
+    if results.memory:
+        lines += memory_details(results.memory)
+    if results.throughput:
+        lines += throughput_details(results.throughput)
+    return lines
+
+
+def memory_details(memory: MemoryResult) -> list[str]:
     lines = [
-        "## Details",
-        "",
-        *overhead_details(results.overhead),
-        f"- Seconds per turn, mean over conversations, 1 conversation reuse on: {series(results.single_on)}",
-        f"- 1 conversation reuse off: {series(results.single_off)}",
-        f"- {len(results.interleaved_on.conversations)} interleaved reuse on: {series(results.interleaved_on)}",
-        f"- {len(results.interleaved_off.conversations)} interleaved reuse off: {series(results.interleaved_off)}",
-        f"- Naive LangChain loop: {series(results.naive)}",
-        *ingest_details(results.ingest),
         f"- Memory: model file {memory.model_file_bytes / MB:.0f} MB; KV cache per process"
         f" {memory.kv_cache_bytes / MB:.0f} MB (n_ctx of the business)."
         " Each footprint's PSS per inference process (of which the model file's mapping / saved KV states),"
@@ -334,41 +441,3 @@ def render(results: Results) -> str:
         "",
     ]
     return "\n".join(lines)
-
-
-INGEST_ROW = "| 3 |"
-INGEST_DETAILS = "- Webhook steps"
-INGEST_ALONE = "- Webhook ingest rows (3) measured alone"
-
-
-def with_ingest_alone(previous: str, ingest: IngestResult, load_before: float) -> str:
-    """The previous results with the ingest benchmark's rows and details replaced by a run of it alone
-    (`python -m bench --only ingest`), which a line under the header dates."""
-    lines: list[str] = []
-    rows_at = details_at = None
-    in_details = False
-    for line in previous.splitlines():
-        if in_details and line.startswith("  - "):
-            continue
-        in_details = line.startswith(INGEST_DETAILS)
-        if line.startswith(INGEST_ROW):
-            rows_at = len(lines) if rows_at is None else rows_at
-        elif in_details:
-            details_at = len(lines)
-        elif not line.startswith(INGEST_ALONE):
-            lines.append(line)
-    if rows_at is None:  # after the table's last row
-        rows_at = max(index for index, line in enumerate(lines) if line.startswith("| ")) + 1
-    if details_at is None:  # under the details' title
-        details_at = lines.index("## Details") + 2
-    alone = (
-        f"{INGEST_ALONE} (`python -m bench --only ingest`): {datetime.now(UTC):%Y-%m-%d %H:%M} UTC,"
-        f" commit {commit()}, load average before it {load_before:.2f}; the other rows are from the run dated above"
-    )
-    header_at = next(index for index, line in enumerate(lines) if line.startswith("- Commit:")) + 1
-    # From the bottom up, so that each index still points where it did.
-    for at, new in sorted(
-        [(details_at, ingest_details(ingest)), (rows_at, ingest_rows(ingest)), (header_at, [alone])], reverse=True
-    ):
-        lines[at:at] = new
-    return "\n".join(lines) + "\n"

@@ -219,6 +219,9 @@ PARLEY_MODEL_GPU_LAYERS = int(os.environ.get("PARLEY_MODEL_GPU_LAYERS", "0"))
 # Memory per worker process for saved conversation KV states (README "Settings"): conversations
 # interleaved on one worker each resume from their own computed prompt. 0: off.
 PARLEY_KV_CACHE_MB = int(os.environ.get("PARLEY_KV_CACHE_MB", "512"))
+# Turns a worker process generates for together, their steps batched (agents/batched_generation.py):
+# run its turns on as many threads (`celery worker -P threads -c N`). 0: one model call at a time.
+PARLEY_MODEL_SLOTS = max(0, int(os.environ.get("PARLEY_MODEL_SLOTS", "0")))
 
 # Customers' voice notes are transcribed on the worker with faster-whisper (conversations/speech_to_text.py).
 # The model: a faster-whisper (CTranslate2) model directory; empty means Whisper tiny.en, English only, shipped

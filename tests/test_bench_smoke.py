@@ -25,6 +25,12 @@ FIGURES = (
     "PSS of a worker with 2 inference processes",
     "naive LangChain loop",
     "voice note transcribed on the worker",
+    "the machine's limit for the workload",
+    "throughput at saturation: 2 conversations",
+    "latency under that load",
+    "interleaving at scale: 2 conversations x 2 turns",
+    "memory per concurrent conversation",
+    "What a turn costs by kind",
 )
 
 

@@ -63,6 +63,12 @@ FUNCTIONS = {
     "llama_state_seq_set_data": ([HANDLE, BYTES, ctypes.c_size_t, ctypes.c_int32], ctypes.c_size_t),
     "llama_get_memory": ([HANDLE], HANDLE),
     "llama_memory_clear": ([HANDLE, ctypes.c_bool], None),
+    "llama_memory_seq_rm": ([HANDLE, ctypes.c_int32, ctypes.c_int32, ctypes.c_int32], ctypes.c_bool),
+    "llama_init_from_model": ([HANDLE, llama_cpp.llama_context_params], HANDLE),
+    "llama_free": ([HANDLE], None),
+    "llama_batch_init": ([ctypes.c_int32, ctypes.c_int32, ctypes.c_int32], llama_cpp.llama_batch),
+    "llama_batch_free": ([llama_cpp.llama_batch], None),
+    "llama_decode": ([HANDLE, llama_cpp.llama_batch], ctypes.c_int32),
 }
 # The C structures and types it names, with their fields.
 TOKEN_DATA_FIELDS = [("id", ctypes.c_int32), ("logit", ctypes.c_float), ("p", ctypes.c_float)]
@@ -70,7 +76,14 @@ TOKEN_DATA_ARRAY_FIELDS = [
     ("data", ctypes.POINTER(llama_cpp.llama_token_data)), ("size", ctypes.c_size_t),
     ("selected", ctypes.c_int64), ("sorted", ctypes.c_bool),
 ]  # fmt: skip
-TYPES = {"llama_token_data_p", "llama_token_data_array", "llama_vocab_p"}
+TYPES = {"llama_token_data_p", "llama_token_data_array", "llama_vocab_p", "llama_context_params"}
+BATCH_FIELDS = [
+    ("n_tokens", ctypes.c_int32), ("token", ctypes.POINTER(ctypes.c_int32)), ("embd", ctypes.POINTER(ctypes.c_float)),
+    ("pos", ctypes.POINTER(ctypes.c_int32)), ("n_seq_id", ctypes.POINTER(ctypes.c_int32)),
+    ("seq_id", ctypes.POINTER(ctypes.POINTER(ctypes.c_int32))), ("logits", ctypes.POINTER(ctypes.c_int8)),
+]  # fmt: skip
+# The context parameters a sequence context sets; the rest it copies from the Llama's.
+CONTEXT_FIELDS = {"n_ctx", "n_seq_max", "n_batch", "n_ubatch", "kv_unified"}
 # The private attributes it reads or writes, each checked below.
 PRIVATE_ATTRIBUTES = {"_grammar", "_root", "_requires_eval"}
 
@@ -115,6 +128,8 @@ def test_the_c_structures_the_adapter_fills_have_the_layout_it_writes():
         getattr(llama_cpp.llama_token_data, name).offset for name, _ in TOKEN_DATA_FIELDS
     ]
     assert llama_cpp.llama_vocab_p is not None
+    assert llama_cpp.llama_batch._fields_ == BATCH_FIELDS
+    assert {name for name, _ in llama_cpp.llama_context_params._fields_} >= CONTEXT_FIELDS
 
 
 def test_a_grammars_private_text_and_root_are_what_llama_cpp_is_given():

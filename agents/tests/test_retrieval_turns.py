@@ -81,9 +81,12 @@ def test_a_price_question_gets_the_sentence_with_the_price_only(ask_bike_shop):
     assert "£65" in reply.text and "2 working days" not in reply.text and not reply.text.startswith("Yes.")
 
 
-def test_a_compound_question_gets_each_part(ask_bike_shop):
+def test_a_compound_question_gets_each_part_and_spends_no_model_on_a_draft_never_kept(ask_bike_shop):
     reply = ask_bike_shop("How much is a standard service and how long does it take?")
     assert "£65" in reply.text and "one working day" in reply.text
+    trace = AgentRun.objects.get(reply=reply).trace
+    assert {"type": "draft", "skipped": "several parts"} in trace
+    assert not any(step["type"] == "model" for step in trace)
 
 
 def test_a_question_about_a_products_features_is_answered_from_its_description(ask_bike_shop):
