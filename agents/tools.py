@@ -78,6 +78,11 @@ class TurnContext:
     # The choice the turn's message picked among those the last reply offered (agents/reply_choices.py).
     chosen: str = ""
 
+    @property
+    def people_business(self) -> Business:
+        """Whose customers and orders the turn reads: a draft (being tested) has none and reads its live one's."""
+        return self.business.draft_of or self.business
+
     def link_customer_by_phone(self) -> None:
         """On platforms where the customer's id is their phone number, find their customer record."""
         if self.contact.customer_id is not None or not platform(self.contact.connection.platform).ids_are_phone_numbers:
@@ -85,7 +90,7 @@ class TurnContext:
         digits = re.sub(r"\D", "", self.contact.platform_user_id)
         if len(digits) < 8:
             return
-        for customer in Customer.objects.filter(business=self.business).exclude(phone=""):
+        for customer in Customer.objects.filter(business=self.people_business).exclude(phone=""):
             if re.sub(r"\D", "", customer.phone) == digits:
                 self.contact.customer = customer
                 self.contact.save(update_fields=["customer"])
@@ -96,7 +101,7 @@ class TurnContext:
         customer = self.contact.customer
         if customer is None:
             with transaction.atomic():
-                customer = Customer.objects.create(business=self.business, name=self.contact.display_name)
+                customer = Customer.objects.create(business=self.people_business, name=self.contact.display_name)
                 self.contact.customer = customer
                 self.contact.save(update_fields=["customer"])
         return customer
@@ -394,7 +399,7 @@ def _search(context: TurnContext, query: str, sources: list[str] | None) -> str:
 
 def _orders(context: TurnContext) -> list[Order]:
     """This customer's orders at this business, and no one else's."""
-    return list(Order.objects.filter(business=context.business, customer__contacts=context.contact))
+    return list(Order.objects.filter(business=context.people_business, customer__contacts=context.contact))
 
 
 def tool_result(content: Any) -> ToolResult:

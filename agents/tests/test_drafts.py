@@ -10,10 +10,12 @@ from django.core.exceptions import ValidationError
 
 from agents.drafts import NotADraftableBusiness, open_draft, publish, restore
 from agents.models import AgentConfig, HttpTool
+from agents.tools import TurnContext
+from agents.tools import _orders as orders_of
 from business.drafts import draft_of
 from business.models import Business, CatalogueItem, Customer, FaqEntry, Membership, Order
 from business.tenancy import businesses_of, live_businesses_of
-from conversations.models import ChannelConnection
+from conversations.models import ChannelConnection, Contact
 
 
 @pytest.fixture
@@ -118,3 +120,14 @@ def test_members_reach_the_draft_in_the_admin_but_the_console_lists_only_live_bu
     assert set(businesses_of(sam)) == {shop, draft}
     assert list(live_businesses_of(sam)) == [shop]
     assert other not in businesses_of(sam)
+
+
+def test_a_turn_on_the_draft_reads_the_live_business_customers_and_orders(shop):
+    """A test case about an order runs against the draft as against live: the draft has no people of its own."""
+    connection = ChannelConnection.objects.create(business=shop, platform="whatsapp", credentials={})
+    contact = Contact.objects.create(connection=connection, platform_user_id="33612345678")
+    contact.customer = Customer.objects.get(business=shop, reference="K-1")
+    contact.save()
+    on_the_draft = TurnContext(business=open_draft(shop), contact=contact, conversation_id=0)
+    assert [order.reference for order in orders_of(on_the_draft)] == ["A-1"]
+    assert on_the_draft.customer().business == shop
