@@ -108,6 +108,9 @@ def store_customer_message(connection: ChannelConnection, event: CustomerMessage
             conversation_id = conversation.id
             choice = picked_choice(conversation, event)
             handler = choices.handler_for(choice) if choice else None
+            metadata = event.metadata()
+            if choice and event.kind == Kind.TEXT and event.text != choice.title:
+                metadata["typed"] = redact(event.text)  # the number or words the customer answered with
             try:
                 message = Message.objects.create(
                     conversation_id=conversation_id,
@@ -117,12 +120,7 @@ def store_customer_message(connection: ChannelConnection, event: CustomerMessage
                     kind=Kind.HANDLED_CHOICE if handler else Kind.BUTTON if choice else event.kind,
                     # The agent reads a pick as the customer saying the choice's title.
                     text=choice.title if choice else redact(event.turn_text()),
-                    metadata=event.metadata()
-                    | (
-                        {"typed": redact(event.text)}
-                        if choice and event.kind == Kind.TEXT and event.text != choice.title
-                        else {}
-                    ),
+                    metadata=metadata,
                     chosen=choice.id if choice else "",
                     platform_message_id=event.platform_message_id,
                     platform_timestamp=event.sent_at,
