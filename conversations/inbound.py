@@ -105,9 +105,7 @@ def store_customer_message(connection: ChannelConnection, event: CustomerMessage
         attachments=tuple(dataclasses.replace(a, **without_nul(dataclasses.asdict(a))) for a in event.attachments),
     )
     now = timezone.now()
-    # A voice note is answered once it is transcribed, on the worker: its turn follows the transcript.
-    transcribe = is_transcribable(connection.platform, event.kind, event.metadata())
-    message = unsaved_message(connection, event, transcribe)
+    message = unsaved_message(connection, event)
     # A tap names a choice some earlier reply offered: the steps look it up (typed words that answer the
     # latest reply's choices are left to them by the statement itself).
     in_one_statement = event.kind != Kind.BUTTON and stored_in_one_statement(message, event, now)
@@ -117,14 +115,16 @@ def store_customer_message(connection: ChannelConnection, event: CustomerMessage
     log_body(logger, f"message {message.pk} says", message.text)
     if message.kind == Kind.HANDLED_CHOICE:
         return message  # its feature's handler ran in the message's transaction: no turn
-    if transcribe:
+    if message.transcription == Message.Transcription.PENDING:
         transaction.on_commit(lambda: enqueue(TRANSCRIBE_VOICE_NOTE, message.pk))
     elif event.answerable:
         transaction.on_commit(lambda: enqueue_turn(message.pk))
     return message
 
 
-def unsaved_message(connection: ChannelConnection, event: CustomerMessage, transcribe: bool) -> Message:
+def unsaved_message(connection: ChannelConnection, event: CustomerMessage) -> Message:
+    # A voice note is answered once it is transcribed, on the worker: its turn follows the transcript.
+    transcribe = is_transcribable(connection.platform, event.kind, event.metadata())
     return Message(
         connection=connection,
         direction=Message.Direction.INBOUND,

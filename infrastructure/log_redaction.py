@@ -12,7 +12,7 @@ import re
 
 MASK = "[redacted]"
 SECRET_NAMES = (
-    r"access_token|app_secret|auth_token|bot_token|secret_token|verify_token|signing_secret|server_api_key"
+    r"access_token|app_secret|auth_token|bot_token|secret_token|verify_token|signing_secret|signing_key|server_api_key"
     r"|api_key|apikey|password|passwd|secret|token|authorization|x-hub-signature-256|x-twilio-signature"
     r"|x-telegram-bot-api-secret-token|x-parley-signature"
 )

@@ -13,7 +13,7 @@ import httpx
 import pytest
 import yaml
 from cryptography.fernet import Fernet
-from django.conf import settings
+from django.conf import global_settings, settings
 from django.contrib.auth import authenticate
 from django.test import Client
 
@@ -22,6 +22,8 @@ from tests.support import ARTIFACTS
 
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 PROXY = "10.0.0.2"
+# The tests hash with MD5 (conftest.py); a subprocess started with production's settings uses Django's own.
+PRODUCTION_HASHERS = global_settings.PASSWORD_HASHERS
 # "${NAME:-default}" in docker-compose.yml, as docker-compose reads it when NAME is not set ("" for a required
 # "${NAME:?message}", which compose_environment then sets).
 DEFAULT_OF_VARIABLE = re.compile(r"\$\{\w+:(?:-([^}]*)|\?[^}]*)\}")
@@ -95,8 +97,9 @@ def start_up_as_the_web_container() -> str:
 
 @pytest.mark.django_db(transaction=True)
 def test_the_production_start_up_creates_no_account_and_the_documented_step_creates_the_first_one(
-    django_user_model,
+    settings, django_user_model
 ):
+    settings.PASSWORD_HASHERS = PRODUCTION_HASHERS  # the subprocesses hash as production does
     start_up_as_the_web_container()
     assert not django_user_model.objects.exists()
     assert authenticate(username="admin", password="parley-demo") is None
@@ -116,6 +119,7 @@ def test_the_production_start_up_creates_no_account_and_the_documented_step_crea
 def test_an_upgraded_installation_still_holding_the_demo_account_lets_nobody_in_with_its_published_password(
     settings, django_user_model
 ):
+    settings.PASSWORD_HASHERS = PRODUCTION_HASHERS  # the start-up's subprocess checks as production does
     # What earlier docker-compose files left: setup_demo ran on every start of `web`.
     demo = django_user_model.objects.create_superuser("admin", "admin@example.com", "parley-demo")
     warnings = start_up_as_the_web_container()

@@ -12,6 +12,8 @@ EXPECTED = {
     "conversations.tasks.deliver_message": "outbound",
     "conversations.tasks.sweep_unfinished_work": "outbound",
     "conversations.tasks.transcribe_voice_note": "llm",
+    "console.tasks.run_comparison": "llm",
+    "console.tasks.run_replay": "llm",
     "operations.tasks.purge_expired_transcripts": "outbound",
 }
 

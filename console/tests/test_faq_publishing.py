@@ -78,19 +78,50 @@ def test_staff_cannot_publish_a_customers_words_from_the_business_page(staff_cli
     assert FaqEntry.objects.get(pk=draft.pk).published
 
 
+def made_before_issue_14(apps: Any, connection: ChannelConnection, words: str, question: str, answer: str) -> Any:
+    """A question, the agent's wrong reply, and the FAQ entry "Add to FAQ" made of them and published, written
+    with the models as they were then (the conversation store's have grown columns since)."""
+    Message = apps.get_model("channels_app", "Message")
+    contact = apps.get_model("channels_app", "Contact").objects.create(
+        connection_id=connection.pk, platform_user_id=f"PSID-{Message.objects.count()}"
+    )
+    conversation = apps.get_model("channels_app", "Conversation").objects.create(
+        business_id=connection.business_id, connection_id=connection.pk, contact=contact
+    )
+    asked = Message.objects.create(
+        conversation=conversation, connection_id=connection.pk, direction="in", author="customer", text=words,
+        status="received",
+    )  # fmt: skip
+    reply = Message.objects.create(
+        conversation=conversation, connection_id=connection.pk, direction="out", author="agent", text="No idea.",
+        reply_to=asked, status="sent",
+    )  # fmt: skip
+    entry = apps.get_model("business", "FaqEntry").objects.create(
+        business_id=connection.business_id, question=question, answer=answer, published=True
+    )
+    apps.get_model("console", "Annotation").objects.create(reply=reply, correct_answer=answer, faq_entry=entry)
+    return entry
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_takes_the_customers_words_that_add_to_faq_published_out_of_the_faq(messenger_connection):
     executor = MigrationExecutor(database)
     executor.migrate([("console", "0001_annotations")])
     try:
-        # Before issue 14, "Add to FAQ" published what it made.
-        published_as_made = add_to_faq(messenger_connection, ASKED)
-        rewritten = add_to_faq(messenger_connection, "Do you deliver to Basile's school?", "We deliver in town.")
-        rewritten.question = "Do you deliver?"
-        long_words = add_to_faq(messenger_connection, "Gluten? " * 60, "Only the rice bread is gluten free.")
-        FaqEntry.objects.update(published=True)
-        staff_written = messenger_connection.business.faq_entries.create(question="Open on Sundays?", answer="Yes.")
-        FaqEntry.objects.filter(pk=rewritten.pk).update(question=rewritten.question)
+        # Before issue 14, "Add to FAQ" published what it made: the customer's words as the question.
+        loader = MigrationExecutor(database).loader
+        then = loader.project_state(list(loader.applied_migrations)).apps
+        published_as_made = made_before_issue_14(then, messenger_connection, ASKED, ASKED, "Cakes take a day.")
+        rewritten = made_before_issue_14(
+            then, messenger_connection, "Do you deliver to Basile's school?", "Do you deliver?", "We deliver in town."
+        )
+        gluten = "Gluten? " * 60
+        long_words = made_before_issue_14(
+            then, messenger_connection, gluten, gluten[:300], "Only the rice bread is gluten free."
+        )
+        staff_written = then.get_model("business", "FaqEntry").objects.create(
+            business_id=messenger_connection.business_id, question="Open on Sundays?", answer="Yes.", published=True
+        )
         MigrationExecutor(database).migrate([("console", "0002_unpublish_customer_words")])
     finally:
         MigrationExecutor(database).migrate(MigrationExecutor(database).loader.graph.leaf_nodes())
