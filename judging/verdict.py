@@ -8,13 +8,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext
 
-from business.models import Booking
-
 from .facts import KnownFacts, contains, reply_language
+
+if TYPE_CHECKING:  # the evaluation imports its data set before Django is set up
+    from business.models import Booking
 
 
 @dataclass(frozen=True)

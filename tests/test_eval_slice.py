@@ -4,12 +4,16 @@ It demands no pass rate of the agent: it checks that the runner plays each turn 
 conversation every agent passes as passed and one whose expectation is wrong as failed.
 """
 
+import os
+import subprocess
+import sys
 from datetime import datetime
 
 import pytest
 
 from evaluation import report, runner
 from evaluation.dataset import Conversation, Expectation, ExpectedBooking, Turn, load_businesses, load_conversations
+from tests.services import ROOT
 
 SLICE = (
     "issue-quay-city-in-stock",
@@ -82,3 +86,13 @@ def test_the_runner_passes_what_is_right_fails_what_is_wrong_and_reports_both():
     assert "✗ test-wrong-expectation" in failures
     assert "customer: How much is a croissant?" in failures
     assert "test-anything-goes" not in failures
+
+
+def test_make_eval_starts_in_a_process_where_django_is_not_set_up_yet():
+    # `python -m evaluation` chooses its database and model before django.setup(): nothing it imports
+    # first may need the settings (the slice above runs inside the test session, set up already).
+    env = {name: value for name, value in os.environ.items() if name != "DJANGO_SETTINGS_MODULE"}
+    started = subprocess.run(
+        [sys.executable, "-m", "evaluation", "--help"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert started.returncode == 0, started.stderr
