@@ -11,6 +11,7 @@ Precision and recall per language on a labelled set (agents/tests/data/intent_me
 from __future__ import annotations
 
 import re
+import threading
 import tomllib
 import unicodedata
 from dataclasses import dataclass
@@ -95,9 +96,15 @@ def fold(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
-@cache
+# A Snowball stemmer keeps the word it works on in itself: turns running on threads each need their own.
+_THREAD_STEMMERS = threading.local()
+
+
 def _stemmer(language: str) -> snowballstemmer.stemmer:
-    return snowballstemmer.stemmer(STEMMER_NAMES[language])
+    stemmers: dict[str, snowballstemmer.stemmer] = _THREAD_STEMMERS.__dict__.setdefault("by_language", {})
+    if language not in stemmers:
+        stemmers[language] = snowballstemmer.stemmer(STEMMER_NAMES[language])
+    return stemmers[language]
 
 
 @cache

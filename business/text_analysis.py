@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -116,10 +117,18 @@ def lexicon(language: str) -> Lexicon:
     return Lexicon(frozenset(stop), frozenset(joining), frozenset(purpose), ordinals, topics, same)
 
 
-@cache
+# A Snowball stemmer keeps the word it works on in itself: turns running on threads each need their own.
+_THREAD_STEMMERS = threading.local()
+
+
 def _stemmer(language: str) -> snowballstemmer.stemmer | None:
     name = SNOWBALL_NAMES.get(base_language(language))
-    return snowballstemmer.stemmer(name) if name else None
+    if name is None:
+        return None
+    stemmers: dict[str, snowballstemmer.stemmer] = _THREAD_STEMMERS.__dict__.setdefault("by_name", {})
+    if name not in stemmers:
+        stemmers[name] = snowballstemmer.stemmer(name)
+    return stemmers[name]
 
 
 @lru_cache(maxsize=65536)

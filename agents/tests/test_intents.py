@@ -1,11 +1,12 @@
 """The intent lexicons, measured on labelled customers' messages in each language."""
 
 import tomllib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from agents.intents import Intent, understand
+from agents.intents import Intent, lexicon, understand
 from agents.router import PlannedCall, plan
 
 LABELLED = tomllib.loads((Path(__file__).parent / "data" / "intent_messages.toml").read_text())
@@ -123,3 +124,15 @@ def test_text_speak_asks_for_the_hours_of_the_day_it_shortens():
 
 def test_a_word_near_no_day_names_none():
     assert understand("do you sell sundae cups?", "en").day == ""
+
+
+def test_turns_on_threads_stem_their_words_as_one_turn_alone_does():
+    # A worker running turns on threads (PARLEY_MODEL_SLOTS) stems from all of them at once.
+    sentences = [
+        f"How much do the {word} cost on Saturdays and holidays?" for word in ("croissants", "baguettes", "tarts")
+    ]
+    sentences *= 200
+    alone = [lexicon("en").stems(sentence) for sentence in sentences]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        together = list(pool.map(lambda sentence: lexicon("en").stems(sentence), sentences))
+    assert together == alone
