@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from business.drafts import draft_of
-from conversations.task_queue import enqueue
 
 from .access import staff_business_or_404
 from .drafts import PublishForm
@@ -100,15 +99,8 @@ def start(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, _("Open a draft first: the tests compare it with the live agent."))
         return redirect("console:draft", slug)
     comparison = Comparison.objects.create(business=business, started_by=operator(request))
-    transaction.on_commit(lambda: _enqueued_or_failed(comparison))
+    transaction.on_commit(lambda: comparison.enqueue_or_fail(RUN_COMPARISON))
     return redirect("console:comparison", slug, comparison.pk)
-
-
-def _enqueued_or_failed(comparison: Comparison) -> None:
-    if not enqueue(RUN_COMPARISON, comparison.pk):
-        Comparison.objects.filter(pk=comparison.pk).update(
-            status=Comparison.Status.FAILED, error=_("The workers' queue could not be reached: try again shortly.")
-        )
 
 
 @login_required

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from business.models import Business, FaqEntry
 from conversations.models import Conversation, Message
+from conversations.task_queue import enqueue
 
 
 class Annotation(models.Model):
@@ -80,6 +81,13 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    def enqueue_or_fail(self, task: str) -> None:
+        """Hands the job to the workers; when their queue cannot be reached, the page says so instead of waiting."""
+        if not enqueue(task, self.pk):
+            type(self)._default_manager.filter(pk=self.pk).update(
+                status=self.Status.FAILED, error=gettext("The workers' queue could not be reached: try again shortly.")
+            )
 
 
 class Comparison(Job):

@@ -14,7 +14,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from business.drafts import draft_of
-from conversations.task_queue import enqueue
 
 from .access import staff_business_or_404
 from .comparisons import ComparedTurn
@@ -81,15 +80,8 @@ def _start(request: HttpRequest, slug: str, business, filters: InboxFilter) -> H
         ReplayedConversation.objects.bulk_create(
             ReplayedConversation(replay=replay, conversation_id=pk) for pk in chosen
         )
-        transaction.on_commit(lambda: _enqueued_or_failed(replay))
+        transaction.on_commit(lambda: replay.enqueue_or_fail(RUN_REPLAY))
     return redirect("console:replay", slug, replay.pk)
-
-
-def _enqueued_or_failed(replay: Replay) -> None:
-    if not enqueue(RUN_REPLAY, replay.pk):
-        Replay.objects.filter(pk=replay.pk).update(
-            status=Replay.Status.FAILED, error=_("The workers' queue could not be reached: try again shortly.")
-        )
 
 
 @login_required
