@@ -10,7 +10,8 @@ Each call keeps what it keeps alone: its own grammar, seed, stop strings and dea
 same choice of tokens as one at a time), and its conversation's cells. A slot's sequence keeps the cells of
 the last conversation it served: that conversation's next turn takes the same slot back and computes only
 its new tokens; a slot taken by another conversation first saves them (kv_cache.py), and a new turn starts
-from the saved state sharing most of its prompt.
+from the saved state sharing most of its prompt. Saved when taken, not when a call ends: the copy holds every
+call's next step, and grows with the conversation, while a conversation keeping its slot never needs it.
 """
 
 from __future__ import annotations
@@ -133,6 +134,8 @@ class BatchedGenerator:
         shared = {index: common_prefix(np.asarray(self._slots[index].held, dtype=np.intc), prompt) for index in free}
         index = max(free, key=lambda each: (shared[each], -self._slots[each].last_used))
         slot, prefix = self._slots[index], shared[index]
+        if slot.owner != job.cache_key:
+            self._save(index)
         state = self.states.best(prompt, prefix) if self.states.enabled else None
         if state is not None:
             if self._context.load_state(index, state_buffer(state)):
@@ -149,7 +152,7 @@ class BatchedGenerator:
         job.position, job.evaluated = reused, len(job.prompt) - reused
 
     def _save(self, index: int) -> None:
-        """Keep the slot's cells as its conversation's saved state: another conversation may take the slot."""
+        """Keep the slot's cells as its conversation's saved state: another conversation takes the slot."""
         slot = self._slots[index]
         if slot.owner is None or not slot.held or not self.states.enabled:
             return
@@ -228,9 +231,6 @@ class BatchedGenerator:
             job.stream.close()
             job.error = error
         job.done.set()
-        if error is None:
-            # The copy (tens of ms) holds the other calls' next step: rather that than a prompt computed again.
-            self._save(index)
 
     def _fail_all(self, error: BaseException) -> None:
         for index in range(len(self._slots)):

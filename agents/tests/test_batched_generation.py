@@ -92,3 +92,12 @@ def test_a_conversation_resumes_from_its_own_cells_after_others_took_its_slot(ba
     ]
     resumed = batched.complete(follow_up, max_tokens=4, temperature=0.0, cache_key="a")
     assert resumed.prompt_tokens_evaluated < resumed.prompt_tokens - first.prompt_tokens + 8
+
+
+def test_a_conversation_keeping_its_slot_copies_nothing_out(batched):
+    first = batched.complete(ask(SHOPS[1]), max_tokens=4, temperature=0.0, cache_key="b")
+    saved = batched.kv_states.bytes_used
+    follow_up = ask(SHOPS[1]) + [{"role": "assistant", "content": first.text}, {"role": "user", "content": "Hi"}]
+    resumed = batched.complete(follow_up, max_tokens=4, temperature=0.0, cache_key="b")
+    assert batched.kv_states.bytes_used == saved
+    assert resumed.prompt_tokens_evaluated < resumed.prompt_tokens - first.prompt_tokens + 8
