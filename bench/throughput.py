@@ -29,20 +29,38 @@ from channels.playground.connection import playground_connection, store_playgrou
 from tests.services import ROOT
 
 from .history import Latencies
-from .overhead import OVERHEAD_QUESTIONS
 from .stack import QUESTIONS, WARM_UP_QUESTION, service_env
 
 MB = 1024 * 1024
-# What 16 customers write at once: mostly questions the business's data answers, and the other kinds of
-# turn a day brings (a booking, an order, asking for a person, a greeting, thanks).
+# What 16 customers write at once: mostly questions about the business, some of which its data answers, and
+# the other kinds of turn a day brings (a booking, an order, asking for a person, a greeting, thanks).
 FIRST_MESSAGES = (
-    *OVERHEAD_QUESTIONS[:10],
+    *QUESTIONS,
+    "Do you sell lemon tart?",
+    "Do you deliver on weekends?",
+    "Do you make cakes for weddings?",
+    "Can you deliver a cake to my office?",
+    "What are your opening hours?",
+    "Do you make sandwiches?",
     "Can I book a table for 2 on Saturday at 11?",
     "Where is my order A-1042?",
     "I want to talk to a person",
     "Hello!",
     "Do you have vegan croissants?",
     "Thanks!",
+)
+# What the conversations at scale ask, turn after turn: questions the business's data answers (one it cannot
+# answer hands the conversation to staff, and the agent says nothing more there), none asked by an earlier
+# conversation of the run.
+SCALE_QUESTIONS = (
+    "How much does a lemon tart cost?",
+    "Are you open on Monday morning?",
+    "What does the sourdough loaf cost?",
+    "When do you close on Friday?",
+    "Do you have croissants?",
+    "Is the gluten-free loaf available?",
+    "What time do you open on Saturday?",
+    "How much is a butter croissant?",
 )
 
 
@@ -81,16 +99,13 @@ class ThroughputResult:
     memory: dict[str, int]
     costs: dict[str, TurnCost]
     slots: int
+    # The batched saturation's turns, what the machine's limit is worked out for.
+    workload: TurnCost
 
     @property
     def tokens_per_turn(self) -> tuple[float, float]:
         """Prompt tokens computed and tokens generated per turn, over the workload's turns."""
-        total = TurnCost()
-        for cost in self.costs.values():
-            total.turns += cost.turns
-            total.computed += cost.computed
-            total.generated += cost.generated
-        return total.computed / total.turns, total.generated / total.turns
+        return self.workload.computed / self.workload.turns, self.workload.generated / self.workload.turns
 
     @property
     def limit_replies_per_minute(self) -> float:
@@ -100,8 +115,9 @@ class ThroughputResult:
         return 60 / seconds
 
 
-def limits(business: Business, sequences: int) -> dict[str, float]:
-    """The raw decode rates (raw_batch.py) with the business's model and threads."""
+def limits(business: Business, sequences: int, context: int) -> dict[str, float]:
+    """The raw decode rates (raw_batch.py) with the business's model and threads, each sequence after
+    `context` tokens of its own."""
     model_settings = chat_model_for(business.agent_config).settings
     result = subprocess.run(
         [
@@ -111,6 +127,7 @@ def limits(business: Business, sequences: int) -> dict[str, float]:
             str(model_settings.path),
             str(model_settings.threads),
             str(sequences),
+            str(context),
         ],
         cwd=ROOT,
         env=service_env(),
@@ -167,15 +184,17 @@ def saturation(business: Business, conversations: int, slots: int, runs: list[Ag
         return burst(business, list(zip(customers, FIRST_MESSAGES, strict=False)), runs)
 
 
-def interleaved(
-    business: Business, conversations: int, turns: int, questions: list[str], runs: list[AgentRun]
-) -> Latencies:
+def interleaved(business: Business, conversations: int, turns: int, runs: list[AgentRun]) -> Latencies:
     """`conversations` conversations of `turns` turns, every conversation sending its next message at once.
 
-    Only `questions` the business answers: a question it cannot answer hands the conversation to staff, and
-    the agent says nothing more there."""
+    They ask SCALE_QUESTIONS, which no earlier conversation of the run asked: a first message whose prompt a
+    saturation run left saved would be a free turn 1, and the growth measured against it would be the cache's,
+    not the history's. Every round asks each question equally often (16 conversations over 8 questions), so
+    that turn 1 and turn 20 weigh the same work."""
     customers = [f"scale-{index}-{uuid.uuid4().hex[:6]}" for index in range(conversations)]
     latencies: list[list[float]] = [[] for _ in customers]
+    evaluated: list[list[int]] = [[] for _ in customers]
+    questions = SCALE_QUESTIONS
     with override_settings(PARLEY_MODEL_SLOTS=conversations):
         warm_up(business)
         for turn in range(turns):
@@ -185,9 +204,12 @@ def interleaved(
                 (customer, questions[(index + turn * (1 + index // len(questions))) % len(questions)])
                 for index, customer in enumerate(customers)
             ]
-            for index, latency in enumerate(burst(business, messages, runs).latencies):
+            answered: list[AgentRun] = []
+            for index, latency in enumerate(burst(business, messages, answered).latencies):
                 latencies[index].append(latency)
-    return Latencies(latencies)
+                evaluated[index].append(answered[index].prompt_tokens_evaluated)
+            runs += answered
+    return Latencies(latencies, evaluated)
 
 
 def memory_per_conversation(slots: int) -> dict[str, int]:
@@ -224,31 +246,38 @@ def kind(run: AgentRun) -> str:
     return "retrieval answer"
 
 
+def add_cost(cost: TurnCost, run: AgentRun) -> None:
+    cost.turns += 1
+    cost.model_calls += sum(step["type"] == "model" for step in run.trace)
+    cost.prompt_tokens += run.prompt_tokens
+    cost.computed += run.prompt_tokens_evaluated
+    cost.generated += run.completion_tokens
+    cost.drafts_kept += any(step["type"] == "reply" and step.get("source") == "model" for step in run.trace)
+
+
 def costs(runs: list[AgentRun]) -> dict[str, TurnCost]:
     by_kind: dict[str, TurnCost] = defaultdict(TurnCost)
     for run in runs:
-        cost = by_kind[kind(run)]
-        cost.turns += 1
-        cost.model_calls += sum(step["type"] == "model" for step in run.trace)
-        cost.prompt_tokens += run.prompt_tokens
-        cost.computed += run.prompt_tokens_evaluated
-        cost.generated += run.completion_tokens
-        cost.drafts_kept += any(step["type"] == "reply" and step.get("source") == "model" for step in run.trace)
+        add_cost(by_kind[kind(run)], run)
     return dict(sorted(by_kind.items(), key=lambda item: -item[1].turns))
+
+
+def total_cost(runs: list[AgentRun]) -> TurnCost:
+    total = TurnCost()
+    for run in runs:
+        add_cost(total, run)
+    return total
 
 
 def run(business: Business, conversations: int, turns: int) -> ThroughputResult:
     """`conversations` at once, each with a slot of its own when batched."""
-    rates = limits(business, conversations)
     runs: list[AgentRun] = []
     one = saturation(business, conversations, 0, runs)
     batched = saturation(business, conversations, conversations, runs)
-    answered = [
-        run.inbound_message.text
-        for run in runs
-        if run.outcome == AgentRun.Outcome.REPLIED and kind(run) == "retrieval answer" and run.inbound_message
-    ]
-    scale = interleaved(business, conversations, turns, sorted(set(answered)) or list(QUESTIONS), runs)
+    workload = total_cost(runs[-conversations:])
+    # A model call's prompt, on average: the cells each sequence holds while it computes and generates.
+    rates = limits(business, conversations, workload.prompt_tokens // max(1, workload.model_calls))
+    scale = interleaved(business, conversations, turns, runs)
     return ThroughputResult(
         limits=rates,
         one_at_a_time=one,
@@ -257,4 +286,5 @@ def run(business: Business, conversations: int, turns: int) -> ThroughputResult:
         memory=memory_per_conversation(conversations),
         costs=costs(runs),
         slots=conversations,
+        workload=workload,
     )
