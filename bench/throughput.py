@@ -107,17 +107,28 @@ class ThroughputResult:
         """Prompt tokens computed and tokens generated per turn, over the workload's turns."""
         return self.workload.computed / self.workload.turns, self.workload.generated / self.workload.turns
 
+    # Raw llama.cpp's seconds for turn 1's and the last turn's tokens at scale, each at its turn's context.
+    scale_raw: tuple[float, float]
+
     @property
     def limit_replies_per_minute(self) -> float:
         """Replies a minute the raw rates allow for the measured tokens per turn, generating `slots` at once."""
-        computed, generated = self.tokens_per_turn
-        seconds = computed / self.limits["prompt"] + generated / self.limits[f"generate_{self.slots}"]
-        return 60 / seconds
+        return 60 / raw_seconds(self.workload, self.limits, self.slots)
 
 
-def limits(business: Business, sequences: int, context: int) -> dict[str, float]:
-    """The raw decode rates (raw_batch.py) with the business's model and threads, each sequence after
-    `context` tokens of its own."""
+def raw_seconds(cost: TurnCost, rates: dict[str, float], slots: int) -> float:
+    """What a turn's prompt tokens computed and tokens generated take at these raw rates, `slots` at once."""
+    return (cost.computed / rates["prompt"] + cost.generated / rates[f"generate_{slots}"]) / cost.turns
+
+
+def held_per_call(cost: TurnCost) -> int:
+    """A model call's prompt, on average: the cells its sequence holds while it computes and generates."""
+    return cost.prompt_tokens // max(1, cost.model_calls)
+
+
+def limits(business: Business, sequences: int, contexts: list[int]) -> dict[int, dict[str, float]]:
+    """The raw decode rates (raw_batch.py) with the business's model and threads, each sequence after each of
+    `contexts` tokens of its own."""
     model_settings = chat_model_for(business.agent_config).settings
     result = subprocess.run(
         [
@@ -127,7 +138,7 @@ def limits(business: Business, sequences: int, context: int) -> dict[str, float]
             str(model_settings.path),
             str(model_settings.threads),
             str(sequences),
-            str(context),
+            ",".join(map(str, contexts)),
         ],
         cwd=ROOT,
         env=service_env(),
@@ -135,7 +146,7 @@ def limits(business: Business, sequences: int, context: int) -> dict[str, float]
         text=True,
         check=True,
     )
-    return json.loads(result.stdout)
+    return {int(held): rates for held, rates in json.loads(result.stdout).items()}
 
 
 def burst(business: Business, messages: list[tuple[str, str]], runs: list[AgentRun]) -> Burst:
@@ -275,11 +286,17 @@ def run(business: Business, conversations: int, turns: int) -> ThroughputResult:
     one = saturation(business, conversations, 0, runs)
     batched = saturation(business, conversations, conversations, runs)
     workload = total_cost(runs[-conversations:])
-    # A model call's prompt, on average: the cells each sequence holds while it computes and generates.
-    rates = limits(business, conversations, workload.prompt_tokens // max(1, workload.model_calls))
+    scale_start = len(runs)
     scale = interleaved(business, conversations, turns, runs)
+    first, last = total_cost(runs[scale_start : scale_start + conversations]), total_cost(runs[-conversations:])
+    rates = limits(business, conversations, [held_per_call(cost) for cost in (workload, first, last)])
+    # How much more the last turn's work is than turn 1's for llama.cpp alone: longer contexts, more computed.
+    scale_raw = (
+        raw_seconds(first, rates[held_per_call(first)], conversations),
+        raw_seconds(last, rates[held_per_call(last)], conversations),
+    )
     return ThroughputResult(
-        limits=rates,
+        limits=rates[held_per_call(workload)],
         one_at_a_time=one,
         batched=batched,
         interleaved=scale,
@@ -287,4 +304,5 @@ def run(business: Business, conversations: int, turns: int) -> ThroughputResult:
         costs=costs(runs),
         slots=conversations,
         workload=workload,
+        scale_raw=scale_raw,
     )
