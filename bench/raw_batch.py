@@ -63,7 +63,8 @@ def main(path: str, threads: int, sequences: int, contexts: list[int]) -> None:
         context.copy_state(0, state)
         for sequence in range(1, sequences):
             context.load_state(sequence, state)
-        prompt_rate(prefix)  # the first decode at a size allocates
+        if not figures:
+            prompt_rate(prefix)  # the first decode allocates
         # The best of two: the machine is shared, and the limit is what it allows when it lets us run.
         figures[str(prefix)] = {
             "prompt": max(prompt_rate(prefix) for _ in range(2)),
