@@ -300,7 +300,7 @@ def ingest_details(ingest: IngestResult) -> list[str]:
             for step in ingest.steps
         ),
         "- Parts of every delivery with no other way, each timed alone the same way (ms): "
-        + "; ".join(f"{part.name} {part.ms:.2f}" for part in ingest.parts),
+        + "; ".join(f"{part.name} {part.ms:.3f}" for part in ingest.parts),
     ]
 
 
