@@ -27,7 +27,7 @@ from django.db import connection as database
 from channels.meta.signature import sign
 from conversations.models import ChannelConnection
 
-from .ingest_steps import Step, time_steps
+from .ingest_steps import Part, Step, time_parts, time_steps
 from .pauses import collector_paused
 from .stack import APP_SECRET, QUESTIONS, messenger_delivery
 from .urls import BARE_PATH, DELIVERY_TABLE, STORING_PATH
@@ -64,7 +64,9 @@ class IngestResult:
     known: Paced
     first: Paced
     bare: Paced
+    storing: Paced
     steps: list[Step]
+    parts: list[Part]
 
     @property
     def storing_throughput(self) -> float:
@@ -213,5 +215,7 @@ def run(
         known=paced_load(webhook_url, signed_deliveries(paced_count), rate),
         first=paced_load(webhook_url, signed_deliveries(paced_count, first_messages=True), rate),
         bare=paced_load(bare_url, signed_deliveries(paced_count), rate),
+        storing=paced_load(storing_url, signed_deliveries(paced_count), rate),
         steps=time_steps(connection),
+        parts=time_parts(),
     )

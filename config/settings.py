@@ -105,8 +105,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     # Parameters sent apart from the SQL, so that psycopg prepares a query the connection runs
     # again and again (its fifth time) and PostgreSQL stops planning it: the turn's first query
-    # joins six tables, and planning it each time cost more than running it.
-    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
+    # joins six tables, and planning it each time cost more than running it. Django turns psycopg's
+    # preparing off (prepare_threshold None) unless asked: without this, nothing was ever prepared.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -349,7 +349,16 @@ class Message(models.Model):
                 name="platform_message_id_unique_per_connection",
             )
         ]
-        indexes = [models.Index(fields=["conversation", "created_at"])]
+        indexes = [
+            models.Index(fields=["conversation", "created_at"]),
+            # A conversation's latest reply, which every delivery reads for the choices it offered (inbound.py):
+            # found at once however many messages the customer sent since, not by reading them all.
+            models.Index(
+                fields=["conversation", "created_at"],
+                condition=Q(direction="out"),
+                name="message_latest_reply",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_direction_display()}: {self.text[:60]}"

@@ -9,9 +9,12 @@ from __future__ import annotations
 import ipaddress
 import logging
 import time
+from typing import Any
+from weakref import WeakKeyDictionary
 
 from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.core.cache.backends.redis import RedisCache
+from redis.commands.core import Script
 
 logger = logging.getLogger(__name__)
 
@@ -34,14 +37,27 @@ def _incremented(key: str, timeout: int) -> int:
     if not isinstance(backend, RedisCache):  # the per-process cache of a server without Redis
         backend.add(key, 0, timeout=timeout)
         return backend.incr(key)
-    # One round trip: the window's counter made if missing, then counted. Django's incr costs two (it
-    # checks that the key exists first), and the first hit of a window four (bench/results.md).
-    stored_key = backend.make_and_validate_key(key)
-    client = backend._cache.get_client(stored_key, write=True)  # type: ignore[attr-defined]  # not in the stubs
-    with client.pipeline(transaction=False) as pipe:
-        pipe.set(stored_key, 0, ex=timeout, nx=True)
-        pipe.incr(stored_key)
-        return int(pipe.execute()[1])
+    return int(_counting_script(backend)(keys=[backend.make_and_validate_key(key)], args=[timeout]))
+
+
+# Counted, and the window's expiry set on its first hit, by one command: one round trip, atomic (a process
+# dying between an INCR and an EXPIRE would leave a counter that never expires).
+COUNT_HIT = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return count
+"""
+_scripts: WeakKeyDictionary[Any, Script] = WeakKeyDictionary()
+
+
+def _counting_script(backend: RedisCache) -> Script:
+    """The counting script on a Redis client kept for the cache's connections: Django's get_client builds a
+    new client for every call, which cost a webhook about as much as the count itself (bench/results.md)."""
+    pools = backend._cache  # type: ignore[attr-defined]  # not in the stubs
+    script = _scripts.get(pools)
+    if script is None:
+        script = _scripts[pools] = pools.get_client(write=True).register_script(COUNT_HIT)
+    return script
 
 
 def current_count(name: str, window_seconds: int) -> int:

@@ -21,6 +21,7 @@ FIGURES = (
     "a view only storing each body",
     "webhook ack latency at 600/s, known customers (20 deliveries)",
     "webhook ack latency at 600/s, first messages (20 deliveries)",
+    "store-only view ack latency at 600/s, the webhook's floor (20 deliveries)",
     "Webhook steps",
     "PSS of a worker with 2 inference processes",
     "naive LangChain loop",

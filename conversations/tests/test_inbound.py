@@ -1,4 +1,5 @@
 import pytest
+from django.db import connection as database
 
 from conversations.events import Attachment, CustomerMessage, DeliveryState, StatusUpdate
 from conversations.inbound import apply_status, store_customer_message
@@ -115,3 +116,18 @@ def test_a_failure_status_with_an_error_code_longer_than_its_column_is_recorded_
     moved = apply_status(connection, StatusUpdate(DeliveryState.FAILED, "out-1", error_code=code, error_detail="no"))
     reply.refresh_from_db()
     assert moved == 1 and (reply.status, reply.error_code) == (Message.Status.FAILED, code[:64])
+
+
+@pytest.mark.django_db
+def test_a_known_customers_store_is_prepared_on_the_server_once_it_repeats(business):
+    """Django leaves psycopg's preparing off unless settings ask for it: the store statement must not be parsed
+    again for every delivery."""
+    connection = ChannelConnection.objects.create(business=business, platform="console")
+    for number in range(6):
+        store_customer_message(
+            connection, CustomerMessage(platform_message_id=f"m-{number}", sender_id="u1", text="Hi")
+        )
+    with database.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [statement for (statement,) in cursor.fetchall()]
+    assert any("WITH touched AS" in statement for statement in prepared)

@@ -28,3 +28,11 @@ def test_a_windows_counter_expires_after_two_windows():
 def test_the_hit_past_the_limit_is_the_first_refused():
     name = f"test-{uuid.uuid4().hex}"
     assert [over_limit(name, 2, 60) for _ in range(4)] == [False, False, True, True]
+
+
+@pytest.mark.usefixtures("fresh_throttle_window")
+def test_counting_goes_on_when_redis_has_forgotten_the_counting_script():
+    name = f"test-{uuid.uuid4().hex}"
+    count_hit(name, 60)
+    caches["default"]._cache.get_client(write=True).script_flush()  # as after a Redis restart
+    assert count_hit(name, 60) == 2
