@@ -36,7 +36,7 @@ $(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.installed
 
 # The server, the worker and the scheduler of periodic tasks (beat) run as separate processes;
 # Ctrl-C stops them all. Metrics of an earlier run are dropped. The worker's pool comes from the
-# settings: PARLEY_WORKER_CONCURRENCY threads (4), their turns' model calls batched (README "Settings").
+# settings: PARLEY_WORKER_CONCURRENCY threads (4; 1 on SQLite), their turns' model calls batched (README "Settings").
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0

@@ -227,7 +227,10 @@ PARLEY_KV_CACHE_MB = int(os.environ.get("PARLEY_KV_CACHE_MB", "512"))
 PARLEY_WORKER_POOL = os.environ.get("PARLEY_WORKER_POOL", "threads")
 if PARLEY_WORKER_POOL not in ("threads", "prefork"):
     raise ImproperlyConfigured(f"PARLEY_WORKER_POOL is {PARLEY_WORKER_POOL!r}: `threads` or `prefork`")
-PARLEY_WORKER_CONCURRENCY = max(1, int(os.environ.get("PARLEY_WORKER_CONCURRENCY", "4")))
+# SQLite takes one writer at a time: four turns on threads of one worker met its lock (a search failed with
+# OperationalError, two turns waited out its 20 s timeout), so on SQLite a worker runs one turn at a time.
+_sqlite = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+PARLEY_WORKER_CONCURRENCY = max(1, int(os.environ.get("PARLEY_WORKER_CONCURRENCY", "1" if _sqlite else "4")))
 CELERY_WORKER_POOL = PARLEY_WORKER_POOL
 CELERY_WORKER_CONCURRENCY = PARLEY_WORKER_CONCURRENCY
 # Turns a worker process generates for together, their steps batched (agents/batched_generation.py): one per
