@@ -18,4 +18,7 @@ RUN useradd --system --uid 10001 --home-dir /app/var --no-create-home parley \
     && mkdir -p /app/var && chown parley /app/var
 USER parley
 EXPOSE 8000
+# The web server by default; the worker is `celery -A config worker -Q llm,outbound -l info`, its turns on
+# PARLEY_WORKER_CONCURRENCY threads (4) with their model calls batched, or PARLEY_WORKER_POOL=prefork
+# (README "Sizing inference workers").
 CMD ["gunicorn", "config.wsgi:create_application()", "--bind", "0.0.0.0:8000", "--workers", "2"]

@@ -35,7 +35,8 @@ $(VENV)/.dev-installed: requirements-dev.txt $(VENV)/.installed
 	touch $@
 
 # The server, the worker and the scheduler of periodic tasks (beat) run as separate processes;
-# Ctrl-C stops them all. Metrics of an earlier run are dropped.
+# Ctrl-C stops them all. Metrics of an earlier run are dropped. The worker's pool comes from the
+# settings: PARLEY_WORKER_CONCURRENCY threads (4; 1 on SQLite), their turns' model calls batched (README "Settings").
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
@@ -43,7 +44,7 @@ run: install
 	rm -rf var/prometheus && mkdir -p var/prometheus
 	@echo "Parley is starting on http://$(BIND)/ (admin at /admin/). Ctrl-C stops it."
 	@trap 'kill 0' INT TERM EXIT; \
-	$(PY) -m celery -A config worker -Q llm,outbound -c 1 -l info & \
+	$(PY) -m celery -A config worker -Q llm,outbound -l info & \
 	$(PY) -m celery -A config beat -l info -s var/celerybeat-schedule & \
 	$(PY) -m gunicorn 'config.wsgi:create_application()' --bind $(BIND) --workers 2 --access-logfile - & \
 	wait

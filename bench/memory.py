@@ -70,7 +70,14 @@ class MemoryResult:
 
 def footprint(business: Business, processes: int, log_dir: Path, model_file: Path) -> Footprint:
     connection = playground_connection(business)
-    with celery_worker(log_dir, concurrency=processes) as worker:
+    # Processes, one turn at a time each, as PARLEY_WORKER_POOL=prefork runs them: the weights they share.
+    with celery_worker(
+        log_dir,
+        f"prefork-{processes}",
+        PARLEY_WORKER_POOL="prefork",
+        PARLEY_WORKER_CONCURRENCY=str(processes),
+        PARLEY_MODEL_SLOTS="0",
+    ) as worker:
         deadline = time.monotonic() + 60 + 30 * processes
         while len(pool := children(worker.pid)) < processes:
             if time.monotonic() > deadline:

@@ -94,12 +94,10 @@ def gunicorn(log_dir: Path) -> Iterator[WebServer]:
 
 
 @contextmanager
-def celery_worker(log_dir: Path, concurrency: int = 1, **env: str) -> Iterator[subprocess.Popen]:
+def celery_worker(log_dir: Path, label: str = "default", **env: str) -> Iterator[subprocess.Popen]:
+    """A worker as `make run` starts it, its pool and concurrency the settings' unless `env` sets them."""
     worker = start_celery_worker(
-        service_env(**env),
-        log_dir / f"celery-worker-{concurrency}.log",
-        name=f"parley-bench-{uuid.uuid4().hex[:8]}",
-        concurrency=concurrency,
+        service_env(**env), log_dir / f"celery-worker-{label}.log", name=f"parley-bench-{uuid.uuid4().hex[:8]}"
     )
     try:
         yield worker

@@ -2,14 +2,25 @@
 
 Its signals start each worker and beat process (infrastructure/process_start.py): importing does nothing else."""
 
+import logging
 import logging.config
 import os
 
 from celery import Celery, Task
-from celery.signals import beat_init, setup_logging, task_postrun, task_prerun, worker_init, worker_process_shutdown
+from celery.signals import (
+    beat_init,
+    setup_logging,
+    task_postrun,
+    task_prerun,
+    worker_init,
+    worker_process_shutdown,
+    worker_shutdown,
+)
 from celery.worker import WorkController
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+logger = logging.getLogger(__name__)
 
 app = Celery("parley")
 app.config_from_object("django.conf:settings", namespace="CELERY")
@@ -47,26 +58,56 @@ def close_old_database_connections(sender: Task, **_: object) -> None:
 
 @worker_init.connect
 def start_worker(sender: WorkController, **_: object) -> None:
-    """The worker's parent process, before it forks its pool processes, which inherit what it sets and loads."""
+    """The worker's process, before its pool starts: a threads pool runs the tasks in this process, with what
+    is loaded here; a prefork pool forks its processes from it, which inherit it."""
+    from django.conf import settings
+
     from infrastructure.process_start import start_process
     from infrastructure.process_tuning import freeze_loaded_objects
 
     start_process()
     serve_worker_metrics()
-    # Imported once in the parent, after start_process tuned llama.cpp's threads, so that the forked pool
-    # processes share these pages instead of each importing llama.cpp again.
+    # Imported once here, after start_process tuned llama.cpp's threads: forked pool processes share these
+    # pages instead of each importing llama.cpp again.
     from agents import turns
     from agents.customer_language import preload_detector
     from agents.tasks import LLM_QUEUE
 
+    threads = runs_on_threads(sender)
+    concurrency = sender.concurrency  # type: ignore[attr-defined]  # celery-types leaves the pool's settings out
+    if mismatch := pool_mismatch(threads, concurrency, settings.PARLEY_MODEL_SLOTS):
+        logger.warning("%s", mismatch)
     if LLM_QUEUE in sender.app.amqp.queues.consume_from:
-        # Loaded, never run, here (agents/llama_runtime.py): the pool processes share the loaded model and its
-        # zeroed KV cache until each writes its own cells. A business with a model or context of its own
-        # still loads it in the process that uses it.
-        turns.preload_default_model()
-        # Loading the language models takes seconds and some 200 MB (bench/results.md): once, shared by the pool.
+        # Loaded, never run, here (agents/llama_runtime.py): forked pool processes share the loaded model and
+        # its zeroed KV cache until each writes its own cells. A business with a model or context of its own
+        # still loads it in the process that uses it. A batched model's loop is a thread, which a fork
+        # would not carry over: in a prefork pool each process then loads its own.
+        if threads or not settings.PARLEY_MODEL_SLOTS:
+            turns.preload_default_model()
+        # Loading the language models takes seconds and some 200 MB (bench/results.md): once per worker.
         preload_detector()
     freeze_loaded_objects()
+
+
+def runs_on_threads(worker: WorkController) -> bool:
+    pool = worker.pool_cls  # type: ignore[attr-defined]  # a name, or the class once Celery has imported it
+    return "thread" in (pool if isinstance(pool, str) else pool.__module__)
+
+
+def pool_mismatch(threads: bool, concurrency: int, slots: int) -> str:
+    """What is wrong with a worker's pool for its model slots (settings.py derives one from the other)."""
+    if slots and not threads:
+        return (
+            f"PARLEY_MODEL_SLOTS={slots} in a prefork worker: each of its processes holds {slots} sequences' KV "
+            "cache for one turn at a time; set PARLEY_MODEL_SLOTS=0 or PARLEY_WORKER_POOL=threads"
+        )
+    if threads and slots and slots != concurrency:
+        return (
+            f"PARLEY_MODEL_SLOTS={slots} for {concurrency} threads: "
+            + ("turns beyond the slots wait for one" if slots < concurrency else "slots no thread fills hold memory")
+            + "; set PARLEY_WORKER_CONCURRENCY rather than -c, and leave PARLEY_MODEL_SLOTS unset"
+        )
+    return ""
 
 
 @beat_init.connect
@@ -89,7 +130,8 @@ def serve_worker_metrics() -> None:
         )
 
 
-@worker_process_shutdown.connect
+@worker_process_shutdown.connect  # a prefork pool's process
+@worker_shutdown.connect  # the worker's own process, where a threads pool ran its tasks
 def forget_worker_process_metrics(**_: object) -> None:
     from infrastructure.metrics import forget_this_process
 

@@ -57,8 +57,9 @@ class RedisServer:
 
 
 class Worker:
-    """A `celery worker` process (one pool process, as in production) on the private broker,
-    or with `beat=True` the `celery beat` process that sends the periodic tasks."""
+    """A `celery worker` process on the private broker, its pool as the settings make it (threads running
+    turns whose model calls are batched, unless `env` sets PARLEY_WORKER_POOL=prefork), or with `beat=True`
+    the `celery beat` process that sends the periodic tasks."""
 
     def __init__(
         self,
@@ -75,7 +76,7 @@ class Worker:
             ["beat", "-l", "info", *extra_args]
             if beat
             else [
-                "worker", "-Q", "llm,outbound", "-c", "1", "-l", "info",
+                "worker", "-Q", "llm,outbound", "-l", "info",
                 "-n", f"{name}-{os.getpid()}@%h", "--without-gossip", "--without-mingle", *extra_args,
             ]
         )  # fmt: skip
@@ -103,7 +104,8 @@ class Worker:
         return self.log_path.read_text(errors="replace")
 
     def kill(self) -> None:
-        """SIGKILL the worker and its pool process at once, as the kernel's OOM killer or a power cut would."""
+        """SIGKILL the worker (and a prefork pool's processes) at once, as the kernel's OOM killer or a power cut
+        would."""
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()

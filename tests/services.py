@@ -62,13 +62,13 @@ def _answers(url: str) -> bool:
         return False
 
 
-def start_celery_worker(env: dict[str, str], log_path: Path, name: str, concurrency: int = 1) -> subprocess.Popen:
-    """A real `celery worker` process on both queues, returned once it says it is ready."""
+def start_celery_worker(env: dict[str, str], log_path: Path, name: str) -> subprocess.Popen:
+    """A real `celery worker` process on both queues, returned once it says it is ready. Its pool and
+    concurrency are the settings' (PARLEY_WORKER_POOL, PARLEY_WORKER_CONCURRENCY in `env`), as `make run`'s."""
     with log_path.open("w") as log:
         worker = subprocess.Popen(
             [
-                sys.executable, "-m", "celery", "-A", "config", "worker",
-                "-Q", "llm,outbound", "-c", str(concurrency), "-l", "info",
+                sys.executable, "-m", "celery", "-A", "config", "worker", "-Q", "llm,outbound", "-l", "info",
                 "-n", f"{name}@%h", "--without-gossip", "--without-mingle",
             ],
             cwd=ROOT, env={**env, "PYTHONUNBUFFERED": "1"}, stdout=log, stderr=subprocess.STDOUT,

@@ -83,7 +83,12 @@ def test_a_flood_for_one_business_waits_its_turn_in_order_without_delaying_anoth
     replies = wait_until(
         lambda: len(answered(flood)) == FLOOD and answered(flood), timeout=400, what="the whole flood's replies"
     )
-    assert [reply.reply_to_id for reply in replies] == [message.pk for message in flood]  # in arrival order
+    # The turns let start at once run together on the worker's threads and finish in any order (each customer's
+    # own turns still one at a time, in order: test_turn_ordering.py); the deferred ones all come after them.
+    later = set(deferred.values_list("pk", flat=True))
+    assert max(r.pk for r in replies if r.reply_to_id not in later) < min(
+        r.pk for r in replies if r.reply_to_id in later
+    )
     assert AgentRun.objects.filter(inbound_message__in=flood).count() == FLOOD  # each answered once
     assert deferred_turns() - counted_before == FLOOD - CAP
     figures["turn_cap"] = {
@@ -91,7 +96,7 @@ def test_a_flood_for_one_business_waits_its_turn_in_order_without_delaying_anoth
         "flood": FLOOD,
         "deferred": FLOOD - CAP,
         "flood_replies_before_other_business": len(ahead),
-        "out_of_order": 0,
+        "deferred_answered_before_the_others": 0,
         "duplicated": 0,
         "lost": 0,
     }

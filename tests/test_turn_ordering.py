@@ -1,4 +1,5 @@
-"""One conversation's turns run one at a time in arrival order across worker processes; others run meanwhile."""
+"""One conversation's turns run one at a time in arrival order, across worker processes and across the threads of
+one worker; others run meanwhile."""
 
 from collections.abc import Iterator
 
@@ -40,17 +41,41 @@ def fake_platform(held_typing: HeldAnswer) -> Iterator[FakePlatformServer]:
 def test_a_conversations_turns_wait_for_each_other_while_another_conversation_goes_ahead(
     live_server, messenger_connection, fake_platform, held_typing, worker_pool, business, figures
 ):
-    # No settling: each message's turn starts at once, so that two workers can reach one conversation together.
+    # Two worker processes: the second message's turn may meet the first's lock in either.
+    answers_in_order(live_server, messenger_connection, fake_platform, held_typing, worker_pool.workers, business)
+    figures["ordering"] = {"deliveries": 3, "replies": 3, "out_of_order": 0, "overlapping_turns_in_one_conversation": 0}
+
+
+def test_two_threads_of_one_worker_never_answer_one_conversation_at_once(
+    live_server, messenger_connection, fake_platform, held_typing, own_workers, start_worker, business, figures
+):
+    # One worker process, its turns on threads: the second message's turn runs beside the first, in a thread of
+    # the same process, with a database session of its own.
+    worker = start_worker("threads-only")
+    assert "concurrency: 4 (thread)" in worker.log()
+    answers_in_order(live_server, messenger_connection, fake_platform, held_typing, [worker], business)
+    figures["ordering_on_threads"] = {
+        "deliveries": 3,
+        "replies": 3,
+        "out_of_order": 0,
+        "overlapping_turns_in_one_conversation": 0,
+    }
+
+
+def answers_in_order(
+    live_server, messenger_connection, fake_platform: FakePlatformServer, held_typing: HeldAnswer, workers, business
+) -> None:
+    # No settling: each message's turn starts at once, so that two turns can reach one conversation together.
     AgentConfig.objects.filter(business=business).update(burst_settle_seconds=0)
     assert (
         deliver(live_server.url, messenger_connection, messenger_text(HELD, "m_held_1", "Do you ship abroad?")) == 200
     )
     wait_until(lambda: typing_for(fake_platform, HELD), what="the first turn to start")
 
-    # The first turn is held mid-way on one worker: the second message's turn, on the other, finds it busy.
+    # The first turn is held mid-way: the second message's turn, beside it, finds it busy.
     assert deliver(live_server.url, messenger_connection, messenger_text(HELD, "m_held_2", "And to Mexico?")) == 200
     wait_until(
-        lambda: any("another worker is answering conversation" in worker.log() for worker in worker_pool.workers),
+        lambda: any("another worker is answering conversation" in worker.log() for worker in workers),
         what="the second turn to meet the first one's lock",
     )
     # Meanwhile another customer's turn is not held up by that lock.
@@ -72,4 +97,3 @@ def test_a_conversations_turns_wait_for_each_other_while_another_conversation_go
     assert typing_for(fake_platform, HELD)[1] > first.reply.created_at.timestamp()
     assert typing_for(fake_platform, OTHER)[0] < first.reply.created_at.timestamp()
     assert other.reply.status == Message.Status.SENT
-    figures["ordering"] = {"deliveries": 3, "replies": 3, "out_of_order": 0, "overlapping_turns_in_one_conversation": 0}

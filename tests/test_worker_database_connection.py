@@ -1,5 +1,5 @@
-"""The worker keeps its database connection from one task to the next, as a web process keeps its own
-between requests: Celery closed it after every task, and each turn opened two (its answer's and its
+"""The worker keeps its database connections (one per thread) from one task to the next, as a web process
+keeps its own between requests: Celery closed it after every task, and each turn opened two (its answer's and its
 send's), each a new server process slow to its first query (bench/results.md)."""
 
 from datetime import datetime
@@ -32,6 +32,7 @@ def test_the_reply_is_sent_over_the_connection_its_turn_was_answered_on(
         lambda: Message.objects.filter(direction=Message.Direction.OUTBOUND, status=Message.Status.SENT).exists(),
         what="the reply to be sent",
     )
-    # Opened before the turn recorded its run: the send task that followed opened none of its own.
-    [opened] = worker_connections_opened()
-    assert opened <= AgentRun.objects.get().created_at
+    # Opened before the turn recorded its run: the send that followed opened none of its own. A threads
+    # worker keeps one per thread, and the turn's settle wait may have run on another thread than the turn.
+    opened = worker_connections_opened()
+    assert opened and all(each <= AgentRun.objects.get().created_at for each in opened)
