@@ -95,7 +95,7 @@ def runs_on_threads(worker: WorkController) -> bool:
 
 
 def pool_mismatch(threads: bool, concurrency: int, slots: int) -> str:
-    """What is wrong with a worker's pool for its model slots (settings.py derives one from the other)."""
+    """What is wrong with a worker's pool for its model slots: one slot per thread, or none."""
     if slots and not threads:
         return (
             f"PARLEY_MODEL_SLOTS={slots} in a prefork worker: each of its processes holds {slots} sequences' KV "
@@ -105,7 +105,7 @@ def pool_mismatch(threads: bool, concurrency: int, slots: int) -> str:
         return (
             f"PARLEY_MODEL_SLOTS={slots} for {concurrency} threads: "
             + ("turns beyond the slots wait for one" if slots < concurrency else "slots no thread fills hold memory")
-            + "; set PARLEY_WORKER_CONCURRENCY rather than -c, and leave PARLEY_MODEL_SLOTS unset"
+            + "; set PARLEY_WORKER_CONCURRENCY rather than -c, and PARLEY_MODEL_SLOTS to the same number"
         )
     return ""
 

@@ -220,10 +220,10 @@ PARLEY_MODEL_GPU_LAYERS = int(os.environ.get("PARLEY_MODEL_GPU_LAYERS", "0"))
 # Memory per worker process for saved conversation KV states (README "Settings"): conversations
 # interleaved on one worker each resume from their own computed prompt. 0: off.
 PARLEY_KV_CACHE_MB = int(os.environ.get("PARLEY_KV_CACHE_MB", "512"))
-# How a worker runs its tasks (README "Sizing inference workers"): on threads of one process, whose turns'
-# model calls are computed together (PARLEY_MODEL_SLOTS), or one task per forked process (`prefork`).
-# Threads by default: 16 customers at once got 1.65x the replies a minute of one call at a time on 2 cores
-# (bench/results.md, benchmark 6). Celery reads these two (CELERY_WORKER_*): `-P` on the command line
+# How a worker runs its tasks (README "Sizing inference workers"): on threads of one process, which loads the
+# model once and may compute its turns' model calls together (PARLEY_MODEL_SLOTS), or one task per forked
+# process (`prefork`). Threads by default: a turn that needs no model (a booking, a handoff, small talk) does
+# not wait behind another's generation. Celery reads these two (CELERY_WORKER_*): `-P` on the command line
 # cannot choose prefork over a configured pool, so it is chosen here.
 PARLEY_WORKER_POOL = os.environ.get("PARLEY_WORKER_POOL", "threads")
 if PARLEY_WORKER_POOL not in ("threads", "prefork"):
@@ -234,12 +234,11 @@ _sqlite = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
 PARLEY_WORKER_CONCURRENCY = max(1, int(os.environ.get("PARLEY_WORKER_CONCURRENCY", "1" if _sqlite else "4")))
 CELERY_WORKER_POOL = PARLEY_WORKER_POOL
 CELERY_WORKER_CONCURRENCY = PARLEY_WORKER_CONCURRENCY
-# Turns a worker process generates for together, their steps batched (agents/batched_generation.py): one per
-# thread of a threads worker. 0: one model call at a time, as each process of a prefork worker makes.
-PARLEY_MODEL_SLOTS = max(
-    0,
-    int(os.environ.get("PARLEY_MODEL_SLOTS", str(PARLEY_WORKER_CONCURRENCY if PARLEY_WORKER_POOL == "threads" else 0))),
-)
+# Turns a worker process generates for together, their steps batched (agents/batched_generation.py), one per
+# thread of a threads worker. Off by default: on a CPU with the bundled model, computing prompts dominates a
+# turn and batching speeds generation alone, 1.4x at batch 16 (bench/results.md, benchmark 6), so 16 slots
+# answered 1.03x the replies of one call at a time while each slot holds a context's KV cache (91 MB).
+PARLEY_MODEL_SLOTS = max(0, int(os.environ.get("PARLEY_MODEL_SLOTS", "0")))
 
 # Customers' voice notes are transcribed on the worker with faster-whisper (conversations/speech_to_text.py).
 # The model: a faster-whisper (CTranslate2) model directory; empty means Whisper tiny.en, English only, shipped
