@@ -30,7 +30,10 @@ MAX_COUNTDOWN_SECONDS = 300
 
 # KEYS[1]: the business's latest starts (seconds, ascending). ARGV: the cap, the window. Returns the
 # seconds from now to this turn's start, as text (Lua numbers come back as integers). Atomic, and on
-# Redis's clock, so that every web and worker machine counts the same starts.
+# Redis's clock, so that every web and worker machine counts the same starts. A start is kept a
+# millisecond after the one before, to keep them in order; a turn within the cap starts now all the same
+# (turns taken at the same moment by a worker's threads were otherwise deferred by a millisecond). A start
+# put off to later is always the cap's: the starts before it are as late, so the cap holds the next too.
 NEXT_START = """
 local cap, window = tonumber(ARGV[1]), tonumber(ARGV[2])
 local clock = redis.call('TIME')
@@ -39,10 +42,12 @@ local start = now
 local latest = redis.call('LINDEX', KEYS[1], -1)
 if latest then start = math.max(start, tonumber(latest) + 0.001) end
 local cap_ago = redis.call('LINDEX', KEYS[1], -cap)
-if cap_ago then start = math.max(start, tonumber(cap_ago) + window) end
+local over_cap = cap_ago and tonumber(cap_ago) + window > now
+if over_cap then start = math.max(start, tonumber(cap_ago) + window) end
 redis.call('RPUSH', KEYS[1], string.format('%.6f', start))
 redis.call('LTRIM', KEYS[1], -cap, -1)
 redis.call('EXPIRE', KEYS[1], math.ceil(start - now + window) + 1)
+if not over_cap then return '0' end
 return string.format('%.6f', start - now)
 """
 

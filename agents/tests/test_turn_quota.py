@@ -50,6 +50,12 @@ def shop(business: Business, capped) -> ChannelConnection:
     return connection_of(business)
 
 
+def test_turns_taken_at_the_same_moment_within_the_cap_all_start_now(shop):
+    # A worker's threads take a business's turns together: starts a millisecond apart are within the cap.
+    assert [turn_quota._next_start(shop.business_id, CAP) for _ in range(CAP)] == [0.0] * CAP
+    assert turn_quota._next_start(shop.business_id, CAP) > MINUTE - 2
+
+
 def test_turns_over_the_cap_wait_for_later_starts_in_arrival_order_and_are_counted(shop):
     counted_before = deferred_turns()
     waits = [seconds_until_turn(visitor_writes(shop, number).pk) for number in range(CAP + 2)]
