@@ -66,15 +66,27 @@ class OverheadResult:
     completion_tokens: int
 
     @property
+    def warm_with_model(self) -> list[int]:
+        """The warm turns that called the model: a turn the data answers alone has no raw baseline to compare."""
+        return [turn for turn in range(1, len(self.parley_seconds)) if self.model_seconds[turn] > 0]
+
+    @property
+    def warm_without_model(self) -> list[float]:
+        """Parley's seconds for the warm turns that called no model: all of it Parley's own."""
+        return [
+            self.parley_seconds[turn] for turn in range(1, len(self.parley_seconds)) if not self.model_seconds[turn]
+        ]
+
+    @property
     def turn_ratios(self) -> list[float]:
-        """Each warm turn against the bare script's run of its calls, made right after it."""
-        return [parley / raw for parley, raw in zip(self.parley_seconds[1:], self.raw_seconds[1:], strict=True)]
+        """Each warm turn that called the model against the bare script's run of its calls, made right after it."""
+        return [self.parley_seconds[turn] / self.raw_seconds[turn] for turn in self.warm_with_model]
 
     @property
     def warm_ratio(self) -> float:
         # Paired, not a ratio of two medians: turns differ widely in length, and the machine's
         # speed drifts over minutes; each turn and its baseline ran side by side.
-        return statistics.median(self.turn_ratios)
+        return statistics.median(self.turn_ratios) if self.turn_ratios else float("nan")
 
     @property
     def cold_ratio(self) -> float:

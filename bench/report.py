@@ -197,19 +197,36 @@ def throughput_details(result: ThroughputResult) -> list[str]:
 
 
 def overhead_rows(overhead: OverheadResult) -> list[str]:
-    warm_parley, warm_raw = statistics.median(overhead.parley_seconds[1:]), statistics.median(overhead.raw_seconds[1:])
-    warm_turns = len(overhead.parley_seconds) - 1
-    return [
-        row(
-            "1",
-            "agent overhead, warm: webhook POST to send request"
-            f" (median of {warm_turns} turns, each against its baseline)",
-            f"median turn {seconds(warm_parley)}",
-            f"raw llama-cpp-python, same calls: median turn {seconds(warm_raw)}",
-            f"{overhead.warm_ratio:.2f}x",
-            "<= 1.10x",
-            verdict(overhead.warm_ratio <= 1.10),
-        ),
+    with_model = overhead.warm_with_model
+    rows = []
+    if with_model:
+        warm_parley = statistics.median(overhead.parley_seconds[turn] for turn in with_model)
+        warm_raw = statistics.median(overhead.raw_seconds[turn] for turn in with_model)
+        rows.append(
+            row(
+                "1",
+                "agent overhead, warm: webhook POST to send request"
+                f" (median of {len(with_model)} turns calling the model, each against its baseline)",
+                f"median turn {seconds(warm_parley)}",
+                f"raw llama-cpp-python, same calls: median turn {seconds(warm_raw)}",
+                f"{overhead.warm_ratio:.2f}x",
+                "<= 1.10x",
+                verdict(overhead.warm_ratio <= 1.10),
+            )
+        )
+    if without := overhead.warm_without_model:
+        rows.append(
+            row(
+                "1",
+                f"agent overhead, warm turns the data answers with no model call ({len(without)} turns)",
+                f"median turn {seconds(statistics.median(without))}",
+                "raw llama-cpp-python: nothing to run",
+                "-",
+                "-",
+                "-",
+            )
+        )
+    rows.append(
         row(
             "1",
             "agent overhead, cold: first turn, model loaded on it",
@@ -218,8 +235,9 @@ def overhead_rows(overhead: OverheadResult) -> list[str]:
             f"{overhead.cold_ratio:.2f}x",
             "-",
             "-",
-        ),
-    ]
+        )
+    )
+    return rows
 
 
 def latency_rows(
@@ -412,7 +430,10 @@ def memory_details(memory: MemoryResult) -> list[str]:
 
 def overhead_details(overhead: OverheadResult) -> list[str]:
     warm = slice(1, None)
-    warm_raw = statistics.median(overhead.raw_seconds[warm])
+    # The model's share, over the turns that called it (the smoke run's one warm turn may not).
+    calling = overhead.warm_with_model or list(range(1, len(overhead.parley_seconds)))
+    warm_raw = statistics.median(overhead.raw_seconds[turn] for turn in calling)
+    warm_model = statistics.median(overhead.model_seconds[turn] for turn in calling)
     agent_rest = (
         turn - model for turn, model in zip(overhead.turn_seconds[warm], overhead.model_seconds[warm], strict=True)
     )
@@ -424,10 +445,10 @@ def overhead_details(overhead: OverheadResult) -> list[str]:
         f" {overhead.prompt_tokens} prompt tokens, {overhead.completion_tokens} generated."
         f" Parley per turn (s): {listed(overhead.parley_seconds)};"
         f" raw: {listed(overhead.raw_seconds)} (model load {overhead.raw_load_seconds:.2f} s);"
-        f" warm turns' ratios: {listed(overhead.turn_ratios)}."
+        f" ratios of the warm turns calling the model: {listed(overhead.turn_ratios)}."
         " burst_settle_seconds is 0 for the bench business: the settle wait is a product choice, not overhead.",
-        f"- Where a warm Parley turn's time goes (medians): model calls"
-        f" {seconds(statistics.median(overhead.model_seconds[warm]))}"
+        f"- Where a warm Parley turn's time goes (medians): model calls, in the turns calling the model"
+        f" {seconds(warm_model)}"
         f" (raw, the same calls without Parley's JSON grammar: {seconds(warm_raw)});"
         " the rest of the agent turn (database, tools, prompt, grounding)"
         f" {seconds(statistics.median(agent_rest))}; webhook, queues and send {seconds(statistics.median(around))}.",
