@@ -236,8 +236,9 @@ CELERY_WORKER_POOL = PARLEY_WORKER_POOL
 CELERY_WORKER_CONCURRENCY = PARLEY_WORKER_CONCURRENCY
 # Turns a worker process generates for together, their steps batched (agents/batched_generation.py), one per
 # thread of a threads worker. Off by default: on a CPU with the bundled model, computing prompts dominates a
-# turn and batching speeds generation alone, 1.4x at batch 16 (bench/results.md, benchmark 6), so 16 slots
-# answered 1.03x the replies of one call at a time while each slot holds a context's KV cache (91 MB).
+# turn and batching speeds generation alone, 1.4-1.5x at batch 16 (bench/results.md, benchmark 6), so 16
+# slots answered 1.03x and 1.31x the replies of one call at a time in two runs, while each slot holds a
+# context's KV cache (91 MB).
 PARLEY_MODEL_SLOTS = max(0, int(os.environ.get("PARLEY_MODEL_SLOTS", "0")))
 
 # Customers' voice notes are transcribed on the worker with faster-whisper (conversations/speech_to_text.py).
