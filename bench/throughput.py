@@ -101,14 +101,13 @@ class ThroughputResult:
     slots: int
     # The batched saturation's turns, what the machine's limit is worked out for.
     workload: TurnCost
+    # Raw llama.cpp's seconds for turn 1's and the last turn's tokens at scale, each at its turn's context.
+    scale_raw: tuple[float, float]
 
     @property
     def tokens_per_turn(self) -> tuple[float, float]:
         """Prompt tokens computed and tokens generated per turn, over the workload's turns."""
         return self.workload.computed / self.workload.turns, self.workload.generated / self.workload.turns
-
-    # Raw llama.cpp's seconds for turn 1's and the last turn's tokens at scale, each at its turn's context.
-    scale_raw: tuple[float, float]
 
     @property
     def limit_replies_per_minute(self) -> float:
